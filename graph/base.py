@@ -1,0 +1,179 @@
+"""The graph contract: what the service needs of its system of record.
+
+Two backends implement it with the same behaviour (one contract test suite runs against
+both): :mod:`graph.neo4j` (Neo4j 5 over Bolt) and :mod:`graph.embedded` (SQLite + networkx).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from graph.errors import AmbiguousNodeIdError, NodeNotFoundError
+from graph.models import (
+    CampaignContext,
+    DecisionRecord,
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    OutcomeQuery,
+    OutcomeTotals,
+    Subgraph,
+    WriteResult,
+)
+from graph.schema import Label, RelType
+
+Direction = Literal["up", "down"]
+
+
+class Migration:
+    """One schema migration: uniqueness constraints and indexes, declared per label."""
+
+    def __init__(
+        self,
+        migration_id: str,
+        checksum: str,
+        description: str,
+        unique: Sequence[tuple[Label, str]] = (),
+        indexes: Sequence[tuple[Label, tuple[str, ...]]] = (),
+    ) -> None:
+        self.id = migration_id
+        self.checksum = checksum
+        self.description = description
+        self.unique = list(unique)
+        self.indexes = list(indexes)
+
+    def node(self) -> Node:
+        """The node that records this migration as applied."""
+        props = {
+            "id": self.id,
+            "checksum": self.checksum,
+            "description": self.description,
+            "applied_at": datetime.now(UTC).isoformat(),
+        }
+        return Node(label=Label.MIGRATION, id=self.id, properties=props)
+
+
+class GraphStore(ABC):
+    """The system of record. Every write is one transaction; every query is parameterised."""
+
+    backend: str
+
+    # -- lifecycle -------------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise :class:`GraphUnavailableError` when the store cannot answer."""
+
+    # -- schema ----------------------------------------------------------------------
+    @abstractmethod
+    def applied_migrations(self) -> dict[str, str]:
+        """Ids of the migrations already applied, with their recorded checksums."""
+
+    @abstractmethod
+    def apply_migration(self, migration: Migration) -> None:
+        """Create the migration's constraints and indexes and record it (idempotent)."""
+
+    # -- nodes and edges -------------------------------------------------------------
+    @abstractmethod
+    def write(self, batch: GraphBatch) -> WriteResult:
+        """Upsert nodes by (label, id) and edges by (src, type, dst) in one transaction.
+
+        A node's properties are replaced by the batch's; an edge whose end is neither in
+        the graph nor in the batch raises :class:`DanglingReferenceError`, and an existing
+        append-only node raises :class:`AppendOnlyViolationError`; either way nothing of
+        the batch is written.
+        """
+
+    @abstractmethod
+    def get_node(self, ref: NodeRef) -> Node | None:
+        """The node, or None."""
+
+    @abstractmethod
+    def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` exist as nodes of ``label``."""
+
+    @abstractmethod
+    def labels_of(self, node_id: str) -> list[Label]:
+        """Labels of every node whose id is ``node_id`` (usually one)."""
+
+    @abstractmethod
+    def count(self, label: Label | None = None) -> int:
+        """Number of nodes (of one label, or of all)."""
+
+    @abstractmethod
+    def count_edges(self, rel_type: RelType | None = None) -> int:
+        """Number of relationships (of one type, or of all)."""
+
+    @abstractmethod
+    def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
+        """The nodes that exist among ``refs``, in the order given."""
+
+    @abstractmethod
+    def incident_edges(self, refs: Sequence[NodeRef], limit_per_node: int) -> list[Edge]:
+        """Edges touching each of ``refs`` in either direction, at most ``limit_per_node``
+        per node, ordered by type, then the other end's label and id."""
+
+    # -- domain queries --------------------------------------------------------------
+    @abstractmethod
+    def get_campaign_context(
+        self, campaign_id: str, start: date | None = None, end: date | None = None
+    ) -> CampaignContext:
+        """A campaign with its brand, audiences, channels, assets, per-channel outcome
+        totals over the date range and the decisions linked to it."""
+
+    @abstractmethod
+    def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
+        """Sums of outcome metrics grouped by ``query.group_by``, ordered by those keys."""
+
+    # -- operations built on the primitives above -----------------------------------
+    def record_decision(self, decision: DecisionRecord) -> Node:
+        """Write a Decision with MADE_BY, BASED_ON and PRODUCED edges, in one transaction.
+
+        Decisions are append-only: writing an id twice raises AppendOnlyViolationError.
+        Evidence must already exist (or be produced by the same decision).
+        """
+        return record_decision(self, decision)
+
+    def get_neighbourhood(self, ref: NodeRef, limit: int = 100) -> Subgraph:
+        """The node, its direct neighbours and the edges to them (at most ``limit``)."""
+        return get_neighbourhood(self, ref, limit)
+
+    def get_lineage(
+        self, ref: NodeRef, direction: Direction = "up", depth: int = 3, limit: int = 500
+    ) -> Subgraph:
+        """Nodes and edges that led to (up) or followed from (down) a node, breadth first."""
+        return get_lineage(self, ref, direction, depth, limit)
+
+    # -- shared helpers --------------------------------------------------------------
+    def resolve(self, node_id: str) -> NodeRef:
+        """Turn ``Label:id`` or a bare id into a reference to an existing node."""
+        label_part, sep, rest = node_id.partition(":")
+        if sep and label_part in Label.__members__.values():
+            ref = NodeRef(label=Label(label_part), id=rest)
+            if self.get_node(ref) is None:
+                raise NodeNotFoundError(rest, label_part)
+            return ref
+        labels = self.labels_of(node_id)
+        if not labels:
+            raise NodeNotFoundError(node_id)
+        if len(labels) > 1:
+            raise AmbiguousNodeIdError(node_id, [lab.value for lab in labels])
+        return NodeRef(label=labels[0], id=node_id)
+
+    def require_node(self, ref: NodeRef) -> Node:
+        node = self.get_node(ref)
+        if node is None:
+            raise NodeNotFoundError(ref.id, ref.label.value)
+        return node
+
+
+# Imported last: these modules implement the concrete operations over the primitives.
+from graph.decisions import record_decision  # noqa: E402
+from graph.lineage import get_lineage, get_neighbourhood  # noqa: E402

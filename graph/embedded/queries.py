@@ -1,0 +1,130 @@
+"""SQL of the embedded backend: fixed statements as constants, values always as ``?``.
+
+Layout: ``nodes`` holds every node but outcomes, ``outcomes`` holds Outcome nodes with
+typed metric columns (they are the bulk of the data and what aggregates read),
+``edges`` holds relationships between two non-outcome nodes (mirrored in networkx) and
+``outcome_edges`` those with an Outcome at either end (read from SQLite on demand).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from graph.schema import Label, validate_group_key, validate_label, validate_property_name
+
+SCHEMA: Final = (
+    """CREATE TABLE IF NOT EXISTS nodes (
+        label TEXT NOT NULL, id TEXT NOT NULL, props TEXT NOT NULL,
+        PRIMARY KEY (label, id)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS nodes_by_id ON nodes (id)",
+    """CREATE TABLE IF NOT EXISTS outcomes (
+        id TEXT PRIMARY KEY, date TEXT, campaign_id TEXT, channel_id TEXT,
+        audience_id TEXT, asset_id TEXT, spend REAL, revenue REAL, conversions REAL,
+        clicks REAL, impressions REAL, leads REAL, props TEXT NOT NULL) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS outcomes_by_campaign ON outcomes (campaign_id, date)",
+    """CREATE TABLE IF NOT EXISTS edges (
+        src_label TEXT NOT NULL, src_id TEXT NOT NULL, type TEXT NOT NULL,
+        dst_label TEXT NOT NULL, dst_id TEXT NOT NULL, props TEXT NOT NULL,
+        PRIMARY KEY (src_label, src_id, type, dst_label, dst_id)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS outcome_edges (
+        src_label TEXT NOT NULL, src_id TEXT NOT NULL, type TEXT NOT NULL,
+        dst_label TEXT NOT NULL, dst_id TEXT NOT NULL, props TEXT NOT NULL,
+        PRIMARY KEY (src_label, src_id, type, dst_label, dst_id)) WITHOUT ROWID""",
+    """CREATE INDEX IF NOT EXISTS outcome_edges_by_dst
+        ON outcome_edges (dst_label, dst_id, src_label, type, src_id)""",
+)
+
+UPSERT_NODE: Final = """
+INSERT INTO nodes (label, id, props) VALUES (?, ?, ?)
+ON CONFLICT (label, id) DO UPDATE SET props = excluded.props"""
+
+UPSERT_OUTCOME: Final = """
+INSERT INTO outcomes (id, date, campaign_id, channel_id, audience_id, asset_id, spend,
+    revenue, conversions, clicks, impressions, leads, props)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET date = excluded.date, campaign_id = excluded.campaign_id,
+    channel_id = excluded.channel_id, audience_id = excluded.audience_id,
+    asset_id = excluded.asset_id, spend = excluded.spend, revenue = excluded.revenue,
+    conversions = excluded.conversions, clicks = excluded.clicks,
+    impressions = excluded.impressions, leads = excluded.leads, props = excluded.props"""
+
+UPSERT_EDGE: Final = """
+INSERT INTO edges (src_label, src_id, type, dst_label, dst_id, props) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = excluded.props"""
+
+UPSERT_OUTCOME_EDGE: Final = """
+INSERT INTO outcome_edges (src_label, src_id, type, dst_label, dst_id, props)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = excluded.props"""
+
+ALL_NODES: Final = "SELECT label, id, props FROM nodes"
+ALL_EDGES: Final = "SELECT src_label, src_id, type, dst_label, dst_id, props FROM edges"
+NODE_PROPS: Final = "SELECT props FROM nodes WHERE label = ? AND id = ?"
+OUTCOME_PROPS: Final = "SELECT props FROM outcomes WHERE id = ?"
+OUTCOME_EXISTS: Final = "SELECT 1 FROM outcomes WHERE id = ?"
+LABELS_OF_ID: Final = "SELECT label FROM nodes WHERE id = ? ORDER BY label"
+COUNT_NODES: Final = "SELECT count(*) FROM nodes"
+COUNT_NODES_OF_LABEL: Final = "SELECT count(*) FROM nodes WHERE label = ?"
+COUNT_OUTCOMES: Final = "SELECT count(*) FROM outcomes"
+COUNT_EDGES: Final = "SELECT (SELECT count(*) FROM edges) + (SELECT count(*) FROM outcome_edges)"
+COUNT_EDGES_OF_TYPE: Final = """
+SELECT (SELECT count(*) FROM edges WHERE type = ?)
+     + (SELECT count(*) FROM outcome_edges WHERE type = ?)"""
+
+# Edges with an Outcome at one end, read per node (ordered as the contract asks).
+OUTCOME_EDGES_FROM: Final = """
+SELECT src_label, src_id, type, dst_label, dst_id, props FROM outcome_edges
+WHERE src_label = ? AND src_id = ? ORDER BY type, dst_label, dst_id LIMIT ?"""
+OUTCOME_EDGES_TO: Final = """
+SELECT src_label, src_id, type, dst_label, dst_id, props FROM outcome_edges
+WHERE dst_label = ? AND dst_id = ? ORDER BY type, src_label, src_id LIMIT ?"""
+
+MIGRATION_NODES: Final = "SELECT id, props FROM nodes WHERE label = 'Migration'"
+
+
+def unique_index(label: Label, prop: str) -> str:
+    """A partial unique expression index that enforces ``(label).prop`` uniqueness."""
+    lab = validate_label(label).value
+    name = validate_property_name(prop)
+    return (
+        f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{lab}_{name}" '
+        f"ON nodes (json_extract(props, '$.{name}')) WHERE label = '{lab}'"
+    )
+
+
+OUTCOME_COLUMNS: Final = frozenset(
+    {"date", "campaign_id", "channel_id", "audience_id", "asset_id", "spend", "revenue"}
+)
+
+
+def property_index(label: Label, props: tuple[str, ...]) -> str:
+    """An index on properties of one label (typed columns for outcomes)."""
+    lab = validate_label(label).value
+    names = [validate_property_name(p) for p in props]
+    suffix = "_".join(names)
+    if lab == Label.OUTCOME.value and set(names) <= OUTCOME_COLUMNS:
+        return f'CREATE INDEX IF NOT EXISTS "ix_Outcome_{suffix}" ON outcomes ({", ".join(names)})'
+    exprs = ", ".join(f"json_extract(props, '$.{n}')" for n in names)
+    return (
+        f"CREATE INDEX IF NOT EXISTS \"ix_{lab}_{suffix}\" ON nodes ({exprs}) WHERE label = '{lab}'"
+    )
+
+
+def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
+    """``SELECT … GROUP BY`` over outcomes; keys and filter clauses come from fixed sets."""
+    keys = [validate_group_key(k) for k in group_by]
+    select_keys = "".join(f"{k}, " for k in keys)
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    group = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
+    return (
+        f"SELECT {select_keys}count(*), total(spend), total(revenue), total(conversions), "
+        f"total(clicks), total(impressions), total(leads) FROM outcomes {where} {group}"
+    )
+
+
+# Filter clauses the aggregate may use (values bound as parameters).
+FILTER_CAMPAIGNS: Final = "campaign_id IN (SELECT value FROM json_each(?))"
+FILTER_CHANNELS: Final = "channel_id IN (SELECT value FROM json_each(?))"
+FILTER_AUDIENCES: Final = "audience_id IN (SELECT value FROM json_each(?))"
+FILTER_START: Final = "date >= ?"
+FILTER_END: Final = "date <= ?"

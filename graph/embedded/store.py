@@ -1,0 +1,387 @@
+"""The embedded graph: SQLite (WAL) is the durable store, networkx the traversal index.
+
+Every batch is one SQLite transaction; networkx is updated only after the commit, so a
+failed or interrupted batch leaves both at the previous state. Another process writing
+to the same file (``marketgraph ingest`` beside ``marketgraph serve``) is noticed through
+``PRAGMA data_version`` and the in-memory graph is reloaded before the next read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.base import GraphStore, Migration
+from graph.embedded import queries as q
+from graph.errors import (
+    AppendOnlyViolationError,
+    ConstraintViolationError,
+    DanglingReferenceError,
+    GraphUnavailableError,
+    NodeNotFoundError,
+)
+from graph.models import (
+    CampaignContext,
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    OutcomeQuery,
+    OutcomeTotals,
+    WriteResult,
+)
+from graph.schema import APPEND_ONLY_LABELS, Label, RelType
+
+_OUTCOME = Label.OUTCOME
+_NUMERIC = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
+Key = tuple[str, str]  # (label, id): a node of the networkx graph
+
+
+class EmbeddedGraphStore(GraphStore):
+    """The default backend: one SQLite file under the data dir, nothing to install."""
+
+    backend = "embedded"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            for statement in q.SCHEMA:
+                self._db.execute(statement)
+        except sqlite3.Error as e:
+            raise GraphUnavailableError(f"cannot open the embedded graph at {path}: {e}") from e
+        self._graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
+        self._version = -1
+        self._sync()
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def ping(self) -> None:
+        try:
+            with self._lock:
+                self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error as e:
+            raise GraphUnavailableError(f"embedded graph at {self.path}: {e}") from e
+
+    def _sync(self) -> None:
+        """Reload the networkx mirror when another connection has committed."""
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if version == self._version:
+            return
+        graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
+        for label, node_id, props in self._db.execute(q.ALL_NODES):
+            graph.add_node((label, node_id), props=json.loads(props))
+        for sl, si, rel, dl, di, props in self._db.execute(q.ALL_EDGES):
+            graph.add_edge((sl, si), (dl, di), key=rel, props=json.loads(props))
+        self._graph = graph
+        self._version = version
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        with self._lock:
+            self._sync()
+            yield
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- schema --------------------------------------------------------------------------
+    def applied_migrations(self) -> dict[str, str]:
+        with self._reading():
+            rows = self._db.execute(q.MIGRATION_NODES).fetchall()
+        return {node_id: json.loads(props)["checksum"] for node_id, props in rows}
+
+    def apply_migration(self, migration: Migration) -> None:
+        with self._lock:
+            with self._transaction() as db:
+                for label, prop in migration.unique:
+                    if prop != "id":  # (label, id) is the primary key already
+                        db.execute(q.unique_index(label, prop))
+                for label, props in migration.indexes:
+                    db.execute(q.property_index(label, props))
+            self.write(GraphBatch(nodes=[migration.node()]))
+
+    # -- writes ----------------------------------------------------------------------------
+    def write(self, batch: GraphBatch) -> WriteResult:
+        with self._reading():
+            self._check_append_only(batch.nodes)
+            self._check_references(batch)
+            try:
+                with self._transaction() as db:
+                    self._write_nodes(db, batch.nodes)
+                    self._write_edges(db, batch.edges)
+            except sqlite3.IntegrityError as e:
+                raise ConstraintViolationError(str(e)) from e
+            except sqlite3.Error as e:
+                raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
+            self._version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            self._mirror(batch)
+        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+
+    def _check_append_only(self, nodes: Sequence[Node]) -> None:
+        for node in nodes:
+            if node.label in APPEND_ONLY_LABELS and (node.label.value, node.id) in self._graph:
+                raise AppendOnlyViolationError(node.label.value, node.id)
+
+    def _check_references(self, batch: GraphBatch) -> None:
+        in_batch = {(n.label, n.id) for n in batch.nodes}
+        missing: dict[tuple[str, str], None] = {}
+        for edge in batch.edges:
+            for end in (edge.src, edge.dst):
+                if (end.label, end.id) not in in_batch and not self._exists(end):
+                    missing[(end.label.value, end.id)] = None
+        if missing:
+            raise DanglingReferenceError(list(missing))
+
+    def _exists(self, ref: NodeRef) -> bool:
+        if ref.label is _OUTCOME:
+            return self._db.execute(q.OUTCOME_EXISTS, (ref.id,)).fetchone() is not None
+        return (ref.label.value, ref.id) in self._graph
+
+    @staticmethod
+    def _write_nodes(db: sqlite3.Connection, nodes: Sequence[Node]) -> None:
+        plain = [
+            (n.label.value, n.id, _dumps(n.properties)) for n in nodes if n.label is not _OUTCOME
+        ]
+        if plain:
+            db.executemany(q.UPSERT_NODE, plain)
+        outcomes = [_outcome_row(n) for n in nodes if n.label is _OUTCOME]
+        if outcomes:
+            db.executemany(q.UPSERT_OUTCOME, outcomes)
+
+    @staticmethod
+    def _write_edges(db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
+        plain: list[tuple[str, ...]] = []
+        with_outcome: list[tuple[str, ...]] = []
+        for e in edges:
+            row = (e.src.label.value, e.src.id, e.type.value, e.dst.label.value, e.dst.id)
+            target = with_outcome if _OUTCOME in (e.src.label, e.dst.label) else plain
+            target.append((*row, _dumps(e.properties)))
+        if plain:
+            db.executemany(q.UPSERT_EDGE, plain)
+        if with_outcome:
+            db.executemany(q.UPSERT_OUTCOME_EDGE, with_outcome)
+
+    def _mirror(self, batch: GraphBatch) -> None:
+        graph = self._graph
+        for node in batch.nodes:
+            if node.label is not _OUTCOME:
+                graph.add_node((node.label.value, node.id), props=dict(node.properties))
+        for e in batch.edges:
+            if _OUTCOME not in (e.src.label, e.dst.label):
+                src, dst = (e.src.label.value, e.src.id), (e.dst.label.value, e.dst.id)
+                graph.add_edge(src, dst, key=e.type.value, props=dict(e.properties))
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_node(self, ref: NodeRef) -> Node | None:
+        with self._reading():
+            return self._node(ref)
+
+    def _node(self, ref: NodeRef) -> Node | None:
+        if ref.label is _OUTCOME:
+            row = self._db.execute(q.OUTCOME_PROPS, (ref.id,)).fetchone()
+            props = json.loads(row[0]) if row else None
+        else:
+            data = self._graph.nodes.get((ref.label.value, ref.id))
+            props = dict(data["props"]) if data is not None else None
+        return None if props is None else Node(label=ref.label, id=ref.id, properties=props)
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
+        with self._reading():
+            return [n for n in (self._node(r) for r in refs) if n is not None]
+
+    def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
+        with self._reading():
+            return {i for i in ids if self._exists(NodeRef(label=label, id=i))}
+
+    def labels_of(self, node_id: str) -> list[Label]:
+        with self._reading():
+            labels = [Label(row[0]) for row in self._db.execute(q.LABELS_OF_ID, (node_id,))]
+            if self._db.execute(q.OUTCOME_EXISTS, (node_id,)).fetchone():
+                labels.append(_OUTCOME)
+        return labels
+
+    def count(self, label: Label | None = None) -> int:
+        with self._reading():
+            if label is _OUTCOME:
+                return int(self._db.execute(q.COUNT_OUTCOMES).fetchone()[0])
+            if label is not None:
+                return int(self._db.execute(q.COUNT_NODES_OF_LABEL, (label.value,)).fetchone()[0])
+            nodes = self._db.execute(q.COUNT_NODES).fetchone()[0]
+            return int(nodes) + int(self._db.execute(q.COUNT_OUTCOMES).fetchone()[0])
+
+    def count_edges(self, rel_type: RelType | None = None) -> int:
+        with self._reading():
+            if rel_type is None:
+                return int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
+            args = (rel_type.value, rel_type.value)
+            return int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
+
+    def incident_edges(self, refs: Sequence[NodeRef], limit_per_node: int) -> list[Edge]:
+        with self._reading():
+            out: list[Edge] = []
+            for ref in refs:
+                out.extend(self._incident(ref, limit_per_node))
+            return out
+
+    def _incident(self, ref: NodeRef, limit: int) -> list[Edge]:
+        key = (ref.label.value, ref.id)
+        found: list[tuple[tuple[str, str, str], Edge]] = []
+        args = (ref.label.value, ref.id, limit)
+        for row in self._db.execute(q.OUTCOME_EDGES_FROM, args):
+            found.append(((row[2], row[3], row[4]), _edge(row)))
+        for row in self._db.execute(q.OUTCOME_EDGES_TO, args):
+            found.append(((row[2], row[0], row[1]), _edge(row)))
+        if key in self._graph:
+            for _, dst, rel, data in self._graph.out_edges(key, keys=True, data=True):
+                edge = _edge((*key, rel, *dst, data["props"]))
+                found.append(((rel, *dst), edge))
+            for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
+                edge = _edge((*src, rel, *key, data["props"]))
+                found.append(((rel, *src), edge))
+        found.sort(key=lambda item: item[0])
+        return [edge for _, edge in found[:limit]]
+
+    # -- domain queries --------------------------------------------------------------------
+    def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
+        with self._reading():
+            return self._aggregate(query)
+
+    def _aggregate(self, query: OutcomeQuery) -> list[OutcomeTotals]:
+        filters: list[str] = []
+        params: list[Any] = []
+        campaign_ids = query.campaign_ids
+        if query.brand_id is not None:
+            owned = self._targets((Label.BRAND.value, query.brand_id), RelType.RUNS)
+            brand_campaigns = [node_id for _, node_id in owned]
+            campaign_ids = (
+                brand_campaigns
+                if campaign_ids is None
+                else [c for c in campaign_ids if c in set(brand_campaigns)]
+            )
+        for clause, values in (
+            (q.FILTER_CAMPAIGNS, campaign_ids),
+            (q.FILTER_CHANNELS, query.channel_ids),
+            (q.FILTER_AUDIENCES, query.audience_ids),
+        ):
+            if values is not None:
+                filters.append(clause)
+                params.append(json.dumps(list(values)))
+        if query.start is not None:
+            filters.append(q.FILTER_START)
+            params.append(query.start.isoformat())
+        if query.end is not None:
+            filters.append(q.FILTER_END)
+            params.append(query.end.isoformat())
+        sql = q.aggregate_outcomes(query.group_by, filters)
+        totals = []
+        width = len(query.group_by)
+        for row in self._db.execute(sql, params):
+            keys = dict(zip(query.group_by, row[:width], strict=True))
+            metrics = dict(zip(("rows", *_NUMERIC), row[width:], strict=True))
+            if metrics["rows"] == 0:
+                continue
+            totals.append(OutcomeTotals(**keys, **metrics))
+        return totals
+
+    def _targets(self, key: Key, rel: RelType) -> list[Key]:
+        if key not in self._graph:
+            return []
+        return sorted(dst for _, dst, k in self._graph.out_edges(key, keys=True) if k == rel.value)
+
+    def _sources(self, key: Key, rels: Iterable[RelType], label: Label) -> list[Key]:
+        if key not in self._graph:
+            return []
+        wanted = {r.value for r in rels}
+        edges = self._graph.in_edges(key, keys=True)
+        return sorted({src for src, _, k in edges if k in wanted and src[0] == label.value})
+
+    def get_campaign_context(
+        self, campaign_id: str, start: date | None = None, end: date | None = None
+    ) -> CampaignContext:
+        ref = NodeRef(label=Label.CAMPAIGN, id=campaign_id)
+        with self._reading():
+            campaign = self._node(ref)
+            if campaign is None:
+                raise NodeNotFoundError(campaign_id, Label.CAMPAIGN.value)
+            key = (Label.CAMPAIGN.value, campaign_id)
+
+            def nodes(keys: Iterable[Key]) -> list[Node]:
+                found = (self._node(NodeRef(label=Label(lab), id=i)) for lab, i in keys)
+                return [n for n in found if n is not None]
+
+            brands = nodes(self._sources(key, [RelType.RUNS], Label.BRAND))
+            decisions = nodes(
+                self._sources(key, [RelType.BASED_ON, RelType.PRODUCED], Label.DECISION)
+            )
+            decisions.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
+            totals = self._aggregate(
+                OutcomeQuery(
+                    campaign_ids=[campaign_id], start=start, end=end, group_by=("channel_id",)
+                )
+            )
+            return CampaignContext(
+                campaign=campaign,
+                brand=brands[0] if brands else None,
+                audiences=nodes(self._targets(key, RelType.TARGETS)),
+                channels=nodes(self._targets(key, RelType.ON)),
+                assets=nodes(self._targets(key, RelType.USES)),
+                outcomes_by_channel=totals,
+                decisions=decisions,
+            )
+
+
+def _dumps(props: dict[str, Any]) -> str:
+    return json.dumps(props, separators=(",", ":"), sort_keys=True)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _outcome_row(node: Node) -> tuple[Any, ...]:
+    p = node.properties
+    return (
+        node.id,
+        p.get("date"),
+        p.get("campaign_id"),
+        p.get("channel_id"),
+        p.get("audience_id"),
+        p.get("asset_id"),
+        *(_number(p.get(m)) for m in _NUMERIC),
+        _dumps(p),
+    )
+
+
+def _edge(row: tuple[Any, ...]) -> Edge:
+    sl, si, rel, dl, di, props = row
+    return Edge(
+        src=NodeRef(label=Label(sl), id=si),
+        type=RelType(rel),
+        dst=NodeRef(label=Label(dl), id=di),
+        properties=json.loads(props) if isinstance(props, str) else dict(props),
+    )

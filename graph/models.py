@@ -1,0 +1,211 @@
+"""Values that cross the graph contract: node references, batches, query results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.schema import Label, RelType
+
+# A property value both backends can store: a primitive or a list of primitives.
+PropertyValue = str | int | float | bool | None | list[str] | list[int] | list[float]
+Properties = dict[str, Any]
+
+
+class NodeRef(BaseModel):
+    """Identifies one node: its label and its id (ids are unique per label)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Label
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.label.value}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> NodeRef:
+        """Parse ``Label:id``; raises ``ValueError`` if the label part is not a label."""
+        label, sep, node_id = text.partition(":")
+        if not sep or not node_id:
+            raise ValueError(f"expected 'Label:id', got {text!r}")
+        return cls(label=Label(label), id=node_id)
+
+
+class Node(BaseModel):
+    """A node with its properties (``id`` is repeated inside ``properties``)."""
+
+    label: Label
+    id: str
+    properties: Properties = Field(default_factory=dict)
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(label=self.label, id=self.id)
+
+
+class Edge(BaseModel):
+    """A directed, typed relationship between two nodes."""
+
+    src: NodeRef
+    type: RelType
+    dst: NodeRef
+    properties: Properties = Field(default_factory=dict)
+
+
+class GraphBatch(BaseModel):
+    """Nodes and edges written in one transaction: all of it lands, or none of it."""
+
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+
+class WriteResult(BaseModel):
+    """What a batch write did."""
+
+    nodes: int = 0
+    edges: int = 0
+
+
+class Subgraph(BaseModel):
+    """Nodes and edges around a root node (neighbourhood or lineage)."""
+
+    root: NodeRef
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    truncated: bool = False
+
+
+class OutcomeQuery(BaseModel):
+    """Filters and grouping of an outcome aggregate; dates are inclusive."""
+
+    campaign_ids: list[str] | None = None
+    channel_ids: list[str] | None = None
+    audience_ids: list[str] | None = None
+    brand_id: str | None = None
+    start: date | None = None
+    end: date | None = None
+    group_by: tuple[str, ...] = ("campaign_id", "channel_id", "audience_id")
+
+
+class OutcomeTotals(BaseModel):
+    """Sums of outcome metrics for one group (keys absent from ``group_by`` are None)."""
+
+    campaign_id: str | None = None
+    channel_id: str | None = None
+    audience_id: str | None = None
+    asset_id: str | None = None
+    date: str | None = None
+    rows: int = 0
+    spend: float = 0.0
+    revenue: float = 0.0
+    conversions: float = 0.0
+    clicks: float = 0.0
+    impressions: float = 0.0
+    leads: float = 0.0
+
+    @property
+    def roas(self) -> float | None:
+        return self.revenue / self.spend if self.spend > 0 else None
+
+
+class CampaignContext(BaseModel):
+    """A campaign with what surrounds it in the graph; every item is a node."""
+
+    campaign: Node
+    brand: Node | None = None
+    audiences: list[Node] = Field(default_factory=list)
+    channels: list[Node] = Field(default_factory=list)
+    assets: list[Node] = Field(default_factory=list)
+    outcomes_by_channel: list[OutcomeTotals] = Field(default_factory=list)
+    decisions: list[Node] = Field(default_factory=list)
+
+
+class Evidence(BaseModel):
+    """One piece of evidence a decision was based on, with how much it counted."""
+
+    ref: NodeRef
+    score: float | None = None
+    reason: str | None = None
+
+
+class DecisionRecord(BaseModel):
+    """Everything written for one agent decision (the Decision node and its edges)."""
+
+    kind: str
+    agent: str
+    rationale: str
+    algorithm: str
+    algorithm_version: str
+    confidence: float | None = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    model: str | None = None
+    prompt_digest: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    produced: list[Node] = Field(default_factory=list)
+    produced_edges: list[Edge] = Field(default_factory=list)
+    corrects: str | None = None
+    id: str = Field(default_factory=lambda: new_id("dec"))
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    def node(self) -> Node:
+        """The Decision node as stored (inputs kept as JSON with their digest)."""
+        inputs_json = canonical_json(self.inputs)
+        props: Properties = {
+            "id": self.id,
+            "kind": self.kind,
+            "agent": self.agent,
+            "rationale": self.rationale,
+            "algorithm": self.algorithm,
+            "algorithm_version": self.algorithm_version,
+            "confidence": self.confidence,
+            "inputs": inputs_json,
+            "inputs_digest": sha256_hex(inputs_json.encode()),
+            "model": self.model,
+            "prompt_digest": self.prompt_digest,
+            "created_at": self.created_at.isoformat(),
+        }
+        return Node(label=Label.DECISION, id=self.id, properties=clean_properties(props))
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id for a node the service creates, e.g. ``dec_3f2a…``."""
+    return f"{prefix}_{uuid.uuid4().hex[:20]}"
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces, so equal values give equal digests."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def clean_properties(props: Properties) -> Properties:
+    """Drop ``None`` values and turn nested objects into JSON strings (storable values only)."""
+    out: Properties = {}
+    for key, value in props.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            out[key] = canonical_json(value)
+        elif isinstance(value, list | tuple):
+            kinds = {type(v) for v in value}
+            if len(kinds) <= 1 and kinds <= {str, int, float, bool}:
+                out[key] = list(value)
+            else:
+                out[key] = canonical_json(list(value))
+        elif isinstance(value, datetime | date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
