@@ -1,0 +1,1 @@
+"""Agents: orchestrator, planner, execution and validation (later issues)."""

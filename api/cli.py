@@ -1,0 +1,311 @@
+"""The ``marketgraph`` command. Errors are one line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.auth import create_key
+from api.services import Services, open_services
+from api.settings import ROLES, Settings, get_settings
+from graph.errors import GraphError
+from graph.schema import Label
+from ingest import KINDS, IngestError, IngestReport, Part, ingest, read_file, read_rows
+from ingest.errors import RecordsRejectedError
+from migrations import apply_pending
+
+app = typer.Typer(
+    help="MarketGraph: a knowledge graph and agents for marketing teams.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+keys_app = typer.Typer(help="Create API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+err = Console(stderr=True)
+out = Console()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn every error into one line on stderr and exit status 1 (2 for bad settings)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except RecordsRejectedError as e:
+            for r in e.rejected[:20]:
+                err.print(f"  {r}", highlight=False, soft_wrap=True)
+            if len(e.rejected) > 20:
+                err.print(f"  … and {len(e.rejected) - 20} more", highlight=False)
+            raise _fail(str(e)) from None
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise _fail(f"bad setting {where.upper()}: {first['msg']}", 2) from None
+        except (GraphError, IngestError, OSError, ValueError) as e:
+            raise _fail(str(e)) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted", 130) from None
+        except Exception as e:  # a defect: still one line, with where to look
+            raise _fail(f"unexpected {type(e).__name__}: {e}") from None
+
+    return wrapper
+
+
+@contextmanager
+def _services(settings: Settings | None = None) -> Iterator[Services]:
+    services = open_services(settings or get_settings())
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr, fed by the ingest pipeline's (stage, done, total) calls."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(
+                task, description=f"{description}: {stage}", completed=done, total=total or None
+            )
+
+        yield update
+
+
+def _print_report(report: IngestReport) -> None:
+    if report.already_ingested:
+        out.print(
+            f"already ingested as {report.run_id}: {report.accepted} records, nothing changed"
+        )
+        return
+    out.print(f"ingested {report.accepted} records as {report.run_id}")
+    if report.rejected:
+        out.print(f"skipped {len(report.rejected)} bad records (listed in {report.rejects_file}):")
+        for r in report.rejected[:20]:
+            out.print(f"  {r}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    demo_if_empty: Annotated[
+        bool, typer.Option("--demo-if-empty", help="load the demo data set when the graph is empty")
+    ] = False,
+) -> None:
+    """Run the API (and web console)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = get_settings()
+    if demo_if_empty:
+        with _services(settings) as services:
+            if services.graph.count(Label.BRAND) == 0:
+                out.print("the graph is empty: loading the demo data set")
+                _load_demo(services, seed=7, outcome_rows=None)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
+    from ingest.demo import generate
+
+    dataset = generate(seed=seed, outcome_rows=outcome_rows)
+    parts = dataset_parts(dataset)
+    with _progress("demo data") as progress:
+        report = ingest(
+            services.graph, parts, rejects_dir=services.settings.rejects_dir, progress=progress
+        )
+    _print_report(report)
+    return report
+
+
+def dataset_parts(dataset: Any) -> list[Part]:
+    """Turn a generated demo data set into ingest parts, one per kind."""
+    from ingest.readers import describe
+
+    parts = []
+    for kind in KINDS:
+        records: list[dict[str, Any]] = getattr(dataset, kind)
+        payload = "\n".join(json.dumps(r, sort_keys=True) for r in records).encode()
+        info = describe(f"demo:{kind}.jsonl", payload)
+        parts.append(Part(kind=kind, source=info, rows=enumerate(records, start=1)))
+    return parts
+
+
+@app.command()
+@one_line_errors
+def demo(
+    seed: Annotated[int, typer.Option(help="random seed of the generator")] = 7,
+    outcome_rows: Annotated[
+        int | None, typer.Option(help="scale outcomes to about this many rows (e.g. 100000)")
+    ] = None,
+) -> None:
+    """Load a generated demo data set into the configured stores."""
+    with _services() as services:
+        _load_demo(services, seed, outcome_rows)
+        counts = {label: services.graph.count(label) for label in _DEMO_LABELS}
+        out.print(", ".join(f"{n} {label.value}" for label, n in counts.items()))
+
+
+_DEMO_LABELS = (
+    Label.BRAND,
+    Label.CHANNEL,
+    Label.AUDIENCE,
+    Label.CAMPAIGN,
+    Label.ASSET,
+    Label.OUTCOME,
+    Label.LEAD,
+)
+
+
+@app.command("ingest")
+@one_line_errors
+def ingest_command(
+    kind: Annotated[str, typer.Argument(help=f"one of {', '.join(KINDS)}, or 'all' for a folder")],
+    file: Annotated[Path, typer.Argument(help="a .jsonl or .csv file (a folder with 'all')")],
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="keep the good records; write rejects to a file")
+    ] = False,
+) -> None:
+    """Ingest canonical records (DATA.md) from a file, all or nothing."""
+    if kind == "all":
+        parts = _folder_parts(file)
+    elif kind in KINDS:
+        info, fmt, data = read_file(file)
+        parts = [Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name))]
+    else:
+        raise _fail(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}, all", 2)
+    with _services() as services, _progress(f"ingest {file.name}") as progress:
+        report = ingest(
+            services.graph,
+            parts,
+            skip_bad=skip_bad,
+            rejects_dir=services.settings.rejects_dir,
+            progress=progress,
+        )
+    _print_report(report)
+
+
+def _folder_parts(folder: Path) -> list[Part]:
+    if not folder.is_dir():
+        raise _fail(f"{folder}: with kind 'all', give a folder holding files like brands.jsonl", 2)
+    parts = []
+    for kind in KINDS:
+        for suffix in (".jsonl", ".csv"):
+            path = folder / f"{kind}{suffix}"
+            if path.exists():
+                info, fmt, data = read_file(path)
+                parts.append(Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name)))
+    if not parts:
+        names = ", ".join(f"{k}.jsonl" for k in KINDS)
+        raise _fail(f"{folder}: no record files found; expected some of {names}", 2)
+    return parts
+
+
+@app.command()
+@one_line_errors
+def migrate() -> None:
+    """Apply pending schema migrations and record them in the graph."""
+    with _open_unmigrated() as services:
+        applied = apply_pending(services.graph)
+    out.print(
+        f"applied {', '.join(applied)}" if applied else "nothing to apply: schema is up to date"
+    )
+
+
+@contextmanager
+def _open_unmigrated() -> Iterator[Services]:
+    services = open_services(get_settings(), migrate=False)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@app.command()
+@one_line_errors
+def lineage(
+    node_id: Annotated[str, typer.Argument(help="a node id, or Label:id when ids collide")],
+    direction: Annotated[str, typer.Option(help="up: causes; down: effects")] = "up",
+    depth: Annotated[int, typer.Option(help="how many steps to follow (1-10)")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Show what led to (up) or followed from (down) a node."""
+    if direction not in ("up", "down"):
+        raise _fail(f"--direction must be up or down, got {direction!r}", 2)
+    walk: Literal["up", "down"] = "up" if direction == "up" else "down"
+    with _services() as services:
+        ref = services.graph.resolve(node_id)
+        sub = services.graph.get_lineage(ref, walk, depth)
+    if as_json:
+        from api.schemas.graph import SubgraphPublic
+
+        out.print_json(SubgraphPublic.of(sub).model_dump_json())
+        return
+    summary = f"{len(sub.nodes)} nodes, {len(sub.edges)} edges"
+    out.print(f"[bold]{sub.root}[/] ({walk}, depth {depth}): {summary}")
+    for e in sub.edges:
+        out.print(f"  {e.src} -[{e.type.value}]-> {e.dst}", highlight=False)
+    if sub.truncated:
+        out.print("  … truncated at the node limit")
+
+
+@keys_app.command("create")
+@one_line_errors
+def keys_create(
+    role: Annotated[str, typer.Option(help=f"one of {', '.join(ROLES)}")],
+    name: Annotated[str, typer.Option(help="who or what the key is for")],
+) -> None:
+    """Create an API key (stored hashed; printed once)."""
+    if role not in ROLES:
+        raise _fail(f"unknown role {role!r}; roles are {', '.join(ROLES)}", 2)
+    settings = get_settings()
+    key = create_key(settings.keys_path, role, name)
+    out.print(key, highlight=False)
+
+
+def main() -> None:
+    """Entry point with settings errors reported as one line too."""
+    try:
+        app()
+    except ValidationError as e:  # pragma: no cover - raised before a command runs
+        first = e.errors()[0]
+        err.print(f"error: bad setting {first['loc']}: {first['msg']}")
+        sys.exit(2)

@@ -1,0 +1,125 @@
+"""Domain errors become HTTP answers here, and only here (API.md error shape)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import (
+    AmbiguousNodeIdError,
+    AppendOnlyViolationError,
+    ConstraintViolationError,
+    DanglingReferenceError,
+    GraphUnavailableError,
+    InvalidVocabularyError,
+    MigrationError,
+    NodeNotFoundError,
+)
+from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
+
+log = logging.getLogger("marketgraph.api")
+
+
+class ApiError(Exception):
+    """An error the API raises itself, with its status and code."""
+
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def _reply(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=error_body(code, message, details))
+
+
+# Domain error -> (status, code). Subclasses are matched through the MRO.
+_STATUS: dict[type[Exception], tuple[int, str]] = {
+    NodeNotFoundError: (404, "not_found"),
+    AmbiguousNodeIdError: (409, "ambiguous_id"),
+    AppendOnlyViolationError: (409, "append_only"),
+    ConstraintViolationError: (409, "constraint_violation"),
+    DanglingReferenceError: (422, "dangling_reference"),
+    InvalidVocabularyError: (400, "invalid_vocabulary"),
+    UnknownKindError: (404, "unknown_kind"),
+    UnreadableInputError: (400, "unreadable_input"),
+    GraphUnavailableError: (503, "graph_unavailable"),
+    MigrationError: (503, "migration_error"),
+}
+
+
+def _details(exc: Exception) -> Any:
+    if isinstance(exc, RecordsRejectedError):
+        return {
+            "rejected": [
+                {"line": r.line, "reason": r.reason, "source": r.source} for r in exc.rejected
+            ],
+            "accepted_if_skipping": exc.accepted,
+        }
+    if isinstance(exc, AmbiguousNodeIdError):
+        return {"labels": exc.labels}
+    if isinstance(exc, UnknownKindError):
+        return {"known": exc.known}
+    if isinstance(exc, DanglingReferenceError):
+        return {"missing": [f"{label}:{node_id}" for label, node_id in exc.missing]}
+    return None
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ApiError):
+        return _reply(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, RecordsRejectedError):
+        return _reply(422, "records_rejected", str(exc), _details(exc))
+    for cls in type(exc).__mro__:
+        if cls in _STATUS:
+            status, code = _STATUS[cls]
+            if status >= 500:
+                log.warning("store unavailable on %s: %s", request.url.path, exc)
+            return _reply(status, code, str(exc), _details(exc))
+    return await _unexpected(request, exc)
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+        for e in exc.errors()
+    ]
+    first = details[0] if details else {"where": "request", "message": "invalid"}
+    return _reply(422, "invalid_request", f"{first['where']}: {first['message']}", details)
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    codes = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    code = codes.get(exc.status_code, "http_error")
+    response = _reply(exc.status_code, code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _reply(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(ApiError, _domain)
+    app.add_exception_handler(RecordsRejectedError, _domain)
+    for cls in _STATUS:
+        app.add_exception_handler(cls, _domain)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,73 @@
+"""Read the graph: lineage, decisions, campaign context."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GraphDep, Viewer
+from api.schemas.graph import (
+    CampaignContextPublic,
+    ChannelTotalsPublic,
+    NodePublic,
+    SubgraphPublic,
+)
+from graph.lineage import MAX_DEPTH
+from graph.models import NodeRef
+from graph.schema import Label
+
+router = APIRouter(prefix="/v1", tags=["graph"])
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such node"}}
+
+
+@router.get("/lineage/{node_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)
+async def lineage(
+    node_id: str,
+    graph: GraphDep,
+    _: Viewer,
+    direction: Annotated[
+        Literal["up", "down"], Query(description="up: causes; down: effects")
+    ] = "up",
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 3,
+    limit: Annotated[int, Query(ge=1, le=5000, description="most nodes returned")] = 500,
+) -> SubgraphPublic:
+    """The nodes and edges that led to (up) or followed from (down) a node."""
+
+    def walk() -> SubgraphPublic:
+        ref = graph.resolve(node_id)
+        return SubgraphPublic.of(graph.get_lineage(ref, direction, depth, limit))
+
+    return await run_in_threadpool(walk)
+
+
+@router.get("/decisions/{decision_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)
+async def decision(decision_id: str, graph: GraphDep, _: Viewer) -> SubgraphPublic:
+    """A decision with its agent, evidence, approvals and effects (its direct edges)."""
+    ref = NodeRef(label=Label.DECISION, id=decision_id)
+    return SubgraphPublic.of(await run_in_threadpool(graph.get_neighbourhood, ref, 500))
+
+
+@router.get(
+    "/campaigns/{campaign_id}/context", response_model=CampaignContextPublic, responses=_NOT_FOUND
+)
+async def campaign_context(
+    campaign_id: str,
+    graph: GraphDep,
+    _: Viewer,
+    start: Annotated[date | None, Query(description="first day of outcome totals")] = None,
+    end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
+) -> CampaignContextPublic:
+    """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
+    ctx = await run_in_threadpool(graph.get_campaign_context, campaign_id, start, end)
+    return CampaignContextPublic(
+        campaign=NodePublic.of(ctx.campaign),
+        brand=NodePublic.of(ctx.brand) if ctx.brand else None,
+        audiences=[NodePublic.of(n) for n in ctx.audiences],
+        channels=[NodePublic.of(n) for n in ctx.channels],
+        assets=[NodePublic.of(n) for n in ctx.assets],
+        outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
+        decisions=[NodePublic.of(n) for n in ctx.decisions],
+    )

@@ -1,0 +1,73 @@
+"""Canonical records in over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Analyst, ServicesDep
+from api.errors import ApiError
+from api.metrics import INGESTED_ROWS
+from api.schemas.ingest import IngestPublic, RejectedRecord
+from ingest import KINDS, Part, UnknownKindError, describe, detect_format, ingest, read_rows
+
+router = APIRouter(prefix="/v1/ingest", tags=["ingest"])
+
+MAX_BODY_BYTES = 256 * 1024 * 1024
+
+
+@router.post(
+    "/{kind}",
+    response_model=IngestPublic,
+    responses={
+        400: {"description": "unreadable body"},
+        415: {"description": "unsupported content type"},
+        422: {"description": "bad records; nothing was written"},
+    },
+)
+async def ingest_records(
+    kind: str,
+    request: Request,
+    services: ServicesDep,
+    principal: Analyst,
+    skip_bad: Annotated[bool, Query(description="keep the good records, report the bad")] = False,
+    source: Annotated[
+        str | None, Query(max_length=256, description="name recorded as the data's source")
+    ] = None,
+) -> IngestPublic:
+    """Ingest JSON Lines or CSV records of one kind (DATA.md), all or nothing."""
+    if kind not in KINDS:
+        raise UnknownKindError(kind, KINDS)
+    content_type = request.headers.get("content-type", "")
+    try:
+        fmt = detect_format("", content_type)
+    except ValueError:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type {content_type or '(none)'} is not supported; "
+            "send application/x-ndjson or text/csv",
+        ) from None
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"body is over {MAX_BODY_BYTES} bytes; split it")
+    name = source or f"http:{kind}.{fmt}"
+    info = describe(name, body)
+    part = Part(kind=kind, source=info, rows=read_rows(body, fmt, name))
+    report = await run_in_threadpool(
+        ingest,
+        services.graph,
+        [part],
+        skip_bad=skip_bad,
+        rejects_dir=services.settings.rejects_dir,
+    )
+    if not report.already_ingested:
+        INGESTED_ROWS.labels(kind=kind).inc(report.accepted)
+    return IngestPublic(
+        run_id=report.run_id,
+        accepted=report.accepted,
+        rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
+        already_ingested=report.already_ingested,
+    )

@@ -1,0 +1,21 @@
+"""Ingest request/response models."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RejectedRecord(BaseModel):
+    line: int = Field(description="line (JSON Lines) or row's first line (CSV) in the body")
+    reason: str = Field(description="what was wrong with the record")
+
+
+class IngestPublic(BaseModel):
+    run_id: str = Field(description="the IngestRun node that recorded this ingest")
+    accepted: int = Field(description="records written")
+    rejected: list[RejectedRecord] = Field(
+        default_factory=list, description="records skipped (only with skip_bad=true)"
+    )
+    already_ingested: bool = Field(
+        default=False, description="the same content was ingested before; nothing changed"
+    )

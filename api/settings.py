@@ -1,0 +1,101 @@
+"""Service settings, read from the environment (prefix ``MARKETGRAPH_``) or ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Role = Literal["viewer", "analyst", "planner", "approver", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "planner", "approver", "admin")
+_PLACEHOLDERS = {"changeme", "changethis", "secret", "password", "apikey", "key"}
+_NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment (API.md, "Configuration")."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MARKETGRAPH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default=Path("./.marketgraph"), description="embedded stores live here")
+    neo4j_uri: str | None = Field(
+        default=None, description="use Neo4j instead of the embedded graph"
+    )
+    neo4j_user: str | None = None
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str | None = None
+    qdrant_url: str | None = None
+    qdrant_api_key: SecretStr | None = None
+    api_keys: SecretStr | None = Field(default=None, description="key:role pairs, comma-separated")
+    llm_model: str | None = None
+    embeddings: str | None = None
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "openai_base_url")
+    )
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _check_neo4j_uri(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(_NEO4J_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(_NEO4J_SCHEMES)}, got {value!r}")
+        return value
+
+    @field_validator("api_keys")
+    @classmethod
+    def _check_api_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        parse_api_keys(value.get_secret_value())
+        return value
+
+    @property
+    def graph_path(self) -> Path:
+        return self.data_dir / "graph.sqlite"
+
+    @property
+    def keys_path(self) -> Path:
+        return self.data_dir / "api-keys.json"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.data_dir / "rejects"
+
+    def configured_keys(self) -> dict[str, Role]:
+        return parse_api_keys(self.api_keys.get_secret_value()) if self.api_keys else {}
+
+
+def parse_api_keys(text: str) -> dict[str, Role]:
+    """Parse ``key:role,key:role``; raises ValueError naming the bad entry."""
+    keys: dict[str, Role] = {}
+    for position, entry in enumerate(text.split(","), start=1):
+        entry = entry.strip()
+        if not entry:
+            continue
+        key, sep, role = entry.rpartition(":")
+        if not sep or not key:
+            raise ValueError(f"entry {position} must look like KEY:ROLE")
+        if role not in ROLES:
+            raise ValueError(f"entry {position} has role {role!r}; roles are {', '.join(ROLES)}")
+        if key.lower() in _PLACEHOLDERS:
+            raise ValueError(
+                f"entry {position} uses the placeholder key {key!r}; choose a real one"
+            )
+        keys[key] = role
+    return keys
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings, read once; tests override with ``get_settings.cache_clear()`` or deps."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Retrieval: Qdrant index and hybrid retriever (later issues)."""
