@@ -55,11 +55,13 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except RecordsRejectedError as e:
+            summary = f"{len(e.rejected)} bad record(s), nothing was written"
+            err.print(f"[bold red]error:[/] {summary} (fix them, or use --skip-bad):")
             for r in e.rejected[:20]:
                 err.print(f"  {r}", highlight=False, soft_wrap=True)
             if len(e.rejected) > 20:
                 err.print(f"  … and {len(e.rejected) - 20} more", highlight=False)
-            raise _fail(str(e)) from None
+            raise typer.Exit(1) from None
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])

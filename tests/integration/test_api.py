@@ -1,0 +1,218 @@
+"""The HTTP API on a real uvicorn server, over both graph backends."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.auth import KeyRing
+from api.services import Services
+from api.settings import Settings
+from graph.base import GraphStore
+from graph.schema import Label
+
+KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst", "admin-key-123": "admin"}
+VIEWER = {"Authorization": "Bearer view-key-123"}
+ANALYST = {"Authorization": "Bearer analyst-key-123"}
+NDJSON = {"Content-Type": "application/x-ndjson"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
+    """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
+    api_keys = ",".join(f"{k}:{r}" for k, r in KEYS.items())
+    settings = Settings(data_dir=tmp_path, api_keys=api_keys)  # type: ignore[arg-type]
+    services = Services(
+        settings=settings,
+        graph=graph_store,
+        keys=KeyRing(settings.configured_keys(), settings.keys_path),
+    )
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings, services), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        yield http
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def lines(*records: dict[str, object]) -> str:
+    return "\n".join(json.dumps(r) for r in records)
+
+
+BRANDS = lines({"id": "b1", "name": "Trailhead"})
+CHANNELS = lines({"id": "ch1", "name": "Email", "kind": "email"})
+CAMPAIGNS = lines({"id": "c1", "brand_id": "b1", "name": "Spring", "channel_ids": ["ch1"]})
+OUTCOMES = lines(
+    {"date": "2026-03-01", "campaign_id": "c1", "channel_id": "ch1", "spend": 10, "revenue": 30},
+    {"date": "2026-03-02", "campaign_id": "c1", "channel_id": "ch1", "spend": 10, "revenue": 10},
+)
+
+
+def load(client: httpx.Client) -> None:
+    for kind, body in (("brands", BRANDS), ("channels", CHANNELS), ("campaigns", CAMPAIGNS)):
+        r = client.post(f"/v1/ingest/{kind}", content=body, headers={**ANALYST, **NDJSON})
+        assert r.status_code == 200, r.text
+    r = client.post("/v1/ingest/outcomes", content=OUTCOMES, headers={**ANALYST, **NDJSON})
+    assert r.status_code == 200, r.text
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    error: dict[str, object] = body["error"]
+    return error
+
+
+def test_health_and_readiness_need_no_key(client: httpx.Client, graph_store: GraphStore) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["graph"] == {"backend": graph_store.backend, "ok": True}
+    assert ready.json()["retrieval"]["mode"] == "sparse-only"
+
+
+def test_metrics_expose_request_latency(client: httpx.Client) -> None:
+    client.get("/healthz")
+    text = client.get("/metrics").text
+    assert 'marketgraph_http_request_duration_seconds_count{method="GET",route="/healthz"' in text
+
+
+def test_v1_calls_need_a_valid_key(client: httpx.Client) -> None:
+    assert_error(client.get("/v1/lineage/x"), 401, "unauthorized")
+    assert_error(
+        client.get("/v1/lineage/x", headers={"Authorization": "Bearer nope"}), 401, "unauthorized"
+    )
+
+
+def test_roles_gate_ingestion(client: httpx.Client) -> None:
+    refused = client.post("/v1/ingest/brands", content=BRANDS, headers={**VIEWER, **NDJSON})
+    error = assert_error(refused, 403, "forbidden")
+    assert "analyst" in str(error["message"])
+    accepted = client.post(
+        "/v1/ingest/brands", content=BRANDS, headers={"X-API-Key": "analyst-key-123", **NDJSON}
+    )
+    assert accepted.status_code == 200 and accepted.json()["accepted"] == 1
+
+
+def test_ingest_is_idempotent_and_answers_run_id(client: httpx.Client) -> None:
+    first = client.post("/v1/ingest/brands", content=BRANDS, headers={**ANALYST, **NDJSON}).json()
+    again = client.post("/v1/ingest/brands", content=BRANDS, headers={**ANALYST, **NDJSON}).json()
+    assert first["run_id"] == again["run_id"] and first["accepted"] == 1
+    assert again["already_ingested"] is True and first["rejected"] == []
+
+
+def test_csv_body_is_read_with_list_cells(client: httpx.Client, graph_store: GraphStore) -> None:
+    load(client)
+    body = "id,brand_id,name,channel_ids\nc2,b1,Summer,ch1\n"
+    r = client.post(
+        "/v1/ingest/campaigns", content=body, headers={**ANALYST, "Content-Type": "text/csv"}
+    )
+    assert r.status_code == 200, r.text
+    assert graph_store.get_campaign_context("c2").channels[0].id == "ch1"
+
+
+def test_bad_records_are_422_with_lines_and_nothing_is_written(
+    client: httpx.Client, graph_store: GraphStore
+) -> None:
+    load(client)
+    before = graph_store.count()
+    body = lines(
+        {"date": "2026-03-03", "campaign_id": "c1", "channel_id": "ch1", "spend": 1},
+        {"date": "2026-03-04", "campaign_id": "c1", "channel_id": "ch1", "spend": -1},
+        {"date": "not a date", "campaign_id": "c1", "channel_id": "ch1", "spend": 1},
+    )
+    error = assert_error(
+        client.post("/v1/ingest/outcomes", content=body, headers={**ANALYST, **NDJSON}),
+        422,
+        "records_rejected",
+    )
+    details = error["details"]
+    assert isinstance(details, dict)
+    assert [r["line"] for r in details["rejected"]] == [2, 3]
+    assert "spend" in details["rejected"][0]["reason"]
+    assert graph_store.count() == before
+
+    kept = client.post(
+        "/v1/ingest/outcomes?skip_bad=true", content=body, headers={**ANALYST, **NDJSON}
+    )
+    assert kept.status_code == 200
+    assert kept.json()["accepted"] == 1 and [r["line"] for r in kept.json()["rejected"]] == [2, 3]
+    assert graph_store.count(Label.OUTCOME) == 3
+
+
+def test_unknown_kind_and_content_type_are_4xx(client: httpx.Client) -> None:
+    assert_error(
+        client.post("/v1/ingest/widgets", content="{}", headers={**ANALYST, **NDJSON}),
+        404,
+        "unknown_kind",
+    )
+    r = client.post(
+        "/v1/ingest/brands", content="x", headers={**ANALYST, "Content-Type": "text/plain"}
+    )
+    assert_error(r, 415, "unsupported_media_type")
+    r = client.post("/v1/ingest/brands", content=b"\xff\xfe", headers={**ANALYST, **NDJSON})
+    assert_error(r, 400, "unreadable_input")
+
+
+def test_campaign_context_and_lineage(client: httpx.Client) -> None:
+    load(client)
+    ctx = client.get("/v1/campaigns/c1/context", headers=VIEWER)
+    assert ctx.status_code == 200, ctx.text
+    body = ctx.json()
+    assert body["brand"]["node_id"] == "Brand:b1"
+    (totals,) = body["outcomes_by_channel"]
+    assert (totals["node_id"], totals["spend"], totals["revenue"], totals["roas"]) == (
+        "Channel:ch1",
+        20.0,
+        40.0,
+        2.0,
+    )
+    window = client.get("/v1/campaigns/c1/context?start=2026-03-02&end=2026-03-02", headers=VIEWER)
+    assert window.json()["outcomes_by_channel"][0]["revenue"] == 10.0
+
+    up = client.get("/v1/lineage/2026-03-01|c1|ch1||?direction=up&depth=2", headers=VIEWER)
+    assert up.status_code == 200, up.text
+    ids = {n["node_id"] for n in up.json()["nodes"]}
+    assert {"Campaign:c1", "Channel:ch1", "Brand:b1"} <= ids
+    assert any(n.startswith("IngestRun:") for n in ids)
+
+    assert_error(client.get("/v1/campaigns/nope/context", headers=VIEWER), 404, "not_found")
+    assert_error(client.get("/v1/lineage/nope", headers=VIEWER), 404, "not_found")
+    assert_error(
+        client.get("/v1/lineage/c1?direction=sideways", headers=VIEWER), 422, "invalid_request"
+    )
+    assert_error(client.get("/v1/lineage/c1?depth=99", headers=VIEWER), 422, "invalid_request")
+
+
+def test_openapi_lists_the_contract(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/healthz", "/readyz", "/metrics", "/v1/ingest/{kind}", "/v1/lineage/{node_id}"):
+        assert path in spec["paths"]
+    assert client.get("/docs").status_code == 200
