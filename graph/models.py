@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from graph.schema import Label, RelType
 
@@ -17,10 +18,9 @@ PropertyValue = str | int | float | bool | None | list[str] | list[int] | list[f
 Properties = dict[str, Any]
 
 
-class NodeRef(BaseModel):
+@dataclass(frozen=True, slots=True)
+class NodeRef:
     """Identifies one node: its label and its id (ids are unique per label)."""
-
-    model_config = ConfigDict(frozen=True)
 
     label: Label
     id: str
@@ -37,50 +37,55 @@ class NodeRef(BaseModel):
         return cls(label=Label(label), id=node_id)
 
 
-class Node(BaseModel):
+@dataclass(slots=True)
+class Node:
     """A node with its properties (``id`` is repeated inside ``properties``)."""
 
     label: Label
     id: str
-    properties: Properties = Field(default_factory=dict)
+    properties: Properties = field(default_factory=dict)
 
     @property
     def ref(self) -> NodeRef:
         return NodeRef(label=self.label, id=self.id)
 
 
-class Edge(BaseModel):
+@dataclass(slots=True)
+class Edge:
     """A directed, typed relationship between two nodes."""
 
     src: NodeRef
     type: RelType
     dst: NodeRef
-    properties: Properties = Field(default_factory=dict)
+    properties: Properties = field(default_factory=dict)
 
 
-class GraphBatch(BaseModel):
+@dataclass(slots=True)
+class GraphBatch:
     """Nodes and edges written in one transaction: all of it lands, or none of it."""
 
-    nodes: list[Node] = Field(default_factory=list)
-    edges: list[Edge] = Field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
 
 
-class WriteResult(BaseModel):
+@dataclass(slots=True)
+class WriteResult:
     """What a batch write did."""
 
     nodes: int = 0
     edges: int = 0
 
 
-class Subgraph(BaseModel):
+@dataclass(slots=True)
+class Subgraph:
     """Nodes and edges around a root node (neighbourhood or lineage)."""
 
     root: NodeRef
-    nodes: list[Node] = Field(default_factory=list)
-    edges: list[Edge] = Field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
     truncated: bool = False
 
 

@@ -220,7 +220,7 @@ def _record_node(record: CanonicalRecord) -> Node:
             data.pop(ref.field, None)
     node_id = record.node_id()
     data["id"] = node_id
-    return Node.model_construct(label=record.label, id=node_id, properties=clean_properties(data))
+    return Node(label=record.label, id=node_id, properties=clean_properties(data))
 
 
 def _record_edges(record: CanonicalRecord, ref_self: NodeRef) -> list[Edge]:
@@ -230,9 +230,9 @@ def _record_edges(record: CanonicalRecord, ref_self: NodeRef) -> list[Edge]:
         if value is None:
             continue
         for target in value if ref.many else [value]:
-            other = NodeRef.model_construct(label=ref.label, id=str(target))
+            other = NodeRef(label=ref.label, id=str(target))
             src, dst = (ref_self, other) if ref.outgoing else (other, ref_self)
-            edges.append(Edge.model_construct(src=src, type=ref.rel, dst=dst, properties={}))
+            edges.append(Edge(src=src, type=ref.rel, dst=dst, properties={}))
     return edges
 
 
@@ -249,15 +249,15 @@ def _write_records(
     nodes: dict[NodeRef, Node] = {}
     for a in accepted:
         node = _record_node(a.record)
-        nodes[NodeRef.model_construct(label=node.label, id=node.id)] = node
+        nodes[NodeRef(label=node.label, id=node.id)] = node
     edges: dict[tuple[NodeRef, RelType, NodeRef], Edge] = {}
     for a in accepted:
-        me = NodeRef.model_construct(label=a.record.label, id=a.record.node_id())
+        me = NodeRef(label=a.record.label, id=a.record.node_id())
         for edge in _record_edges(a.record, me):
             edges[(edge.src, edge.type, edge.dst)] = edge
         # The FROM edge says exactly where the record came from: which source, which line.
         where = {"source": a.source_id, "line": a.line}
-        edges[(me, RelType.FROM, run)] = Edge.model_construct(
+        edges[(me, RelType.FROM, run)] = Edge(
             src=me, type=RelType.FROM, dst=run, properties=where
         )
     node_list, edge_list = list(nodes.values()), list(edges.values())
@@ -265,13 +265,13 @@ def _write_records(
     done = 0
     for start in range(0, len(node_list), batch_size):
         chunk = node_list[start : start + batch_size]
-        store.write(GraphBatch.model_construct(nodes=chunk, edges=[]))
+        store.write(GraphBatch(nodes=chunk, edges=[]))
         done += len(chunk)
         if progress:
             progress("writing", done, total)
     for start in range(0, len(edge_list), batch_size):
         edge_chunk = edge_list[start : start + batch_size]
-        store.write(GraphBatch.model_construct(nodes=[], edges=edge_chunk))
+        store.write(GraphBatch(nodes=[], edges=edge_chunk))
         done += len(edge_chunk)
         if progress:
             progress("writing", done, total)

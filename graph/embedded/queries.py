@@ -4,6 +4,10 @@ Layout: ``nodes`` holds every node but outcomes, ``outcomes`` holds Outcome node
 typed metric columns (they are the bulk of the data and what aggregates read),
 ``edges`` holds relationships between two non-outcome nodes (mirrored in networkx) and
 ``outcome_edges`` those with an Outcome at either end (read from SQLite on demand).
+
+An outcome's OF edges to the campaign, channel, audience and asset named by its own
+columns are not stored as rows: one bit each in ``outcomes.of_mask`` records that the edge
+was written (ingesting a year of outcomes would otherwise mean millions of edge rows).
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS outcomes (
         id TEXT PRIMARY KEY, date TEXT, campaign_id TEXT, channel_id TEXT,
         audience_id TEXT, asset_id TEXT, spend REAL, revenue REAL, conversions REAL,
-        clicks REAL, impressions REAL, leads REAL, props TEXT NOT NULL) WITHOUT ROWID""",
+        clicks REAL, impressions REAL, leads REAL, props TEXT NOT NULL,
+        of_mask INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS outcomes_by_campaign ON outcomes (campaign_id, date)",
+    "CREATE INDEX IF NOT EXISTS outcomes_by_channel ON outcomes (channel_id)",
     """CREATE TABLE IF NOT EXISTS edges (
         src_label TEXT NOT NULL, src_id TEXT NOT NULL, type TEXT NOT NULL,
         dst_label TEXT NOT NULL, dst_id TEXT NOT NULL, props TEXT NOT NULL,
@@ -48,6 +54,30 @@ ON CONFLICT (id) DO UPDATE SET date = excluded.date, campaign_id = excluded.camp
     conversions = excluded.conversions, clicks = excluded.clicks,
     impressions = excluded.impressions, leads = excluded.leads, props = excluded.props"""
 
+# Derived OF edges: which column each target label is named by, and its bit in of_mask.
+OF_COLUMNS: Final = {
+    Label.CAMPAIGN: ("campaign_id", 1),
+    Label.CHANNEL: ("channel_id", 2),
+    Label.AUDIENCE: ("audience_id", 4),
+    Label.ASSET: ("asset_id", 8),
+}
+OUTCOME_REFS: Final = """
+SELECT id, campaign_id, channel_id, audience_id, asset_id, of_mask FROM outcomes
+WHERE id IN (SELECT value FROM json_each(?))"""
+SET_OF_MASK: Final = "UPDATE outcomes SET of_mask = (of_mask | ?) & ~? WHERE id = ?"
+COUNT_DERIVED_OF: Final = """
+SELECT total((of_mask & 1) > 0) + total((of_mask & 2) > 0) + total((of_mask & 4) > 0)
+     + total((of_mask & 8) > 0) FROM outcomes WHERE of_mask > 0"""
+
+
+def outcomes_of(label: Label) -> str:
+    """Outcomes whose derived OF edge points at a node of ``label`` (id bound as ``?``)."""
+    column, bit = OF_COLUMNS[label]
+    return (
+        f"SELECT id FROM outcomes WHERE {column} = ? AND (of_mask & {bit}) > 0 ORDER BY id LIMIT ?"
+    )
+
+
 UPSERT_EDGE: Final = """
 INSERT INTO edges (src_label, src_id, type, dst_label, dst_id, props) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = excluded.props"""
@@ -62,6 +92,7 @@ ALL_EDGES: Final = "SELECT src_label, src_id, type, dst_label, dst_id, props FRO
 NODE_PROPS: Final = "SELECT props FROM nodes WHERE label = ? AND id = ?"
 OUTCOME_PROPS: Final = "SELECT props FROM outcomes WHERE id = ?"
 OUTCOME_EXISTS: Final = "SELECT 1 FROM outcomes WHERE id = ?"
+EXISTING_OUTCOMES: Final = "SELECT id FROM outcomes WHERE id IN (SELECT value FROM json_each(?))"
 LABELS_OF_ID: Final = "SELECT label FROM nodes WHERE id = ? ORDER BY label"
 COUNT_NODES: Final = "SELECT count(*) FROM nodes"
 COUNT_NODES_OF_LABEL: Final = "SELECT count(*) FROM nodes WHERE label = ?"

@@ -148,19 +148,32 @@ class EmbeddedGraphStore(GraphStore):
                 raise AppendOnlyViolationError(node.label.value, node.id)
 
     def _check_references(self, batch: GraphBatch) -> None:
-        in_batch = {(n.label, n.id) for n in batch.nodes}
-        missing: dict[tuple[str, str], None] = {}
+        in_batch = {n.ref for n in batch.nodes}
+        ends: dict[NodeRef, None] = {}
         for edge in batch.edges:
-            for end in (edge.src, edge.dst):
-                if (end.label, end.id) not in in_batch and not self._exists(end):
-                    missing[(end.label.value, end.id)] = None
+            ends[edge.src] = None
+            ends[edge.dst] = None
+        outcome_ids = [r.id for r in ends if r.label is _OUTCOME and r not in in_batch]
+        found = self._existing_outcomes(outcome_ids)
+        missing = [
+            (r.label.value, r.id)
+            for r in ends
+            if r not in in_batch
+            and (
+                r.id not in found
+                if r.label is _OUTCOME
+                else (r.label.value, r.id) not in self._graph
+            )
+        ]
         if missing:
-            raise DanglingReferenceError(list(missing))
+            raise DanglingReferenceError(missing)
 
-    def _exists(self, ref: NodeRef) -> bool:
-        if ref.label is _OUTCOME:
-            return self._db.execute(q.OUTCOME_EXISTS, (ref.id,)).fetchone() is not None
-        return (ref.label.value, ref.id) in self._graph
+    def _existing_outcomes(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 50_000):
+            chunk = json.dumps(ids[start : start + 50_000])
+            found.update(row[0] for row in self._db.execute(q.EXISTING_OUTCOMES, (chunk,)))
+        return found
 
     @staticmethod
     def _write_nodes(db: sqlite3.Connection, nodes: Sequence[Node]) -> None:
@@ -173,11 +186,20 @@ class EmbeddedGraphStore(GraphStore):
         if outcomes:
             db.executemany(q.UPSERT_OUTCOME, outcomes)
 
-    @staticmethod
-    def _write_edges(db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
+    def _write_edges(self, db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
         plain: list[tuple[str, ...]] = []
         with_outcome: list[tuple[str, ...]] = []
+        columns = self._outcome_columns([e.src.id for e in edges if _derivable(e)])
+        masks: dict[str, list[int]] = {}  # outcome id -> [bits to set, bits to clear]
         for e in edges:
+            if _derivable(e):
+                column, bit = q.OF_COLUMNS[e.dst.label]
+                if columns.get(e.src.id, {}).get(column) == e.dst.id:
+                    mask = masks.setdefault(e.src.id, [0, 0])
+                    if not e.properties:  # the plain edge its own column names: one bit
+                        mask[0], mask[1] = mask[0] | bit, mask[1] & ~bit
+                        continue
+                    mask[0], mask[1] = mask[0] & ~bit, mask[1] | bit
             row = (e.src.label.value, e.src.id, e.type.value, e.dst.label.value, e.dst.id)
             target = with_outcome if _OUTCOME in (e.src.label, e.dst.label) else plain
             target.append((*row, _dumps(e.properties)))
@@ -185,6 +207,25 @@ class EmbeddedGraphStore(GraphStore):
             db.executemany(q.UPSERT_EDGE, plain)
         if with_outcome:
             db.executemany(q.UPSERT_OUTCOME_EDGE, with_outcome)
+        if masks:
+            db.executemany(q.SET_OF_MASK, [(s, c, i) for i, (s, c) in masks.items()])
+
+    def _outcome_columns(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        """The reference columns (and mask) of the given outcomes."""
+        out: dict[str, dict[str, str | None]] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 50_000):
+            chunk = json.dumps(unique[start : start + 50_000])
+            for oid, campaign, channel, audience, asset, _ in self._db.execute(
+                q.OUTCOME_REFS, (chunk,)
+            ):
+                out[oid] = {
+                    "campaign_id": campaign,
+                    "channel_id": channel,
+                    "audience_id": audience,
+                    "asset_id": asset,
+                }
+        return out
 
     def _mirror(self, batch: GraphBatch) -> None:
         graph = self._graph
@@ -216,7 +257,9 @@ class EmbeddedGraphStore(GraphStore):
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         with self._reading():
-            return {i for i in ids if self._exists(NodeRef(label=label, id=i))}
+            if label is _OUTCOME:
+                return self._existing_outcomes(list(ids))
+            return {i for i in ids if (label.value, i) in self._graph}
 
     def labels_of(self, node_id: str) -> list[Label]:
         with self._reading():
@@ -236,10 +279,13 @@ class EmbeddedGraphStore(GraphStore):
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         with self._reading():
+            derived = 0
+            if rel_type in (None, RelType.OF):
+                derived = int(self._db.execute(q.COUNT_DERIVED_OF).fetchone()[0])
             if rel_type is None:
-                return int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
+                return derived + int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
             args = (rel_type.value, rel_type.value)
-            return int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
+            return derived + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
 
     def incident_edges(self, refs: Sequence[NodeRef], limit_per_node: int) -> list[Edge]:
         with self._reading():
@@ -248,9 +294,34 @@ class EmbeddedGraphStore(GraphStore):
                 out.extend(self._incident(ref, limit_per_node))
             return out
 
+    def _derived_edges(self, ref: NodeRef, limit: int) -> list[tuple[tuple[str, str, str], Edge]]:
+        """OF edges recorded as bits of ``of_mask`` rather than as rows."""
+        of = RelType.OF
+        if ref.label is _OUTCOME:
+            rows = self._db.execute(q.OUTCOME_REFS, (json.dumps([ref.id]),)).fetchall()
+            if not rows:
+                return []
+            _, *values, mask = rows[0]
+            found = []
+            for (label, (_, bit)), value in zip(q.OF_COLUMNS.items(), values, strict=True):
+                if mask & bit and value is not None:
+                    edge = Edge(src=ref, type=of, dst=NodeRef(label=label, id=value))
+                    found.append(((of.value, label.value, value), edge))
+            return found
+        if ref.label not in q.OF_COLUMNS:
+            return []
+        rows = self._db.execute(q.outcomes_of(ref.label), (ref.id, limit)).fetchall()
+        return [
+            (
+                (of.value, _OUTCOME.value, oid),
+                Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref),
+            )
+            for (oid,) in rows
+        ]
+
     def _incident(self, ref: NodeRef, limit: int) -> list[Edge]:
         key = (ref.label.value, ref.id)
-        found: list[tuple[tuple[str, str, str], Edge]] = []
+        found = self._derived_edges(ref, limit)
         args = (ref.label.value, ref.id, limit)
         for row in self._db.execute(q.OUTCOME_EDGES_FROM, args):
             found.append(((row[2], row[3], row[4]), _edge(row)))
@@ -355,8 +426,13 @@ class EmbeddedGraphStore(GraphStore):
             )
 
 
+def _derivable(edge: Edge) -> bool:
+    """An OF edge from an outcome to a label its columns can name."""
+    return edge.type is RelType.OF and edge.src.label is _OUTCOME and edge.dst.label in q.OF_COLUMNS
+
+
 def _dumps(props: dict[str, Any]) -> str:
-    return json.dumps(props, separators=(",", ":"), sort_keys=True)
+    return json.dumps(props, separators=(",", ":")) if props else "{}"
 
 
 def _number(value: Any) -> float | None:
