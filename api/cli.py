@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import sys
@@ -23,6 +24,7 @@ from graph.errors import GraphError
 from graph.schema import Label
 from ingest import KINDS, IngestError, IngestReport, Part, ingest, read_file, read_rows
 from ingest.errors import RecordsRejectedError
+from ingest.readers import SourceInfo
 from migrations import apply_pending
 
 app = typer.Typer(
@@ -160,14 +162,16 @@ def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> Inges
 
 def dataset_parts(dataset: Any) -> list[Part]:
     """Turn a generated demo data set into ingest parts, one per kind."""
-    from ingest.readers import describe
-
     parts = []
     for kind in KINDS:
-        records: list[dict[str, Any]] = getattr(dataset, kind)
-        payload = "\n".join(json.dumps(r, sort_keys=True) for r in records).encode()
-        info = describe(f"demo:{kind}.jsonl", payload)
-        parts.append(Part(kind=kind, source=info, rows=enumerate(records, start=1)))
+        digest = hashlib.sha256()
+        size = 0
+        for record in dataset.records(kind):
+            line = json.dumps(record, sort_keys=True).encode() + b"\n"
+            digest.update(line)
+            size += len(line)
+        info = SourceInfo(name=f"demo:{kind}.jsonl", sha256=digest.hexdigest(), size=size)
+        parts.append(Part(kind=kind, source=info, rows=enumerate(dataset.records(kind), start=1)))
     return parts
 
 
