@@ -7,7 +7,7 @@ both): :mod:`graph.neo4j` (Neo4j 5 over Bolt) and :mod:`graph.embedded` (SQLite 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -27,6 +27,8 @@ from graph.models import (
 from graph.schema import Label, RelType
 
 Direction = Literal["up", "down"]
+# Which relationship types to follow, and whether out of ("out") or into ("in") the node.
+Directions = Mapping[RelType, Literal["out", "in"]]
 
 
 class Migration:
@@ -116,9 +118,15 @@ class GraphStore(ABC):
         """The nodes that exist among ``refs``, in the order given."""
 
     @abstractmethod
-    def incident_edges(self, refs: Sequence[NodeRef], limit_per_node: int) -> list[Edge]:
-        """Edges touching each of ``refs`` in either direction, at most ``limit_per_node``
-        per node, ordered by type, then the other end's label and id."""
+    def incident_edges(
+        self,
+        refs: Sequence[NodeRef],
+        limit_per_node: int,
+        directions: Directions | None = None,
+    ) -> list[Edge]:
+        """Edges touching each of ``refs``, at most ``limit_per_node`` per node, ordered by
+        type, then the other end's label and id. With ``directions``, only edges of those
+        types in that direction (the limit counts only those); without, all of them."""
 
     # -- domain queries --------------------------------------------------------------
     @abstractmethod

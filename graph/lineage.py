@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, NodeRef, Subgraph
-from graph.schema import CAUSAL_DIRECTION, FORWARD
+from graph.schema import CAUSAL_DIRECTION, FORWARD, RelType
 
 if TYPE_CHECKING:
     from graph.base import GraphStore
@@ -32,6 +33,15 @@ def cause_and_effect(edge: Edge) -> tuple[NodeRef, NodeRef]:
     return edge.dst, edge.src
 
 
+def walk_directions(direction: Literal["up", "down"]) -> dict[RelType, Literal["out", "in"]]:
+    """For each relationship type, which way to follow it to reach causes (up) or effects."""
+    out: dict[RelType, Literal["out", "in"]] = {}
+    for rel, causal in CAUSAL_DIRECTION.items():
+        towards_src = (causal == FORWARD) == (direction == "up")
+        out[rel] = "in" if towards_src else "out"
+    return out
+
+
 def get_lineage(
     store: GraphStore,
     ref: NodeRef,
@@ -52,12 +62,13 @@ def get_lineage(
     edge_keys: set[tuple[NodeRef, str, NodeRef]] = set()
     frontier = [ref]
     truncated = False
+    walk = walk_directions(direction)
     for level in range(1, depth + 1):
         if not frontier:
             break
         in_frontier = set(frontier)
         next_frontier: list[NodeRef] = []
-        for edge in store.incident_edges(frontier, limit_per_node=limit + 1):
+        for edge in store.incident_edges(frontier, limit_per_node=limit + 1, directions=walk):
             cause, effect = cause_and_effect(edge)
             here, other = (effect, cause) if direction == "up" else (cause, effect)
             if here not in in_frontier:
@@ -77,8 +88,5 @@ def get_lineage(
     return Subgraph(root=ref, nodes=nodes, edges=edges, truncated=truncated)
 
 
-def _unique(refs: object) -> list[NodeRef]:
-    out: dict[NodeRef, None] = {}
-    for r in refs:  # type: ignore[attr-defined]
-        out[r] = None
-    return list(out)
+def _unique(refs: Iterable[NodeRef]) -> list[NodeRef]:
+    return list(dict.fromkeys(refs))

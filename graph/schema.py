@@ -125,6 +125,6 @@ def validate_group_key(value: str) -> str:
 
 def validate_property_name(value: str) -> str:
     """Check that a property name is a plain identifier (safe to interpolate)."""
-    if not _PROPERTY_NAME.match(value):
+    if not isinstance(value, str) or not _PROPERTY_NAME.fullmatch(value):
         raise InvalidVocabularyError("property name", value, ["an identifier like 'created_at'"])
     return value

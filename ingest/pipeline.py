@@ -257,9 +257,7 @@ def _write_records(
             edges[(edge.src, edge.type, edge.dst)] = edge
         # The FROM edge says exactly where the record came from: which source, which line.
         where = {"source": a.source_id, "line": a.line}
-        edges[(me, RelType.FROM, run)] = Edge(
-            src=me, type=RelType.FROM, dst=run, properties=where
-        )
+        edges[(me, RelType.FROM, run)] = Edge(src=me, type=RelType.FROM, dst=run, properties=where)
     node_list, edge_list = list(nodes.values()), list(edges.values())
     total = len(node_list) + len(edge_list)
     done = 0

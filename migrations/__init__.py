@@ -40,18 +40,28 @@ def _parse(path: Path) -> Migration:
     raw = path.read_bytes()
     try:
         spec = tomllib.loads(raw.decode())
-        unique = [
-            (validate_label(lab), validate_property_name(p)) for lab, p in spec.get("unique", [])
-        ]
-        indexes: list[tuple[Label, tuple[str, ...]]] = [
-            (validate_label(lab), tuple(validate_property_name(p) for p in props))
-            for lab, props in spec.get("indexes", [])
-        ]
+        unique = [_unique_entry(entry) for entry in spec.get("unique", [])]
+        indexes = [_index_entry(entry) for entry in spec.get("indexes", [])]
         description = str(spec.get("description", ""))
     except (tomllib.TOMLDecodeError, InvalidVocabularyError, ValueError, TypeError) as e:
         raise MigrationError(f"{path.name}: {e}") from e
     checksum = hashlib.sha256(raw).hexdigest()
     return Migration(path.stem, checksum, description, unique, indexes)
+
+
+def _unique_entry(entry: object) -> tuple[Label, str]:
+    if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry)):
+        raise ValueError(f"a unique entry is [label, property], got {entry!r}")
+    return validate_label(entry[0]), validate_property_name(entry[1])
+
+
+def _index_entry(entry: object) -> tuple[Label, tuple[str, ...]]:
+    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list)):
+        raise ValueError(f"an index entry is [label, [property, ...]], got {entry!r}")
+    label, props = entry
+    if not props or not all(isinstance(p, str) for p in props):
+        raise ValueError(f"an index needs a non-empty list of property names, got {props!r}")
+    return validate_label(str(label)), tuple(validate_property_name(p) for p in props)
 
 
 def pending_migrations(

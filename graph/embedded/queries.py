@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from graph.errors import InvalidVocabularyError
 from graph.schema import Label, validate_group_key, validate_label, validate_property_name
 
 SCHEMA: Final = (
@@ -65,6 +66,9 @@ OUTCOME_REFS: Final = """
 SELECT id, campaign_id, channel_id, audience_id, asset_id, of_mask FROM outcomes
 WHERE id IN (SELECT value FROM json_each(?))"""
 SET_OF_MASK: Final = "UPDATE outcomes SET of_mask = (of_mask | ?) & ~? WHERE id = ?"
+DELETE_STORED_OF: Final = """
+DELETE FROM outcome_edges WHERE src_label = 'Outcome' AND src_id = ? AND type = 'OF'
+    AND dst_label = ? AND dst_id = ?"""
 COUNT_DERIVED_OF: Final = """
 SELECT total((of_mask & 1) > 0) + total((of_mask & 2) > 0) + total((of_mask & 4) > 0)
      + total((of_mask & 8) > 0) FROM outcomes WHERE of_mask > 0"""
@@ -105,10 +109,12 @@ SELECT (SELECT count(*) FROM edges WHERE type = ?)
 # Edges with an Outcome at one end, read per node (ordered as the contract asks).
 OUTCOME_EDGES_FROM: Final = """
 SELECT src_label, src_id, type, dst_label, dst_id, props FROM outcome_edges
-WHERE src_label = ? AND src_id = ? ORDER BY type, dst_label, dst_id LIMIT ?"""
+WHERE src_label = ? AND src_id = ? AND type IN (SELECT value FROM json_each(?))
+ORDER BY type, dst_label, dst_id LIMIT ?"""
 OUTCOME_EDGES_TO: Final = """
 SELECT src_label, src_id, type, dst_label, dst_id, props FROM outcome_edges
-WHERE dst_label = ? AND dst_id = ? ORDER BY type, src_label, src_id LIMIT ?"""
+WHERE dst_label = ? AND dst_id = ? AND type IN (SELECT value FROM json_each(?))
+ORDER BY type, src_label, src_id LIMIT ?"""
 
 MIGRATION_NODES: Final = "SELECT id, props FROM nodes WHERE label = 'Migration'"
 
@@ -117,6 +123,11 @@ def unique_index(label: Label, prop: str) -> str:
     """A partial unique expression index that enforces ``(label).prop`` uniqueness."""
     lab = validate_label(label).value
     name = validate_property_name(prop)
+    if lab == Label.OUTCOME.value:
+        return (
+            f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_Outcome_{name}" '
+            f"ON outcomes (json_extract(props, '$.{name}'))"
+        )
     return (
         f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{lab}_{name}" '
         f"ON nodes (json_extract(props, '$.{name}')) WHERE label = '{lab}'"
@@ -144,6 +155,9 @@ def property_index(label: Label, props: tuple[str, ...]) -> str:
 def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
     """``SELECT … GROUP BY`` over outcomes; keys and filter clauses come from fixed sets."""
     keys = [validate_group_key(k) for k in group_by]
+    for clause in filters:
+        if clause not in FILTERS:
+            raise InvalidVocabularyError("outcome filter", clause, sorted(FILTERS))
     select_keys = "".join(f"{k}, " for k in keys)
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
     group = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
@@ -159,3 +173,6 @@ FILTER_CHANNELS: Final = "channel_id IN (SELECT value FROM json_each(?))"
 FILTER_AUDIENCES: Final = "audience_id IN (SELECT value FROM json_each(?))"
 FILTER_START: Final = "date >= ?"
 FILTER_END: Final = "date <= ?"
+FILTERS: Final = frozenset(
+    {FILTER_CAMPAIGNS, FILTER_CHANNELS, FILTER_AUDIENCES, FILTER_START, FILTER_END}
+)

@@ -19,13 +19,14 @@ from typing import Any
 
 import networkx as nx
 
-from graph.base import GraphStore, Migration
+from graph.base import Directions, GraphStore, Migration
 from graph.embedded import queries as q
 from graph.errors import (
     AppendOnlyViolationError,
     ConstraintViolationError,
     DanglingReferenceError,
     GraphUnavailableError,
+    MigrationError,
     NodeNotFoundError,
 )
 from graph.models import (
@@ -43,6 +44,27 @@ from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 _OUTCOME = Label.OUTCOME
 _NUMERIC = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
+_Found = tuple[tuple[str, str, str], Edge]  # (sort key, edge)
+
+
+class _Wanted:
+    """Which relationship types to follow out of and into a node (all, when not given)."""
+
+    def __init__(self, directions: Directions | None) -> None:
+        every = [r.value for r in RelType]
+        if directions is None:
+            self._out, self._in = set(every), set(every)
+        else:
+            self._out = {r.value for r, d in directions.items() if d == "out"}
+            self._in = {r.value for r, d in directions.items() if d == "in"}
+        self.out_json = json.dumps(sorted(self._out))
+        self.in_json = json.dumps(sorted(self._in))
+
+    def out_ok(self, rel: str) -> bool:
+        return rel in self._out
+
+    def in_ok(self, rel: str) -> bool:
+        return rel in self._in
 
 
 class EmbeddedGraphStore(GraphStore):
@@ -117,28 +139,35 @@ class EmbeddedGraphStore(GraphStore):
 
     def apply_migration(self, migration: Migration) -> None:
         with self._lock:
-            with self._transaction() as db:
-                for label, prop in migration.unique:
-                    if prop != "id":  # (label, id) is the primary key already
-                        db.execute(q.unique_index(label, prop))
-                for label, props in migration.indexes:
-                    db.execute(q.property_index(label, props))
+            try:
+                with self._transaction() as db:
+                    for label, prop in migration.unique:
+                        if prop != "id":  # (label, id) is the primary key already
+                            db.execute(q.unique_index(label, prop))
+                    for label, props in migration.indexes:
+                        db.execute(q.property_index(label, props))
+            except sqlite3.Error as e:
+                raise MigrationError(f"migration {migration.id} cannot be applied: {e}") from e
             self.write(GraphBatch(nodes=[migration.node()]))
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
-        with self._reading():
-            self._check_append_only(batch.nodes)
-            self._check_references(batch)
+        batch = _storable(batch)
+        with self._lock:
             try:
                 with self._transaction() as db:
+                    # Another process may have committed while we waited for the write lock.
+                    self._sync()
+                    version = self._version
+                    self._check_append_only(batch.nodes)
+                    self._check_references(batch)
                     self._write_nodes(db, batch.nodes)
                     self._write_edges(db, batch.edges)
             except sqlite3.IntegrityError as e:
                 raise ConstraintViolationError(str(e)) from e
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
-            self._version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            self._version = version  # our own commit does not change data_version
             self._mirror(batch)
         return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
 
@@ -175,29 +204,54 @@ class EmbeddedGraphStore(GraphStore):
             found.update(row[0] for row in self._db.execute(q.EXISTING_OUTCOMES, (chunk,)))
         return found
 
-    @staticmethod
-    def _write_nodes(db: sqlite3.Connection, nodes: Sequence[Node]) -> None:
+    def _write_nodes(self, db: sqlite3.Connection, nodes: Sequence[Node]) -> None:
         plain = [
             (n.label.value, n.id, _dumps(n.properties)) for n in nodes if n.label is not _OUTCOME
         ]
         if plain:
             db.executemany(q.UPSERT_NODE, plain)
-        outcomes = [_outcome_row(n) for n in nodes if n.label is _OUTCOME]
-        if outcomes:
-            db.executemany(q.UPSERT_OUTCOME, outcomes)
+        outcomes = [n for n in nodes if n.label is _OUTCOME]
+        if not outcomes:
+            return
+        # An OF edge kept as a bit follows its column; if a rewrite changes the column, the
+        # edge stays where it was written: it becomes a stored row and its bit is cleared.
+        before = self._outcome_columns([n.id for n in outcomes])
+        kept: list[tuple[str, ...]] = []
+        cleared: list[tuple[int, int, str]] = []
+        for node in outcomes:
+            old = before.get(node.id)
+            if old is None:
+                continue
+            columns, mask = old
+            bits = 0
+            for label, (column, bit) in q.OF_COLUMNS.items():
+                value = columns[column]
+                if mask & bit and value is not None and value != node.properties.get(column):
+                    kept.append(
+                        (_OUTCOME.value, node.id, RelType.OF.value, label.value, value, "{}")
+                    )
+                    bits |= bit
+            if bits:
+                cleared.append((0, bits, node.id))
+        db.executemany(q.UPSERT_OUTCOME, [_outcome_row(n) for n in outcomes])
+        if kept:
+            db.executemany(q.UPSERT_OUTCOME_EDGE, kept)
+            db.executemany(q.SET_OF_MASK, cleared)
 
     def _write_edges(self, db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
         plain: list[tuple[str, ...]] = []
         with_outcome: list[tuple[str, ...]] = []
         columns = self._outcome_columns([e.src.id for e in edges if _derivable(e)])
         masks: dict[str, list[int]] = {}  # outcome id -> [bits to set, bits to clear]
+        unstored: list[tuple[str, str, str]] = []  # stored rows a bit replaces
         for e in edges:
-            if _derivable(e):
+            if _derivable(e) and e.src.id in columns:
                 column, bit = q.OF_COLUMNS[e.dst.label]
-                if columns.get(e.src.id, {}).get(column) == e.dst.id:
+                if columns[e.src.id][0][column] == e.dst.id:
                     mask = masks.setdefault(e.src.id, [0, 0])
                     if not e.properties:  # the plain edge its own column names: one bit
                         mask[0], mask[1] = mask[0] | bit, mask[1] & ~bit
+                        unstored.append((e.src.id, e.dst.label.value, e.dst.id))
                         continue
                     mask[0], mask[1] = mask[0] & ~bit, mask[1] | bit
             row = (e.src.label.value, e.src.id, e.type.value, e.dst.label.value, e.dst.id)
@@ -209,22 +263,18 @@ class EmbeddedGraphStore(GraphStore):
             db.executemany(q.UPSERT_OUTCOME_EDGE, with_outcome)
         if masks:
             db.executemany(q.SET_OF_MASK, [(s, c, i) for i, (s, c) in masks.items()])
+        if unstored:
+            db.executemany(q.DELETE_STORED_OF, unstored)
 
-    def _outcome_columns(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
-        """The reference columns (and mask) of the given outcomes."""
-        out: dict[str, dict[str, str | None]] = {}
+    def _outcome_columns(self, ids: Sequence[str]) -> dict[str, tuple[dict[str, str | None], int]]:
+        """The reference columns and OF mask of those of ``ids`` that exist."""
+        out: dict[str, tuple[dict[str, str | None], int]] = {}
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), 50_000):
             chunk = json.dumps(unique[start : start + 50_000])
-            for oid, campaign, channel, audience, asset, _ in self._db.execute(
-                q.OUTCOME_REFS, (chunk,)
-            ):
-                out[oid] = {
-                    "campaign_id": campaign,
-                    "channel_id": channel,
-                    "audience_id": audience,
-                    "asset_id": asset,
-                }
+            for oid, cmp, chn, aud, ast, mask in self._db.execute(q.OUTCOME_REFS, (chunk,)):
+                cols = {"campaign_id": cmp, "channel_id": chn, "audience_id": aud, "asset_id": ast}
+                out[oid] = (cols, int(mask))
         return out
 
     def _mirror(self, batch: GraphBatch) -> None:
@@ -287,17 +337,24 @@ class EmbeddedGraphStore(GraphStore):
             args = (rel_type.value, rel_type.value)
             return derived + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
 
-    def incident_edges(self, refs: Sequence[NodeRef], limit_per_node: int) -> list[Edge]:
+    def incident_edges(
+        self,
+        refs: Sequence[NodeRef],
+        limit_per_node: int,
+        directions: Directions | None = None,
+    ) -> list[Edge]:
         with self._reading():
             out: list[Edge] = []
             for ref in refs:
-                out.extend(self._incident(ref, limit_per_node))
+                out.extend(self._incident(ref, limit_per_node, _Wanted(directions)))
             return out
 
-    def _derived_edges(self, ref: NodeRef, limit: int) -> list[tuple[tuple[str, str, str], Edge]]:
+    def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
         """OF edges recorded as bits of ``of_mask`` rather than as rows."""
         of = RelType.OF
         if ref.label is _OUTCOME:
+            if not wanted.out_ok(of):
+                return []
             rows = self._db.execute(q.OUTCOME_REFS, (json.dumps([ref.id]),)).fetchall()
             if not rows:
                 return []
@@ -308,32 +365,30 @@ class EmbeddedGraphStore(GraphStore):
                     edge = Edge(src=ref, type=of, dst=NodeRef(label=label, id=value))
                     found.append(((of.value, label.value, value), edge))
             return found
-        if ref.label not in q.OF_COLUMNS:
+        if ref.label not in q.OF_COLUMNS or not wanted.in_ok(of):
             return []
         rows = self._db.execute(q.outcomes_of(ref.label), (ref.id, limit)).fetchall()
+        src = _OUTCOME.value
         return [
-            (
-                (of.value, _OUTCOME.value, oid),
-                Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref),
-            )
+            ((of.value, src, oid), Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref))
             for (oid,) in rows
         ]
 
-    def _incident(self, ref: NodeRef, limit: int) -> list[Edge]:
+    def _incident(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[Edge]:
         key = (ref.label.value, ref.id)
-        found = self._derived_edges(ref, limit)
-        args = (ref.label.value, ref.id, limit)
-        for row in self._db.execute(q.OUTCOME_EDGES_FROM, args):
+        found = self._derived_edges(ref, limit, wanted)
+        label = ref.label.value
+        for row in self._db.execute(q.OUTCOME_EDGES_FROM, (label, ref.id, wanted.out_json, limit)):
             found.append(((row[2], row[3], row[4]), _edge(row)))
-        for row in self._db.execute(q.OUTCOME_EDGES_TO, args):
+        for row in self._db.execute(q.OUTCOME_EDGES_TO, (label, ref.id, wanted.in_json, limit)):
             found.append(((row[2], row[0], row[1]), _edge(row)))
         if key in self._graph:
             for _, dst, rel, data in self._graph.out_edges(key, keys=True, data=True):
-                edge = _edge((*key, rel, *dst, data["props"]))
-                found.append(((rel, *dst), edge))
+                if wanted.out_ok(rel):
+                    found.append(((rel, *dst), _edge((*key, rel, *dst, data["props"]))))
             for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
-                edge = _edge((*src, rel, *key, data["props"]))
-                found.append(((rel, *src), edge))
+                if wanted.in_ok(rel):
+                    found.append(((rel, *src), _edge((*src, rel, *key, data["props"]))))
         found.sort(key=lambda item: item[0])
         return [edge for _, edge in found[:limit]]
 
@@ -424,6 +479,25 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
+
+
+def _storable(batch: GraphBatch) -> GraphBatch:
+    """Properties as both backends store them: ``id`` present, ``None`` values absent."""
+    nodes = [
+        Node(
+            label=n.label,
+            id=n.id,
+            properties={**{k: v for k, v in n.properties.items() if v is not None}, "id": n.id},
+        )
+        for n in batch.nodes
+    ]
+    edges = [
+        e
+        if all(v is not None for v in e.properties.values())
+        else Edge(e.src, e.type, e.dst, {k: v for k, v in e.properties.items() if v is not None})
+        for e in batch.edges
+    ]
+    return GraphBatch(nodes=nodes, edges=edges)
 
 
 def _derivable(edge: Edge) -> bool:

@@ -37,7 +37,13 @@ CAMPAIGNS = [
 ]
 ASSETS = [{"id": "a1", "brand_id": "b1", "kind": "email", "title": "Welcome back", "body": "Hi"}]
 OUTCOMES = [
-    {"date": "2026-03-01", "campaign_id": "c1", "channel_id": "ch-email", "spend": 10, "revenue": 40},
+    {
+        "date": "2026-03-01",
+        "campaign_id": "c1",
+        "channel_id": "ch-email",
+        "spend": 10,
+        "revenue": 40,
+    },
     {"date": "2026-03-02", "campaign_id": "c1", "channel_id": "ch-email", "spend": 5, "revenue": 5},
     {
         "date": "2026-03-01",

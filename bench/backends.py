@@ -1,0 +1,224 @@
+"""The graph backends under test, each able to hand out a fresh, migrated, empty store.
+
+* embedded: a new SQLite file in a new temporary directory per store;
+* neo4j: the server at ``MARKETGRAPH_NEO4J_URI`` (with ``MARKETGRAPH_NEO4J_USER``,
+  ``_PASSWORD``, ``_DATABASE``), or else a throw-away server started through
+  ``tests/neo4j_server.py`` when Java is present; every node is deleted before each store.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import TYPE_CHECKING, LiteralString, Self
+
+import neo4j
+
+from bench.common import Progress
+from graph.base import GraphStore
+from graph.embedded import EmbeddedGraphStore
+from graph.neo4j import Neo4jGraphStore
+from migrations import apply_pending
+
+if TYPE_CHECKING:
+    from tests.neo4j_server import Neo4jServer
+
+ROOT = Path(__file__).resolve().parents[1]
+# Deleting a million nodes in one transaction would not fit the test server's 1 GB heap.
+CLEAR: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
+class Backend(ABC):
+    """One backend under test; :meth:`fresh_store` discards the previous store."""
+
+    name: str
+
+    def __init__(self) -> None:
+        self.store: GraphStore | None = None
+
+    @abstractmethod
+    def fresh_store(self, progress: Progress) -> GraphStore:
+        """An empty store with every migration applied."""
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def close(self) -> None:
+        self.close_store()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class EmbeddedBackend(Backend):
+    """SQLite + networkx; every store (and every baseline database) in its own new folder."""
+
+    name = "embedded"
+
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__()
+        self._own_root = root is None
+        self.root = Path(tempfile.mkdtemp(prefix="marketgraph-bench-")) if root is None else root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._count = 0
+        self._dir: Path | None = None
+
+    def scratch_dir(self) -> Path:
+        """A new empty folder; the previous one (and its store) is deleted."""
+        self.close_store()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+        self._count += 1
+        self._dir = self.root / f"run-{self._count}"
+        self._dir.mkdir(parents=True)
+        return self._dir
+
+    def fresh_store(self, progress: Progress) -> GraphStore:
+        folder = self.scratch_dir()
+        store = EmbeddedGraphStore(folder / "graph.sqlite")
+        self.store = store
+        apply_pending(store)
+        return store
+
+    def outcome_schema(self) -> list[str]:
+        """``CREATE`` statements of the outcome tables and their indexes in a migrated store
+        (so the plain-SQLite baseline writes into the same layout, indexes and all)."""
+        folder = self.scratch_dir()
+        path = folder / "graph.sqlite"
+        store = EmbeddedGraphStore(path)
+        try:
+            apply_pending(store)
+        finally:
+            store.close()
+        db = sqlite3.connect(path)
+        try:
+            rows = db.execute(
+                "SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                "AND tbl_name IN ('outcomes', 'outcome_edges') ORDER BY type = 'index', name"
+            ).fetchall()
+        finally:
+            db.close()
+        if not any(kind == "table" for kind, _ in rows):
+            raise RuntimeError(
+                "the embedded store has no 'outcomes' / 'outcome_edges' tables any more: "
+                "update the plain-SQLite baseline in bench/ingestion.py"
+            )
+        return [str(sql) for _, sql in rows]
+
+    def close(self) -> None:
+        self.close_store()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+        elif self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class Neo4jBackend(Backend):
+    """A Neo4j 5 server; cleared (in transactions of 10,000 nodes) before each store."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        server: Neo4jServer | None = None,
+    ) -> None:
+        super().__init__()
+        self.uri = uri
+        self.user = user
+        self.password = password
+        self.database = database
+        self.server = server
+        auth = None if user is None else neo4j.basic_auth(user, password or "")
+        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+
+    def version(self) -> str:
+        records, _, _ = self.driver.execute_query(
+            "CALL dbms.components() YIELD name, versions, edition "
+            "RETURN name, versions[0] AS version, edition",
+            database_=self.database,
+        )
+        return ", ".join(f"{r['name']} {r['version']} {r['edition']}" for r in records)
+
+    def node_count(self) -> int:
+        records, _, _ = self.driver.execute_query(
+            "MATCH (n) RETURN count(n) AS n", database_=self.database
+        )
+        return int(records[0]["n"])
+
+    def clear(self, progress: Progress) -> None:
+        """Delete every node and relationship (constraints and indexes stay)."""
+        self.close_store()
+        nodes = self.node_count()
+        if nodes == 0:
+            return
+        progress.say(f"neo4j: clearing {nodes:,} nodes (DETACH DELETE in transactions)")
+        with self.driver.session(database=self.database) as session:
+            session.run(CLEAR).consume()
+
+    def fresh_store(self, progress: Progress) -> GraphStore:
+        self.clear(progress)
+        store = Neo4jGraphStore(self.uri, self.user, self.password, self.database)
+        self.store = store
+        apply_pending(store)
+        return store
+
+    def close(self) -> None:
+        self.close_store()
+        self.driver.close()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def open_neo4j(progress: Progress, work_dir: Path) -> Neo4jBackend | str:
+    """The Neo4j backend, or the reason it is skipped.
+
+    ``MARKETGRAPH_NEO4J_URI`` wins; otherwise a server is started through
+    ``tests/neo4j_server.py`` (its logs under ``work_dir``) when Java is present.
+    """
+    uri = os.environ.get("MARKETGRAPH_NEO4J_URI")
+    if uri:
+        progress.say(f"neo4j: using MARKETGRAPH_NEO4J_URI={uri}")
+        return Neo4jBackend(
+            uri,
+            user=os.environ.get("MARKETGRAPH_NEO4J_USER") or None,
+            password=os.environ.get("MARKETGRAPH_NEO4J_PASSWORD") or None,
+            database=os.environ.get("MARKETGRAPH_NEO4J_DATABASE") or None,
+        )
+    if str(ROOT) not in sys.path:  # `tests` is a package of the repository, not installed
+        sys.path.insert(0, str(ROOT))
+    try:
+        from tests.neo4j_server import Neo4jServer, build_launcher, java_available
+    except ImportError as e:
+        return f"MARKETGRAPH_NEO4J_URI is not set and tests/neo4j_server.py cannot be imported: {e}"
+    if not java_available():
+        return "MARKETGRAPH_NEO4J_URI is not set and no working `java` is on PATH / JAVA_HOME"
+    progress.say(
+        "neo4j: MARKETGRAPH_NEO4J_URI is not set; starting a server (tests/neo4j_server.py)"
+    )
+    work_dir.mkdir(parents=True, exist_ok=True)
+    server = Neo4jServer(
+        ROOT, log_path=work_dir / "neo4j-server.log", logs_dir=work_dir / "neo4j-logs"
+    )
+    try:
+        build_launcher(ROOT)
+        server.start()
+    except Exception as e:  # a failed build or start: skip Neo4j, say why
+        server.stop()
+        return f"the Neo4j server did not start: {e}"
+    progress.say(f"neo4j: server up at {server.bolt_uri} (logs in {work_dir})")
+    return Neo4jBackend(server.bolt_uri, server=server)

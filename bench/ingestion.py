@@ -1,0 +1,297 @@
+"""Ingestion rate of outcome rows: the pipeline, the backend write path and a plain baseline.
+
+All three write the same N outcome rows (and their OF edges to campaign, channel, audience
+and asset) into a fresh store that holds the dimension records already (loaded untimed):
+
+(a) ``ingest.ingest()``: validation, reference checks, provenance (FROM edges), writes;
+(b) ``store.write()`` of prebuilt ``GraphBatch``es of 5,000 Outcome nodes with their edges;
+(c) a plain loop with no graph layer at all, 5,000 rows per transaction: for Neo4j one
+    ``UNWIND … MERGE`` statement over the driver, for the embedded backend ``sqlite3``
+    ``executemany`` of ``INSERT … ON CONFLICT`` into a fresh WAL database with the same tables
+    and indexes as the store's outcome tables.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+import neo4j
+
+from bench.backends import Backend, EmbeddedBackend, Neo4jBackend
+from bench.common import BATCH_ROWS, Progress, Rate
+from bench.data import OUTCOMES, BenchData, outcome_graph, records_part
+from graph.base import GraphStore
+from graph.models import GraphBatch, Node
+from graph.schema import Label, RelType
+from ingest import ingest
+
+METRICS = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
+
+
+@dataclass
+class IngestionResult:
+    """Rates of the three ways of writing the same outcome rows into one backend."""
+
+    backend: str
+    rows: int
+    edges: int
+    pipeline: Rate
+    write_path: Rate
+    baseline: Rate
+    baseline_kind: str
+
+    def ratio(self, rate: Rate) -> float:
+        """``rate`` relative to the baseline (1.0 = as fast as the plain loop)."""
+        base = self.baseline.rows_per_s
+        return rate.rows_per_s / base if base > 0 else 0.0
+
+
+def load_dimensions(store: GraphStore, data: BenchData, progress: Progress, who: str) -> None:
+    """Brands, channels, audiences, campaigns and assets through the pipeline (untimed)."""
+    parts = data.dimension_parts()
+    count = sum(len(p.rows) for p in parts if isinstance(p.rows, list))
+    progress.say(f"{who}: loading {count:,} dimension records (untimed)")
+    ingest(store, parts)
+
+
+def pipeline_progress(progress: Progress, what: str) -> Callable[[str, int, int], None]:
+    def update(stage: str, done: int, total: int) -> None:
+        progress.tick(f"{what}: {stage}", done, total or None)
+
+    return update
+
+
+def measure_pipeline(backend: Backend, data: BenchData, progress: Progress) -> Rate:
+    """(a) ``ingest()`` of the N outcome records; the loaded store stays open afterwards
+    (``backend.store``) so the query benchmark can reuse it."""
+    who = backend.name
+    store = backend.fresh_store(progress)
+    load_dimensions(store, data, progress, who)
+    part = records_part(OUTCOMES, list(data.outcome_records()))
+    progress.say(f"{who}: (a) ingest() of {data.rows:,} outcome rows")
+    gc.collect()
+    started = time.perf_counter()
+    report = ingest(store, [part], progress=pipeline_progress(progress, f"{who}: (a) ingest()"))
+    seconds = time.perf_counter() - started
+    del part
+    _expect(store.count(Label.OUTCOME), data.rows, f"{who}: outcomes after ingest()")
+    _expect(report.accepted, data.rows, f"{who}: records accepted by ingest()")
+    rate = Rate(rows=data.rows, seconds=seconds)
+    progress.say(f"{who}: (a) {rate.rows_per_s:,.0f} rows/s ({seconds:.1f} s)")
+    return rate
+
+
+def outcome_batches(data: BenchData) -> Iterator[GraphBatch]:
+    """The N outcome rows as GraphBatches of BATCH_ROWS Outcome nodes with their edges."""
+    for chunk in data.outcome_chunks(BATCH_ROWS):
+        batch = GraphBatch()
+        for raw in chunk:
+            node, edges = outcome_graph(raw)
+            batch.nodes.append(node)
+            batch.edges.extend(edges)
+        yield batch
+
+
+def measure_write_path(backend: Backend, data: BenchData, progress: Progress) -> tuple[Rate, int]:
+    """(b) ``store.write()`` of prebuilt batches; returns the rate and the number of edges."""
+    who = backend.name
+    store = backend.fresh_store(progress)
+    load_dimensions(store, data, progress, who)
+    progress.say(f"{who}: (b) building {data.rows:,} Outcome nodes + OF edges (untimed)")
+    batches = list(outcome_batches(data))
+    edges = sum(len(b.edges) for b in batches)
+    progress.say(f"{who}: (b) store.write() of {len(batches):,} batches of {BATCH_ROWS:,} rows")
+    gc.collect()
+    started = time.perf_counter()
+    done = 0
+    for batch in batches:
+        store.write(batch)
+        done += len(batch.nodes)
+        progress.tick(f"{who}: (b) store.write()", done, data.rows)
+    seconds = time.perf_counter() - started
+    del batches
+    _expect(store.count(Label.OUTCOME), data.rows, f"{who}: outcomes after store.write()")
+    _expect(store.count_edges(RelType.OF), edges, f"{who}: OF edges after store.write()")
+    backend.close_store()
+    rate = Rate(rows=data.rows, seconds=seconds)
+    progress.say(f"{who}: (b) {rate.rows_per_s:,.0f} rows/s ({seconds:.1f} s)")
+    return rate, edges
+
+
+def measure_baseline(backend: Backend, data: BenchData, progress: Progress) -> Rate:
+    """(c) the plain loop of the backend's own client library on the same rows."""
+    if isinstance(backend, EmbeddedBackend):
+        return _sqlite_baseline(backend, data, progress)
+    if isinstance(backend, Neo4jBackend):
+        return _neo4j_baseline(backend, data, progress)
+    raise TypeError(f"no baseline for backend {backend.name!r}")
+
+
+def baseline_kind(backend: Backend) -> str:
+    if isinstance(backend, Neo4jBackend):
+        return "driver UNWIND/MERGE, 5,000 rows per transaction"
+    return "sqlite3 executemany INSERT ON CONFLICT, same tables+indexes, WAL"
+
+
+def run_ingestion(backend: Backend, data: BenchData, progress: Progress) -> IngestionResult:
+    """(a), (b) and (c) one after the other, each into a fresh store."""
+    pipeline = measure_pipeline(backend, data, progress)
+    backend.close_store()
+    write_path, edges = measure_write_path(backend, data, progress)
+    baseline = measure_baseline(backend, data, progress)
+    return IngestionResult(
+        backend=backend.name,
+        rows=data.rows,
+        edges=edges,
+        pipeline=pipeline,
+        write_path=write_path,
+        baseline=baseline,
+        baseline_kind=baseline_kind(backend),
+    )
+
+
+# -- embedded baseline: plain sqlite3 ----------------------------------------------------------
+_SQLITE_OUTCOME = """
+INSERT INTO outcomes (id, date, campaign_id, channel_id, audience_id, asset_id, spend,
+    revenue, conversions, clicks, impressions, leads, props)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET date = excluded.date, campaign_id = excluded.campaign_id,
+    channel_id = excluded.channel_id, audience_id = excluded.audience_id,
+    asset_id = excluded.asset_id, spend = excluded.spend, revenue = excluded.revenue,
+    conversions = excluded.conversions, clicks = excluded.clicks,
+    impressions = excluded.impressions, leads = excluded.leads, props = excluded.props"""
+_SQLITE_EDGE = """
+INSERT INTO outcome_edges (src_label, src_id, type, dst_label, dst_id, props)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = excluded.props"""
+
+SqliteRows = tuple[list[tuple[Any, ...]], list[tuple[str, str, str, str, str, str]]]
+
+
+def _sqlite_rows(batch: GraphBatch) -> SqliteRows:
+    outcomes = [_sqlite_outcome(node) for node in batch.nodes]
+    edges = [
+        (e.src.label.value, e.src.id, e.type.value, e.dst.label.value, e.dst.id, "{}")
+        for e in batch.edges
+    ]
+    return outcomes, edges
+
+
+def _sqlite_outcome(node: Node) -> tuple[Any, ...]:
+    p = node.properties
+    ids = (p.get("date"), p.get("campaign_id"), p.get("channel_id"), p.get("audience_id"))
+    return (
+        node.id,
+        *ids,
+        p.get("asset_id"),
+        *(p.get(m) for m in METRICS),
+        json.dumps(p, separators=(",", ":")),
+    )
+
+
+def _sqlite_baseline(backend: EmbeddedBackend, data: BenchData, progress: Progress) -> Rate:
+    who = backend.name
+    schema = backend.outcome_schema()
+    path = backend.scratch_dir() / "baseline.sqlite"
+    progress.say(f"{who}: (c) building {data.rows:,} plain SQLite rows (untimed)")
+    batches = [_sqlite_rows(batch) for batch in outcome_batches(data)]
+    edges = sum(len(e) for _, e in batches)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for statement in schema:
+            db.execute(statement)
+        progress.say(f"{who}: (c) sqlite3 executemany, {BATCH_ROWS:,} rows per transaction")
+        gc.collect()
+        started = time.perf_counter()
+        done = 0
+        for outcome_rows, edge_rows in batches:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(_SQLITE_OUTCOME, outcome_rows)
+            db.executemany(_SQLITE_EDGE, edge_rows)
+            db.execute("COMMIT")
+            done += len(outcome_rows)
+            progress.tick(f"{who}: (c) sqlite3 baseline", done, data.rows)
+        seconds = time.perf_counter() - started
+        _expect(db.execute("SELECT count(*) FROM outcomes").fetchone()[0], data.rows, "rows")
+        _expect(db.execute("SELECT count(*) FROM outcome_edges").fetchone()[0], edges, "edges")
+    finally:
+        db.close()
+    rate = Rate(rows=data.rows, seconds=seconds)
+    progress.say(f"{who}: (c) {rate.rows_per_s:,.0f} rows/s ({seconds:.1f} s)")
+    return rate
+
+
+# -- Neo4j baseline: the driver alone ------------------------------------------------------------
+_TARGETS: tuple[tuple[str, LiteralString, LiteralString], ...] = (
+    ("campaign_id", "Campaign", "c"),
+    ("channel_id", "Channel", "h"),
+    ("audience_id", "Audience", "a"),
+    ("asset_id", "Asset", "s"),
+)
+
+
+def _neo4j_statement(present: tuple[bool, ...]) -> LiteralString:
+    """``UNWIND … MERGE`` of outcomes with an OF edge to each target the rows have."""
+    query: LiteralString = "UNWIND $rows AS row MERGE (o:Outcome {id: row.id}) SET o = row.props"
+    for (field, label, var), has in zip(_TARGETS, present, strict=True):
+        if not has:
+            continue
+        query += f" WITH o, row MATCH ({var}:{label} {{id: row.{field}}}) MERGE (o)-[:OF]->({var})"
+    return query
+
+
+def _neo4j_rows(batch: GraphBatch) -> dict[tuple[bool, ...], list[dict[str, Any]]]:
+    """Driver rows of one batch, grouped by which targets each row has."""
+    groups: dict[tuple[bool, ...], list[dict[str, Any]]] = {}
+    for node in batch.nodes:
+        p = node.properties
+        row: dict[str, Any] = {"id": node.id, "props": p}
+        for field, _, _ in _TARGETS:
+            row[field] = p.get(field)
+        present = tuple(p.get(field) is not None for field, _, _ in _TARGETS)
+        groups.setdefault(present, []).append(row)
+    return groups
+
+
+def _neo4j_baseline(backend: Neo4jBackend, data: BenchData, progress: Progress) -> Rate:
+    who = backend.name
+    store = backend.fresh_store(progress)
+    load_dimensions(store, data, progress, who)
+    progress.say(f"{who}: (c) building {data.rows:,} driver rows (untimed)")
+    batches = [_neo4j_rows(batch) for batch in outcome_batches(data)]
+    edges = sum(sum(present) * len(rows) for groups in batches for present, rows in groups.items())
+
+    def write(tx: neo4j.ManagedTransaction, groups: dict[tuple[bool, ...], Any]) -> None:
+        for present, rows in groups.items():
+            tx.run(_neo4j_statement(present), rows=rows).consume()
+
+    progress.say(f"{who}: (c) driver UNWIND/MERGE, {BATCH_ROWS:,} rows per transaction")
+    gc.collect()
+    started = time.perf_counter()
+    done = 0
+    with backend.driver.session(database=backend.database) as session:
+        for groups in batches:
+            session.execute_write(write, groups)
+            done += sum(len(rows) for rows in groups.values())
+            progress.tick(f"{who}: (c) driver baseline", done, data.rows)
+    seconds = time.perf_counter() - started
+    del batches
+    _expect(store.count(Label.OUTCOME), data.rows, f"{who}: outcomes after the baseline")
+    _expect(store.count_edges(RelType.OF), edges, f"{who}: OF edges after the baseline")
+    backend.close_store()
+    rate = Rate(rows=data.rows, seconds=seconds)
+    progress.say(f"{who}: (c) {rate.rows_per_s:,.0f} rows/s ({seconds:.1f} s)")
+    return rate
+
+
+def _expect(actual: object, expected: object, what: str) -> None:
+    if actual != expected:
+        raise RuntimeError(f"{what}: expected {expected}, found {actual}")

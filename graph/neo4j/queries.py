@@ -1,0 +1,290 @@
+"""Cypher of the Neo4j backend: fixed queries as constants, variants from small builders.
+
+Values always travel as ``$params``. The only text ever interpolated is a label, a
+relationship type, an outcome grouping key or a migration's property name, each checked
+against the fixed vocabulary first (``graph.schema.validate_*``) and then taken from the
+literal tables below, so every query stays a ``LiteralString``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final, LiteralString, cast
+
+from graph.errors import InvalidVocabularyError
+from graph.schema import (
+    OUTCOME_GROUP_KEYS,
+    OUTCOME_METRICS,
+    Label,
+    RelType,
+    validate_group_key,
+    validate_label,
+    validate_property_name,
+    validate_rel_type,
+)
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+# Rows per UNWIND statement; a larger batch is sent as several statements of one transaction.
+CHUNK_ROWS: Final = 5_000
+
+# -- the vocabulary as literal text --------------------------------------------------------
+_LABELS: Final[dict[Label, LiteralString]] = {
+    Label.BRAND: "Brand",
+    Label.CAMPAIGN: "Campaign",
+    Label.AUDIENCE: "Audience",
+    Label.CHANNEL: "Channel",
+    Label.ASSET: "Asset",
+    Label.OUTCOME: "Outcome",
+    Label.LEAD: "Lead",
+    Label.BRIEF: "Brief",
+    Label.PLAN: "Plan",
+    Label.ALLOCATION: "Allocation",
+    Label.TASK: "Task",
+    Label.EXPERIMENT: "Experiment",
+    Label.DECISION: "Decision",
+    Label.APPROVAL: "Approval",
+    Label.EXECUTION: "Execution",
+    Label.ALERT: "Alert",
+    Label.AGENT: "Agent",
+    Label.INGEST_RUN: "IngestRun",
+    Label.SOURCE: "Source",
+    Label.RESPONSE_CURVE: "ResponseCurve",
+    Label.MIGRATION: "Migration",
+}
+_REL_TYPES: Final[dict[RelType, LiteralString]] = {
+    RelType.RUNS: "RUNS",
+    RelType.TARGETS: "TARGETS",
+    RelType.ON: "ON",
+    RelType.USES: "USES",
+    RelType.OF: "OF",
+    RelType.MADE_BY: "MADE_BY",
+    RelType.BASED_ON: "BASED_ON",
+    RelType.PRODUCED: "PRODUCED",
+    RelType.APPROVES: "APPROVES",
+    RelType.REJECTS: "REJECTS",
+    RelType.SUPERSEDES: "SUPERSEDES",
+    RelType.EXECUTES: "EXECUTES",
+    RelType.RESULT_OF: "RESULT_OF",
+    RelType.FROM: "FROM",
+    RelType.READ: "READ",
+    RelType.CORRECTS: "CORRECTS",
+    RelType.BELONGS_TO: "BELONGS_TO",
+    RelType.FITTED_ON: "FITTED_ON",
+}
+_GROUP_KEYS: Final[dict[str, LiteralString]] = {
+    "campaign_id": "campaign_id",
+    "channel_id": "channel_id",
+    "audience_id": "audience_id",
+    "asset_id": "asset_id",
+    "date": "date",
+}
+_METRICS: Final[tuple[LiteralString, ...]] = (
+    "spend",
+    "revenue",
+    "conversions",
+    "clicks",
+    "impressions",
+    "leads",
+)
+
+if (
+    {k.value: v for k, v in _LABELS.items()} != {m.value: m.value for m in Label}
+    or {k.value: v for k, v in _REL_TYPES.items()} != {m.value: m.value for m in RelType}
+    or tuple(_GROUP_KEYS) != OUTCOME_GROUP_KEYS
+    or _METRICS != OUTCOME_METRICS
+):  # pragma: no cover - a vocabulary change must be mirrored here
+    raise ImportError("graph.neo4j.queries is out of step with graph.schema")
+
+
+def label_text(label: str) -> LiteralString:
+    """A label checked against the vocabulary, as text safe to interpolate."""
+    return _LABELS[validate_label(label)]
+
+
+def rel_type_text(rel_type: str) -> LiteralString:
+    """A relationship type checked against the vocabulary, as text safe to interpolate."""
+    return _REL_TYPES[validate_rel_type(rel_type)]
+
+
+def _group_key_text(key: str) -> LiteralString:
+    return _GROUP_KEYS[validate_group_key(key)]
+
+
+def _property_text(name: str) -> LiteralString:
+    # Migration property names are free identifiers, so no literal table can hold them.
+    # validate_property_name's pattern ends in `$`, which also admits a trailing newline,
+    # so the whole name is matched again here before it is spliced.
+    validate_property_name(name)
+    if not _IDENTIFIER.fullmatch(name):
+        raise InvalidVocabularyError("property name", name, ["an identifier like 'created_at'"])
+    # (mypy treats LiteralString as str and calls the cast redundant; pyright needs it.)
+    return cast(LiteralString, name)  # type: ignore[redundant-cast]
+
+
+# -- writes --------------------------------------------------------------------------------
+def merge_nodes(label: Label) -> LiteralString:
+    """Upsert ``$rows`` of ``{id, props}`` by (label, id), replacing every property."""
+    lab = label_text(label)
+    return f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props"
+
+
+def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
+    """Upsert ``$rows`` of ``{src, dst, props}``; returns how many rows found both ends."""
+    sl, rel, dl = label_text(src), rel_type_text(rel_type), label_text(dst)
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{sl} {{id: row.src}}) MATCH (b:{dl} {{id: row.dst}}) "
+        f"MERGE (a)-[r:{rel}]->(b) SET r = row.props "
+        f"RETURN count(*) AS matched"
+    )
+
+
+# -- node reads ----------------------------------------------------------------------------
+def existing_ids(label: Label) -> LiteralString:
+    """Which of ``$ids`` exist as nodes of ``label``."""
+    lab = label_text(label)
+    return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) RETURN DISTINCT id"
+
+
+def get_nodes(label: Label) -> LiteralString:
+    """Properties of the nodes of ``label`` whose ids are in ``$ids``."""
+    lab = label_text(label)
+    return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) RETURN id, properties(n) AS props"
+
+
+# One index lookup per label of the vocabulary (never a label-less scan).
+LABELS_OF_ID: Final[LiteralString] = " UNION ".join(
+    f"MATCH (:{text} {{id: $id}}) RETURN '{text}' AS label" for text in _LABELS.values()
+)
+
+
+def count_nodes(label: Label | None) -> LiteralString:
+    """Number of nodes of ``label`` (or of all); answered from the count store."""
+    if label is None:
+        return "MATCH (n) RETURN count(n) AS n"
+    lab = label_text(label)
+    return f"MATCH (n:{lab}) RETURN count(n) AS n"
+
+
+def count_edges(rel_type: RelType | None) -> LiteralString:
+    """Number of relationships of ``rel_type`` (or of all); answered from the count store."""
+    if rel_type is None:
+        return "MATCH ()-[r]->() RETURN count(r) AS n"
+    rel = rel_type_text(rel_type)
+    return f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
+
+
+def incident_edges(label: Label) -> LiteralString:
+    """Edges of each node of ``label`` with an id in ``$ids``, in both directions.
+
+    Only types in ``$out_types`` going out and ``$in_types`` coming in, unless ``$every``.
+    At most ``$limit`` per node, ordered by type, the other end's label and id (an
+    outgoing edge before an incoming one when these tie).
+    """
+    lab = label_text(label)
+    return (
+        f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) "
+        "CALL (n) { "
+        "MATCH (n)-[r]-(m) "
+        "WITH r, m, startNode(r) = n AS outgoing "
+        "WHERE $every OR (outgoing AND type(r) IN $out_types) "
+        "OR (NOT outgoing AND type(r) IN $in_types) "
+        "WITH r, m, outgoing, head(labels(m)) AS other_label "
+        "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
+        "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
+        "properties(r) AS props } "
+        "RETURN id, type, outgoing, other_label, other_id, props"
+    )
+
+
+# -- domain queries ------------------------------------------------------------------------
+BRAND_CAMPAIGNS: Final[LiteralString] = (
+    "MATCH (:Brand {id: $brand_id})-[:RUNS]->(c) RETURN DISTINCT c.id AS id"
+)
+
+# Filters the outcome aggregate may use (values bound as parameters).
+FILTER_CAMPAIGNS: Final[LiteralString] = "o.campaign_id IN $campaign_ids"
+FILTER_CHANNELS: Final[LiteralString] = "o.channel_id IN $channel_ids"
+FILTER_AUDIENCES: Final[LiteralString] = "o.audience_id IN $audience_ids"
+FILTER_START: Final[LiteralString] = "o.date >= $start"
+FILTER_END: Final[LiteralString] = "o.date <= $end"
+_FILTERS: Final = frozenset(
+    {FILTER_CAMPAIGNS, FILTER_CHANNELS, FILTER_AUDIENCES, FILTER_START, FILTER_END}
+)
+
+
+def _metric_sum(metric: LiteralString) -> LiteralString:
+    # Only numbers count (a string or a boolean sums as 0), as in the embedded backend.
+    value: LiteralString = f"o.{metric}"
+    return (
+        f"sum(CASE WHEN {value} IS :: INTEGER NOT NULL OR {value} IS :: FLOAT NOT NULL "
+        f"THEN toFloat({value}) ELSE 0.0 END) AS {metric}"
+    )
+
+
+def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]) -> LiteralString:
+    """Sums of the outcome metrics grouped by ``group_by`` and ordered by it, nulls first
+    (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
+    unknown = [f for f in filters if f not in _FILTERS]
+    if unknown:
+        raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
+    keys: list[LiteralString] = []
+    for key in group_by:
+        text = _group_key_text(key)
+        if text not in keys:
+            keys.append(text)
+    where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
+    columns = [f"o.{k} AS `{k}`" for k in keys]
+    columns.append("count(*) AS rows")
+    columns.extend(_metric_sum(m) for m in _METRICS)
+    order: LiteralString = (
+        " ORDER BY " + ", ".join(f"`{k}` IS NOT NULL, `{k}`" for k in keys) if keys else ""
+    )
+    return f"MATCH (o:Outcome) {where}RETURN {', '.join(columns)}{order}"
+
+
+# A campaign with its brand(s), targets and decisions; lists come back sorted as the
+# embedded backend sorts them (targets by label then id, decisions newest first).
+CAMPAIGN_CONTEXT: Final[LiteralString] = """
+MATCH (c:Campaign {id: $campaign_id})
+RETURN properties(c) AS campaign,
+  COLLECT { MATCH (b:Brand)-[:RUNS]->(c) WITH DISTINCT b ORDER BY b.id
+            RETURN properties(b) } AS brands,
+  COLLECT { MATCH (c)-[:TARGETS]->(x) WITH DISTINCT x ORDER BY head(labels(x)), x.id
+            RETURN {label: head(labels(x)), props: properties(x)} } AS audiences,
+  COLLECT { MATCH (c)-[:ON]->(x) WITH DISTINCT x ORDER BY head(labels(x)), x.id
+            RETURN {label: head(labels(x)), props: properties(x)} } AS channels,
+  COLLECT { MATCH (c)-[:USES]->(x) WITH DISTINCT x ORDER BY head(labels(x)), x.id
+            RETURN {label: head(labels(x)), props: properties(x)} } AS assets,
+  COLLECT { MATCH (d:Decision)-[:BASED_ON|PRODUCED]->(c) WITH DISTINCT d
+            ORDER BY coalesce(toString(d.created_at), '') DESC, d.id
+            RETURN properties(d) } AS decisions
+"""
+
+# -- schema --------------------------------------------------------------------------------
+MIGRATIONS: Final[LiteralString] = (
+    "MATCH (m:Migration) RETURN m.id AS id, m.checksum AS checksum ORDER BY m.id"
+)
+AWAIT_INDEXES: Final[LiteralString] = "CALL db.awaitIndexes($timeout)"
+PING: Final[LiteralString] = "RETURN 1 AS ok"
+
+
+def unique_constraint(label: Label, prop: str) -> LiteralString:
+    """``CREATE CONSTRAINT`` (idempotent) making ``prop`` unique among ``label`` nodes."""
+    lab, name = label_text(label), _property_text(prop)
+    return (
+        f"CREATE CONSTRAINT uq_{lab}_{name} IF NOT EXISTS FOR (n:{lab}) REQUIRE n.{name} IS UNIQUE"
+    )
+
+
+def property_index(label: Label, props: Sequence[str]) -> LiteralString:
+    """``CREATE INDEX`` (idempotent) on one or more properties of ``label`` nodes."""
+    lab = label_text(label)
+    names = [_property_text(p) for p in props]
+    if not names:
+        raise ValueError(f"an index on {lab} needs at least one property")
+    suffix = "_".join(names)
+    on = ", ".join(f"n.{n}" for n in names)
+    return f"CREATE INDEX ix_{lab}_{suffix} IF NOT EXISTS FOR (n:{lab}) ON ({on})"

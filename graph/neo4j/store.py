@@ -1,0 +1,374 @@
+"""The Neo4j backend: the graph contract over Bolt with the official driver.
+
+Every batch is one managed write transaction (the driver retries it on transient
+failures, so its work function is idempotent); reads go through managed read
+transactions. Cypher lives in :mod:`graph.neo4j.queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import (
+    GraphDatabase,
+    ManagedTransaction,
+    NotificationDisabledClassification,
+    RoutingControl,
+)
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionPoolError,
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from graph.base import Directions, GraphStore, Migration
+from graph.errors import (
+    AppendOnlyViolationError,
+    ConstraintViolationError,
+    DanglingReferenceError,
+    GraphError,
+    GraphUnavailableError,
+    MigrationError,
+    NodeNotFoundError,
+)
+from graph.models import (
+    CampaignContext,
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    OutcomeQuery,
+    OutcomeTotals,
+    WriteResult,
+)
+from graph.neo4j import queries as q
+from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
+
+T = TypeVar("T")
+Row = dict[str, Any]
+EdgeGroup = tuple[Label, RelType, Label]
+INDEX_WAIT_SECONDS = 300
+# Failures where retrying later may succeed (the driver has retried already).
+_UNAVAILABLE = (
+    ServiceUnavailable,
+    SessionExpired,
+    ConnectionPoolError,
+    TransientError,
+    AuthError,
+)
+_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
+
+
+class Neo4jGraphStore(GraphStore):
+    """The server backend: a Neo4j 5 database reached over Bolt (single server or cluster)."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        *,
+        retry_seconds: float = 30.0,
+    ) -> None:
+        """One driver (a connection pool) for the store's lifetime.
+
+        Args:
+            uri: ``bolt://`` (one server) or ``neo4j://`` (routing, for clusters), with an
+                optional ``+s`` / ``+ssc`` for TLS.
+            user: None connects without authentication.
+            database: None uses the server's default database.
+            retry_seconds: how long a transaction is retried on transient failures (lost
+                connection, leader switch, deadlock) before GraphUnavailableError.
+        """
+        self._uri = uri
+        self._database = database
+        scheme = uri.partition("://")[0].lower()
+        if scheme not in _SCHEMES:
+            raise GraphUnavailableError(
+                f"cannot open Neo4j at {uri}: the URI scheme must be one of {sorted(_SCHEMES)}"
+            )
+        auth = None if user is None else neo4j.basic_auth(user, password or "")
+        try:
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                max_transaction_retry_time=retry_seconds,
+                # "label/type does not exist yet" is normal for a young graph: not worth a log.
+                notifications_disabled_classifications=[
+                    NotificationDisabledClassification.UNRECOGNIZED
+                ],
+            )
+        except (DriverError, ValueError) as e:
+            raise GraphUnavailableError(f"cannot open Neo4j at {uri}: {e}") from e
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        self._driver.close()
+
+    def ping(self) -> None:
+        try:
+            self._driver.verify_connectivity()
+            self._read(q.PING)
+        except (DriverError, Neo4jError, OSError, GraphError) as e:
+            raise GraphUnavailableError(f"Neo4j at {self._uri} does not answer: {e}") from e
+
+    @contextmanager
+    def _translated(self, action: str) -> Iterator[None]:
+        """Turn driver errors into graph errors (``raise ... from e``) in one place."""
+        try:
+            yield
+        except ConstraintError as e:
+            raise ConstraintViolationError(e.message or str(e)) from e
+        except _UNAVAILABLE as e:
+            raise GraphUnavailableError(f"Neo4j at {self._uri}: {action} failed: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j at {self._uri}: {action} failed: {e.message or e}") from e
+
+    def _read(self, query: LiteralString, **params: Any) -> list[neo4j.Record]:
+        """Run one read query in a managed read transaction; returns all its records."""
+        with self._translated("read"):
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self._database, routing_=RoutingControl.READ
+            )
+        return records
+
+    def _read_unit(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run several read queries in one managed read transaction."""
+        with self._translated("read"), self._driver.session(database=self._database) as session:
+            return session.execute_read(work)
+
+    # -- schema --------------------------------------------------------------------------
+    def applied_migrations(self) -> dict[str, str]:
+        return {r["id"]: r["checksum"] for r in self._read(q.MIGRATIONS)}
+
+    def apply_migration(self, migration: Migration) -> None:
+        # Schema and data cannot share a transaction: each DDL runs in its own, then the
+        # migration is recorded by an ordinary batch write.
+        statements = [q.unique_constraint(label, prop) for label, prop in migration.unique]
+        statements += [q.property_index(label, props) for label, props in migration.indexes]
+        with self._translated(f"migration {migration.id}"):
+            try:
+                for statement in statements:
+                    self._driver.execute_query(statement, database_=self._database)
+                self._driver.execute_query(
+                    q.AWAIT_INDEXES, {"timeout": INDEX_WAIT_SECONDS}, database_=self._database
+                )
+            except _UNAVAILABLE:
+                raise  # translated below, like any other call
+            except Neo4jError as e:
+                raise MigrationError(f"migration {migration.id}: {e.message or e}") from e
+        self.write(GraphBatch(nodes=[migration.node()]))
+
+    # -- writes ----------------------------------------------------------------------------
+    def write(self, batch: GraphBatch) -> WriteResult:
+        nodes: dict[Label, list[Row]] = {}
+        for node in batch.nodes:
+            props = {**node.properties, "id": node.id}
+            nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+        edges: dict[EdgeGroup, list[Row]] = {}
+        for edge in batch.edges:
+            row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
+            edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
+        if nodes or edges:
+            with self._translated("write"), self._driver.session(database=self._database) as s:
+                s.execute_write(_write_batch, batch, nodes, edges)
+        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_node(self, ref: NodeRef) -> Node | None:
+        found = self.get_nodes([ref])
+        return found[0] if found else None
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
+        if not refs:
+            return []
+        wanted = _ids_by_label(refs)
+
+        def work(tx: ManagedTransaction) -> dict[NodeRef, Node]:
+            found: dict[NodeRef, Node] = {}
+            for label, ids in wanted.items():
+                for record in tx.run(q.get_nodes(label), ids=ids):
+                    node = Node(label=label, id=record["id"], properties=record["props"])
+                    found.setdefault(node.ref, node)
+            return found
+
+        found = self._read_unit(work)
+        return [found[r] for r in refs if r in found]
+
+    def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        return {r["id"] for r in self._read(q.existing_ids(label), ids=wanted)}
+
+    def labels_of(self, node_id: str) -> list[Label]:
+        labels = [Label(r["label"]) for r in self._read(q.LABELS_OF_ID, id=node_id)]
+        # As the embedded backend lists them: by label name, then Outcome last.
+        return sorted(set(labels), key=lambda lab: (lab is Label.OUTCOME, lab.value))
+
+    def count(self, label: Label | None = None) -> int:
+        return int(self._read(q.count_nodes(label))[0]["n"])
+
+    def count_edges(self, rel_type: RelType | None = None) -> int:
+        return int(self._read(q.count_edges(rel_type))[0]["n"])
+
+    def incident_edges(
+        self,
+        refs: Sequence[NodeRef],
+        limit_per_node: int,
+        directions: Directions | None = None,
+    ) -> list[Edge]:
+        if not refs:
+            return []
+        wanted = _ids_by_label(refs)
+        every = directions is None
+        out_types = [r.value for r, d in (directions or {}).items() if d == "out"]
+        in_types = [r.value for r, d in (directions or {}).items() if d == "in"]
+
+        def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
+            found: dict[NodeRef, list[Edge]] = {}
+            for label, ids in wanted.items():
+                query = q.incident_edges(label)
+                params: dict[str, Any] = {
+                    "every": every,
+                    "out_types": out_types,
+                    "in_types": in_types,
+                }
+                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0), **params):
+                    here = NodeRef(label=label, id=r["id"])
+                    other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
+                    src, dst = (here, other) if r["outgoing"] else (other, here)
+                    edge = Edge(src=src, type=RelType(r["type"]), dst=dst, properties=r["props"])
+                    found.setdefault(here, []).append(edge)
+            return found
+
+        found = self._read_unit(work)
+        return [edge for ref in refs for edge in found.get(ref, [])]
+
+    # -- domain queries --------------------------------------------------------------------
+    def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
+        return self._read_unit(lambda tx: _aggregate(tx, query))
+
+    def get_campaign_context(
+        self, campaign_id: str, start: date | None = None, end: date | None = None
+    ) -> CampaignContext:
+        totals_query = OutcomeQuery(
+            campaign_ids=[campaign_id], start=start, end=end, group_by=("channel_id",)
+        )
+
+        def work(tx: ManagedTransaction) -> CampaignContext | None:
+            record = tx.run(q.CAMPAIGN_CONTEXT, campaign_id=campaign_id).single()
+            if record is None:
+                return None
+            brands = [_node(Label.BRAND, p) for p in record["brands"]]
+            return CampaignContext(
+                campaign=_node(Label.CAMPAIGN, record["campaign"]),
+                brand=brands[0] if brands else None,
+                audiences=[_node(x["label"], x["props"]) for x in record["audiences"]],
+                channels=[_node(x["label"], x["props"]) for x in record["channels"]],
+                assets=[_node(x["label"], x["props"]) for x in record["assets"]],
+                outcomes_by_channel=_aggregate(tx, totals_query),
+                decisions=[_node(Label.DECISION, p) for p in record["decisions"]],
+            )
+
+        context = self._read_unit(work)
+        if context is None:
+            raise NodeNotFoundError(campaign_id, Label.CAMPAIGN.value)
+        return context
+
+
+# -- transaction work (module level: the driver may run it more than once) ----------------
+def _write_batch(
+    tx: ManagedTransaction,
+    batch: GraphBatch,
+    nodes: dict[Label, list[Row]],
+    edges: dict[EdgeGroup, list[Row]],
+) -> None:
+    """Write one batch; raising rolls the whole transaction back."""
+    existing: set[NodeRef] = set()
+    for label in APPEND_ONLY_LABELS & nodes.keys():
+        ids = [row["id"] for row in nodes[label]]
+        existing.update(
+            NodeRef(label=label, id=r["id"]) for r in tx.run(q.existing_ids(label), ids=ids)
+        )
+    for node in batch.nodes:  # the first offender in batch order, as the embedded backend
+        if node.ref in existing:
+            raise AppendOnlyViolationError(node.label.value, node.id)
+    for label, rows in nodes.items():
+        for chunk in _chunks(rows):
+            tx.run(q.merge_nodes(label), rows=chunk).consume()
+    for (src, rel, dst), rows in edges.items():
+        for chunk in _chunks(rows):
+            record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
+            if record["matched"] < len(chunk):
+                raise DanglingReferenceError(_missing_ends(tx, batch.edges))
+
+
+def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[str, str]]:
+    """Ends of ``edges`` that exist nowhere (the batch's own nodes are written already)."""
+    ends = list(dict.fromkeys(end for e in edges for end in (e.src, e.dst)))
+    existing: set[NodeRef] = set()
+    for label, ids in _ids_by_label(ends).items():
+        for r in tx.run(q.existing_ids(label), ids=ids):
+            existing.add(NodeRef(label=label, id=r["id"]))
+    return [(end.label.value, end.id) for end in ends if end not in existing]
+
+
+def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
+    filters: list[LiteralString] = []
+    params: dict[str, Any] = {}
+    campaign_ids = query.campaign_ids
+    if query.brand_id is not None:
+        owned = [r["id"] for r in tx.run(q.BRAND_CAMPAIGNS, brand_id=query.brand_id)]
+        campaign_ids = owned if campaign_ids is None else [c for c in campaign_ids if c in owned]
+    for clause, name, values in (
+        (q.FILTER_CAMPAIGNS, "campaign_ids", campaign_ids),
+        (q.FILTER_CHANNELS, "channel_ids", query.channel_ids),
+        (q.FILTER_AUDIENCES, "audience_ids", query.audience_ids),
+    ):
+        if values is not None:
+            filters.append(clause)
+            params[name] = list(values)
+    if query.start is not None:
+        filters.append(q.FILTER_START)
+        params["start"] = query.start.isoformat()
+    if query.end is not None:
+        filters.append(q.FILTER_END)
+        params["end"] = query.end.isoformat()
+    totals: list[OutcomeTotals] = []
+    for r in tx.run(q.aggregate_outcomes(query.group_by, filters), params):
+        if r["rows"] == 0:
+            continue
+        keys = {k: r[k] for k in query.group_by}
+        metrics = {m: float(r[m] or 0.0) for m in OUTCOME_METRICS}
+        totals.append(OutcomeTotals(**keys, rows=int(r["rows"]), **metrics))
+    return totals
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _node(label: str, props: dict[str, Any]) -> Node:
+    return Node(label=Label(label), id=props["id"], properties=props)
+
+
+def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
+    out: dict[Label, dict[str, None]] = {}
+    for ref in refs:
+        out.setdefault(ref.label, {})[ref.id] = None
+    return {label: list(ids) for label, ids in out.items()}
+
+
+def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), q.CHUNK_ROWS):
+        yield rows[start : start + q.CHUNK_ROWS]
