@@ -114,6 +114,18 @@ class GraphStore(ABC):
         """Number of relationships (of one type, or of all)."""
 
     @abstractmethod
+    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
+        """Nodes of one label ordered by id, a page at a time."""
+
+    @abstractmethod
+    def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
+        """Remove these nodes and every edge touching them, in one transaction.
+
+        Append-only nodes (decisions, approvals) raise AppendOnlyViolationError and nothing
+        is removed. Absent nodes are ignored; returns how many were removed.
+        """
+
+    @abstractmethod
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         """The nodes that exist among ``refs``, in the order given."""
 

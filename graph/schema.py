@@ -37,6 +37,7 @@ class Label(StrEnum):
     SOURCE = "Source"
     RESPONSE_CURVE = "ResponseCurve"
     MIGRATION = "Migration"
+    INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
 
 
 class RelType(StrEnum):

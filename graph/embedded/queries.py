@@ -117,6 +117,21 @@ WHERE dst_label = ? AND dst_id = ? AND type IN (SELECT value FROM json_each(?))
 ORDER BY type, src_label, src_id LIMIT ?"""
 
 MIGRATION_NODES: Final = "SELECT id, props FROM nodes WHERE label = 'Migration'"
+LIST_NODES: Final = "SELECT props FROM nodes WHERE label = ? ORDER BY id LIMIT ? OFFSET ?"
+LIST_OUTCOMES: Final = "SELECT props FROM outcomes ORDER BY id LIMIT ? OFFSET ?"
+DELETE_NODE: Final = "DELETE FROM nodes WHERE label = ? AND id = ?"
+DELETE_OUTCOME: Final = "DELETE FROM outcomes WHERE id = ?"
+DELETE_EDGES_OF: Final = """
+DELETE FROM edges WHERE (src_label = ?1 AND src_id = ?2) OR (dst_label = ?1 AND dst_id = ?2)"""
+DELETE_OUTCOME_EDGES_OF: Final = """
+DELETE FROM outcome_edges
+WHERE (src_label = ?1 AND src_id = ?2) OR (dst_label = ?1 AND dst_id = ?2)"""
+
+
+def clear_of_bits(label: Label) -> str:
+    """Forget the derived OF edges of outcomes pointing at a deleted node of ``label``."""
+    column, bit = OF_COLUMNS[label]
+    return f"UPDATE outcomes SET of_mask = of_mask & ~{bit} WHERE {column} = ?"
 
 
 def unique_index(label: Label, prop: str) -> str:

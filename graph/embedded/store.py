@@ -301,6 +301,44 @@ class EmbeddedGraphStore(GraphStore):
             props = dict(data["props"]) if data is not None else None
         return None if props is None else Node(label=ref.label, id=ref.id, properties=props)
 
+    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
+        with self._reading():
+            if label is _OUTCOME:
+                rows = self._db.execute(q.LIST_OUTCOMES, (limit, offset))
+            else:
+                rows = self._db.execute(q.LIST_NODES, (label.value, limit, offset))
+            props = [json.loads(r[0]) for r in rows]
+        return [Node(label=label, id=p["id"], properties=p) for p in props]
+
+    def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
+        for ref in refs:
+            if ref.label in APPEND_ONLY_LABELS:
+                raise AppendOnlyViolationError(ref.label.value, ref.id)
+        deleted = 0
+        with self._lock:
+            try:
+                with self._transaction() as db:
+                    self._sync()
+                    version = self._version
+                    for ref in dict.fromkeys(refs):
+                        args = (ref.label.value, ref.id)
+                        if ref.label is _OUTCOME:
+                            deleted += db.execute(q.DELETE_OUTCOME, (ref.id,)).rowcount
+                        else:
+                            deleted += db.execute(q.DELETE_NODE, args).rowcount
+                            if ref.label in q.OF_COLUMNS:
+                                db.execute(q.clear_of_bits(ref.label), (ref.id,))
+                        db.execute(q.DELETE_EDGES_OF, args)
+                        db.execute(q.DELETE_OUTCOME_EDGES_OF, args)
+            except sqlite3.Error as e:
+                raise GraphUnavailableError(f"embedded graph delete failed: {e}") from e
+            self._version = version
+            for ref in refs:
+                key = (ref.label.value, ref.id)
+                if key in self._graph:
+                    self._graph.remove_node(key)
+        return deleted
+
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         with self._reading():
             return [n for n in (self._node(r) for r in refs) if n is not None]

@@ -52,6 +52,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.SOURCE: "Source",
     Label.RESPONSE_CURVE: "ResponseCurve",
     Label.MIGRATION: "Migration",
+    Label.INDEX_JOB: "IndexJob",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",
@@ -288,3 +289,15 @@ def property_index(label: Label, props: Sequence[str]) -> LiteralString:
     suffix = "_".join(names)
     on = ", ".join(f"n.{n}" for n in names)
     return f"CREATE INDEX ix_{lab}_{suffix} IF NOT EXISTS FOR (n:{lab}) ON ({on})"
+
+
+def delete_nodes(label: Label) -> LiteralString:
+    """Detach-delete the nodes of ``label`` whose ids are in ``$ids``; returns the count."""
+    lab = label_text(label)
+    return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) DETACH DELETE n RETURN count(*) AS n"
+
+
+def list_nodes(label: Label) -> LiteralString:
+    """Nodes of ``label`` ordered by id, ``$skip`` and ``$limit`` applied."""
+    lab = label_text(label)
+    return f"MATCH (n:{lab}) RETURN properties(n) AS props ORDER BY n.id SKIP $skip LIMIT $limit"

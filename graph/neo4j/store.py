@@ -224,6 +224,28 @@ class Neo4jGraphStore(GraphStore):
     def count_edges(self, rel_type: RelType | None = None) -> int:
         return int(self._read(q.count_edges(rel_type))[0]["n"])
 
+    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
+        records = self._read(q.list_nodes(label), skip=max(offset, 0), limit=max(limit, 0))
+        return [_node(label, r["props"]) for r in records]
+
+    def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
+        for ref in refs:
+            if ref.label in APPEND_ONLY_LABELS:
+                raise AppendOnlyViolationError(ref.label.value, ref.id)
+        wanted = _ids_by_label(refs)
+
+        def work(tx: ManagedTransaction) -> int:
+            deleted = 0
+            for label, ids in wanted.items():
+                record = tx.run(q.delete_nodes(label), ids=ids).single()
+                deleted += int(record["n"]) if record else 0
+            return deleted
+
+        if not wanted:
+            return 0
+        with self._translated("delete"), self._driver.session(database=self._database) as s:
+            return s.execute_write(work)
+
     def incident_edges(
         self,
         refs: Sequence[NodeRef],
