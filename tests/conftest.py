@@ -115,7 +115,12 @@ def neo4j_uri(neo4j_connection: Neo4jConnection) -> str:
 def clear_neo4j(store: Neo4jGraphStore) -> None:
     """Delete every node and relationship (constraints and indexes stay)."""
     # Deliberately backend-specific: the contract has no "delete everything" operation.
-    store._driver.execute_query("MATCH (n) DETACH DELETE n", database_=store._database)
+    # In batches, in an auto-commit transaction: one transaction over a large graph would
+    # exceed the test server's transaction memory.
+    with store._driver.session(database=store._database) as session:
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
 
 
 def open_neo4j_store(connection: Neo4jConnection) -> Neo4jGraphStore:

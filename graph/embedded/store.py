@@ -425,7 +425,7 @@ class EmbeddedGraphStore(GraphStore):
                 if wanted.out_ok(rel):
                     found.append(((rel, *dst), _edge((*key, rel, *dst, data["props"]))))
             for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
-                if wanted.in_ok(rel):
+                if wanted.in_ok(rel) and src != key:  # a self-loop was listed as outgoing
                     found.append(((rel, *src), _edge((*src, rel, *key, data["props"]))))
         found.sort(key=lambda item: item[0])
         return [edge for _, edge in found[:limit]]

@@ -16,7 +16,6 @@ import neo4j
 from neo4j import (
     GraphDatabase,
     ManagedTransaction,
-    NotificationDisabledClassification,
     RoutingControl,
 )
 from neo4j.exceptions import (
@@ -65,6 +64,13 @@ _UNAVAILABLE = (
     TransientError,
     AuthError,
 )
+# "Label/type does not exist yet" is normal for a young graph: not worth a log line. The
+# option was renamed in driver 6 (the new name is a preview, with a warning, in 5.x).
+_QUIET_NOTIFICATIONS: dict[str, Any] = (
+    {"notifications_disabled_classifications": ["UNRECOGNIZED"]}
+    if int(neo4j.__version__.split(".")[0]) >= 6
+    else {"notifications_disabled_categories": ["UNRECOGNIZED"]}
+)
 _SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
@@ -105,10 +111,7 @@ class Neo4jGraphStore(GraphStore):
                 uri,
                 auth=auth,
                 max_transaction_retry_time=retry_seconds,
-                # "label/type does not exist yet" is normal for a young graph: not worth a log.
-                notifications_disabled_classifications=[
-                    NotificationDisabledClassification.UNRECOGNIZED
-                ],
+                **_QUIET_NOTIFICATIONS,
             )
         except (DriverError, ValueError) as e:
             raise GraphUnavailableError(f"cannot open Neo4j at {uri}: {e}") from e

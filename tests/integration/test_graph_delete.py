@@ -12,7 +12,7 @@ from graph.schema import Label, RelType
 B = NodeRef(label=Label.BRAND, id="b1")
 C = NodeRef(label=Label.CAMPAIGN, id="c1")
 CH = NodeRef(label=Label.CHANNEL, id="ch1")
-O = NodeRef(label=Label.OUTCOME, id="2026-01-01|c1|ch1||")
+OUT = NodeRef(label=Label.OUTCOME, id="2026-01-01|c1|ch1||")
 
 
 def node(ref: NodeRef, **props: object) -> Node:
@@ -21,7 +21,7 @@ def node(ref: NodeRef, **props: object) -> Node:
 
 @pytest.fixture
 def store(graph_store: GraphStore) -> GraphStore:
-    outcome = node(O, date="2026-01-01", campaign_id="c1", channel_id="ch1", spend=1.0)
+    outcome = node(OUT, date="2026-01-01", campaign_id="c1", channel_id="ch1", spend=1.0)
     graph_store.write(
         GraphBatch(
             nodes=[
@@ -34,8 +34,8 @@ def store(graph_store: GraphStore) -> GraphStore:
             edges=[
                 Edge(src=B, type=RelType.RUNS, dst=C),
                 Edge(src=C, type=RelType.ON, dst=CH),
-                Edge(src=O, type=RelType.OF, dst=C),
-                Edge(src=O, type=RelType.OF, dst=CH),
+                Edge(src=OUT, type=RelType.OF, dst=C),
+                Edge(src=OUT, type=RelType.OF, dst=CH),
             ],
         )
     )
@@ -45,7 +45,7 @@ def store(graph_store: GraphStore) -> GraphStore:
 def test_list_nodes_pages_in_id_order(store: GraphStore) -> None:
     assert [n.id for n in store.list_nodes(Label.CAMPAIGN)] == ["c1", "c2"]
     assert [n.id for n in store.list_nodes(Label.CAMPAIGN, limit=1, offset=1)] == ["c2"]
-    assert [n.id for n in store.list_nodes(Label.OUTCOME)] == [O.id]
+    assert [n.id for n in store.list_nodes(Label.OUTCOME)] == [OUT.id]
     assert store.list_nodes(Label.ALERT) == []
 
 
@@ -56,13 +56,13 @@ def test_deleting_a_node_removes_its_edges_both_ways(store: GraphStore) -> None:
 
     assert store.get_node(C) is None
     assert store.count_edges() == edges_before - 3  # RUNS, ON, and the outcome's OF to c1
-    assert store.incident_edges([O], 10) == [Edge(src=O, type=RelType.OF, dst=CH)]
+    assert store.incident_edges([OUT], 10) == [Edge(src=OUT, type=RelType.OF, dst=CH)]
     assert {e.type for e in store.incident_edges([B], 10)} == set()
 
 
 def test_deleting_an_outcome(store: GraphStore) -> None:
-    assert store.delete_nodes([O]) == 1
-    assert store.get_node(O) is None
+    assert store.delete_nodes([OUT]) == 1
+    assert store.get_node(OUT) is None
     assert store.count_edges(RelType.OF) == 0
     assert store.incident_edges([C], 10) == [
         Edge(src=C, type=RelType.ON, dst=CH),
