@@ -26,6 +26,7 @@ from ingest import KINDS, IngestError, IngestReport, Part, ingest, read_file, re
 from ingest.errors import RecordsRejectedError
 from ingest.readers import SourceInfo
 from migrations import apply_pending
+from retrieval.base import SearchMode
 
 app = typer.Typer(
     help="MarketGraph: a knowledge graph and agents for marketing teams.",
@@ -79,8 +80,10 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def _services(settings: Settings | None = None) -> Iterator[Services]:
-    services = open_services(settings or get_settings())
+def _services(
+    settings: Settings | None = None, *, recreate_index: bool = False
+) -> Iterator[Services]:
+    services = open_services(settings or get_settings(), recreate_index=recreate_index)
     try:
         yield services
     finally:
@@ -119,6 +122,11 @@ def _print_report(report: IngestReport) -> None:
         out.print(f"skipped {len(report.rejected)} bad records (listed in {report.rejects_file}):")
         for r in report.rejected[:20]:
             out.print(f"  {r}", highlight=False)
+    if report.index_pending:
+        out.print(
+            f"{report.index_pending} texts wait for the index (queued; the running server or "
+            "`marketgraph reindex --pending` retries them)"
+        )
 
 
 @app.command()
@@ -154,7 +162,11 @@ def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> Inges
     parts = dataset_parts(dataset)
     with _progress("demo data") as progress:
         report = ingest(
-            services.graph, parts, rejects_dir=services.settings.rejects_dir, progress=progress
+            services.graph,
+            parts,
+            rejects_dir=services.settings.rejects_dir,
+            progress=progress,
+            on_written=services.index_written,
         )
     _print_report(report)
     return report
@@ -225,6 +237,7 @@ def ingest_command(
             skip_bad=skip_bad,
             rejects_dir=services.settings.rejects_dir,
             progress=progress,
+            on_written=services.index_written,
         )
     _print_report(report)
 
@@ -291,6 +304,56 @@ def lineage(
         out.print(f"  {e.src} -[{e.type.value}]-> {e.dst}", highlight=False)
     if sub.truncated:
         out.print("  … truncated at the node limit")
+
+
+@app.command()
+@one_line_errors
+def search(
+    query: Annotated[str, typer.Argument(help="what to look for, in words")],
+    brand: Annotated[str | None, typer.Option(help="only this brand's items")] = None,
+    k: Annotated[int, typer.Option(help="how many texts")] = 10,
+    mode: Annotated[str, typer.Option(help="hybrid, sparse or dense")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Search the team's texts and show them with their graph context."""
+    modes: dict[str, SearchMode] = {"hybrid": "hybrid", "sparse": "sparse", "dense": "dense"}
+    if mode not in modes:
+        raise _fail(f"--mode must be hybrid, sparse or dense, got {mode!r}", 2)
+    if not 1 <= k <= 100:
+        raise _fail(f"-k must be between 1 and 100, got {k}", 2)
+    with _services() as services:
+        bundle = services.retriever.search(query, k=k, brand_id=brand, mode=modes[mode])
+    if as_json:
+        from api.schemas.search import SearchPublic
+
+        out.print_json(SearchPublic.of(bundle).model_dump_json())
+        return
+    out.print(f"[bold]{len(bundle.items)} items[/] ({bundle.mode})")
+    for item in bundle.items:
+        indent = "    " if item.via else ""
+        out.print(f"{indent}{item.score:.4f}  {item.node_id}  {item.title}", highlight=False)
+        out.print(f"{indent}        {item.reason}", highlight=False, style="dim")
+
+
+@app.command()
+@one_line_errors
+def reindex(
+    recreate: Annotated[
+        bool, typer.Option("--recreate", help="drop the collection first (after a model change)")
+    ] = False,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="only retry queued index work")
+    ] = False,
+) -> None:
+    """Rebuild the text index from the graph (or retry the queued work)."""
+    with _services(recreate_index=recreate) as services:
+        if pending:
+            report = services.indexer.retry_pending()
+            out.print(f"indexed {report.indexed} texts; {report.pending} still pending")
+            return
+        with _progress("reindex") as progress:
+            report = services.indexer.reindex_all(progress)
+        out.print(f"indexed {report.indexed} texts; {report.pending} pending")
 
 
 @keys_app.command("create")

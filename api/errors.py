@@ -21,6 +21,11 @@ from graph.errors import (
     NodeNotFoundError,
 )
 from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
+from retrieval.errors import (
+    DenseUnavailableError,
+    EmbeddingModelMismatchError,
+    IndexUnavailableError,
+)
 
 log = logging.getLogger("marketgraph.api")
 
@@ -56,6 +61,9 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     UnreadableInputError: (400, "unreadable_input"),
     GraphUnavailableError: (503, "graph_unavailable"),
     MigrationError: (503, "migration_error"),
+    IndexUnavailableError: (503, "index_unavailable"),
+    EmbeddingModelMismatchError: (409, "embedding_model_mismatch"),
+    DenseUnavailableError: (400, "dense_unavailable"),
 }
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
+from graph.models import Node
 from migrations import apply_pending
+from retrieval.base import TextIndex
+from retrieval.indexer import Indexer
+from retrieval.lazy import LazyIndex
+from retrieval.retriever import HybridRetriever
 
 log = logging.getLogger("marketgraph")
+COLLECTION = "marketgraph_texts"
 
 
 @dataclass
@@ -20,9 +27,19 @@ class Services:
     settings: Settings
     graph: GraphStore
     keys: KeyRing
+    index: TextIndex
+    indexer: Indexer
+    retriever: HybridRetriever
+
+    def index_written(self, nodes: Sequence[Node]) -> int:
+        """Index the texts of freshly written nodes; returns how many wait for a retry."""
+        return self.indexer.index_nodes(nodes).pending
 
     def close(self) -> None:
-        self.graph.close()
+        try:
+            self.index.close()
+        finally:
+            self.graph.close()
 
 
 def open_graph(settings: Settings) -> GraphStore:
@@ -42,7 +59,46 @@ def open_graph(settings: Settings) -> GraphStore:
     return EmbeddedGraphStore(settings.graph_path)
 
 
-def open_services(settings: Settings, *, migrate: bool = True) -> Services:
+def open_index(settings: Settings, *, recreate: bool = False) -> TextIndex:
+    """The Qdrant text index (server by URL, else local mode under the data dir).
+
+    Opened lazily: an index that cannot be reached yet (server down, local folder held by
+    another process) still lets the service start, and its work is queued. A model
+    mismatch is raised at once: it needs the user's decision (``marketgraph reindex
+    --recreate``, which passes ``recreate`` to drop the collection and start it empty).
+    """
+    from retrieval.embeddings import make_embeddings
+    from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    embeddings, model = make_embeddings(
+        settings.embeddings, openai_api_key=key, openai_base_url=settings.openai_base_url
+    )
+    location = settings.qdrant_url or f"local:{settings.qdrant_path}"
+    api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+
+    def factory() -> TextIndex:
+        client = open_qdrant_client(settings.qdrant_url, api_key, settings.qdrant_path)
+        if recreate and client.collection_exists(COLLECTION):
+            client.delete_collection(COLLECTION)
+        return QdrantTextIndex(
+            client,
+            collection=COLLECTION,
+            embeddings=embeddings,
+            dense_model=model,
+            location=location,
+        )
+
+    index = LazyIndex(factory, location)
+    reason = index.try_open()
+    if reason:
+        log.warning("%s; index work will be queued", reason)
+    return index
+
+
+def open_services(
+    settings: Settings, *, migrate: bool = True, recreate_index: bool = False
+) -> Services:
     """Open the stores, apply pending migrations and load the key ring."""
     graph = open_graph(settings)
     try:
@@ -50,11 +106,23 @@ def open_services(settings: Settings, *, migrate: bool = True) -> Services:
             applied = apply_pending(graph)
             if applied:
                 log.info("applied migrations: %s", ", ".join(applied))
+        index = open_index(settings, recreate=recreate_index)
     except BaseException:
         graph.close()
         raise
-    keys = KeyRing(settings.configured_keys(), settings.keys_path)
-    return Services(settings=settings, graph=graph, keys=keys)
+    return assemble(settings, graph, index)
+
+
+def assemble(settings: Settings, graph: GraphStore, index: TextIndex) -> Services:
+    """Wire the agents and the key ring around opened stores."""
+    return Services(
+        settings=settings,
+        graph=graph,
+        keys=KeyRing(settings.configured_keys(), settings.keys_path),
+        index=index,
+        indexer=Indexer(graph, index),
+        retriever=HybridRetriever(graph, index),
+    )
 
 
 def ensure_admin_key(services: Services) -> str | None:

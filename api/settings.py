@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         return self.data_dir / "graph.sqlite"
 
     @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
     def keys_path(self) -> Path:
         return self.data_dir / "api-keys.json"
 

@@ -26,6 +26,9 @@ from ingest.readers import RawRow, SourceInfo
 from ingest.records import KINDS, RECORD_TYPES, CanonicalRecord
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# Called with the nodes written once they are committed (e.g. to index their texts);
+# returns how many of them are left waiting for a retry.
+OnWritten = Callable[[Sequence[Node]], int]
 DEFAULT_BATCH_SIZE = 5000
 
 
@@ -47,6 +50,7 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     already_ingested: bool = False
     rejects_file: Path | None = None
+    index_pending: int = 0
 
 
 @dataclass
@@ -72,6 +76,7 @@ def ingest(
     rejects_dir: Path | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
+    on_written: OnWritten | None = None,
 ) -> IngestReport:
     """Validate, check references and write ``parts`` as one ingest run."""
     for part in parts:
@@ -98,7 +103,7 @@ def ingest(
     reads = [Edge(src=run.ref, type=RelType.READ, dst=s.ref) for s in sources]
     store.write(GraphBatch(nodes=[run, *sources], edges=reads))
     try:
-        _write_records(store, accepted, run.ref, batch_size, progress)
+        written = _write_records(store, accepted, run.ref, batch_size, progress)
     except Exception:
         # Whole batches that landed stay (each is idempotent); the run says it did not
         # finish, and ingesting the same content again completes it.
@@ -110,6 +115,8 @@ def ingest(
     store.write(GraphBatch(nodes=[done]))
 
     report = IngestReport(run_id=run_id, accepted=len(accepted), rejected=rejected)
+    if on_written is not None:
+        report.index_pending = on_written(written)
     if rejected and rejects_dir is not None:
         report.rejects_file = _write_rejects(rejects_dir, run_id, rejected)
     return report
@@ -242,7 +249,7 @@ def _write_records(
     run: NodeRef,
     batch_size: int,
     progress: Progress | None,
-) -> None:
+) -> list[Node]:
     """Nodes first (in kind order), then edges, so no edge ever waits for a later batch."""
     order = {kind: i for i, kind in enumerate(KINDS)}
     accepted.sort(key=lambda a: order[a.kind])
@@ -273,6 +280,7 @@ def _write_records(
         done += len(edge_chunk)
         if progress:
             progress("writing", done, total)
+    return node_list
 
 
 def _run_node(

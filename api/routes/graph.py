@@ -8,16 +8,23 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import GraphDep, Viewer
+from api.deps import GraphDep, ServicesDep, Viewer
 from api.schemas.graph import (
     CampaignContextPublic,
     ChannelTotalsPublic,
     NodePublic,
+    RetrievalStatus,
+    SimilarPublic,
     SubgraphPublic,
 )
 from graph.lineage import MAX_DEPTH
-from graph.models import NodeRef
+from graph.models import Node, NodeRef
 from graph.schema import Label
+from ingest.records import AssetKind
+from retrieval.errors import IndexUnavailableError
+from retrieval.retriever import ContextBundle, HybridRetriever
+
+ASSET_KINDS = [k.value for k in AssetKind]
 
 router = APIRouter(prefix="/v1", tags=["graph"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such node"}}
@@ -56,12 +63,16 @@ async def decision(decision_id: str, graph: GraphDep, _: Viewer) -> SubgraphPubl
 async def campaign_context(
     campaign_id: str,
     graph: GraphDep,
+    services: ServicesDep,
     _: Viewer,
     start: Annotated[date | None, Query(description="first day of outcome totals")] = None,
     end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
 ) -> CampaignContextPublic:
     """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
     ctx = await run_in_threadpool(graph.get_campaign_context, campaign_id, start, end)
+    similar_campaigns, similar_assets, status = await run_in_threadpool(
+        _similar, services.retriever, ctx.campaign, [a.ref for a in ctx.assets]
+    )
     return CampaignContextPublic(
         campaign=NodePublic.of(ctx.campaign),
         brand=NodePublic.of(ctx.brand) if ctx.brand else None,
@@ -70,4 +81,41 @@ async def campaign_context(
         assets=[NodePublic.of(n) for n in ctx.assets],
         outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
         decisions=[NodePublic.of(n) for n in ctx.decisions],
+        similar_campaigns=similar_campaigns,
+        similar_assets=similar_assets,
+        retrieval=status,
     )
+
+
+SIMILAR_K = 5
+
+
+def _similar(
+    retriever: HybridRetriever, campaign: Node, own_assets: list[NodeRef]
+) -> tuple[list[SimilarPublic], list[SimilarPublic], RetrievalStatus]:
+    """Past campaigns and assets of the same brand whose texts resemble this campaign's."""
+    props = campaign.properties
+    query = " ".join(str(props[k]) for k in ("name", "objective", "business_unit") if props.get(k))
+    brand = props.get("brand_id")
+    brand_id = str(brand) if brand is not None else None
+    try:
+        campaigns = retriever.search(
+            query, k=SIMILAR_K, brand_id=brand_id, kinds=["campaign"], exclude=[campaign.ref]
+        )
+        assets = retriever.search(
+            query, k=SIMILAR_K, brand_id=brand_id, kinds=ASSET_KINDS, exclude=own_assets
+        )
+    except IndexUnavailableError as e:
+        return [], [], RetrievalStatus(available=False, reason=str(e))
+
+    def hits(bundle: ContextBundle) -> list[SimilarPublic]:
+        return [
+            SimilarPublic(
+                node_id=i.node_id, title=i.title, kind=i.kind, score=i.score, facts=i.facts
+            )
+            for i in bundle.items
+            if i.via is None
+        ]
+
+    status = RetrievalStatus(available=True, mode=campaigns.mode)
+    return hits(campaigns), hits(assets), status

@@ -62,6 +62,7 @@ async def ingest_records(
         [part],
         skip_bad=skip_bad,
         rejects_dir=services.settings.rejects_dir,
+        on_written=services.index_written,
     )
     if not report.already_ingested:
         INGESTED_ROWS.labels(kind=kind).inc(report.accepted)
@@ -70,4 +71,5 @@ async def ingest_records(
         accepted=report.accepted,
         rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
         already_ingested=report.already_ingested,
+        index_pending=report.index_pending,
     )

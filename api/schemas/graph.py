@@ -76,6 +76,20 @@ class ChannelTotalsPublic(BaseModel):
         )
 
 
+class SimilarPublic(BaseModel):
+    node_id: str = Field(description="Label:id of the similar campaign or asset")
+    title: str
+    kind: str
+    score: float = Field(description="retrieval score against this campaign's text")
+    facts: dict[str, Any]
+
+
+class RetrievalStatus(BaseModel):
+    available: bool
+    mode: str | None = Field(default=None, description="hybrid or sparse-only")
+    reason: str | None = Field(default=None, description="why similar items are missing")
+
+
 class CampaignContextPublic(BaseModel):
     campaign: NodePublic
     brand: NodePublic | None
@@ -84,3 +98,6 @@ class CampaignContextPublic(BaseModel):
     assets: list[NodePublic]
     outcomes_by_channel: list[ChannelTotalsPublic]
     decisions: list[NodePublic]
+    similar_campaigns: list[SimilarPublic] = Field(default_factory=list)
+    similar_assets: list[SimilarPublic] = Field(default_factory=list)
+    retrieval: RetrievalStatus

@@ -19,3 +19,6 @@ class IngestPublic(BaseModel):
     already_ingested: bool = Field(
         default=False, description="the same content was ingested before; nothing changed"
     )
+    index_pending: int = Field(
+        default=0, description="written nodes whose texts wait for the index (retried later)"
+    )

@@ -14,8 +14,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from api.auth import KeyRing
-from api.services import Services
+from api.services import assemble, open_index
 from api.settings import Settings
 from graph.base import GraphStore
 from graph.schema import Label
@@ -37,11 +36,8 @@ def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
     """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
     api_keys = ",".join(f"{k}:{r}" for k, r in KEYS.items())
     settings = Settings(data_dir=tmp_path, api_keys=api_keys)  # type: ignore[arg-type]
-    services = Services(
-        settings=settings,
-        graph=graph_store,
-        keys=KeyRing(settings.configured_keys(), settings.keys_path),
-    )
+    index = open_index(settings)
+    services = assemble(settings, graph_store, index)
     port = _free_port()
     config = uvicorn.Config(
         create_app(settings, services), host="127.0.0.1", port=port, log_level="warning"
@@ -58,6 +54,7 @@ def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
         yield http
     server.should_exit = True
     thread.join(timeout=10)
+    index.close()
 
 
 def lines(*records: dict[str, object]) -> str:

@@ -1,0 +1,149 @@
+"""Keeps the text index in step with the graph.
+
+The graph is the system of record: a text is indexed after its node is committed. When
+Qdrant refuses or cannot be reached, the work is written to the graph as ``IndexJob``
+nodes (one per node, carrying the attempts and the last error) and retried later, so a
+failed index write never loses or blocks the graph write, and the backlog is visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from graph.base import GraphStore
+from graph.models import GraphBatch, Node, NodeRef
+from graph.schema import Label
+from retrieval.base import TextIndex
+from retrieval.documents import INDEXED_LABELS, texts_of
+from retrieval.errors import IndexUnavailableError
+
+log = logging.getLogger("marketgraph.retrieval")
+Progress = Callable[[str, int, int], None]
+PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What an indexing call did: texts written, and nodes left waiting for a retry."""
+
+    indexed: int
+    pending: int
+
+
+def _job_id(ref: NodeRef) -> str:
+    return f"{ref.label.value}:{ref.id}"
+
+
+class Indexer:
+    """Writes the texts of graph nodes to the index, queueing what fails."""
+
+    def __init__(self, graph: GraphStore, index: TextIndex) -> None:
+        self.graph = graph
+        self.index = index
+
+    def index_nodes(self, nodes: Sequence[Node]) -> IndexReport:
+        """Index (or re-index) these nodes' texts; on failure, queue them."""
+        wanted = [n for n in nodes if n.label in INDEXED_LABELS]
+        if not wanted:
+            return IndexReport(0, 0)
+        texts = [t for n in wanted for t in texts_of(n)]
+        refs = [n.ref for n in wanted]
+        try:
+            self.index.upsert(texts)
+        except IndexUnavailableError as e:
+            self._queue(refs, "upsert", str(e))
+            return IndexReport(0, len(refs))
+        self._clear(refs)
+        return IndexReport(len(texts), 0)
+
+    def remove_nodes(self, refs: Sequence[NodeRef]) -> IndexReport:
+        """Remove these nodes' points; on failure, queue the removal."""
+        try:
+            self.index.delete(refs)
+        except IndexUnavailableError as e:
+            self._queue(refs, "delete", str(e))
+            return IndexReport(0, len(refs))
+        self._clear(refs)
+        return IndexReport(0, 0)
+
+    def pending(self) -> int:
+        """Nodes whose index work failed and waits for a retry."""
+        return self.graph.count(Label.INDEX_JOB)
+
+    def retry_pending(self, limit: int = 5000) -> IndexReport:
+        """Retry queued work (oldest first by id); returns what is still pending after."""
+        jobs = self.graph.list_nodes(Label.INDEX_JOB, limit=limit)
+        if not jobs:
+            return IndexReport(0, 0)
+        upserts: list[NodeRef] = []
+        deletes: list[NodeRef] = []
+        for job in jobs:
+            ref = NodeRef.parse(str(job.properties["node_id"]))
+            (deletes if job.properties.get("op") == "delete" else upserts).append(ref)
+        indexed = 0
+        if deletes:
+            self.remove_nodes(deletes)
+        if upserts:
+            existing = self.graph.get_nodes(upserts)
+            gone = {r for r in upserts} - {n.ref for n in existing}
+            indexed = self.index_nodes(existing).indexed
+            if gone:  # the node was deleted meanwhile: its point must go too
+                self.remove_nodes(sorted(gone, key=_job_id))
+        return IndexReport(indexed, self.pending())
+
+    def reindex_all(self, progress: Progress | None = None) -> IndexReport:
+        """Rebuild every text from the graph (idempotent: points are replaced)."""
+        total = sum(self.graph.count(label) for label in INDEXED_LABELS)
+        done = indexed = 0
+        for label in sorted(INDEXED_LABELS, key=lambda lab: lab.value):
+            offset = 0
+            while page := self.graph.list_nodes(label, limit=PAGE, offset=offset):
+                report = self.index_nodes(page)
+                if report.pending:
+                    raise IndexUnavailableError(
+                        f"the index refused writes after {done} of {total} nodes; "
+                        f"{self.pending()} are queued for a retry"
+                    )
+                indexed += report.indexed
+                offset += len(page)
+                done += len(page)
+                if progress:
+                    progress("indexing", done, total)
+        return IndexReport(indexed, self.pending())
+
+    # -- the queue -------------------------------------------------------------------------
+    def _queue(self, refs: Iterable[NodeRef], op: str, error: str) -> None:
+        now = datetime.now(UTC).isoformat()
+        refs = list(dict.fromkeys(refs))
+        before = {
+            n.id: int(n.properties.get("attempts", 0))
+            for n in self.graph.get_nodes(
+                [NodeRef(label=Label.INDEX_JOB, id=_job_id(r)) for r in refs]
+            )
+        }
+        jobs = [
+            Node(
+                label=Label.INDEX_JOB,
+                id=_job_id(r),
+                properties={
+                    "id": _job_id(r),
+                    "node_id": _job_id(r),
+                    "op": op,
+                    "attempts": before.get(_job_id(r), 0) + 1,
+                    "last_error": error[:500],
+                    "updated_at": now,
+                },
+            )
+            for r in refs
+        ]
+        self.graph.write(GraphBatch(nodes=jobs))
+        log.warning("index unavailable, %d node(s) queued for a retry: %s", len(jobs), error)
+
+    def _clear(self, refs: Iterable[NodeRef]) -> None:
+        ids = [_job_id(r) for r in refs]
+        queued = self.graph.existing_ids(Label.INDEX_JOB, ids)
+        if queued:
+            self.graph.delete_nodes([NodeRef(label=Label.INDEX_JOB, id=i) for i in queued])
