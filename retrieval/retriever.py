@@ -75,8 +75,12 @@ class HybridRetriever:
         items: list[ContextItem] = []
         seen: set[str] = set()
         expansions = self._expand(hits, brand_id) if expand else {}
+        hit_campaigns = [h.ref.id for h in hits if h.ref.label is Label.CAMPAIGN]
+        totals = self._totals(hit_campaigns) if expand else {}
         for rank, hit in enumerate(hits, start=1):
             item = _hit_item(hit, nodes[hit.ref], rank)
+            if hit.ref.label is Label.CAMPAIGN and hit.ref.id in totals:
+                item.facts.update(_outcome_facts(totals[hit.ref.id]))
             if item.node_id not in seen:
                 seen.add(item.node_id)
                 items.append(item)
@@ -117,6 +121,15 @@ class HybridRetriever:
         return {t.campaign_id or "": t for t in self.graph.aggregate_outcomes(query)}
 
 
+def _outcome_facts(totals: OutcomeTotals) -> dict[str, Any]:
+    return {
+        "spend": round(totals.spend, 2),
+        "revenue": round(totals.revenue, 2),
+        "conversions": totals.conversions,
+        "roas": None if totals.roas is None else round(totals.roas, 4),
+    }
+
+
 def _brand_of(node: Node) -> str | None:
     if node.label is Label.BRAND:
         return node.id
@@ -146,12 +159,7 @@ def _linked_item(node: Node, hit: Hit, totals: OutcomeTotals | None) -> ContextI
     if node.label is Label.CAMPAIGN:
         reason = f"campaign that used {hit.ref}"
         if totals is not None:
-            facts.update(
-                spend=round(totals.spend, 2),
-                revenue=round(totals.revenue, 2),
-                conversions=totals.conversions,
-                roas=None if totals.roas is None else round(totals.roas, 4),
-            )
+            facts.update(_outcome_facts(totals))
     else:
         reason = f"decision that cited {hit.ref}"
         facts.update(

@@ -213,3 +213,69 @@ def test_openapi_lists_the_contract(client: httpx.Client) -> None:
     for path in ("/healthz", "/readyz", "/metrics", "/v1/ingest/{kind}", "/v1/lineage/{node_id}"):
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+ASSETS = lines(
+    {
+        "id": "a1",
+        "brand_id": "b1",
+        "kind": "email",
+        "title": "Welcome back, trail friend",
+        "body": "Subject: we saved your favourite trail runners. Returning customers get 15% off.",
+    },
+    {"id": "a2", "brand_id": "b1", "kind": "blog", "title": "Packing list", "body": "Ten things."},
+)
+
+
+def test_search_answers_with_cited_items(client: httpx.Client) -> None:
+    load(client)
+    r = client.post("/v1/ingest/assets", content=ASSETS, headers={**ANALYST, **NDJSON})
+    assert r.status_code == 200 and r.json()["index_pending"] == 0
+
+    found = client.post(
+        "/v1/search",
+        json={"query": "returning customers trail runners", "brand_id": "b1"},
+        headers=VIEWER,
+    )
+
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["mode"] == "sparse-only"
+    assert body["items"][0]["node_id"] == "Asset:a1"
+    assert all(i["node_id"].split(":")[0] in {"Asset", "Campaign", "Brand"} for i in body["items"])
+    other_brand = client.post(
+        "/v1/search", json={"query": "trail runners", "brand_id": "zz"}, headers=VIEWER
+    )
+    assert other_brand.json()["items"] == []
+
+
+def test_search_input_errors_are_4xx(client: httpx.Client) -> None:
+    assert_error(
+        client.post("/v1/search", json={"query": ""}, headers=VIEWER), 422, "invalid_request"
+    )
+    assert_error(
+        client.post("/v1/search", json={"query": "x", "k": 0}, headers=VIEWER),
+        422,
+        "invalid_request",
+    )
+    dense = client.post("/v1/search", json={"query": "x", "mode": "dense"}, headers=VIEWER)
+    assert_error(dense, 400, "dense_unavailable")
+    assert_error(client.post("/v1/search", json={"query": "x"}), 401, "unauthorized")
+
+
+def test_campaign_context_lists_similar_campaigns(client: httpx.Client) -> None:
+    load(client)
+    more = lines(
+        {"id": "c2", "brand_id": "b1", "name": "Spring sale for returning hikers"},
+        {"id": "c3", "brand_id": "b1", "name": "Autumn webinar"},
+    )
+    assert (
+        client.post("/v1/ingest/campaigns", content=more, headers={**ANALYST, **NDJSON}).status_code
+        == 200
+    )
+
+    body = client.get("/v1/campaigns/c1/context", headers=VIEWER).json()
+
+    assert body["retrieval"] == {"available": True, "mode": "sparse-only", "reason": None}
+    similar = [s["node_id"] for s in body["similar_campaigns"]]
+    assert similar and similar[0] == "Campaign:c2" and "Campaign:c1" not in similar

@@ -124,3 +124,37 @@ def test_demo_loads_the_generated_data_set(tmp_path: Path) -> None:
     assert "Campaign" in result.stdout
     again = run(tmp_path, "demo")
     assert again.returncode == 0 and "already ingested" in again.stdout
+
+
+def test_search_and_reindex(tmp_path: Path) -> None:
+    brands = write_jsonl(tmp_path / "brands.jsonl", {"id": "b1", "name": "Trailhead"})
+    assets = write_jsonl(
+        tmp_path / "assets.jsonl",
+        {
+            "id": "a1",
+            "brand_id": "b1",
+            "kind": "blog",
+            "title": "Leave No Trace",
+            "body": "Pack it out.",
+        },
+        {
+            "id": "a2",
+            "brand_id": "b1",
+            "kind": "blog",
+            "title": "Stoves",
+            "body": "Boil water fast.",
+        },
+    )
+    assert run(tmp_path, "ingest", "brands", str(brands)).returncode == 0
+    assert run(tmp_path, "ingest", "assets", str(assets)).returncode == 0
+
+    found = run(tmp_path, "search", "pack it out", "--brand", "b1", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["items"][0]["node_id"] == "Asset:a1"
+
+    rebuilt = run(tmp_path, "reindex", "--recreate")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "indexed 2 texts; 0 pending" in rebuilt.stdout  # the brand has no guidelines text
+    assert_one_line_error(
+        run(tmp_path, "search", "x", "--mode", "dense"), 1, "MARKETGRAPH_EMBEDDINGS"
+    )
