@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from graph.base import GraphStore
 from graph.models import GraphBatch, Node, NodeRef
-from graph.schema import Label
+from graph.schema import Label, RelType
 from retrieval.base import TextIndex
 from retrieval.documents import INDEXED_LABELS, texts_of
 from retrieval.errors import IndexUnavailableError
@@ -33,6 +33,33 @@ class IndexReport:
     pending: int
 
 
+def asset_context(graph: GraphStore, assets: Sequence[NodeRef]) -> dict[NodeRef, str]:
+    """For each asset, a line naming the campaigns that used it and their audiences."""
+    if not assets:
+        return {}
+    used_by: dict[NodeRef, list[NodeRef]] = {}
+    for edge in graph.incident_edges(assets, 50, directions={RelType.USES: "in"}):
+        used_by.setdefault(edge.dst, []).append(edge.src)
+    campaigns = sorted({c for refs in used_by.values() for c in refs}, key=str)
+    targets: dict[NodeRef, list[NodeRef]] = {}
+    for edge in graph.incident_edges(campaigns, 50, directions={RelType.TARGETS: "out"}):
+        targets.setdefault(edge.src, []).append(edge.dst)
+    audiences = sorted({a for refs in targets.values() for a in refs}, key=str)
+    names = {
+        n.ref: str(n.properties.get("name", n.id)) for n in graph.get_nodes(campaigns + audiences)
+    }
+    out: dict[NodeRef, str] = {}
+    for asset, users in used_by.items():
+        used = [names[c] for c in users if c in names]
+        reached = sorted({names[a] for c in users for a in targets.get(c, []) if a in names})
+        parts = [f"Used in: {'; '.join(used)}."] if used else []
+        if reached:
+            parts.append(f"Audiences: {'; '.join(reached)}.")
+        if parts:
+            out[asset] = " ".join(parts)
+    return out
+
+
 def _job_id(ref: NodeRef) -> str:
     return f"{ref.label.value}:{ref.id}"
 
@@ -45,11 +72,21 @@ class Indexer:
         self.index = index
 
     def index_nodes(self, nodes: Sequence[Node]) -> IndexReport:
-        """Index (or re-index) these nodes' texts; on failure, queue them."""
+        """Index (or re-index) these nodes' texts; on failure, queue them.
+
+        An asset's text carries what the graph says about its use (the campaigns that used
+        it and the audiences they targeted), so a changed campaign re-indexes its assets.
+        """
         wanted = [n for n in nodes if n.label in INDEXED_LABELS]
         if not wanted:
             return IndexReport(0, 0)
-        texts = [t for n in wanted for t in texts_of(n)]
+        wanted += self._assets_of_campaigns(wanted)
+        context = asset_context(self.graph, [n.ref for n in wanted if n.label is Label.ASSET])
+        texts = [
+            replace(t, text=f"{t.text}\n{context[t.ref]}") if t.ref in context else t
+            for n in wanted
+            for t in texts_of(n)
+        ]
         refs = [n.ref for n in wanted]
         try:
             self.index.upsert(texts)
@@ -58,6 +95,15 @@ class Indexer:
             return IndexReport(0, len(refs))
         self._clear(refs)
         return IndexReport(len(texts), 0)
+
+    def _assets_of_campaigns(self, nodes: Sequence[Node]) -> list[Node]:
+        campaigns = [n.ref for n in nodes if n.label is Label.CAMPAIGN]
+        if not campaigns:
+            return []
+        uses = self.graph.incident_edges(campaigns, 1000, directions={RelType.USES: "out"})
+        present = {n.ref for n in nodes}
+        assets = list(dict.fromkeys(e.dst for e in uses if e.dst not in present))
+        return self.graph.get_nodes(assets)
 
     def remove_nodes(self, refs: Sequence[NodeRef]) -> IndexReport:
         """Remove these nodes' points; on failure, queue the removal."""
