@@ -187,3 +187,30 @@ def test_reindex_rebuilds_every_text_from_the_graph(
     report = Indexer(graph_store, index).reindex_all()
 
     assert report.pending == 0 and index.info().points == points
+
+
+ASSET_KINDS = ["ad_copy", "image", "video", "email", "landing_page", "blog", "social_post"]
+
+
+@pytest.mark.parametrize(
+    ("audience_id", "brand"),
+    [
+        ("aud-ledgerline-accountants", "brand-ledgerline"),
+        ("aud-emberoak-offices", "brand-emberoak"),
+    ],
+)
+def test_assets_are_found_by_the_audiences_their_campaigns_targeted(
+    loaded: HybridRetriever, audience_id: str, brand: str
+) -> None:
+    # The copy hardly names these audiences; the graph does (asset <- campaign -> audience).
+    audience = NodeRef(label=Label.AUDIENCE, id=audience_id)
+    name = str(loaded.graph.require_node(audience).properties["name"])
+    targeting = loaded.graph.incident_edges([audience], 500, directions={RelType.TARGETS: "in"})
+    uses = loaded.graph.incident_edges(
+        [e.src for e in targeting], 500, directions={RelType.USES: "out"}
+    )
+
+    bundle = loaded.search(name, k=5, brand_id=brand, kinds=ASSET_KINDS, expand=False)
+
+    found = [NodeRef.parse(i.node_id) for i in bundle.items]
+    assert len(found) == 5 and set(found) <= {e.dst for e in uses}
