@@ -21,6 +21,13 @@ import networkx as nx
 
 from graph.base import Directions, GraphStore, Migration
 from graph.embedded import queries as q
+from graph.embedded.writes import (
+    NUMERIC,
+    existing_outcomes,
+    storable,
+    write_edges,
+    write_nodes,
+)
 from graph.errors import (
     AppendOnlyViolationError,
     ConstraintViolationError,
@@ -42,7 +49,6 @@ from graph.models import (
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
-_NUMERIC = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
 _Found = tuple[tuple[str, str, str], Edge]  # (sort key, edge)
 
@@ -152,7 +158,7 @@ class EmbeddedGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
-        batch = _storable(batch)
+        batch = storable(batch)
         with self._lock:
             try:
                 with self._transaction() as db:
@@ -161,8 +167,8 @@ class EmbeddedGraphStore(GraphStore):
                     version = self._version
                     self._check_append_only(batch.nodes)
                     self._check_references(batch)
-                    self._write_nodes(db, batch.nodes)
-                    self._write_edges(db, batch.edges)
+                    write_nodes(db, batch.nodes)
+                    write_edges(db, batch.edges)
             except sqlite3.IntegrityError as e:
                 raise ConstraintViolationError(str(e)) from e
             except sqlite3.Error as e:
@@ -183,7 +189,7 @@ class EmbeddedGraphStore(GraphStore):
             ends[edge.src] = None
             ends[edge.dst] = None
         outcome_ids = [r.id for r in ends if r.label is _OUTCOME and r not in in_batch]
-        found = self._existing_outcomes(outcome_ids)
+        found = existing_outcomes(self._db, outcome_ids)
         missing = [
             (r.label.value, r.id)
             for r in ends
@@ -196,86 +202,6 @@ class EmbeddedGraphStore(GraphStore):
         ]
         if missing:
             raise DanglingReferenceError(missing)
-
-    def _existing_outcomes(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(ids), 50_000):
-            chunk = json.dumps(ids[start : start + 50_000])
-            found.update(row[0] for row in self._db.execute(q.EXISTING_OUTCOMES, (chunk,)))
-        return found
-
-    def _write_nodes(self, db: sqlite3.Connection, nodes: Sequence[Node]) -> None:
-        plain = [
-            (n.label.value, n.id, _dumps(n.properties)) for n in nodes if n.label is not _OUTCOME
-        ]
-        if plain:
-            db.executemany(q.UPSERT_NODE, plain)
-        outcomes = [n for n in nodes if n.label is _OUTCOME]
-        if not outcomes:
-            return
-        # An OF edge kept as a bit follows its column; if a rewrite changes the column, the
-        # edge stays where it was written: it becomes a stored row and its bit is cleared.
-        before = self._outcome_columns([n.id for n in outcomes])
-        kept: list[tuple[str, ...]] = []
-        cleared: list[tuple[int, int, str]] = []
-        for node in outcomes:
-            old = before.get(node.id)
-            if old is None:
-                continue
-            columns, mask = old
-            bits = 0
-            for label, (column, bit) in q.OF_COLUMNS.items():
-                value = columns[column]
-                if mask & bit and value is not None and value != node.properties.get(column):
-                    kept.append(
-                        (_OUTCOME.value, node.id, RelType.OF.value, label.value, value, "{}")
-                    )
-                    bits |= bit
-            if bits:
-                cleared.append((0, bits, node.id))
-        db.executemany(q.UPSERT_OUTCOME, [_outcome_row(n) for n in outcomes])
-        if kept:
-            db.executemany(q.UPSERT_OUTCOME_EDGE, kept)
-            db.executemany(q.SET_OF_MASK, cleared)
-
-    def _write_edges(self, db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
-        plain: list[tuple[str, ...]] = []
-        with_outcome: list[tuple[str, ...]] = []
-        columns = self._outcome_columns([e.src.id for e in edges if _derivable(e)])
-        masks: dict[str, list[int]] = {}  # outcome id -> [bits to set, bits to clear]
-        unstored: list[tuple[str, str, str]] = []  # stored rows a bit replaces
-        for e in edges:
-            if _derivable(e) and e.src.id in columns:
-                column, bit = q.OF_COLUMNS[e.dst.label]
-                if columns[e.src.id][0][column] == e.dst.id:
-                    mask = masks.setdefault(e.src.id, [0, 0])
-                    if not e.properties:  # the plain edge its own column names: one bit
-                        mask[0], mask[1] = mask[0] | bit, mask[1] & ~bit
-                        unstored.append((e.src.id, e.dst.label.value, e.dst.id))
-                        continue
-                    mask[0], mask[1] = mask[0] & ~bit, mask[1] | bit
-            row = (e.src.label.value, e.src.id, e.type.value, e.dst.label.value, e.dst.id)
-            target = with_outcome if _OUTCOME in (e.src.label, e.dst.label) else plain
-            target.append((*row, _dumps(e.properties)))
-        if plain:
-            db.executemany(q.UPSERT_EDGE, plain)
-        if with_outcome:
-            db.executemany(q.UPSERT_OUTCOME_EDGE, with_outcome)
-        if masks:
-            db.executemany(q.SET_OF_MASK, [(s, c, i) for i, (s, c) in masks.items()])
-        if unstored:
-            db.executemany(q.DELETE_STORED_OF, unstored)
-
-    def _outcome_columns(self, ids: Sequence[str]) -> dict[str, tuple[dict[str, str | None], int]]:
-        """The reference columns and OF mask of those of ``ids`` that exist."""
-        out: dict[str, tuple[dict[str, str | None], int]] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), 50_000):
-            chunk = json.dumps(unique[start : start + 50_000])
-            for oid, cmp, chn, aud, ast, mask in self._db.execute(q.OUTCOME_REFS, (chunk,)):
-                cols = {"campaign_id": cmp, "channel_id": chn, "audience_id": aud, "asset_id": ast}
-                out[oid] = (cols, int(mask))
-        return out
 
     def _mirror(self, batch: GraphBatch) -> None:
         graph = self._graph
@@ -346,7 +272,7 @@ class EmbeddedGraphStore(GraphStore):
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         with self._reading():
             if label is _OUTCOME:
-                return self._existing_outcomes(list(ids))
+                return existing_outcomes(self._db, list(ids))
             return {i for i in ids if (label.value, i) in self._graph}
 
     def labels_of(self, node_id: str) -> list[Label]:
@@ -466,7 +392,7 @@ class EmbeddedGraphStore(GraphStore):
         width = len(query.group_by)
         for row in self._db.execute(sql, params):
             keys = dict(zip(query.group_by, row[:width], strict=True))
-            metrics = dict(zip(("rows", *_NUMERIC), row[width:], strict=True))
+            metrics = dict(zip(("rows", *NUMERIC), row[width:], strict=True))
             if metrics["rows"] == 0:
                 continue
             totals.append(OutcomeTotals(**keys, **metrics))
@@ -517,52 +443,6 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
-
-
-def _storable(batch: GraphBatch) -> GraphBatch:
-    """Properties as both backends store them: ``id`` present, ``None`` values absent."""
-    nodes = [
-        Node(
-            label=n.label,
-            id=n.id,
-            properties={**{k: v for k, v in n.properties.items() if v is not None}, "id": n.id},
-        )
-        for n in batch.nodes
-    ]
-    edges = [
-        e
-        if all(v is not None for v in e.properties.values())
-        else Edge(e.src, e.type, e.dst, {k: v for k, v in e.properties.items() if v is not None})
-        for e in batch.edges
-    ]
-    return GraphBatch(nodes=nodes, edges=edges)
-
-
-def _derivable(edge: Edge) -> bool:
-    """An OF edge from an outcome to a label its columns can name."""
-    return edge.type is RelType.OF and edge.src.label is _OUTCOME and edge.dst.label in q.OF_COLUMNS
-
-
-def _dumps(props: dict[str, Any]) -> str:
-    return json.dumps(props, separators=(",", ":")) if props else "{}"
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _outcome_row(node: Node) -> tuple[Any, ...]:
-    p = node.properties
-    return (
-        node.id,
-        p.get("date"),
-        p.get("campaign_id"),
-        p.get("channel_id"),
-        p.get("audience_id"),
-        p.get("asset_id"),
-        *(_number(p.get(m)) for m in _NUMERIC),
-        _dumps(p),
-    )
 
 
 def _edge(row: tuple[Any, ...]) -> Edge:
