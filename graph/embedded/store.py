@@ -151,7 +151,9 @@ class EmbeddedGraphStore(GraphStore):
                         if prop != "id":  # (label, id) is the primary key already
                             db.execute(q.unique_index(label, prop))
                     for label, props in migration.indexes:
-                        db.execute(q.property_index(label, props))
+                        statement = q.property_index(label, props)
+                        if statement is not None:
+                            db.execute(statement)
             except sqlite3.Error as e:
                 raise MigrationError(f"migration {migration.id} cannot be applied: {e}") from e
             self.write(GraphBatch(nodes=[migration.node()]))

@@ -177,21 +177,33 @@ def count_edges(rel_type: RelType | None) -> LiteralString:
     return f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
 
 
-def incident_edges(label: Label) -> LiteralString:
-    """Edges of each node of ``label`` with an id in ``$ids``, in both directions.
+def incident_edges(
+    label: Label, out_types: Sequence[RelType] | None, in_types: Sequence[RelType] | None
+) -> LiteralString:
+    """Edges of each node of ``label`` with an id in ``$ids``.
 
-    Only types in ``$out_types`` going out and ``$in_types`` coming in, unless ``$every``.
-    At most ``$limit`` per node, ordered by type, the other end's label and id (an
-    outgoing edge before an incoming one when these tie).
+    With type lists, only those types going out and coming in, as typed, directed patterns
+    (so Neo4j never expands the thousands of FROM/OF edges of a run or a campaign); with
+    None for both, every edge. At most ``$limit`` per node, ordered by type, the other
+    end's label and id (an outgoing edge before an incoming one when these tie).
     """
     lab = label_text(label)
+    if out_types is None and in_types is None:
+        body: LiteralString = "MATCH (n)-[r]-(m) RETURN r, m, startNode(r) = n AS outgoing"
+    else:
+        parts: list[LiteralString] = []
+        if out_types:
+            types = "|".join(rel_type_text(t) for t in sorted(out_types))
+            parts.append(f"MATCH (n)-[r:{types}]->(m) RETURN r, m, true AS outgoing")
+        if in_types:
+            types = "|".join(rel_type_text(t) for t in sorted(in_types))
+            parts.append(f"MATCH (n)<-[r:{types}]-(m) RETURN r, m, false AS outgoing")
+        if not parts:
+            parts.append("MATCH (n) WHERE false RETURN null AS r, null AS m, false AS outgoing")
+        body = " UNION ALL ".join(parts)
     return (
         f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) "
-        "CALL (n) { "
-        "MATCH (n)-[r]-(m) "
-        "WITH r, m, startNode(r) = n AS outgoing "
-        "WHERE $every OR (outgoing AND type(r) IN $out_types) "
-        "OR (NOT outgoing AND type(r) IN $in_types) "
+        f"CALL (n) {{ CALL (n) {{ {body} }} "
         "WITH r, m, outgoing, head(labels(m)) AS other_label "
         "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
         "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "

@@ -258,20 +258,16 @@ class Neo4jGraphStore(GraphStore):
         if not refs:
             return []
         wanted = _ids_by_label(refs)
-        every = directions is None
-        out_types = [r.value for r, d in (directions or {}).items() if d == "out"]
-        in_types = [r.value for r, d in (directions or {}).items() if d == "in"]
+        out_types = in_types = None
+        if directions is not None:
+            out_types = [r for r, d in directions.items() if d == "out"]
+            in_types = [r for r, d in directions.items() if d == "in"]
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
             found: dict[NodeRef, list[Edge]] = {}
             for label, ids in wanted.items():
-                query = q.incident_edges(label)
-                params: dict[str, Any] = {
-                    "every": every,
-                    "out_types": out_types,
-                    "in_types": in_types,
-                }
-                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0), **params):
+                query = q.incident_edges(label, out_types, in_types)
+                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0)):
                     here = NodeRef(label=label, id=r["id"])
                     other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
                     src, dst = (here, other) if r["outgoing"] else (other, here)

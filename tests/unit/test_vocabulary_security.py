@@ -176,7 +176,7 @@ def test_cypher_builders_refuse_a_bad_label(bad: str, cypher: Any) -> None:
         lambda: cypher.existing_ids(bad),
         lambda: cypher.get_nodes(bad),
         lambda: cypher.count_nodes(bad),
-        lambda: cypher.incident_edges(bad),
+        lambda: cypher.incident_edges(bad, None, None),
         lambda: cypher.unique_constraint(bad, "sha256"),
         lambda: cypher.property_index(bad, ["date"]),
     ]
@@ -222,3 +222,10 @@ def test_cypher_builders_splice_only_the_validated_text(cypher: Any) -> None:
         "UNWIND $rows AS row MERGE (n:Brand {id: row.id}) SET n = row.props"
     )
     assert ":RUNS]" in cypher.merge_edges(Label.BRAND, RelType.RUNS, Label.CAMPAIGN)
+
+
+def test_typed_incident_edges_interpolate_only_vocabulary_types(cypher: Any) -> None:
+    query = cypher.incident_edges(Label.CAMPAIGN, [RelType.USES, RelType.ON], [RelType.RUNS])
+    assert "-[r:ON|USES]->(m)" in query and "<-[r:RUNS]-(m)" in query
+    with pytest.raises(InvalidVocabularyError):
+        cypher.incident_edges(Label.CAMPAIGN, ["RUNS]->(x) DETACH DELETE x //"], None)
