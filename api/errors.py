@@ -10,6 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agents.planner.errors import (
+    InfeasibleConstraintsError,
+    NoCurvesError,
+    UnknownObjectiveError,
+)
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -64,6 +69,9 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     IndexUnavailableError: (503, "index_unavailable"),
     EmbeddingModelMismatchError: (409, "embedding_model_mismatch"),
     DenseUnavailableError: (400, "dense_unavailable"),
+    InfeasibleConstraintsError: (422, "infeasible_constraints"),
+    UnknownObjectiveError: (400, "unknown_objective"),
+    NoCurvesError: (422, "no_response_curves"),
 }
 
 
@@ -79,6 +87,8 @@ def _details(exc: Exception) -> Any:
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError):
         return {"known": exc.known}
+    if isinstance(exc, InfeasibleConstraintsError):
+        return {"channels": exc.channels}
     if isinstance(exc, DanglingReferenceError):
         return {"missing": [f"{label}:{node_id}" for label, node_id in exc.missing]}
     return None

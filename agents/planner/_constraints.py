@@ -1,0 +1,143 @@
+"""The allocator's constraints: money in cents, channel bounds, exploration floors, rounding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from agents.planner._cents import to_cents
+from agents.planner.errors import InfeasibleConstraintsError
+from agents.planner.hill import FloatArray
+
+CENT = Decimal("0.01")
+IntArray = npt.NDArray[np.int64]
+
+
+def money(value: float | Decimal, what: str, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """An amount in whole cents; ValueError unless finite and at least 0."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"{what} must be a finite amount of at least 0, got {value}")
+    return amount.quantize(CENT, rounding=rounding)
+
+
+@dataclass(frozen=True)
+class ChannelBounds:
+    """Per-channel totals in whole cents: minimums rounded up, maximums down (None: none)."""
+
+    channels: list[str]
+    lower: list[Decimal]
+    upper: list[Decimal | None]
+
+    def lower_array(self) -> FloatArray:
+        return np.array([float(v) for v in self.lower])
+
+    def upper_array(self) -> FloatArray:
+        return np.array([np.inf if v is None else float(v) for v in self.upper])
+
+
+def channel_bounds(
+    channels: list[str],
+    budget: Decimal,
+    minimums: Mapping[str, float | Decimal],
+    maximums: Mapping[str, float | Decimal],
+) -> ChannelBounds:
+    """Check the constraints against each other and the budget; name what cannot hold."""
+    unknown = sorted((set(minimums) | set(maximums)) - set(channels))
+    if unknown:
+        raise InfeasibleConstraintsError(
+            unknown,
+            f"no response curve for channel(s) {', '.join(unknown)}; "
+            f"channels with curves: {', '.join(channels)}",
+        )
+    lo = {ch: money(v, f"minimum of {ch}", ROUND_CEILING) for ch, v in minimums.items()}
+    hi = {ch: money(v, f"maximum of {ch}", ROUND_FLOOR) for ch, v in maximums.items()}
+    crossed = sorted(ch for ch in lo if ch in hi and lo[ch] > hi[ch])
+    if crossed:
+        detail = ", ".join(f"{ch} (minimum {lo[ch]} > maximum {hi[ch]})" for ch in crossed)
+        raise InfeasibleConstraintsError(crossed, f"minimum above maximum for {detail}")
+    floor_total = sum(lo.values(), Decimal(0))
+    if floor_total > budget:
+        named = sorted(ch for ch, v in lo.items() if v > 0)
+        listed = ", ".join(f"{ch} ({lo[ch]})" for ch in named)
+        raise InfeasibleConstraintsError(
+            named, f"minimums of {listed} add up to {floor_total}, more than the budget {budget}"
+        )
+    if all(ch in hi for ch in channels) and sum(hi.values(), Decimal(0)) < budget:
+        listed = ", ".join(f"{ch} ({hi[ch]})" for ch in channels)
+        raise InfeasibleConstraintsError(
+            channels,
+            f"maximums of every channel ({listed}) add up to {sum(hi.values(), Decimal(0))}, "
+            f"less than the budget {budget}",
+        )
+    return ChannelBounds(
+        channels=channels,
+        lower=[lo.get(ch, Decimal(0)) for ch in channels],
+        upper=[hi.get(ch) for ch in channels],
+    )
+
+
+def exploration_floors(
+    thin: np.ndarray,
+    caps: FloatArray,
+    group: IntArray,
+    bounds: ChannelBounds,
+    amount: float,
+    budget: float,
+) -> FloatArray:
+    """Floors of thin pairs: ``amount`` water-filled under each pair's cap, then scaled down
+    where a channel maximum, or the other channels' minimums, leave less room."""
+    floor = np.zeros(thin.size)
+    if not thin.any() or amount <= 0:
+        return floor
+    floor[thin] = _water_fill(caps[thin], amount)
+    upper = bounds.upper_array()
+    totals = np.bincount(group, weights=floor, minlength=upper.size)
+    over = totals > upper
+    floor *= np.where(over, upper / np.maximum(totals, 1e-300), 1.0)[group]
+    totals = np.bincount(group, weights=floor, minlength=upper.size)
+    lower = bounds.lower_array()
+    if np.maximum(totals, lower).sum() > budget:  # not enough left beside the minimums
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if np.maximum(mid * totals, lower).sum() <= budget else (lo, mid)
+        floor *= lo
+    return floor
+
+
+def _water_fill(caps: FloatArray, amount: float) -> FloatArray:
+    """``min(cap_i, level)`` with the level that makes the total ``amount`` (or every cap)."""
+    if caps.sum() <= amount:
+        return caps.copy()
+    lo, hi = 0.0, float(caps.max())
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if np.minimum(caps, mid).sum() <= amount else (lo, mid)
+    result: FloatArray = np.minimum(caps, lo)
+    return result
+
+
+def round_to_cents(
+    x: FloatArray, group: IntArray, bounds: ChannelBounds, budget: Decimal
+) -> list[int]:
+    """Cents per pair adding up exactly to the budget, channel totals within their bounds:
+    channel totals are rounded first (largest remainder), then each channel's pairs."""
+    channel_values = np.bincount(group, weights=x, minlength=len(bounds.channels)) * 100.0
+    channel_cents = to_cents(
+        channel_values,
+        int(budget * 100),
+        [int(v * 100) for v in bounds.lower],
+        [None if v is None else int(v * 100) for v in bounds.upper],
+    )
+    cents = [0] * x.size
+    for c, amount in enumerate(channel_cents):
+        members = np.flatnonzero(group == c)
+        shares = to_cents(x[members] * 100.0, amount, [0] * members.size, [None] * members.size)
+        for i, v in zip(members, shares, strict=True):
+            cents[int(i)] = v
+    return cents

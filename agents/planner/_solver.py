@@ -1,0 +1,223 @@
+"""The allocation optimiser: marginal-return equalisation, exact for concave curves.
+
+Problem: maximise ``Σ_i weight_i · hill_i(x_i / days)`` over pair budgets ``x`` with
+``Σ x = budget``, per-channel sums within ``[lower_c, upper_c]`` and ``x_i >= floor_i``.
+
+1. Replace each curve by its concave envelope (the curve itself when ``shape <= 1``; for an
+   S-shaped curve, the line from 0 to the tangent point, then the curve). The relaxed
+   problem is concave and separable, so its optimum equalises marginal returns: at a price
+   ``λ`` each pair spends where its envelope's slope is ``λ`` (or its floor), each channel
+   clips the sum into its bounds (a clipped channel gets its own price ``μ_c`` for sharing
+   its total among its audiences), and ``λ`` is found by bisection so that the total is the
+   budget. Where the demand jumps (a linear stretch of an envelope), the allocations on both
+   sides are interpolated. With concave curves this is the optimum; in every case its
+   envelope value bounds what any allocation can expect.
+2. When that allocation leaves an S-shaped pair on the linear stretch of its envelope
+   (below its take-off point), the real optimum may switch pairs off or push them past
+   their tangent point, a combinatorial choice. A dynamic programme over a budget grid
+   (``GRID`` steps; per channel, then across channels within their bounds) picks which pairs
+   are on; the on-pairs are then re-solved exactly on their concave branches (step 1 with
+   floors at the tangent points). The best of the candidates wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from agents.planner.hill import FloatArray, envelope, hill, inverse_marginal, tangent_point
+
+IntArray = npt.NDArray[np.int64]
+_LOG_PRICE = (-60.0, 60.0)
+_STEPS = 56
+_TOL = 1e-9
+GRID = 1000  # budget steps of the dynamic programme for S-shaped curves
+
+
+@dataclass(frozen=True)
+class Problem:
+    alpha: FloatArray
+    half: FloatArray
+    shape: FloatArray
+    weight: FloatArray  # days × mean seasonal factor of each pair
+    group: IntArray  # channel index of each pair
+    lower: FloatArray  # per channel
+    upper: FloatArray  # per channel (inf: no maximum)
+    floor: FloatArray  # per pair
+    cap: FloatArray  # per pair (inf: none); equal to floor for a fixed pair
+    days: int
+    budget: float
+
+    def value(self, x: FloatArray) -> float:
+        return float(np.sum(self.weight * hill(x / self.days, self.alpha, self.half, self.shape)))
+
+    def envelope_value(self, x: FloatArray) -> float:
+        s = x / self.days
+        return float(np.sum(self.weight * envelope(s, self.alpha, self.half, self.shape)))
+
+    def marginal_daily(self, price: float, members: IntArray) -> FloatArray:
+        """Budget of each member where its envelope's marginal return equals ``price``."""
+        slope = price * self.days / self.weight[members]
+        s = inverse_marginal(slope, self.alpha[members], self.half[members], self.shape[members])
+        result: FloatArray = np.clip(s * self.days, self.floor[members], self.cap[members])
+        return result
+
+
+@dataclass(frozen=True)
+class Solution:
+    x: FloatArray
+    value: float  # expected objective on the real curves
+    bound: float  # no feasible allocation expects more (concave-envelope optimum)
+
+
+def solve(problem: Problem) -> Solution:
+    x = _envelope_optimum(problem)
+    bound = problem.envelope_value(x)
+    candidates = [x]
+    # Where the real curves meet their envelopes at x, x reaches the upper bound: optimal.
+    if problem.value(x) < bound * (1 - 1e-9):
+        grid = _grid_optimum(problem)
+        if grid is not None:
+            candidates.append(grid)
+            polished = _polish(problem, grid)
+            if polished is not None:
+                candidates.append(polished)
+    best = max(candidates, key=problem.value)
+    return Solution(x=best, value=problem.value(best), bound=max(bound, problem.value(best)))
+
+
+def _envelope_optimum(p: Problem) -> FloatArray:
+    """Optimum of the concave relaxation: one price, channel totals clipped to their bounds."""
+    everyone = np.arange(p.alpha.size)
+
+    def demand(log_price: float) -> tuple[FloatArray, FloatArray]:
+        x = p.marginal_daily(float(np.exp(log_price)), everyone)
+        return x, np.bincount(p.group, weights=x, minlength=p.lower.size).astype(np.float64)
+
+    def at(log_price: float) -> FloatArray:
+        x, totals = demand(log_price)
+        for c in np.flatnonzero((totals < p.lower - _TOL) | (totals > p.upper + _TOL)):
+            members = np.flatnonzero(p.group == c)
+            target = float(np.clip(totals[c], p.lower[c], p.upper[c]))
+            x[members] = _share(p, members, target)
+        return x
+
+    lo, hi = _LOG_PRICE  # total demand falls as the price rises
+    for _ in range(_STEPS):
+        mid = 0.5 * (lo + hi)
+        if np.clip(demand(mid)[1], p.lower, p.upper).sum() > p.budget:
+            lo = mid
+        else:
+            hi = mid
+    return _interpolate(at(lo), at(hi), p.budget)
+
+
+def _share(p: Problem, members: IntArray, target: float) -> FloatArray:
+    """Split ``target`` among ``members`` at a common price of their own."""
+    lo, hi = _LOG_PRICE
+    for _ in range(_STEPS):
+        mid = 0.5 * (lo + hi)
+        if p.marginal_daily(float(np.exp(mid)), members).sum() > target:
+            lo = mid
+        else:
+            hi = mid
+    more = p.marginal_daily(float(np.exp(lo)), members)
+    less = p.marginal_daily(float(np.exp(hi)), members)
+    return _interpolate(more, less, target)
+
+
+def _interpolate(more: FloatArray, less: FloatArray, target: float) -> FloatArray:
+    """The point between two allocations whose total is ``target`` (more >= target >= less)."""
+    gap = float(more.sum() - less.sum())
+    if gap <= 0:
+        return more
+    t = float(np.clip((target - less.sum()) / gap, 0.0, 1.0))
+    result: FloatArray = less + t * (more - less)
+    return result
+
+
+def _grid_optimum(p: Problem) -> FloatArray | None:
+    """Best allocation in whole steps of ``budget / GRID`` (None if the grid cannot meet the
+    floors and channel bounds)."""
+    step = p.budget / GRID
+    if step <= 0:
+        return None
+    grid = np.arange(GRID + 1) * step
+    slack = 1e-9 * p.budget
+    values: list[FloatArray] = []
+    picks: list[list[tuple[int, IntArray | None]]] = []  # per channel: (pair, units chosen)
+    for c in range(p.lower.size):
+        value: FloatArray | None = None
+        chosen: list[tuple[int, IntArray | None]] = []
+        for i in np.flatnonzero(p.group == c):
+            own = p.weight[i] * hill(grid / p.days, p.alpha[i], p.half[i], p.shape[i])
+            own = np.where((grid >= p.floor[i] - slack) & (grid <= p.cap[i] + slack), own, -np.inf)
+            pick: IntArray | None = None
+            if value is None:
+                value = own
+            else:
+                value, pick = _max_plus(value, own)
+            chosen.append((int(i), pick))
+        assert value is not None
+        inside = (grid >= p.lower[c] - slack) & (grid <= p.upper[c] + slack)
+        values.append(np.where(inside, value, -np.inf))
+        picks.append(chosen)
+    total = values[0]
+    across: list[IntArray] = []
+    for value in values[1:]:
+        total, pick = _max_plus(total, value)
+        across.append(pick)
+    if not np.isfinite(total[GRID]):
+        return None
+    units = [0] * len(values)
+    left: int = GRID
+    for c in range(len(values) - 1, 0, -1):
+        units[c] = int(across[c - 1][left])
+        left -= units[c]
+    units[0] = left
+    x = np.zeros(p.alpha.size)
+    for c, chosen in enumerate(picks):
+        rest = units[c]
+        for pair, pick in reversed(chosen):
+            own_units = rest if pick is None else int(pick[rest])
+            x[pair] = own_units * step
+            rest -= own_units
+    return x if _feasible(p, x) else None
+
+
+def _max_plus(a: FloatArray, b: FloatArray) -> tuple[FloatArray, IntArray]:
+    """``out[j] = max_k a[j - k] + b[k]`` and the best ``k`` for each ``j``."""
+    n = a.size
+    padded = np.concatenate([np.full(n - 1, -np.inf), a])
+    shifted = sliding_window_view(padded, n)[:, ::-1]  # row j: a[j - k], -inf where k > j
+    table = shifted + b[None, :]
+    best = np.argmax(table, axis=1)
+    return table[np.arange(n), best], best.astype(np.int64)
+
+
+def _polish(p: Problem, x: FloatArray) -> FloatArray | None:
+    """Re-solve exactly with the grid's on/off choice: off pairs stay at their floor, on
+    pairs with an S-shaped curve stay at or past their tangent point (where it is concave)."""
+    star = p.days * tangent_point(p.half, p.shape)
+    on = x > p.floor + 0.5 * p.budget / GRID
+    floor = np.where(on, np.maximum(p.floor, star), p.floor)
+    cap = np.where(on, p.cap, p.floor)
+    trial = replace(p, floor=floor, cap=cap)
+    if np.sum(floor) > p.budget:
+        return None
+    polished = _envelope_optimum(trial)
+    return polished if _feasible(p, polished) else None
+
+
+def _feasible(p: Problem, x: FloatArray) -> bool:
+    totals = np.bincount(p.group, weights=x, minlength=p.lower.size)
+    scale = max(p.budget, 1.0)
+    return bool(
+        abs(x.sum() - p.budget) <= 1e-7 * scale
+        and np.all(totals >= p.lower - 1e-7 * scale)
+        and np.all(totals <= p.upper + 1e-7 * scale)
+        and np.all(x >= p.floor - 1e-7 * scale)
+    )

@@ -1,0 +1,251 @@
+"""Budget allocation over channel × audience response curves.
+
+``allocate`` spends a budget evenly over ``days`` (daily spend of a pair = its budget /
+days) so as to maximise the expected objective, with per-channel minimums and maximums and a
+stated exploration share reserved for pairs whose curves rest on thin data. The optimiser is
+in :mod:`agents.planner._solver`, the constraint handling in
+:mod:`agents.planner._constraints`; this module ties them together and reports expectations
+with intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+
+from agents.planner._constraints import (
+    channel_bounds,
+    exploration_floors,
+    money,
+    round_to_cents,
+)
+from agents.planner._solver import Problem, solve
+from agents.planner.errors import NoCurvesError, UnknownObjectiveError
+from agents.planner.hill import marginal
+from agents.planner.response_curve import METRICS, ResponseCurve
+
+ALGORITHM = "marginal-return equalisation on concave envelopes + active-set repair"
+VERSION = "alloc-v1"
+EXPLORATION_CAP_HALVES = 2.0  # a thin pair explores up to twice its half-saturation per day
+MAX_EXPLORATION_SHARE = 0.5
+
+_Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An expected value over the period with its interval (the curves' confidence level)."""
+
+    expected: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    """One pair's share of the budget and what it is expected to bring over the period."""
+
+    channel_id: str
+    audience_id: str
+    budget: Decimal
+    daily_spend: float
+    thin: bool
+    exploration: Decimal  # part of ``budget`` reserved for exploring a thin pair
+    marginal_return: float  # objective per extra unit of budget at this spend
+    revenue: Estimate | None
+    conversions: Estimate | None
+    roas: Estimate | None
+    curve_id: str
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """An allocation of ``budget`` over ``days``; line budgets add up to it exactly.
+
+    Totals' intervals add the lines' bounds (as if every curve erred the same way), so they
+    are wide rather than optimistic. ``upper_bound`` is the concave-relaxation optimum: no
+    allocation meeting the same constraints can expect more of the objective.
+    """
+
+    budget: Decimal
+    days: int
+    objective: str
+    lines: tuple[AllocationLine, ...]
+    exploration_share: float
+    exploration_budget: Decimal
+    expected_objective: float
+    upper_bound: float
+    revenue: Estimate | None
+    conversions: Estimate | None
+    roas: Estimate | None
+    start: date | None = None
+    algorithm: str = ALGORITHM
+    version: str = VERSION
+
+    def by_channel(self) -> dict[str, Decimal]:
+        """Budget per channel."""
+        totals: dict[str, Decimal] = {}
+        for line in self.lines:
+            totals[line.channel_id] = totals.get(line.channel_id, Decimal(0)) + line.budget
+        return totals
+
+
+def allocate(
+    curves: Sequence[ResponseCurve],
+    budget: float | Decimal,
+    days: int,
+    *,
+    objective: str = "revenue",
+    min_by_channel: Mapping[str, float | Decimal] | None = None,
+    max_by_channel: Mapping[str, float | Decimal] | None = None,
+    exploration_share: float = 0.05,
+    start: date | None = None,
+) -> Allocation:
+    """Allocate ``budget`` (rounded to cents) over ``days`` across the pairs of ``curves``.
+
+    The pairs are those with a curve of ``objective`` ("revenue" or "conversions"); curves
+    of the other metric, when given, add their expectations to the lines. Minimums and
+    maximums are channel totals over the period. ``exploration_share`` of the budget is
+    spread over thin pairs as a floor, each at most ``EXPLORATION_CAP_HALVES`` × its
+    half-saturation per day (spending far past saturation teaches little), and less where
+    the constraints leave no room; ``Allocation.exploration_budget`` says what was reserved.
+    With ``start``, expectations follow the curves' weekday × month factors over the dates;
+    without it, an average day.
+
+    Raises:
+        InfeasibleConstraintsError: the constraints cannot all hold (names the channels).
+        UnknownObjectiveError, NoCurvesError, ValueError: bad arguments.
+    """
+    if objective not in METRICS:
+        raise UnknownObjectiveError(objective, METRICS)
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    if not 0.0 <= exploration_share <= MAX_EXPLORATION_SHARE:
+        raise ValueError(f"exploration_share must be in [0, {MAX_EXPLORATION_SHARE}]")
+    total = money(budget, "budget")
+    by_metric: dict[str, dict[_Pair, ResponseCurve]] = {
+        m: _by_pair([c for c in curves if c.metric == m]) for m in METRICS
+    }
+    main = by_metric[objective]
+    if not main:
+        raise NoCurvesError(objective)
+    pairs = sorted(main)
+    chosen = [main[p] for p in pairs]
+    channels = sorted({ch for ch, _ in pairs})
+    bounds = channel_bounds(channels, total, min_by_channel or {}, max_by_channel or {})
+    group = np.array([channels.index(ch) for ch, _ in pairs], dtype=np.int64)
+    caps = np.array([EXPLORATION_CAP_HALVES * days * c.half_saturation for c in chosen])
+    thin = np.array([c.thin for c in chosen])
+    floor = exploration_floors(
+        thin, caps, group, bounds, exploration_share * float(total), float(total)
+    )
+    problem = Problem(
+        alpha=np.array([c.alpha for c in chosen]),
+        half=np.array([c.half_saturation for c in chosen]),
+        shape=np.array([c.shape for c in chosen]),
+        weight=np.array([days * _season(c, start, days) for c in chosen]),
+        group=group,
+        lower=bounds.lower_array(),
+        upper=bounds.upper_array(),
+        floor=floor,
+        cap=np.full(len(pairs), math.inf),
+        days=days,
+        budget=float(total),
+    )
+    solution = solve(problem)
+    cents = round_to_cents(solution.x, group, bounds, total)
+    lines = [
+        _line(pair, cents[i], float(floor[i]), float(problem.weight[i]), days, objective, by_metric)
+        for i, pair in enumerate(pairs)
+    ]
+    value = problem.value(np.array(cents, dtype=np.float64) / 100.0)
+    revenue = _sum([line.revenue for line in lines])
+    return Allocation(
+        budget=total,
+        days=days,
+        objective=objective,
+        lines=tuple(lines),
+        exploration_share=exploration_share,
+        exploration_budget=sum((line.exploration for line in lines), Decimal(0)),
+        expected_objective=value,
+        upper_bound=max(solution.bound, value),
+        revenue=revenue,
+        conversions=_sum([line.conversions for line in lines]),
+        roas=_roas(revenue, float(total)),
+        start=start,
+    )
+
+
+def _by_pair(curves: Sequence[ResponseCurve]) -> dict[_Pair, ResponseCurve]:
+    out: dict[_Pair, ResponseCurve] = {}
+    for c in curves:
+        if c.pair in out:
+            raise ValueError(f"two {c.metric} curves for {c.channel_id} × {c.audience_id}")
+        out[c.pair] = c
+    return out
+
+
+def _season(curve: ResponseCurve, start: date | None, days: int) -> float:
+    """Mean seasonal factor of the pair over the period (1: an average day)."""
+    if start is None:
+        return 1.0
+    return float(np.mean([curve.season_factor(start + timedelta(days=d)) for d in range(days)]))
+
+
+def _line(
+    pair: _Pair,
+    cents: int,
+    floor: float,
+    weight: float,
+    days: int,
+    objective: str,
+    by_metric: Mapping[str, Mapping[_Pair, ResponseCurve]],
+) -> AllocationLine:
+    budget = Decimal(cents).scaleb(-2)
+    daily = cents / 100.0 / days
+    main = by_metric[objective][pair]
+    revenue = _estimate(by_metric["revenue"].get(pair), daily, weight)
+    slope = float(marginal(daily, main.alpha, main.half_saturation, main.shape))
+    return AllocationLine(
+        channel_id=pair[0],
+        audience_id=pair[1],
+        budget=budget,
+        daily_spend=round(daily, 4),
+        thin=main.thin,
+        exploration=min(Decimal(str(round(floor, 2))), budget),
+        marginal_return=slope * weight / days,
+        revenue=revenue,
+        conversions=_estimate(by_metric["conversions"].get(pair), daily, weight),
+        roas=_roas(revenue, float(budget)),
+        curve_id=main.id,
+    )
+
+
+def _estimate(curve: ResponseCurve | None, daily: float, weight: float) -> Estimate | None:
+    """Expected total over the period (``weight`` = days × seasonal factor)."""
+    if curve is None:
+        return None
+    mean, low, high = curve.predict(daily)
+    return Estimate(expected=mean * weight, low=low * weight, high=high * weight)
+
+
+def _sum(estimates: list[Estimate | None]) -> Estimate | None:
+    if not estimates or any(e is None for e in estimates):
+        return None
+    present = [e for e in estimates if e is not None]
+    return Estimate(
+        expected=math.fsum(e.expected for e in present),
+        low=math.fsum(e.low for e in present),
+        high=math.fsum(e.high for e in present),
+    )
+
+
+def _roas(revenue: Estimate | None, spend: float) -> Estimate | None:
+    if revenue is None or spend <= 0:
+        return None
+    return Estimate(revenue.expected / spend, revenue.low / spend, revenue.high / spend)
