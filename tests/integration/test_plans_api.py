@@ -1,0 +1,140 @@
+"""Plans over the HTTP API on a real uvicorn server, over both graph backends."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.cli import dataset_parts
+from api.services import assemble, open_index
+from api.settings import Settings
+from graph.base import GraphStore
+from graph.schema import Label
+from ingest import ingest
+from ingest.demo import generate
+from tests.integration.test_api import _free_port, assert_error
+
+KEYS = {"view-key-123": "viewer", "plan-key-123": "planner"}
+VIEWER = {"Authorization": "Bearer view-key-123"}
+PLANNER = {"Authorization": "Bearer plan-key-123"}
+BRAND = "brand-trailhead"
+REQUEST: dict[str, Any] = {
+    "brand_id": BRAND,
+    "budget": 50_000,
+    "start_date": "2026-07-01",
+    "end_date": "2026-07-30",
+    "constraints": {"min": {"ch-youtube": 2_500}, "max": {"ch-google-search": 10_000}},
+}
+
+
+@pytest.fixture
+def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
+    """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
+    api_keys = ",".join(f"{k}:{r}" for k, r in KEYS.items())
+    settings = Settings(data_dir=tmp_path, api_keys=api_keys)
+    index = open_index(settings)
+    services = assemble(settings, graph_store, index)
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings, services), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+        yield http
+    server.should_exit = True
+    thread.join(timeout=10)
+    index.close()
+
+
+@pytest.fixture
+def demo(graph_store: GraphStore) -> GraphStore:
+    """The demo data set, small (about 3,000 outcome rows: enough history for curves)."""
+    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
+    return graph_store
+
+
+def channel_total(allocations: list[dict[str, Any]], channel: str) -> Decimal:
+    return sum(
+        (Decimal(str(a["budget"])) for a in allocations if a["channel_id"] == channel), Decimal(0)
+    )
+
+
+def test_a_plan_is_allocated_recorded_and_read_back(client: httpx.Client, demo: GraphStore) -> None:
+    r = client.post("/v1/plans", json=REQUEST, headers=PLANNER)
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["version"] == 1 and plan["status"] == "draft"
+    assert plan["id"].startswith("plan_")
+    allocations = plan["allocations"]
+    assert allocations and sum(Decimal(str(a["budget"])) for a in allocations) == 50_000
+    assert channel_total(allocations, "ch-youtube") >= 2_500
+    assert channel_total(allocations, "ch-google-search") <= 10_000
+    top = allocations[0]
+    assert top["expected"]["roas"] > 0
+    assert top["expected"]["low"] <= top["expected"]["revenue"] <= top["expected"]["high"]
+    assert top["channel_id"] in plan["rationale"] and "ROAS" in plan["rationale"]
+    assert plan["kpis"]["window"]["days"] == 30 and plan["kpis"]["target_roas"] > 0
+    assert {t["agent"] for t in plan["tasks"]} == {"budget", "content", "distribution"}
+    assert any(c["action"] == "stop_line" for c in plan["exit_criteria"])
+
+    # read back: the same plan, with the viewer's key
+    again = client.get(f"/v1/plans/{plan['id']}", headers=VIEWER)
+    assert again.status_code == 200, again.text
+    assert again.json() == plan
+
+    # the decision and the lineage
+    decision = client.get(f"/v1/decisions/{plan['decision_id']}", headers=VIEWER)
+    assert decision.status_code == 200, decision.text
+    labels = {n["label"] for n in decision.json()["nodes"]}
+    assert {"Decision", "Plan", "Allocation", "ResponseCurve"} <= labels
+    lineage = client.get(
+        f"/v1/lineage/Plan:{plan['id']}", params={"direction": "up", "depth": 2}, headers=VIEWER
+    )
+    assert lineage.status_code == 200, lineage.text
+    reached = {n["label"] for n in lineage.json()["nodes"]}
+    assert {"Plan", "Decision", "ResponseCurve"} <= reached
+    assert demo.count(Label.ALLOCATION) == len(allocations)
+    assert demo.count(Label.PLAN) == 1
+
+    # same request, same allocation (only the ids differ)
+    second = client.post("/v1/plans", json=REQUEST, headers=PLANNER).json()
+    assert second["allocations"] == allocations and second["id"] != plan["id"]
+
+    # infeasible constraints name the channel; nothing is written
+    impossible = {**REQUEST, "constraints": {"min": {"ch-meta": 60_000}}}
+    error = assert_error(
+        client.post("/v1/plans", json=impossible, headers=PLANNER), 422, "infeasible_constraints"
+    )
+    assert error["details"] == {"channels": ["ch-meta"]} and "ch-meta" in str(error["message"])
+    assert demo.count(Label.PLAN) == 2
+
+
+def test_plans_need_the_planner_role(client: httpx.Client) -> None:
+    error = assert_error(client.post("/v1/plans", json=REQUEST, headers=VIEWER), 403, "forbidden")
+    assert "planner" in str(error["message"])
+
+
+def test_bad_requests_and_missing_plans(client: httpx.Client) -> None:
+    unknown = {**REQUEST, "brand_id": "brand-nope", "constraints": {}}
+    assert_error(client.post("/v1/plans", json=unknown, headers=PLANNER), 422, "no_response_curves")
+    backwards = {**REQUEST, "end_date": "2026-06-01"}
+    assert client.post("/v1/plans", json=backwards, headers=PLANNER).status_code == 422
+    broke = {**REQUEST, "budget": 0}
+    assert client.post("/v1/plans", json=broke, headers=PLANNER).status_code == 422
+    assert_error(client.get("/v1/plans/plan_nope", headers=VIEWER), 404, "not_found")
