@@ -91,8 +91,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument(
         "--max-seconds",
         type=float,
-        default=120.0,
-        help="stop a latency series after this long (at least 20 calls are always made)",
+        default=60.0,
+        help="stop a latency series after this many seconds (at least 20 calls are made)",
     )
     parser.add_argument(
         "--quick",
@@ -112,7 +112,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         calls=args.calls,
         lineage_calls=args.lineage_calls,
         seed=args.seed,
-        warmup=10,
+        warmup=30,
         max_seconds=args.max_seconds,
         quick=args.quick,
         output=args.output,
@@ -195,6 +195,11 @@ def run_backend(backend: Backend, s: Settings, report: Report, progress: Progres
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["retrieval"]:  # `python -m bench retrieval`: see bench/retrieval.py
+        from bench import retrieval
+
+        return retrieval.main(args[1:])
     s = parse_args(argv)
     progress = Progress()
     report = Report(
@@ -228,7 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             backend = opened
             report.machine.neo4j_server = backend.version()
-            if backend.server is None:
+            if backend.server is not None:
+                report.notes.append(
+                    "Neo4j is the throw-away test server of tests/neo4j_server.py "
+                    "(1 GB heap, 64 MB page cache, same 2 cores as this process): "
+                    "a tuned server would be faster"
+                )
+            else:
                 report.notes.append(
                     f"Neo4j at {backend.uri} was cleared before each measurement; "
                     "the last query graph is left in it"

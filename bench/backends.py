@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, LiteralString, Self
 
 import neo4j
 
-from bench.common import Progress
+from bench.common import ROOT, Progress
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
 from graph.neo4j import Neo4jGraphStore
@@ -28,9 +28,15 @@ from migrations import apply_pending
 if TYPE_CHECKING:
     from tests.neo4j_server import Neo4jServer
 
-ROOT = Path(__file__).resolve().parents[1]
-# Deleting a million nodes in one transaction would not fit the test server's 1 GB heap.
-CLEAR: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+# Deleting a million nodes in one transaction would not fit the test server's 1 GB heap, and
+# neither does `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS` once
+# the graph holds hubs: the first 10,000 nodes scanned are the dimension nodes and the
+# IngestRun, whose DETACH DELETE takes every outcome edge into one inner transaction
+# (MemoryPoolOutOfMemoryError at 100k outcome rows). So relationships go first, then nodes.
+CLEAR: tuple[LiteralString, ...] = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+)
 
 
 class Backend(ABC):
@@ -90,9 +96,9 @@ class EmbeddedBackend(Backend):
         apply_pending(store)
         return store
 
-    def outcome_schema(self) -> list[str]:
-        """``CREATE`` statements of the outcome tables and their indexes in a migrated store
-        (so the plain-SQLite baseline writes into the same layout, indexes and all)."""
+    def outcome_table(self) -> tuple[list[str], list[str]]:
+        """The ``CREATE`` statements of the ``outcomes`` table of a migrated store and of its
+        indexes, and its column names: the "comparable table" of the plain-SQLite baseline."""
         folder = self.scratch_dir()
         path = folder / "graph.sqlite"
         store = EmbeddedGraphStore(path)
@@ -102,18 +108,19 @@ class EmbeddedBackend(Backend):
             store.close()
         db = sqlite3.connect(path)
         try:
-            rows = db.execute(
-                "SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL "
-                "AND tbl_name IN ('outcomes', 'outcome_edges') ORDER BY type = 'index', name"
+            ddl = db.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name = 'outcomes' "
+                "ORDER BY type = 'index', name"
             ).fetchall()
+            columns = [str(row[1]) for row in db.execute("PRAGMA table_info(outcomes)")]
         finally:
             db.close()
-        if not any(kind == "table" for kind, _ in rows):
+        if not columns:
             raise RuntimeError(
-                "the embedded store has no 'outcomes' / 'outcome_edges' tables any more: "
-                "update the plain-SQLite baseline in bench/ingestion.py"
+                "the embedded store has no 'outcomes' table any more: "
+                "update the plain-SQLite baseline of bench/ingestion.py"
             )
-        return [str(sql) for _, sql in rows]
+        return [str(row[0]) for row in ddl], columns
 
     def close(self) -> None:
         self.close_store()
@@ -165,9 +172,10 @@ class Neo4jBackend(Backend):
         nodes = self.node_count()
         if nodes == 0:
             return
-        progress.say(f"neo4j: clearing {nodes:,} nodes (DETACH DELETE in transactions)")
+        progress.say(f"neo4j: clearing {nodes:,} nodes (relationships first, in transactions)")
         with self.driver.session(database=self.database) as session:
-            session.run(CLEAR).consume()
+            for statement in CLEAR:
+                session.run(statement).consume()
 
     def fresh_store(self, progress: Progress) -> GraphStore:
         self.clear(progress)

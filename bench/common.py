@@ -6,11 +6,15 @@ import math
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Rows per GraphBatch / per transaction in every write measurement (the pipeline's default too).
 BATCH_ROWS = 5_000
@@ -92,10 +96,13 @@ def latency(samples_ms: Sequence[float]) -> Latency:
 
 @dataclass
 class Rate:
-    """How fast ``rows`` outcome rows were written."""
+    """How fast ``rows`` outcome rows were written (``cpu_seconds``: CPU time of this
+    Python process meanwhile; for a server backend the rest of the wall time is the server
+    working, the network, or waiting for a core)."""
 
     rows: int
     seconds: float
+    cpu_seconds: float = 0.0
 
     @property
     def rows_per_s(self) -> float:
@@ -113,6 +120,7 @@ class Machine:
     neo4j_server: str | None = None
     platform: str = field(default_factory=platform.platform)
     load_average: tuple[float, float, float] | None = None
+    code: str = "unknown"
 
     def describe(self) -> list[str]:
         load = (
@@ -124,6 +132,7 @@ class Machine:
             f"machine: {self.cores} cores, {self.platform}, load average at start {load}",
             f"Python {self.python}, SQLite {self.sqlite}, neo4j driver {self.neo4j_driver}, "
             f"Neo4j server {self.neo4j_server or 'not used'}",
+            f"code: {self.code}",
         ]
 
 
@@ -142,4 +151,32 @@ def machine() -> Machine:
         sqlite=sqlite3.sqlite_version,
         neo4j_driver=driver,
         load_average=load,
+        code=code_version(),
     )
+
+
+def code_version() -> str:
+    """The git commit measured, and how many files of the graph code differ from it."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "graph", "ingest", "migrations"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    dirty = (
+        f" + {len(changed)} uncommitted file(s) in graph/ ingest/ migrations/" if changed else ""
+    )
+    return f"git {sha}{dirty}"

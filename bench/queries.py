@@ -94,7 +94,7 @@ def measure_queries(
     seed: int,
     progress: Progress,
     warmup: int = 10,
-    max_seconds: float = 120.0,
+    max_seconds: float = 60.0,
 ) -> QueryResult:
     """``get_campaign_context`` on ``calls`` random campaigns and ``get_lineage(up, 3)`` on
     ``lineage_calls`` random outcomes (both seeded), after a few untimed warm-up calls."""

@@ -70,13 +70,14 @@ def ingestion_table(results: list[IngestionResult]) -> list[str]:
                     name,
                     f"{rate.rows:,}",
                     f"{rate.seconds:.1f}",
+                    f"{rate.cpu_seconds:.1f}",
                     f"{rate.rows_per_s:,.0f}",
                     f"{r.ratio(rate):.2f}",
                     ", ".join(goals),
                 ]
             )
-    header = ["backend", "path", "rows", "seconds", "rows/s", "vs (c)", "goal"]
-    return _table(header, rows, right={2, 3, 4, 5})
+    header = ["backend", "path", "rows", "seconds", "py CPU s", "rows/s", "vs (c)", "goal"]
+    return _table(header, rows, right={2, 3, 4, 5, 6})
 
 
 def _latency_cells(lat: Latency, capped: bool) -> list[str]:
@@ -130,7 +131,8 @@ def render(report: Report) -> str:
     if report.ingestion:
         lines += [
             "1. Ingestion of outcome rows (each path into a fresh store; dimension records "
-            "loaded first, untimed; rows/s = outcome rows / wall time)",
+            "loaded first, untimed; rows/s = outcome rows / wall time; py CPU s = CPU time "
+            "of this Python process meanwhile)",
             *ingestion_table(report.ingestion),
             *(f"   (c) {r.backend}: {r.baseline_kind}" for r in report.ingestion),
             "",
@@ -144,7 +146,8 @@ def render(report: Report) -> str:
         if any(q.context_capped or q.lineage_capped for q in report.queries):
             lines.append(f"   * stopped early at the {s['max_seconds']:.0f} s cap per series")
         lines.append("")
-    phases = ", ".join(f"{k} {v:.0f} s" for k, v in report.phase_seconds.items())
+    ordered = sorted(report.phase_seconds.items(), key=lambda kv: -kv[1])
+    phases = ", ".join(f"{k} {v:.0f} s" for k, v in ordered)
     lines.append(f"total {report.seconds:.0f} s ({phases})")
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)
