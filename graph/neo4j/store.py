@@ -87,6 +87,7 @@ class Neo4jGraphStore(GraphStore):
         database: str | None = None,
         *,
         retry_seconds: float = 30.0,
+        chunk_rows: int = q.CHUNK_ROWS,
     ) -> None:
         """One driver (a connection pool) for the store's lifetime.
 
@@ -97,8 +98,11 @@ class Neo4jGraphStore(GraphStore):
             database: None uses the server's default database.
             retry_seconds: how long a transaction is retried on transient failures (lost
                 connection, leader switch, deadlock) before GraphUnavailableError.
+            chunk_rows: rows per UNWIND statement; a larger batch is several statements of
+                the same transaction.
         """
         self._uri = uri
+        self._chunk_rows = max(1, chunk_rows)
         self._database = database
         scheme = uri.partition("://")[0].lower()
         if scheme not in _SCHEMES:
@@ -186,7 +190,7 @@ class Neo4jGraphStore(GraphStore):
             edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
         if nodes or edges:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(_write_batch, batch, nodes, edges)
+                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows)
         return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
 
     # -- reads -----------------------------------------------------------------------------
@@ -316,6 +320,7 @@ def _write_batch(
     batch: GraphBatch,
     nodes: dict[Label, list[Row]],
     edges: dict[EdgeGroup, list[Row]],
+    chunk_rows: int,
 ) -> None:
     """Write one batch; raising rolls the whole transaction back."""
     existing: set[NodeRef] = set()
@@ -328,10 +333,10 @@ def _write_batch(
         if node.ref in existing:
             raise AppendOnlyViolationError(node.label.value, node.id)
     for label, rows in nodes.items():
-        for chunk in _chunks(rows):
+        for chunk in _chunks(rows, chunk_rows):
             tx.run(q.merge_nodes(label), rows=chunk).consume()
     for (src, rel, dst), rows in edges.items():
-        for chunk in _chunks(rows):
+        for chunk in _chunks(rows, chunk_rows):
             record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
                 raise DanglingReferenceError(_missing_ends(tx, batch.edges))
@@ -390,6 +395,6 @@ def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
     return {label: list(ids) for label, ids in out.items()}
 
 
-def _chunks(rows: list[Row]) -> Iterator[list[Row]]:
-    for start in range(0, len(rows), q.CHUNK_ROWS):
-        yield rows[start : start + q.CHUNK_ROWS]
+def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -100,15 +100,27 @@ needs_server = pytest.mark.neo4j
 
 
 @needs_server
-def test_ping_answers(neo4j_store: Neo4jGraphStore) -> None:
-    neo4j_store.ping()
+def test_ping_answers_until_the_store_is_closed(neo4j_connection: Neo4jConnection) -> None:
+    store = open_neo4j_store(neo4j_connection)
+    assert store.ping() is None
+    store.close()
+    with pytest.raises(GraphUnavailableError):
+        store.ping()
 
 
 @needs_server
 def test_a_batch_of_many_statements_is_still_one_transaction(
-    neo4j_store: Neo4jGraphStore, monkeypatch: pytest.MonkeyPatch
+    neo4j_store: Neo4jGraphStore, neo4j_connection: Neo4jConnection
 ) -> None:
-    monkeypatch.setattr(neo4j_queries, "CHUNK_ROWS", 2)
+    # Two rows per statement: the batch below is several statements of one transaction.
+    small = Neo4jGraphStore(neo4j_connection.uri, chunk_rows=2)
+    try:
+        run_many_statement_batch(small)
+    finally:
+        small.close()
+
+
+def run_many_statement_batch(neo4j_store: Neo4jGraphStore) -> None:
     campaigns = [node(L.CAMPAIGN, f"c{i}") for i in range(7)]
     brand = ref(L.BRAND, "b1")
     edges = [Edge(src=brand, type=R.RUNS, dst=c.ref) for c in campaigns]
