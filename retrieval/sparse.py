@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from typing import Final
 
-SPARSE_MODEL: Final = "bm25-v1"
+SPARSE_MODEL: Final = "bm25-v2"
 DEFAULT_AVG_DOC_LEN: Final = 75.0  # terms after stop words; the demo assets average ~74
 
 _STOP_WORDS_TEXT: Final = """
@@ -62,7 +62,10 @@ def stem(token: str) -> str:
     2. ``-ing`` and ``-ed`` drop when at least three letters with a vowel remain (not after
        ``e`` for ``-ed``: ``speed``, ``need``), then a doubled final consonant is undoubled
        (``shipp`` → ``ship``; not ``ll``, ``ss``, ``zz``);
-    3. a final ``y`` after a consonant becomes ``i``, a final single ``e`` drops.
+    3. the noun endings ``-ation`` → ``-at`` and ``-ance``/``-ence`` drop when four letters
+       remain (``consolidation``/``consolidating`` → ``consolidat``, ``performance`` →
+       ``perform``);
+    4. a final ``y`` after a consonant becomes ``i``, a final single ``e`` drops.
     So ``lines``/``line`` → ``lin``, ``hiking``/``hiked``/``hikes`` → ``hik``, ``stories``/
     ``story`` → ``stori``. Stems are index keys, not words; irregular forms stay apart.
     """
@@ -89,6 +92,10 @@ def stem(token: str) -> str:
                 if len(t) > 3 and t[-1] == t[-2] and t[-1] not in _VOWELS and t[-1] not in "lsz":
                     t = t[:-1]
             break
+    if t.endswith("ation") and len(t) >= 9:
+        t = t[:-3]
+    elif t.endswith(("ance", "ence")) and len(t) >= 9:
+        t = t[:-4]
     if len(t) > 2 and t.endswith("y") and t[-2] not in _VOWELS:
         t = t[:-1] + "i"
     elif len(t) > 3 and t.endswith("e") and not t.endswith("ee"):

@@ -87,7 +87,13 @@ def test_term_index_is_a_fixed_31_bit_hash() -> None:
     assert term_index("campaign") == 30870356
     assert term_index("lin") == 1527477319
     assert all(0 <= term_index(t) < 2**31 for t in ["", "a", "ünïcode", "x" * 500])
-    assert SPARSE_MODEL == "bm25-v1"
+    assert SPARSE_MODEL == "bm25-v2"  # v2: the -ation/-ance/-ence endings are stemmed
+
+
+def test_noun_endings_meet_their_verbs() -> None:
+    assert stem("performance") == stem("performing") == "perform"
+    assert stem("consolidation") == stem("consolidating")
+    assert stem("audience") == "audienc" and stem("station") == "station"  # short words stay
 
 
 def test_indices_are_the_same_in_another_process() -> None:
