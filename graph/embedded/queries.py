@@ -73,6 +73,9 @@ OUTCOME_REFS: Final = """
 SELECT id, campaign_id, channel_id, audience_id, asset_id, of_mask FROM outcomes
 WHERE id IN (SELECT value FROM json_each(?))"""
 SET_OF_MASK: Final = "UPDATE outcomes SET of_mask = (of_mask | ?) & ~? WHERE id = ?"
+STORED_OF_OF_OUTCOMES: Final = """
+SELECT src_id, dst_label, dst_id FROM outcome_edges
+WHERE src_label = 'Outcome' AND src_id IN (SELECT value FROM json_each(?)) AND type = 'OF'"""
 DELETE_STORED_OF: Final = """
 DELETE FROM outcome_edges WHERE src_label = 'Outcome' AND src_id = ? AND type = 'OF'
     AND dst_label = ? AND dst_id = ?"""

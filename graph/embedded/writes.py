@@ -84,8 +84,11 @@ def write_edges(db: sqlite3.Connection, edges: Sequence[Edge]) -> None:
         db.executemany(q.UPSERT_OUTCOME_EDGE, with_outcome)
     if masks:
         db.executemany(q.SET_OF_MASK, [(s, c, i) for i, (s, c) in masks.items()])
-    if unstored:
-        db.executemany(q.DELETE_STORED_OF, unstored)
+    if unstored:  # only rows that exist (an edge once written with properties): rare
+        ids = json.dumps(list(dict.fromkeys(u[0] for u in unstored)))
+        stored = {tuple(row) for row in db.execute(q.STORED_OF_OF_OUTCOMES, (ids,))}
+        if stored:
+            db.executemany(q.DELETE_STORED_OF, [u for u in unstored if u in stored])
 
 
 def outcome_columns(
@@ -105,7 +108,9 @@ def outcome_columns(
 def storable(batch: GraphBatch) -> GraphBatch:
     """Properties as both backends store them: ``id`` present, ``None`` values absent."""
     nodes = [
-        Node(
+        n
+        if n.properties.get("id") == n.id and None not in n.properties.values()
+        else Node(
             label=n.label,
             id=n.id,
             properties={**{k: v for k, v in n.properties.items() if v is not None}, "id": n.id},
