@@ -114,30 +114,23 @@ def test_a_batch_of_many_statements_is_still_one_transaction(
 ) -> None:
     # Two rows per statement: the batch below is several statements of one transaction.
     small = Neo4jGraphStore(neo4j_connection.uri, chunk_rows=2)
-    try:
-        run_many_statement_batch(small)
-    finally:
-        small.close()
-
-
-def run_many_statement_batch(neo4j_store: Neo4jGraphStore) -> None:
     campaigns = [node(L.CAMPAIGN, f"c{i}") for i in range(7)]
     brand = ref(L.BRAND, "b1")
     edges = [Edge(src=brand, type=R.RUNS, dst=c.ref) for c in campaigns]
     ghost = Edge(src=brand, type=R.RUNS, dst=ref(L.CAMPAIGN, "ghost"))
+    try:
+        with pytest.raises(DanglingReferenceError) as info:
+            small.write(GraphBatch(nodes=[node(L.BRAND, "b1"), *campaigns], edges=[*edges, ghost]))
 
-    with pytest.raises(DanglingReferenceError) as info:
-        neo4j_store.write(
-            GraphBatch(nodes=[node(L.BRAND, "b1"), *campaigns], edges=[*edges, ghost])
-        )
+        assert info.value.missing == [("Campaign", "ghost")]
+        assert neo4j_store.count() == len(migrations.load_migrations())  # Migration nodes only
+        assert neo4j_store.count_edges() == 0
 
-    assert info.value.missing == [("Campaign", "ghost")]
-    assert neo4j_store.count() == len(migrations.load_migrations())  # Migration nodes only
-    assert neo4j_store.count_edges() == 0
-
-    neo4j_store.write(GraphBatch(nodes=[node(L.BRAND, "b1"), *campaigns], edges=edges))
-    assert neo4j_store.count(L.CAMPAIGN) == 7
-    assert neo4j_store.count_edges(R.RUNS) == 7
+        small.write(GraphBatch(nodes=[node(L.BRAND, "b1"), *campaigns], edges=edges))
+        assert neo4j_store.count(L.CAMPAIGN) == 7
+        assert neo4j_store.count_edges(R.RUNS) == 7
+    finally:
+        small.close()
 
 
 @needs_server
