@@ -85,9 +85,14 @@ class TextIndex(ABC):
         :class:`DenseUnavailableError`.
         """
 
+    @property
+    @abstractmethod
+    def dense_model(self) -> str | None:
+        """The dense model the index is built with; None for a sparse-only index (cheap)."""
+
     @abstractmethod
     def info(self) -> IndexInfo:
-        """Mode, dense model and size of the index."""
+        """Mode, dense model and size of the index (counts points: not for hot paths)."""
 
     @abstractmethod
     def recreate(self) -> None:

@@ -62,6 +62,10 @@ class LazyIndex(TextIndex):
     ) -> list[Hit]:
         return self._open().search(query, k=k, brand_id=brand_id, kinds=kinds, mode=mode)
 
+    @property
+    def dense_model(self) -> str | None:
+        return self._open().dense_model
+
     def info(self) -> IndexInfo:
         return self._open().info()
 

@@ -313,6 +313,10 @@ class QdrantTextIndex(TextIndex):
         return _hits(responses[0].points, ranks)
 
     # -- admin -------------------------------------------------------------------------
+    @property
+    def dense_model(self) -> str | None:
+        return self._dense_model
+
     def info(self) -> IndexInfo:
         with _unavailable("count points"):
             points = self._client.count(self._collection, exact=True).count

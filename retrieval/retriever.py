@@ -64,14 +64,14 @@ class HybridRetriever:
         exclude: Sequence[NodeRef] = (),
     ) -> ContextBundle:
         """The ``k`` best texts for ``query`` (within a brand), with their graph context."""
-        info = self.index.info()
+        dense_model = self.index.dense_model
         hits = self.index.search(
             query, k=k + len(exclude), brand_id=brand_id, kinds=kinds, mode=mode
         )
         hits = [h for h in hits if h.ref not in set(exclude)][:k]
         nodes = {n.ref: n for n in self.graph.get_nodes([h.ref for h in hits])}
         hits = [h for h in hits if h.ref in nodes]  # a stale point never reaches a caller
-        used_mode = "dense" if mode == "dense" else info.mode
+        used_mode = "dense" if mode == "dense" else "hybrid" if dense_model else "sparse-only"
         items: list[ContextItem] = []
         seen: set[str] = set()
         expansions = self._expand(hits, brand_id) if expand else {}
@@ -88,7 +88,7 @@ class HybridRetriever:
                 if extra.node_id not in seen:
                     seen.add(extra.node_id)
                     items.append(extra)
-        return ContextBundle(query=query, mode=used_mode, dense_model=info.dense_model, items=items)
+        return ContextBundle(query=query, mode=used_mode, dense_model=dense_model, items=items)
 
     def _expand(
         self, hits: Sequence[Hit], brand_id: str | None
