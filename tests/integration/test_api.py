@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
-from api.services import assemble, open_index
-from api.settings import Settings
 from graph.base import GraphStore
 from graph.schema import Label
+from tests.integration.http_server import serve
 
 KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst", "admin-key-123": "admin"}
 VIEWER = {"Authorization": "Bearer view-key-123"}
@@ -25,36 +19,11 @@ ANALYST = {"Authorization": "Bearer analyst-key-123"}
 NDJSON = {"Content-Type": "application/x-ndjson"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
     """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
-    api_keys = ",".join(f"{k}:{r}" for k, r in KEYS.items())
-    settings = Settings(data_dir=tmp_path, api_keys=api_keys)  # type: ignore[arg-type]
-    index = open_index(settings)
-    services = assemble(settings, graph_store, index)
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, services), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+    with serve(graph_store, tmp_path, KEYS) as http:
         yield http
-    server.should_exit = True
-    thread.join(timeout=10)
-    index.close()
 
 
 def lines(*records: dict[str, object]) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -11,17 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
 from api.cli import dataset_parts
-from api.services import assemble, open_index
-from api.settings import Settings
 from graph.base import GraphStore
 from graph.schema import Label
 from ingest import ingest
 from ingest.demo import generate
-from tests.integration.test_api import _free_port, assert_error
+from tests.integration.http_server import serve
+from tests.integration.test_api import assert_error
 
 KEYS = {"view-key-123": "viewer", "plan-key-123": "planner"}
 VIEWER = {"Authorization": "Bearer view-key-123"}
@@ -39,27 +34,8 @@ REQUEST: dict[str, Any] = {
 @pytest.fixture
 def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
     """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
-    api_keys = ",".join(f"{k}:{r}" for k, r in KEYS.items())
-    settings = Settings(data_dir=tmp_path, api_keys=api_keys)
-    index = open_index(settings)
-    services = assemble(settings, graph_store, index)
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, services), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+    with serve(graph_store, tmp_path, KEYS) as http:
         yield http
-    server.should_exit = True
-    thread.join(timeout=10)
-    index.close()
 
 
 @pytest.fixture

@@ -1,0 +1,49 @@
+"""A real uvicorn server on a free loopback port, serving the app over given stores."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from api.app import create_app
+from api.services import assemble, open_index
+from api.settings import Settings
+from graph.base import GraphStore
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(graph: GraphStore, data_dir: Path, keys: dict[str, str]) -> Iterator[httpx.Client]:
+    """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``."""
+    api_keys = ",".join(f"{k}:{r}" for k, r in keys.items())
+    settings = Settings(data_dir=data_dir, api_keys=api_keys)  # type: ignore[arg-type]
+    index = open_index(settings)
+    app = create_app(settings, assemble(settings, graph, index))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            yield http
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        index.close()
