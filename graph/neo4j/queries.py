@@ -53,6 +53,8 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.RESPONSE_CURVE: "ResponseCurve",
     Label.MIGRATION: "Migration",
     Label.INDEX_JOB: "IndexJob",
+    Label.LINE_STATE: "LineState",
+    Label.OUTBOX_ENTRY: "OutboxEntry",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",
@@ -140,6 +142,31 @@ def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
         f"MERGE (a)-[r:{rel}]->(b) SET r = row.props "
         f"RETURN count(*) AS matched"
     )
+
+
+# -- conditional writes (compare-and-set) ---------------------------------------------------
+def lock_node(label: Label) -> LiteralString:
+    """Take the write lock of node ``$id`` of ``label`` (held until the transaction ends).
+
+    Neo4j reads are read-committed; setting a property is what takes a node's write lock,
+    so the lock property is set here and removed by :func:`read_locked` before commit (the
+    documented way to avoid lost updates). Returns one row if the node exists.
+    """
+    lab = label_text(label)
+    return f"MATCH (n:{lab} {{id: $id}}) SET n._LOCK_ = true RETURN n.id AS id"
+
+
+def read_locked(label: Label) -> LiteralString:
+    """Properties of node ``$id`` read after :func:`lock_node`, with the lock mark removed."""
+    lab = label_text(label)
+    return f"MATCH (n:{lab} {{id: $id}}) REMOVE n._LOCK_ RETURN properties(n) AS props"
+
+
+def create_node(label: Label) -> LiteralString:
+    """Create node ``$id`` of ``label``; the uniqueness constraint refuses it if it exists,
+    or makes a concurrent creator wait for this transaction and then refuses that one."""
+    lab = label_text(label)
+    return f"CREATE (n:{lab} {{id: $id}})"
 
 
 # -- node reads ----------------------------------------------------------------------------
