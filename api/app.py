@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.metrics import REQUEST_LATENCY
-from api.routes import graph, health, ingest, plans, search
+from api.routes import graph, health, ingest, outbox, plans, search
 from api.services import Services, ensure_admin_key, open_services
 from api.settings import Settings, get_settings
 
@@ -22,6 +22,7 @@ log = logging.getLogger("marketgraph")
 
 
 INDEX_RETRY_SECONDS = 30.0
+OUTBOX_SECONDS = 5.0
 
 
 async def _retry_index_work(services: Services) -> None:
@@ -38,6 +39,19 @@ async def _retry_index_work(services: Services) -> None:
             log.exception("index retry failed")
 
 
+async def _deliver_outbox(services: Services) -> None:
+    """Deliver due webhook outbox entries every few seconds (safe beside other workers)."""
+    worker = services.outbox
+    while worker is not None:
+        await asyncio.sleep(OUTBOX_SECONDS)
+        try:
+            report = await run_in_threadpool(worker.deliver_pending)
+            if report.attempted or report.lost:
+                log.info("outbox: %s", report)
+        except Exception:  # keep delivering; the cause is logged
+            log.exception("outbox delivery failed")
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; with ``services`` given (tests), the caller owns their lifetime."""
 
@@ -52,13 +66,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if key:
             log.warning("no API key was configured; generated an admin key (shown once): %s", key)
         app.state.services = opened
-        retrier = asyncio.create_task(_retry_index_work(opened))
+        loops = [asyncio.create_task(_retry_index_work(opened))]
+        if opened.outbox is not None:
+            loops.append(asyncio.create_task(_deliver_outbox(opened)))
         try:
             yield
         finally:
-            retrier.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await retrier
+            for loop in loops:
+                loop.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await loop
             opened.close()
 
     app = FastAPI(
@@ -73,6 +90,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(graph.router)
     app.include_router(search.router)
     app.include_router(plans.router)
+    app.include_router(outbox.router)
 
     @app.middleware("http")
     async def observe(

@@ -10,6 +10,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agents.execution.errors import (
+    ExperimentConflictError,
+    IdempotencyConflictError,
+    InvalidActionError,
+    LineContentionError,
+    OutboxEntryNotFoundError,
+    OutboxStateError,
+    UnknownTargetError,
+)
 from agents.planner.errors import (
     InfeasibleConstraintsError,
     NoCurvesError,
@@ -72,6 +81,13 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InfeasibleConstraintsError: (422, "infeasible_constraints"),
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
+    InvalidActionError: (422, "invalid_action"),
+    UnknownTargetError: (422, "unknown_target"),
+    IdempotencyConflictError: (409, "idempotency_conflict"),
+    ExperimentConflictError: (409, "experiment_running"),
+    LineContentionError: (409, "line_contention"),
+    OutboxEntryNotFoundError: (404, "not_found"),
+    OutboxStateError: (409, "outbox_state"),
 }
 
 

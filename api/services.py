@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
@@ -30,6 +32,7 @@ class Services:
     index: TextIndex
     indexer: Indexer
     retriever: HybridRetriever
+    outbox: OutboxWorker | None = None  # None without a webhook file
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -37,6 +40,8 @@ class Services:
 
     def close(self) -> None:
         try:
+            if self.outbox is not None:
+                self.outbox.close()
             self.index.close()
         finally:
             self.graph.close()
@@ -115,6 +120,7 @@ def open_services(
 
 def assemble(settings: Settings, graph: GraphStore, index: TextIndex) -> Services:
     """Wire the agents and the key ring around opened stores."""
+    config = webhook_config(settings)
     return Services(
         settings=settings,
         graph=graph,
@@ -122,7 +128,14 @@ def assemble(settings: Settings, graph: GraphStore, index: TextIndex) -> Service
         index=index,
         indexer=Indexer(graph, index),
         retriever=HybridRetriever(graph, index),
+        outbox=OutboxWorker(graph, config) if config is not None else None,
     )
+
+
+def webhook_config(settings: Settings) -> WebhookConfig | None:
+    """The webhook configuration, with secrets from the environment; None without a file."""
+    path = settings.webhooks_path
+    return None if path is None else load_webhook_config(path, dict(os.environ))
 
 
 def ensure_admin_key(services: Services) -> str | None:

@@ -64,12 +64,12 @@ class Request:
 class Receiver:
     """A webhook receiver on a real loopback port that dedupes by ``Idempotency-Key``.
 
-    ``answer(request_number)`` gives the status of each request (1-based, all keys
-    together); ``hold`` blocks requests (after applying their effect) until it is set.
+    ``answer(key, n)`` gives the status of the ``n``-th request (1-based) with that
+    idempotency key; ``hold`` blocks requests (after applying their effect) until it is set.
     """
 
     url: str = ""
-    answer: Callable[[int], int] = lambda n: 200
+    answer: Callable[[str, int], int] = lambda key, n: 200
     requests: list[Request] = field(default_factory=list)
     effects: dict[str, int] = field(default_factory=dict)  # key -> times its effect applied
     hold: threading.Event | None = None
@@ -82,7 +82,7 @@ class Receiver:
 
 @contextmanager
 def receiver(
-    answer: Callable[[int], int] = lambda n: 200, hold: bool = False
+    answer: Callable[[str, int], int] = lambda key, n: 200, hold: bool = False
 ) -> Iterator[Receiver]:
     """Run a :class:`Receiver` for the block."""
     state = Receiver(answer=answer, hold=threading.Event() if hold else None)
@@ -94,7 +94,7 @@ def receiver(
             with state.lock:
                 request = Request(at=time.monotonic(), headers=headers, body=body)
                 state.requests.append(request)
-                status = state.answer(len(state.requests))
+                status = state.answer(request.key, state.keys().count(request.key))
                 if 200 <= status < 300 and request.key not in state.effects:
                     state.effects[request.key] = 1  # the effect, once per key
                 elif 200 <= status < 300:
@@ -103,11 +103,14 @@ def receiver(
             if state.hold is not None:
                 state.hold.wait(timeout=60)
             payload = json.dumps({"id": f"ext-{len(state.requests)}"}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except OSError:  # the sender is gone (a killed worker): nothing to answer
+                pass
 
         def log_message(self, format: str, *args: Any) -> None:
             return
