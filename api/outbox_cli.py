@@ -74,7 +74,7 @@ def outbox_retry(
 ) -> None:
     """Send a failed entry again now, with a fresh count of attempts."""
     with _graph() as graph:
-        entry = retry_entry(graph, entry_id)
+        entry = retry_entry(graph, entry_id, by="cli")
     out.print(f"{entry.id} is pending again; the next delivery pass sends it", highlight=False)
 
 

@@ -20,7 +20,7 @@ from agents.execution.errors import (
     LineContentionError,
     UnknownTargetError,
 )
-from agents.execution.lines import LineState, read_line
+from agents.execution.lines import LineState, line_id, state_of
 from agents.execution.transitions import transition
 from graph.base import GraphStore
 from graph.models import (
@@ -50,11 +50,15 @@ def apply_action(adapter: ChannelAdapter, action: Action) -> ActionReceipt:
     """Apply ``action`` through ``adapter`` once (see the module docstring)."""
     store = adapter.store
     ref = execution_ref(action.idempotency_key)
+    line = NodeRef(label=Label.LINE_STATE, id=line_id(adapter.name, action.target.line))
     for _ in range(MAX_RACES):
-        found = store.get_node(ref)
-        if found is not None:
-            return _replayed(found, action, adapter.name)
-        before = read_line(store, adapter.name, action.target.line)
+        found = {n.ref: n for n in store.get_nodes([ref, line])}  # one read for both
+        if ref in found:
+            return _replayed(found[ref], action, adapter.name)
+        stored = found.get(line)
+        before = (
+            state_of(stored) if stored else LineState(adapter=adapter.name, key=action.target.line)
+        )
         adapter._check(action, before)
         now = datetime.now(UTC)
         after, undo = transition(before, action, ref.id, now.isoformat())
@@ -159,7 +163,8 @@ def _replayed(node: Node, action: Action, adapter: str) -> ActionReceipt:
 
 
 def check_references(store: GraphStore, action: Action) -> None:
-    """Raise UnknownTargetError for the first id the action names that is not in the graph."""
+    """Raise UnknownTargetError for the first kind of id the action names that is not in
+    the graph (all looked up in one read)."""
     t = action.target
     wanted: list[tuple[str, Label, list[str]]] = [
         ("channel", Label.CHANNEL, [t.channel_id]),
@@ -171,8 +176,9 @@ def check_references(store: GraphStore, action: Action) -> None:
         wanted.append(("asset", Label.ASSET, [t.asset_id]))
     if action.kind is ActionKind.START_EXPERIMENT:
         wanted.append(("asset", Label.ASSET, list(action.variants)))
+    refs = [NodeRef(label=label, id=i) for _, label, ids in wanted for i in ids]
+    existing = {n.ref for n in store.get_nodes(refs)}
     for what, label, ids in wanted:
-        if ids:
-            missing = sorted(set(ids) - store.existing_ids(label, ids))
-            if missing:
-                raise UnknownTargetError(what, missing)
+        missing = sorted(i for i in set(ids) if NodeRef(label=label, id=i) not in existing)
+        if missing:
+            raise UnknownTargetError(what, missing)

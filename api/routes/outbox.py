@@ -34,6 +34,9 @@ async def get_outbox(
 
 
 @router.post("/outbox/{entry_id}/retry", response_model=OutboxEntryPublic, responses=_RETRY_ERRORS)
-async def retry_outbox_entry(entry_id: str, services: ServicesDep, _: Planner) -> OutboxEntryPublic:
+async def retry_outbox_entry(
+    entry_id: str, services: ServicesDep, caller: Planner
+) -> OutboxEntryPublic:
     """Send a failed entry again now, with a fresh count of attempts."""
-    return OutboxEntryPublic.of(await run_in_threadpool(retry_entry, services.graph, entry_id))
+    by = f"api:{caller.name}"
+    return OutboxEntryPublic.of(await run_in_threadpool(retry_entry, services.graph, entry_id, by))

@@ -355,8 +355,9 @@ def _check_preconditions(
             continue
         if tx.run(q.lock_node(p.ref.label), id=p.ref.id).single() is None:
             raise _PreconditionFailed
-        record = tx.run(q.read_locked(p.ref.label), id=p.ref.id).single(strict=True)
-        if not p.holds(dict(record["props"])):
+        # None: deleted by a transaction that committed while we waited for the lock.
+        record = tx.run(q.read_locked(p.ref.label), id=p.ref.id).single()
+        if record is None or not p.holds(dict(record["props"])):
             raise _PreconditionFailed
     return created
 

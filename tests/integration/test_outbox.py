@@ -153,6 +153,7 @@ def test_a_delivery_that_keeps_failing_stays_visible_and_can_be_retried(
         broken.clear()
         again = retry_entry(catalogued, "k-fail")  # by hand, by its idempotency key
         assert (again.status, again.attempts, again.manual_retries) == ("pending", 0, 1)
+        assert again.history[-1]["event"] == "retried by hand from failed"
         assert execution(catalogued, receipt.execution_id)["status"] == "pending"
         drain(worker, lambda: not list_entries(catalogued))
         worker.close()

@@ -113,3 +113,4 @@ def test_the_outbox_over_http(graph_store: GraphStore, tmp_path: Path) -> None:
         retried = http.post(f"/v1/outbox/{entry_id}/retry", headers=planner)
         assert retried.status_code == 200
         assert (retried.json()["status"], retried.json()["attempts"]) == ("pending", 0)
+        assert retried.json()["history"][-1]["by"].startswith("api:")

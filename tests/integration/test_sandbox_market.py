@@ -94,6 +94,8 @@ def test_simulated_outcomes_go_through_ingest_and_point_at_their_executions(
     )
     links = catalogued.incident_edges([first], 10, {RelType.RESULT_OF: "out"})
     assert {e.dst.id for e in links} == {budget_exe[pairs[0]], pushed.execution_id}
+    causes = catalogued.get_lineage(first, "up", depth=1)  # "why this number": the actions
+    assert {budget_exe[pairs[0]], pushed.execution_id} <= {n.id for n in causes.nodes}
     run_node = catalogued.require_node(NodeRef(label=Label.INGEST_RUN, id=run.report.run_id))
     assert any("sandbox:trailhead-s7" in s for s in run_node.properties["sources"])
 

@@ -114,8 +114,9 @@ def get_entry(store: GraphStore, entry_id: str) -> OutboxEntry:
     raise OutboxEntryNotFoundError(entry_id)
 
 
-def retry_entry(store: GraphStore, entry_id: str) -> OutboxEntry:
-    """Send a failed (or waiting) entry again now, with a fresh count of attempts."""
+def retry_entry(store: GraphStore, entry_id: str, by: str = "unknown") -> OutboxEntry:
+    """Send a failed (or waiting) entry again now, with a fresh count of attempts; the
+    retry is noted in the entry's history with ``by`` (who asked)."""
     entry = get_entry(store, entry_id)
     if entry.status == "delivering":
         raise OutboxStateError(
@@ -124,11 +125,14 @@ def retry_entry(store: GraphStore, entry_id: str) -> OutboxEntry:
         )
     if entry.status == "delivered":  # delivered, not yet removed from the outbox
         raise OutboxStateError(f"{entry.id} was delivered at {entry.delivered_at}")
+    now = _now()
+    note = {"at": now.isoformat(), "event": f"retried by hand from {entry.status}", "by": by}
     again = entry.changed(
         status="pending",
         attempts=0,
-        next_attempt_at=_now(),
-        manual_retries=entry.manual_retries + (1 if entry.status == "failed" else 0),
+        next_attempt_at=now,
+        manual_retries=entry.manual_retries + 1,
+        history=[*entry.history, note][-HISTORY:],
     )
     nodes = [again.node()]
     execution = store.get_node(entry.execution_ref)
