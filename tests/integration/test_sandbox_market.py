@@ -119,6 +119,19 @@ def test_the_same_state_gives_the_same_rows_however_the_days_are_cut(
     assert len(whole) == 20 * 8
 
 
+def test_a_lead_generating_brand_counts_leads(embedded: EmbeddedGraphStore) -> None:
+    market = SandboxMarket.from_demo(embedded, seed=7, brand_id="brand-ledgerline")
+    adapter = SandboxAdapter(market)
+    pair = sorted(market.truth.pairs)[0]
+    set_budget(adapter, *pair, 4 * market.truth.pairs[pair].half_saturation, "b")
+
+    rows = market.simulate(START, 60)
+
+    assert market.adapter_name == "sandbox:ledgerline-s7"
+    assert {r["campaign_id"] for r in rows} == {"cmp-sandbox-ledgerline-s7"}
+    assert sum(r["leads"] for r in rows) > 0
+
+
 def test_a_line_spends_its_budget_and_a_paused_line_nothing(embedded: EmbeddedGraphStore) -> None:
     market, adapter = market_on(embedded)
     (ch, aud), (ch2, aud2) = sorted(market.truth.pairs)[:2]
@@ -131,6 +144,7 @@ def test_a_line_spends_its_budget_and_a_paused_line_nothing(embedded: EmbeddedGr
     rows = market.simulate(START, 30)
 
     assert {(r["channel_id"], r["audience_id"]) for r in rows} == {(ch, aud)}
+    assert not any("leads" in r for r in rows)  # this brand does not count leads
     spend = np.array([r["spend"] for r in rows])
     assert spend.max() <= 200.0 and spend.min() >= 180.0
 

@@ -82,10 +82,15 @@ class SandboxMarket:
 
     @classmethod
     def from_demo(
-        cls, store: GraphStore, seed: int = 7, brand_id: str = "brand-trailhead", **kwargs: Any
+        cls,
+        store: GraphStore,
+        seed: int = 7,
+        brand_id: str = "brand-trailhead",
+        market_id: str | None = None,
+        default_campaign_id: str | None = None,
     ) -> SandboxMarket:
         """The market of a demo brand: the curves the demo history of ``seed`` came from."""
-        return cls(store, demo_truth(seed, brand_id), **kwargs)
+        return cls(store, demo_truth(seed, brand_id), market_id, default_campaign_id)
 
     @property
     def brand_name(self) -> str:
@@ -124,7 +129,11 @@ class SandboxMarket:
         return value * float(self.truth.season.factors([on])[0]) * self._shock(channel_id, on)
 
     def simulate(self, start_date: date, days: int) -> list[Record]:
-        """Canonical outcome records (DATA.md) of ``days`` days from ``start_date``."""
+        """Canonical outcome records (DATA.md) of ``days`` days from ``start_date``.
+
+        Rows of lines that name no campaign name the market's own campaign
+        (:meth:`campaign_record`), which :func:`simulate_and_ingest` ingests with them.
+        """
         return [row.record for row in self.simulate_rows(start_date, days)]
 
     def simulate_rows(self, start_date: date, days: int) -> list[SimulatedRow]:
