@@ -38,7 +38,9 @@ from bench.backends import Backend, EmbeddedBackend, Neo4jBackend, open_neo4j
 from bench.common import Progress, percentile
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
+from graph.models import NodeRef
 from graph.neo4j import Neo4jGraphStore
+from graph.schema import Label
 from ingest import Part, ingest
 from ingest.demo import generate
 from ingest.readers import describe
@@ -56,6 +58,7 @@ class Result:
     apply_p50_ms: float = 0.0
     apply_p95_ms: float = 0.0
     replay_p50_ms: float = 0.0
+    read_p50_ms: float = 0.0  # one get_node: the unit of the latencies above
     simulate_rows_per_s: float = 0.0
     ingest_rows_per_s: float = 0.0
     loop_seconds: float = 0.0
@@ -133,6 +136,12 @@ def run_sandbox(store: GraphStore, args: argparse.Namespace, result: Result, p: 
         t = time.perf_counter()
         assert adapter.apply(action).duplicate
         replays.append(time.perf_counter() - t)
+    reads = []
+    for action in first:
+        t = time.perf_counter()
+        store.get_node(NodeRef(label=Label.EXECUTION, id=f"absent-{action.idempotency_key}"))
+        reads.append(time.perf_counter() - t)
+    result.read_p50_ms = 1000 * percentile(sorted(reads), 50)
     applies.sort()
     replays.sort()
     result.apply_p50_ms = 1000 * percentile(applies, 50)
@@ -242,6 +251,7 @@ def render(results: Sequence[Result]) -> str:
         ("lines × cycles × days", lambda r: f"{r.lines} × {r.cycles} × {r.days}"),
         ("set_budget apply p50 / p95", lambda r: f"{r.apply_p50_ms:.1f} / {r.apply_p95_ms:.1f} ms"),
         ("re-apply of a known key p50", lambda r: f"{r.replay_p50_ms:.1f} ms"),
+        ("one graph read (get_node) p50", lambda r: f"{r.read_p50_ms:.1f} ms"),
         ("simulate, rows/s", lambda r: f"{r.simulate_rows_per_s:,.0f}"),
         ("simulate + ingest + RESULT_OF, rows/s", lambda r: f"{r.ingest_rows_per_s:,.0f}"),
         ("whole loop (applies + ingests), s", lambda r: f"{r.loop_seconds:.1f} ({r.rows:,} rows)"),
