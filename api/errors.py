@@ -10,10 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agents.orchestrator import GateError, PolicyError, SelfApprovalError
 from agents.planner.errors import (
     InfeasibleConstraintsError,
     NoCurvesError,
+    PlanStateError,
+    UnknownBrandError,
     UnknownObjectiveError,
+    UnknownVersionError,
 )
 from graph.errors import (
     AmbiguousNodeIdError,
@@ -72,6 +76,12 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InfeasibleConstraintsError: (422, "infeasible_constraints"),
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
+    UnknownBrandError: (422, "unknown_brand"),
+    UnknownVersionError: (404, "unknown_version"),
+    PlanStateError: (409, "plan_state"),
+    GateError: (409, "not_waiting"),
+    SelfApprovalError: (403, "self_approval"),
+    PolicyError: (400, "bad_policy"),
 }
 
 
@@ -89,6 +99,10 @@ def _details(exc: Exception) -> Any:
         return {"known": exc.known}
     if isinstance(exc, InfeasibleConstraintsError):
         return {"channels": exc.channels}
+    if isinstance(exc, PlanStateError):
+        return {"status": exc.status, "allowed": exc.allowed}
+    if isinstance(exc, UnknownVersionError):
+        return {"versions": exc.known}
     if isinstance(exc, DanglingReferenceError):
         return {"missing": [f"{label}:{node_id}" for label, node_id in exc.missing]}
     return None
