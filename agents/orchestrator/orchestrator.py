@@ -25,6 +25,7 @@ from agents.orchestrator import gates
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.policy import ApprovalPolicy
 from agents.orchestrator.runs import RunReport, TaskAgent, advance
+from agents.planner.cache import CurveCache
 from agents.planner.errors import PlanStateError
 from agents.planner.models import APPROVED, EXECUTING, SUPERSEDED, PlanRequest, PlanResult
 from agents.planner.plan import make_plan
@@ -80,6 +81,7 @@ class Orchestrator:
         self.research = research
         self.worker = worker or worker_name()
         self.lease_seconds = lease_seconds
+        self.curves = CurveCache()
         self.bus = EventBus(store, self.worker, lease_seconds=lease_seconds)
         for event_type in ("execution_requested", "task_finished", "approval_recorded"):
             self.bus.subscribe(event_type, self._advance_subject)
@@ -102,6 +104,7 @@ class Orchestrator:
             requested_by=actor,
             gated=self.policy.plan.applies(request.budget),
             evidence=evidence,
+            cache=self.curves,
         )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
@@ -116,6 +119,7 @@ class Orchestrator:
             llm=self.llm,
             requested_by=actor,
             gated=self.policy.plan.applies(budget),
+            cache=self.curves,
         )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan

@@ -25,6 +25,7 @@ from agents.planner import _parts
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
 from agents.planner.allocator import allocate
 from agents.planner.brief import AudienceName, BriefFacts, ChannelName, amount_of, parse_brief
+from agents.planner.cache import CurveCache
 from agents.planner.curves import curves_from_graph, record_curves
 from agents.planner.errors import NoCurvesError, UnknownBrandError
 from agents.planner.models import (
@@ -93,8 +94,11 @@ def make_plan(
     gated: bool = True,
     version: Version | None = None,
     evidence: Sequence[Evidence] = (),
+    cache: CurveCache | None = None,
 ) -> PlanResult:
     """Plan, record and return one plan version (status pending_approval when ``gated``).
+
+    With ``cache``, the brand's curves are refitted only when its outcomes changed.
 
     Raises:
         UnknownBrandError: no such brand.
@@ -103,7 +107,7 @@ def make_plan(
     """
     if store.get_node(NodeRef(label=Label.BRAND, id=request.brand_id)) is None:
         raise UnknownBrandError(request.brand_id)
-    every = _fit(store, request.brand_id)
+    every = cache.curves(store, request.brand_id, _fit) if cache else _fit(store, request.brand_id)
     notes: list[str] = []
     llm_calls: dict[str, dict[str, str | None]] = {}
     facts: BriefFacts | None = None

@@ -17,6 +17,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.planner.cache import CurveCache
 from agents.planner.errors import UnknownVersionError
 from agents.planner.models import (
     APPROVED,
@@ -48,6 +49,7 @@ def replan(
     requested_by: str | None = None,
     gated: bool = True,
     reason: str = "re-planned",
+    cache: CurveCache | None = None,
 ) -> PlanResult:
     """A new version from the request of ``plan_id`` with ``changes``, on fresh curves."""
     base = _plan_node(store, plan_id)
@@ -71,6 +73,7 @@ def replan(
         requested_by=requested_by,
         gated=gated,
         version=version,
+        cache=cache,
     )
     supersede_open(store, family, keep=result.id)
     return load_plan(store, result.id)
