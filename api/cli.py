@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from agents.orchestrator import OrchestratorError
+from agents.planner.errors import PlannerError
 from api.auth import create_key
 from api.services import Services, open_services
 from api.settings import ROLES, Settings, get_settings
@@ -69,7 +71,7 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise _fail(f"bad setting {where.upper()}: {first['msg']}", 2) from None
-        except (GraphError, IngestError, OSError, ValueError) as e:
+        except (GraphError, IngestError, PlannerError, OrchestratorError, OSError, ValueError) as e:
             raise _fail(str(e)) from None
         except KeyboardInterrupt:
             raise _fail("interrupted", 130) from None
@@ -368,6 +370,10 @@ def keys_create(
     settings = get_settings()
     key = create_key(settings.keys_path, role, name)
     out.print(key, highlight=False)
+
+
+# Imported last: these modules add their commands to ``app`` using the helpers above.
+from api import cli_plans  # noqa: E402, F401
 
 
 def main() -> None:
