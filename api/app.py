@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.metrics import REQUEST_LATENCY
-from api.routes import graph, health, ingest, outbox, plans, search
+from api.routes import approvals, graph, health, ingest, outbox, plans, search
 from api.services import Services, ensure_admin_key, open_services
 from api.settings import Settings, get_settings
 
@@ -39,6 +39,25 @@ async def _retry_index_work(services: Services) -> None:
             log.exception("index retry failed")
 
 
+async def _work(services: Services) -> None:
+    """The server's worker: handle due events and advance executing plans, every few
+    seconds or as soon as a route wakes it. Several servers may run one each."""
+    orchestrator = services.orchestrator
+    while True:
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(services.wake.wait(), services.settings.worker_seconds)
+            services.wake.clear()
+            report = await run_in_threadpool(orchestrator.tick)
+            while report.busy:
+                report = await run_in_threadpool(orchestrator.tick)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # keep working; the cause is logged
+            log.exception("worker tick failed")
+            await asyncio.sleep(services.settings.worker_seconds)
+
+
 async def _deliver_outbox(services: Services) -> None:
     """Deliver due webhook outbox entries every few seconds (safe beside other workers)."""
     worker = services.outbox
@@ -52,6 +71,23 @@ async def _deliver_outbox(services: Services) -> None:
             log.exception("outbox delivery failed")
 
 
+@asynccontextmanager
+async def _background(services: Services) -> AsyncIterator[None]:
+    tasks = [asyncio.create_task(_retry_index_work(services))]
+    if services.settings.run_worker:
+        tasks.append(asyncio.create_task(_work(services)))
+        if services.outbox is not None:
+            tasks.append(asyncio.create_task(_deliver_outbox(services)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the app; with ``services`` given (tests), the caller owns their lifetime."""
 
@@ -59,23 +95,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if services is not None:
             app.state.services = services
-            yield
+            async with _background(services):
+                yield
             return
         opened = open_services(settings or get_settings())
         key = ensure_admin_key(opened)
         if key:
             log.warning("no API key was configured; generated an admin key (shown once): %s", key)
         app.state.services = opened
-        loops = [asyncio.create_task(_retry_index_work(opened))]
-        if opened.outbox is not None:
-            loops.append(asyncio.create_task(_deliver_outbox(opened)))
         try:
-            yield
+            async with _background(opened):
+                yield
         finally:
-            for loop in loops:
-                loop.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await loop
             opened.close()
 
     app = FastAPI(
@@ -90,6 +121,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(graph.router)
     app.include_router(search.router)
     app.include_router(plans.router)
+    app.include_router(approvals.router)
     app.include_router(outbox.router)
 
     @app.middleware("http")

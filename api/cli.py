@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agents.execution.errors import ExecutionError
+from agents.orchestrator import OrchestratorError
+from agents.planner.errors import PlannerError
 from api.auth import create_key
 from api.services import Services, open_services
 from api.settings import ROLES, Settings, get_settings
@@ -70,7 +72,15 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise _fail(f"bad setting {where.upper()}: {first['msg']}", 2) from None
-        except (GraphError, IngestError, ExecutionError, OSError, ValueError) as e:
+        except (
+            GraphError,
+            IngestError,
+            PlannerError,
+            OrchestratorError,
+            ExecutionError,
+            OSError,
+            ValueError,
+        ) as e:
             raise _fail(str(e)) from None
         except KeyboardInterrupt:
             raise _fail("interrupted", 130) from None
@@ -371,8 +381,8 @@ def keys_create(
     out.print(key, highlight=False)
 
 
-# Imported last: registers ``marketgraph outbox …`` on ``app`` (it uses the helpers above).
-from api import outbox_cli  # noqa: E402, F401
+# Imported last: these modules add their commands to ``app`` using the helpers above.
+from api import cli_plans, outbox_cli  # noqa: E402, F401
 
 
 def main() -> None:

@@ -19,10 +19,14 @@ from agents.execution.errors import (
     OutboxStateError,
     UnknownTargetError,
 )
+from agents.orchestrator import GateError, PolicyError, SelfApprovalError
 from agents.planner.errors import (
     InfeasibleConstraintsError,
     NoCurvesError,
+    PlanStateError,
+    UnknownBrandError,
     UnknownObjectiveError,
+    UnknownVersionError,
 )
 from graph.errors import (
     AmbiguousNodeIdError,
@@ -81,6 +85,12 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InfeasibleConstraintsError: (422, "infeasible_constraints"),
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
+    UnknownBrandError: (422, "unknown_brand"),
+    UnknownVersionError: (404, "unknown_version"),
+    PlanStateError: (409, "plan_state"),
+    GateError: (409, "not_waiting"),
+    SelfApprovalError: (403, "self_approval"),
+    PolicyError: (400, "bad_policy"),
     InvalidActionError: (422, "invalid_action"),
     UnknownTargetError: (422, "unknown_target"),
     IdempotencyConflictError: (409, "idempotency_conflict"),
@@ -105,6 +115,10 @@ def _details(exc: Exception) -> Any:
         return {"known": exc.known}
     if isinstance(exc, InfeasibleConstraintsError):
         return {"channels": exc.channels}
+    if isinstance(exc, PlanStateError):
+        return {"status": exc.status, "allowed": exc.allowed}
+    if isinstance(exc, UnknownVersionError):
+        return {"versions": exc.known}
     if isinstance(exc, DanglingReferenceError):
         return {"missing": [f"{label}:{node_id}" for label, node_id in exc.missing]}
     return None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
 
 from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
+from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
@@ -32,7 +36,18 @@ class Services:
     index: TextIndex
     indexer: Indexer
     retriever: HybridRetriever
+    orchestrator: Orchestrator
+    llm: BaseChatModel | None = None
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWorker | None = None  # None without a webhook file
+
+    def wake_worker(self) -> None:
+        """Let the server's worker look for work now rather than at its next tick."""
+        self.wake.set()
+
+    @property
+    def policy(self) -> ApprovalPolicy:
+        return self.orchestrator.policy
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -115,19 +130,65 @@ def open_services(
     except BaseException:
         graph.close()
         raise
-    return assemble(settings, graph, index)
+    try:
+        return assemble(settings, graph, index, llm=open_llm(settings))
+    except BaseException:
+        index.close()
+        graph.close()
+        raise
 
 
-def assemble(settings: Settings, graph: GraphStore, index: TextIndex) -> Services:
-    """Wire the agents and the key ring around opened stores."""
+def open_llm(settings: Settings) -> BaseChatModel | None:
+    """The configured chat model (any OpenAI-compatible server), or None: no LLM."""
+    if not settings.llm_model:
+        return None
+    from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
+
+    key = settings.openai_api_key or (SecretStr("unused") if settings.openai_base_url else None)
+    if key is None:
+        raise ValueError(
+            "MARKETGRAPH_LLM_MODEL is set but OPENAI_API_KEY is not "
+            "(set it, or OPENAI_BASE_URL for a local OpenAI-compatible server)"
+        )
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=key,
+        base_url=settings.openai_base_url,
+        temperature=0,
+        timeout=60,
+        max_retries=2,
+    )
+
+
+def assemble(
+    settings: Settings,
+    graph: GraphStore,
+    index: TextIndex,
+    *,
+    llm: BaseChatModel | None = None,
+    agents: Mapping[str, TaskAgent] | None = None,
+) -> Services:
+    """Wire the agents and the key ring around opened stores (``llm`` as configured)."""
+    retriever = HybridRetriever(graph, index)
     config = webhook_config(settings)
+    orchestrator = Orchestrator(
+        graph,
+        policy=load_policy(settings.policy_path),
+        agents=agents,
+        retriever=retriever,
+        llm=llm,
+        lease_seconds=settings.lease_seconds,
+    )
     return Services(
         settings=settings,
         graph=graph,
         keys=KeyRing(settings.configured_keys(), settings.keys_path),
         index=index,
         indexer=Indexer(graph, index),
-        retriever=HybridRetriever(graph, index),
+        retriever=retriever,
+        orchestrator=orchestrator,
+        llm=llm,
         outbox=OutboxWorker(graph, config) if config is not None else None,
     )
 

@@ -32,7 +32,21 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None
     api_keys: SecretStr | None = Field(default=None, description="key:role pairs, comma-separated")
-    llm_model: str | None = None
+    llm_model: str | None = Field(
+        default=None, description="chat model for the agents (OpenAI-compatible); unset: none"
+    )
+    policy_file: Path | None = Field(
+        default=None, description="approval policy (TOML); unset: policy.toml in the data dir"
+    )
+    run_worker: bool = Field(
+        default=True, description="whether the server runs plan tasks and events itself"
+    )
+    worker_seconds: float = Field(
+        default=2.0, gt=0, description="how often the server's worker looks for due work"
+    )
+    lease_seconds: float = Field(
+        default=120.0, gt=0, description="how long a worker holds a task before others retry it"
+    )
     embeddings: str | None = None
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key")
@@ -85,6 +99,10 @@ class Settings(BaseSettings):
             return self.webhooks_file
         default = self.data_dir / "webhooks.toml"
         return default if default.exists() else None
+
+    @property
+    def policy_path(self) -> Path:
+        return self.policy_file or self.data_dir / "policy.toml"
 
     def configured_keys(self) -> dict[str, Role]:
         return parse_api_keys(self.api_keys.get_secret_value()) if self.api_keys else {}

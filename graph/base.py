@@ -19,9 +19,11 @@ from graph.models import (
     GraphBatch,
     Node,
     NodeRef,
+    OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
     Precondition,
+    PropertyValue,
     Subgraph,
     WriteResult,
 )
@@ -145,6 +147,31 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
+    def find_nodes(
+        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
+    ) -> list[Node]:
+        """Nodes of ``label`` whose properties equal every value of ``where``, by id.
+
+        Property names are checked as identifiers; values are parameters. Meant for the
+        service's own bookkeeping (pending events, a plan's versions), not for outcomes.
+        """
+
+    @abstractmethod
+    def update_if(
+        self,
+        ref: NodeRef,
+        expect: Mapping[str, PropertyValue],
+        changes: Mapping[str, PropertyValue],
+    ) -> Node | None:
+        """Set ``changes`` on the node, atomically, if its properties match ``expect``.
+
+        A None in ``expect`` matches an absent property; a None in ``changes`` removes
+        one. Returns the updated node, or None when the node is absent or does not match
+        (someone else changed it first): a compare-and-set that several processes can use
+        to claim work. Append-only nodes raise AppendOnlyViolationError.
+        """
+
+    @abstractmethod
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         """The nodes that exist among ``refs``, in the order given."""
 
@@ -170,6 +197,10 @@ class GraphStore(ABC):
     @abstractmethod
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
         """Sums of outcome metrics grouped by ``query.group_by``, ordered by those keys."""
+
+    @abstractmethod
+    def outcome_keys(self, query: OutcomeQuery) -> list[OutcomeKey]:
+        """The outcome rows matching ``query``'s filters (its grouping is ignored), by id."""
 
     # -- operations built on the primitives above -----------------------------------
     def record_decision(self, decision: DecisionRecord) -> Node:

@@ -145,6 +145,17 @@ class OutcomeTotals(BaseModel):
         return self.revenue / self.spend if self.spend > 0 else None
 
 
+@dataclass(frozen=True, slots=True)
+class OutcomeKey:
+    """Where one outcome row sits: its id and the pair and day it belongs to."""
+
+    id: str
+    campaign_id: str | None
+    channel_id: str | None
+    audience_id: str | None
+    date: str | None
+
+
 class CampaignContext(BaseModel):
     """A campaign with what surrounds it in the graph; every item is a node."""
 

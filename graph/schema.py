@@ -40,6 +40,7 @@ class Label(StrEnum):
     INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
     LINE_STATE = "LineState"  # a channel line as an execution adapter last set it
     OUTBOX_ENTRY = "OutboxEntry"  # an action waiting for (or failed at) webhook delivery
+    EVENT = "Event"  # an orchestrator event, kept until every handler has run
 
 
 class RelType(StrEnum):
@@ -63,6 +64,8 @@ class RelType(StrEnum):
     CORRECTS = "CORRECTS"  # (Decision)->(Decision): a correction points at what it corrects
     BELONGS_TO = "BELONGS_TO"  # (Audience)->(Brand)
     FITTED_ON = "FITTED_ON"  # (ResponseCurve)->(Channel|Audience|Outcome)
+    PART_OF = "PART_OF"  # (Task|Allocation)->(Plan)
+    DEPENDS_ON = "DEPENDS_ON"  # (Task)->(Task): the second must be done first
 
 
 # For lineage, an edge (a)-[:T]->(b) is read "a led to b" (FORWARD) or "b led to a"
@@ -88,6 +91,8 @@ CAUSAL_DIRECTION: Final[dict[RelType, str]] = {
     RelType.CORRECTS: BACKWARD,
     RelType.BELONGS_TO: BACKWARD,
     RelType.FITTED_ON: BACKWARD,
+    RelType.PART_OF: BACKWARD,
+    RelType.DEPENDS_ON: BACKWARD,
 }
 
 # Labels whose nodes are written once and never changed or removed.

@@ -18,7 +18,7 @@ from graph.base import GraphStore
 from graph.models import Node, NodeRef, canonical_json, clean_properties, sha256_hex
 from graph.schema import Label
 
-PAGE = 500
+MAX_LINES = 100_000  # lines of one adapter read at once
 
 
 class LineKey(BaseModel):
@@ -138,10 +138,6 @@ def read_line(store: GraphStore, adapter: str, key: LineKey) -> LineState:
 
 
 def read_lines(store: GraphStore, adapter: str) -> list[LineState]:
-    """Every line of one adapter, ordered by line id (one node per line: a short scan)."""
-    lines: list[LineState] = []
-    offset = 0
-    while page := store.list_nodes(Label.LINE_STATE, limit=PAGE, offset=offset):
-        lines.extend(state_of(n) for n in page if n.properties.get("adapter") == adapter)
-        offset += len(page)
-    return lines
+    """Every line of one adapter, ordered by line id (one node per line)."""
+    found = store.find_nodes(Label.LINE_STATE, {"adapter": adapter}, limit=MAX_LINES)
+    return [state_of(n) for n in found]

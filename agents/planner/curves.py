@@ -17,7 +17,15 @@ from datetime import date
 from agents.planner._pipeline import fit_all
 from agents.planner.response_curve import METRICS, DailyPoint, Metric, ResponseCurve
 from graph.base import GraphStore
-from graph.models import Edge, GraphBatch, Node, NodeRef, OutcomeQuery, canonical_json
+from graph.models import (
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    OutcomeKey,
+    OutcomeQuery,
+    canonical_json,
+)
 from graph.schema import Label, RelType
 
 # Daily totals per campaign within each pair: the fit sums them per pair and day, and the
@@ -103,25 +111,78 @@ def curves_from_graph(
     return [replace(c, source_query=source) for c in curves]
 
 
-def record_curves(store: GraphStore, curves: Sequence[ResponseCurve]) -> list[Node]:
-    """Write each curve as a ResponseCurve node with FITTED_ON edges to its Channel and
-    Audience, in one transaction; returns the nodes.
+def record_curves(
+    store: GraphStore, curves: Sequence[ResponseCurve], *, link_outcomes: bool = True
+) -> list[Node]:
+    """Write each new curve as a versioned ResponseCurve node, in one transaction.
 
-    There are no FITTED_ON edges to the Outcome rows: a curve is fitted on hundreds to
-    thousands of rows, so the edges would outnumber everything else the planner writes and
-    make every lineage walk wade through them. The node keeps what re-derives the rows
-    instead: the outcome query (``source_query``), the date range and the row count, and
-    the digest of the data (part of its id); the rows are the Outcome nodes with OF edges to
-    both the channel and the audience, within those dates.
+    A curve's id comes from its pair, metric, method version and data, so a curve already
+    stored is not written again. A new one gets the next ``revision`` of its ``series``
+    (pair and metric) and a SUPERSEDES edge to the latest earlier revision, and FITTED_ON
+    edges to its channel, its audience and every outcome row of the pair it was fitted on
+    (found again through ``source_query``, within its first and last date), so lineage
+    runs from a curve down to the rows. Returns the nodes of all ``curves``.
     """
     nodes = [c.to_node() for c in curves]
-    edges = []
-    for curve, node in zip(curves, nodes, strict=True):
+    existing = store.existing_ids(Label.RESPONSE_CURVE, [n.id for n in nodes])
+    fresh = [(c, n) for c, n in zip(curves, nodes, strict=True) if n.id not in existing]
+    if not fresh:
+        return nodes
+    latest = _latest_revisions(store, {c.brand_id for c, _ in fresh})
+    rows = _rows_by_pair(store, [c for c, _ in fresh]) if link_outcomes else {}
+    edges: list[Edge] = []
+    written: list[Node] = []
+    for curve, node in fresh:
+        series = series_key(curve)
+        previous = latest.get(series)
+        node.properties["series"] = series
+        node.properties["revision"] = 1 if previous is None else previous[0] + 1
+        written.append(node)
+        if previous is not None:
+            dst = NodeRef(label=Label.RESPONSE_CURVE, id=previous[1])
+            edges.append(Edge(src=node.ref, type=RelType.SUPERSEDES, dst=dst))
         for label, node_id in (
             (Label.CHANNEL, curve.channel_id),
             (Label.AUDIENCE, curve.audience_id),
         ):
             dst = NodeRef(label=label, id=node_id)
             edges.append(Edge(src=node.ref, type=RelType.FITTED_ON, dst=dst))
-    store.write(GraphBatch(nodes=nodes, edges=edges))
+        for key in rows.get((curve.source_query, *curve.pair), []):
+            if curve.first_date.isoformat() <= (key.date or "") <= curve.last_date.isoformat():
+                dst = NodeRef(label=Label.OUTCOME, id=key.id)
+                edges.append(Edge(src=node.ref, type=RelType.FITTED_ON, dst=dst))
+    store.write(GraphBatch(nodes=written, edges=edges))
     return nodes
+
+
+def series_key(curve: ResponseCurve) -> str:
+    """The pair and metric a curve belongs to; its revisions share this key."""
+    return f"{curve.channel_id}|{curve.audience_id}|{curve.metric}"
+
+
+def _latest_revisions(store: GraphStore, brands: set[str | None]) -> dict[str, tuple[int, str]]:
+    """Per series, the highest stored revision and its curve id (for the brands given)."""
+    latest: dict[str, tuple[int, str]] = {}
+    for brand in sorted(b for b in brands if b is not None):
+        for node in store.find_nodes(Label.RESPONSE_CURVE, {"brand_id": brand}, limit=100_000):
+            series = node.properties.get("series")
+            revision = node.properties.get("revision")
+            fresher = isinstance(revision, int) and (
+                series not in latest or latest[str(series)][0] < revision
+            )
+            if isinstance(series, str) and isinstance(revision, int) and fresher:
+                latest[series] = (revision, node.id)
+    return latest
+
+
+def _rows_by_pair(
+    store: GraphStore, curves: Sequence[ResponseCurve]
+) -> dict[tuple[str | None, str, str], list[OutcomeKey]]:
+    """Outcome rows of each curve's source query, by (query, channel, audience)."""
+    out: dict[tuple[str | None, str, str], list[OutcomeKey]] = {}
+    for source in sorted({c.source_query for c in curves if c.source_query}):
+        query = OutcomeQuery.model_validate_json(source)
+        for key in store.outcome_keys(query):
+            if key.channel_id and key.audience_id:
+                out.setdefault((source, key.channel_id, key.audience_id), []).append(key)
+    return out

@@ -33,3 +33,36 @@ class NoCurvesError(PlannerError, ValueError):
     def __init__(self, objective: str) -> None:
         self.objective = objective
         super().__init__(f"no response curve of {objective!r} to allocate over")
+
+
+class UnknownBrandError(PlannerError, LookupError):
+    """The request names a brand the graph does not hold (a 4xx, not a 404 of the route)."""
+
+    def __init__(self, brand_id: str) -> None:
+        self.brand_id = brand_id
+        super().__init__(f"no brand with id {brand_id!r}; ingest it first (kind 'brands')")
+
+
+class UnknownVersionError(PlannerError, LookupError):
+    """A plan has no such version."""
+
+    def __init__(self, family: str, version: int, known: Sequence[int]) -> None:
+        self.family = family
+        self.version = version
+        self.known = list(known)
+        shown = ", ".join(str(v) for v in self.known)
+        super().__init__(f"plan {family} has no version {version}; it has {shown}")
+
+
+class PlanStateError(PlannerError, ValueError):
+    """The plan is not in a state that allows this (approve a rejected plan…): a 409."""
+
+    def __init__(self, plan_id: str, status: str, action: str, allowed: Sequence[str]) -> None:
+        self.plan_id = plan_id
+        self.status = status
+        self.action = action
+        self.allowed = list(allowed)
+        super().__init__(
+            f"cannot {action} plan {plan_id}: it is {status}"
+            f" (only a plan that is {' or '.join(self.allowed)} can be)"
+        )

@@ -1,31 +1,126 @@
-"""Plans: a deterministic budget allocation over the brand's response curves."""
+"""Plans: allocate a budget from the graph, wait at the gate, execute, version, roll back."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from agents.planner.plan import load_plan, make_plan
-from api.deps import Planner, ServicesDep, Viewer
-from api.schemas.plans import PlanCreate, PlanPublic
+from agents.planner.storage import load_plan
+from api.deps import Approver, Planner, ServicesDep, Viewer
+from api.schemas.plans import (
+    PlanCreate,
+    PlanPublic,
+    PlanSummary,
+    ReplanCreate,
+    RollbackCreate,
+    VerdictCreate,
+)
+from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
 _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "invalid request, infeasible constraints or no response curves"},
+    422: {"description": "invalid request, unknown brand, infeasible constraints, no curves"},
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such plan"}}
+_STATE: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such plan (or version)"},
+    409: {"description": "the plan is not in a state that allows this"},
+}
 
 
 @router.post("/plans", response_model=PlanPublic, responses=_CREATE_ERRORS)
-async def create_plan(body: PlanCreate, services: ServicesDep, _: Planner) -> PlanPublic:
-    """Fit the brand's curves, allocate the budget and record the plan as a decision."""
-    return PlanPublic.of(await run_in_threadpool(make_plan, services.graph, body))
+async def create_plan(body: PlanCreate, services: ServicesDep, user: Planner) -> PlanPublic:
+    """Turn a brief into a plan version that waits at its approval gate."""
+    plan = await run_in_threadpool(services.orchestrator.create_plan, body, user.name)
+    return PlanPublic.of(plan)
+
+
+@router.get("/plans", response_model=list[PlanSummary])
+async def list_plans(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: str | None = Query(default=None, description="only this brand's plans"),
+    status: str | None = Query(default=None, description="only plans with this status"),
+    limit: int = Query(default=100, ge=1, le=1000),
+) -> list[PlanSummary]:
+    """Plan versions, newest first."""
+    where: dict[str, str | int | float | bool] = {}
+    if brand_id:
+        where["brand_id"] = brand_id
+    if status:
+        where["status"] = status
+    nodes = await run_in_threadpool(services.graph.find_nodes, Label.PLAN, where, 10_000)
+    nodes.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
+    return [
+        PlanSummary(
+            id=n.id,
+            family=str(n.properties.get("family", n.id)),
+            version=int(n.properties.get("version", 1)),
+            status=str(n.properties.get("status", "")),
+            brand_id=str(n.properties.get("brand_id", "")),
+            budget=float(n.properties.get("budget", 0.0)),
+            start_date=str(n.properties.get("start_date", "")),
+            end_date=str(n.properties.get("end_date", "")),
+            created_at=str(n.properties.get("created_at", "")),
+        )
+        for n in nodes[:limit]
+    ]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer) -> PlanPublic:
-    """A plan with its allocations, version and status."""
+    """A plan version with its allocations, tasks, versions, approvals and status."""
     return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
+
+
+@router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
+async def approve_plan(
+    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+) -> PlanPublic:
+    """Approve a plan version waiting at its gate (the approver is the key's owner)."""
+    plan = await run_in_threadpool(
+        services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
+    )
+    return PlanPublic.of(plan)
+
+
+@router.post("/plans/{plan_id}/reject", response_model=PlanPublic, responses=_STATE)
+async def reject_plan(
+    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+) -> PlanPublic:
+    """Reject a plan version waiting at its gate."""
+    plan = await run_in_threadpool(
+        services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
+    )
+    return PlanPublic.of(plan)
+
+
+@router.post("/plans/{plan_id}/execute", response_model=PlanPublic, responses=_STATE)
+async def execute_plan(plan_id: str, services: ServicesDep, user: Planner) -> PlanPublic:
+    """Hand an approved plan to the execution agents; 409 unless it is approved."""
+    plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
+    services.wake_worker()
+    return PlanPublic.of(plan)
+
+
+@router.post("/plans/{plan_id}/replan", response_model=PlanPublic, responses=_STATE)
+async def replan_plan(
+    plan_id: str, body: ReplanCreate, services: ServicesDep, user: Planner
+) -> PlanPublic:
+    """A new version on fresh curves, with the changes given; it waits at the gate."""
+    plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
+    return PlanPublic.of(plan)
+
+
+@router.post("/plans/{plan_id}/rollback", response_model=PlanPublic, responses=_STATE)
+async def rollback_plan(
+    plan_id: str, body: RollbackCreate, services: ServicesDep, user: Approver
+) -> PlanPublic:
+    """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
+    plan = await run_in_threadpool(
+        services.orchestrator.rollback, plan_id, body.to_version, user.name
+    )
+    return PlanPublic.of(plan)

@@ -1,18 +1,66 @@
-"""Plan request and the plan it answers with."""
+"""Plan requests, gate verdicts and the plan they answer with."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from agents.planner.plan import PlanConstraints, PlanLine, PlanRequest, PlanResult
+from agents.planner.models import PlanConstraints, PlanLine, PlanRequest, PlanResult
 
-__all__ = ["AllocationPublic", "ExpectedPublic", "PlanConstraints", "PlanCreate", "PlanPublic"]
+__all__ = [
+    "AllocationPublic",
+    "ApprovalPublic",
+    "ExpectedPublic",
+    "GateItem",
+    "PlanConstraints",
+    "PlanCreate",
+    "PlanPublic",
+    "PlanSummary",
+    "ReplanCreate",
+    "RollbackCreate",
+    "VerdictCreate",
+    "VersionPublic",
+]
 
 
 class PlanCreate(PlanRequest):
     """A plan request: the brand, a budget over dates, an objective and optional limits."""
+
+
+class ReplanCreate(BaseModel):
+    """What changes in a new version; every field left out is kept from the plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    budget: Decimal | None = Field(default=None, gt=0, decimal_places=2)
+    start_date: date | None = None
+    end_date: date | None = None
+    objective: Literal["revenue", "conversions"] | None = None
+    brief: str | None = Field(default=None, max_length=10_000)
+    channel_ids: list[str] | None = None
+    exclude_channels: list[str] | None = None
+    audience_ids: list[str] | None = None
+    constraints: PlanConstraints | None = None
+    reason: str = Field(default="re-planned", max_length=500, description="why, in words")
+
+    def changes(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_unset=True, exclude={"reason"})
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class RollbackCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to_version: int = Field(ge=1, description="the version whose allocations come back")
+
+
+class VerdictCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str | None = Field(default=None, max_length=2000, description="why, in words")
 
 
 class ExpectedPublic(BaseModel):
@@ -24,14 +72,17 @@ class ExpectedPublic(BaseModel):
 
 
 class AllocationPublic(BaseModel):
+    id: str = Field(description="the Allocation node (ask /v1/lineage/{id} why)")
     channel_id: str = Field(description="the channel of the line")
     audience_id: str = Field(description="the audience of the line")
     budget: float = Field(description="the line's budget over the period, in cents precision")
     expected: ExpectedPublic = Field(description="what the line is expected to bring")
+    curve_id: str = Field(description="the ResponseCurve the expectation comes from")
 
     @classmethod
     def of(cls, line: PlanLine) -> AllocationPublic:
         return cls(
+            id=line.allocation_id,
             channel_id=line.channel_id,
             audience_id=line.audience_id,
             budget=float(line.budget),
@@ -42,29 +93,70 @@ class AllocationPublic(BaseModel):
                 low=line.low,
                 high=line.high,
             ),
+            curve_id=line.curve_id,
         )
 
 
+class VersionPublic(BaseModel):
+    id: str
+    version: int
+    status: str
+    created_at: str
+    decision_id: str
+
+
+class ApprovalPublic(BaseModel):
+    id: str
+    verdict: str
+    approver: str
+    role: str | None = None
+    comment: str | None = None
+    created_at: str
+
+
+class PlanSummary(BaseModel):
+    id: str
+    family: str
+    version: int
+    status: str
+    brand_id: str
+    budget: float
+    start_date: str
+    end_date: str
+    created_at: str
+
+
 class PlanPublic(BaseModel):
-    id: str = Field(description="the Plan node's id")
+    id: str = Field(description="the Plan node's id (this version)")
+    family: str = Field(description="the plan across its versions (the first version's id)")
     version: int = Field(description="version of the plan (1 when created)")
-    status: str = Field(description="draft, approved, rejected, executing…")
+    status: str = Field(
+        description="pending_approval, approved, rejected, executing, superseded, completed"
+    )
     brand_id: str = Field(description="the brand planned for")
     budget: float = Field(description="total budget; the allocations add up to it")
     start_date: str = Field(description="first day (inclusive)")
     end_date: str = Field(description="last day (inclusive)")
     objective: str = Field(description="what the allocation maximises")
     allocations: list[AllocationPublic] = Field(description="lines, by budget descending")
-    tasks: list[dict[str, Any]] = Field(description="agent tasks with their dependencies")
+    tasks: list[dict[str, Any]] = Field(
+        description="agent tasks with their owners, dependencies, SLA hours and status"
+    )
     kpis: dict[str, Any] = Field(description="targets from the expected totals, with a window")
     exit_criteria: list[dict[str, Any]] = Field(description="when to stop a line or re-plan")
-    rationale: str = Field(description="why, citing the top allocations")
-    decision_id: str = Field(description="the Decision that produced the plan")
+    rationale: str = Field(description="why, citing the top allocations and past work")
+    citations: list[str] = Field(description="graph nodes the rationale cites")
+    decision_id: str = Field(description="the Decision that produced this version")
+    created_by: str | None = Field(description="who asked for this version")
+    supersedes: str | None = Field(description="the version this one replaces")
+    versions: list[VersionPublic] = Field(description="every version of the plan, oldest first")
+    approvals: list[ApprovalPublic] = Field(description="verdicts at this version's gate")
 
     @classmethod
     def of(cls, plan: PlanResult) -> PlanPublic:
         return cls(
             id=plan.id,
+            family=plan.family,
             version=plan.version,
             status=plan.status,
             brand_id=plan.brand_id,
@@ -77,5 +169,27 @@ class PlanPublic(BaseModel):
             kpis=plan.kpis,
             exit_criteria=plan.exit_criteria,
             rationale=plan.rationale,
+            citations=plan.citations,
             decision_id=plan.decision_id,
+            created_by=plan.created_by,
+            supersedes=plan.supersedes,
+            versions=[VersionPublic(**v) for v in plan.versions],
+            approvals=[
+                ApprovalPublic(**{k: v for k, v in a.items() if v is not None})
+                for a in plan.approvals
+            ],
         )
+
+
+class GateItem(BaseModel):
+    """Something waiting for a human: what, why, who asked and what is needed."""
+
+    decision_id: str = Field(description="approve or reject it at /v1/approvals/{decision_id}")
+    subject: str = Field(description="what waits: Plan:ID or Task:ID")
+    action: str = Field(description="plan, publish or budget_change")
+    brand_id: str | None = None
+    summary: str = Field(description="what it is, in words")
+    requested_by: str | None = None
+    requested_at: str | None = None
+    approvals: int = Field(description="approvals so far")
+    approvers_needed: int = Field(description="distinct approvers the policy asks for")

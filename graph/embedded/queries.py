@@ -197,6 +197,28 @@ def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
     )
 
 
+def find_nodes(label: Label, names: list[str]) -> str:
+    """Nodes of ``label`` whose properties ``names`` equal the bound values, by id."""
+    lab = validate_label(label).value
+    if lab == Label.OUTCOME.value:
+        raise InvalidVocabularyError("label", lab, ["any label but Outcome"])
+    conditions = "".join(
+        f" AND json_extract(props, '$.{validate_property_name(n)}') = ?" for n in names
+    )
+    return f"SELECT props FROM nodes WHERE label = '{lab}'{conditions} ORDER BY id LIMIT ?"
+
+
+def outcome_keys(filters: list[str]) -> str:
+    """Ids and pair keys of the outcomes matching ``filters`` (``FILTER_*`` constants)."""
+    for clause in filters:
+        if clause not in FILTERS:
+            raise InvalidVocabularyError("outcome filter", clause, sorted(FILTERS))
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    return (
+        f"SELECT id, campaign_id, channel_id, audience_id, date FROM outcomes {where} ORDER BY id"
+    )
+
+
 # Filter clauses the aggregate may use (values bound as parameters).
 FILTER_CAMPAIGNS: Final = "campaign_id IN (SELECT value FROM json_each(?))"
 FILTER_CHANNELS: Final = "channel_id IN (SELECT value FROM json_each(?))"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -21,8 +21,8 @@ import networkx as nx
 
 from graph.base import Directions, GraphStore, Migration
 from graph.embedded import queries as q
+from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
-    NUMERIC,
     existing_outcomes,
     storable,
     write_edges,
@@ -42,9 +42,11 @@ from graph.models import (
     GraphBatch,
     Node,
     NodeRef,
+    OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
     Precondition,
+    PropertyValue,
     WriteResult,
 )
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
@@ -282,6 +284,51 @@ class EmbeddedGraphStore(GraphStore):
                     self._graph.remove_node(key)
         return deleted
 
+    def find_nodes(
+        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
+    ) -> list[Node]:
+        names = list(where)
+        sql = q.find_nodes(label, names)
+        params = [_sql_value(where[n]) for n in names]
+        with self._reading():
+            rows = self._db.execute(sql, (*params, max(limit, 0))).fetchall()
+        props = [json.loads(r[0]) for r in rows]
+        return [Node(label=label, id=p["id"], properties=p) for p in props]
+
+    def update_if(
+        self,
+        ref: NodeRef,
+        expect: Mapping[str, PropertyValue],
+        changes: Mapping[str, PropertyValue],
+    ) -> Node | None:
+        if ref.label in APPEND_ONLY_LABELS:
+            raise AppendOnlyViolationError(ref.label.value, ref.id)
+        if ref.label is _OUTCOME:
+            raise ValueError("update_if does not apply to outcomes: re-ingest them instead")
+        with self._lock:
+            try:
+                with self._transaction() as db:
+                    self._sync()
+                    version = self._version
+                    row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
+                    if row is None:
+                        return None
+                    props: dict[str, Any] = json.loads(row[0])
+                    if any(props.get(k) != v for k, v in expect.items()):
+                        return None
+                    for key, value in changes.items():
+                        if value is None:
+                            props.pop(key, None)
+                        else:
+                            props[key] = value
+                    props["id"] = ref.id
+                    db.execute(q.UPSERT_NODE, (ref.label.value, ref.id, json.dumps(props)))
+            except sqlite3.Error as e:
+                raise GraphUnavailableError(f"embedded graph update failed: {e}") from e
+            self._version = version
+            self._graph.add_node((ref.label.value, ref.id), props=dict(props))
+        return Node(label=ref.label, id=ref.id, properties=props)
+
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         with self._reading():
             return [n for n in (self._node(r) for r in refs) if n is not None]
@@ -376,44 +423,13 @@ class EmbeddedGraphStore(GraphStore):
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
         with self._reading():
-            return self._aggregate(query)
+            return aggregate(self._db, self._graph, query)
 
-    def _aggregate(self, query: OutcomeQuery) -> list[OutcomeTotals]:
-        filters: list[str] = []
-        params: list[Any] = []
-        campaign_ids = query.campaign_ids
-        if query.brand_id is not None:
-            owned = self._targets((Label.BRAND.value, query.brand_id), RelType.RUNS)
-            brand_campaigns = [node_id for _, node_id in owned]
-            campaign_ids = (
-                brand_campaigns
-                if campaign_ids is None
-                else [c for c in campaign_ids if c in set(brand_campaigns)]
-            )
-        for clause, values in (
-            (q.FILTER_CAMPAIGNS, campaign_ids),
-            (q.FILTER_CHANNELS, query.channel_ids),
-            (q.FILTER_AUDIENCES, query.audience_ids),
-        ):
-            if values is not None:
-                filters.append(clause)
-                params.append(json.dumps(list(values)))
-        if query.start is not None:
-            filters.append(q.FILTER_START)
-            params.append(query.start.isoformat())
-        if query.end is not None:
-            filters.append(q.FILTER_END)
-            params.append(query.end.isoformat())
-        sql = q.aggregate_outcomes(query.group_by, filters)
-        totals = []
-        width = len(query.group_by)
-        for row in self._db.execute(sql, params):
-            keys = dict(zip(query.group_by, row[:width], strict=True))
-            metrics = dict(zip(("rows", *NUMERIC), row[width:], strict=True))
-            if metrics["rows"] == 0:
-                continue
-            totals.append(OutcomeTotals(**keys, **metrics))
-        return totals
+    def outcome_keys(self, query: OutcomeQuery) -> list[OutcomeKey]:
+        with self._reading():
+            filters, params = outcome_filters(self._graph, query)
+            rows = self._db.execute(q.outcome_keys(filters), params).fetchall()
+        return [OutcomeKey(*row) for row in rows]
 
     def _targets(self, key: Key, rel: RelType) -> list[Key]:
         if key not in self._graph:
@@ -446,10 +462,12 @@ class EmbeddedGraphStore(GraphStore):
                 self._sources(key, [RelType.BASED_ON, RelType.PRODUCED], Label.DECISION)
             )
             decisions.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
-            totals = self._aggregate(
+            totals = aggregate(
+                self._db,
+                self._graph,
                 OutcomeQuery(
                     campaign_ids=[campaign_id], start=start, end=end, group_by=("channel_id",)
-                )
+                ),
             )
             return CampaignContext(
                 campaign=campaign,
@@ -460,6 +478,15 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
+
+
+def _sql_value(value: str | int | float | bool) -> str | int | float:
+    """A property value as json_extract returns it (JSON true is 1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"find_nodes compares strings, numbers and booleans, not {value!r}")
 
 
 def _edge(row: tuple[Any, ...]) -> Edge:

@@ -55,6 +55,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.INDEX_JOB: "IndexJob",
     Label.LINE_STATE: "LineState",
     Label.OUTBOX_ENTRY: "OutboxEntry",
+    Label.EVENT: "Event",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",
@@ -75,6 +76,8 @@ _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.CORRECTS: "CORRECTS",
     RelType.BELONGS_TO: "BELONGS_TO",
     RelType.FITTED_ON: "FITTED_ON",
+    RelType.PART_OF: "PART_OF",
+    RelType.DEPENDS_ON: "DEPENDS_ON",
 }
 _GROUP_KEYS: Final[dict[str, LiteralString]] = {
     "campaign_id": "campaign_id",
@@ -145,23 +148,6 @@ def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
 
 
 # -- conditional writes (compare-and-set) ---------------------------------------------------
-def lock_node(label: Label) -> LiteralString:
-    """Take the write lock of node ``$id`` of ``label`` (held until the transaction ends).
-
-    Neo4j reads are read-committed; setting a property is what takes a node's write lock,
-    so the lock property is set here and removed by :func:`read_locked` before commit (the
-    documented way to avoid lost updates). Returns one row if the node exists.
-    """
-    lab = label_text(label)
-    return f"MATCH (n:{lab} {{id: $id}}) SET n._LOCK_ = true RETURN n.id AS id"
-
-
-def read_locked(label: Label) -> LiteralString:
-    """Properties of node ``$id`` read after :func:`lock_node`, with the lock mark removed."""
-    lab = label_text(label)
-    return f"MATCH (n:{lab} {{id: $id}}) REMOVE n._LOCK_ RETURN properties(n) AS props"
-
-
 def create_node(label: Label) -> LiteralString:
     """Create node ``$id`` of ``label``; the uniqueness constraint refuses it if it exists,
     or makes a concurrent creator wait for this transaction and then refuses that one."""
@@ -334,6 +320,50 @@ def delete_nodes(label: Label) -> LiteralString:
     """Detach-delete the nodes of ``label`` whose ids are in ``$ids``; returns the count."""
     lab = label_text(label)
     return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) DETACH DELETE n RETURN count(*) AS n"
+
+
+def find_nodes(label: Label, names: Sequence[str]) -> LiteralString:
+    """Nodes of ``label`` whose properties ``names`` equal ``$p0``, ``$p1``… by id."""
+    lab = label_text(label)
+    conditions: list[LiteralString] = []
+    for i, name in enumerate(names):
+        conditions.append(f"n.{_property_text(name)} = $where[{_index_text(i)}]")
+    where: LiteralString = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+    return f"MATCH (n:{lab}) {where}RETURN properties(n) AS props ORDER BY n.id LIMIT $limit"
+
+
+def _index_text(i: int) -> LiteralString:
+    if not 0 <= i < len(_DIGITS):
+        raise ValueError(f"at most {len(_DIGITS)} conditions, got {i + 1}")
+    return _DIGITS[i]
+
+
+_DIGITS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
+
+
+def lock_node(label: Label) -> LiteralString:
+    """Take the node's write lock (a no-op write) and return its properties."""
+    lab = label_text(label)
+    return f"MATCH (n:{lab} {{id: $id}}) SET n.id = n.id RETURN properties(n) AS props"
+
+
+def set_properties(label: Label) -> LiteralString:
+    """Merge ``$changes`` into the node's properties (a null removes one)."""
+    lab = label_text(label)
+    return f"MATCH (n:{lab} {{id: $id}}) SET n += $changes RETURN properties(n) AS props"
+
+
+def outcome_keys(filters: Sequence[LiteralString]) -> LiteralString:
+    """Ids and pair keys of the outcomes matching ``filters`` (``FILTER_*`` constants)."""
+    unknown = [f for f in filters if f not in _FILTERS]
+    if unknown:
+        raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
+    where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
+    return (
+        f"MATCH (o:Outcome) {where}RETURN o.id AS id, o.campaign_id AS campaign_id, "
+        "o.channel_id AS channel_id, o.audience_id AS audience_id, o.date AS date "
+        "ORDER BY o.id"
+    )
 
 
 def list_nodes(label: Label) -> LiteralString:

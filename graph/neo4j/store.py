@@ -7,7 +7,7 @@ transactions. Cypher lives in :mod:`graph.neo4j.queries`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, LiteralString, TypeVar
@@ -45,9 +45,11 @@ from graph.models import (
     GraphBatch,
     Node,
     NodeRef,
+    OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
     Precondition,
+    PropertyValue,
     WriteResult,
 )
 from graph.neo4j import queries as q
@@ -238,6 +240,44 @@ class Neo4jGraphStore(GraphStore):
         records = self._read(q.list_nodes(label), skip=max(offset, 0), limit=max(limit, 0))
         return [_node(label, r["props"]) for r in records]
 
+    def find_nodes(
+        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
+    ) -> list[Node]:
+        names = list(where)
+        records = self._read(
+            q.find_nodes(label, names), where=[where[n] for n in names], limit=max(limit, 0)
+        )
+        return [_node(label, r["props"]) for r in records]
+
+    def update_if(
+        self,
+        ref: NodeRef,
+        expect: Mapping[str, PropertyValue],
+        changes: Mapping[str, PropertyValue],
+    ) -> Node | None:
+        if ref.label in APPEND_ONLY_LABELS:
+            raise AppendOnlyViolationError(ref.label.value, ref.id)
+        if ref.label is Label.OUTCOME:
+            raise ValueError("update_if does not apply to outcomes: re-ingest them instead")
+        wanted = dict(expect)
+        update = {k: v for k, v in changes.items() if k != "id"}
+
+        def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+            # The no-op write takes the node's lock first, so the comparison below sees
+            # the last committed state and no other transaction can change it meanwhile.
+            record = tx.run(q.lock_node(ref.label), id=ref.id).single()
+            if record is None:
+                return None
+            current: dict[str, Any] = record["props"]
+            if any(current.get(k) != v for k, v in wanted.items()):
+                return None
+            changed = tx.run(q.set_properties(ref.label), id=ref.id, changes=update).single()
+            return None if changed is None else dict(changed["props"])
+
+        with self._translated("update"), self._driver.session(database=self._database) as s:
+            props = s.execute_write(work)
+        return None if props is None else _node(ref.label, props)
+
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
         for ref in refs:
             if ref.label in APPEND_ONLY_LABELS:
@@ -288,6 +328,16 @@ class Neo4jGraphStore(GraphStore):
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
         return self._read_unit(lambda tx: _aggregate(tx, query))
+
+    def outcome_keys(self, query: OutcomeQuery) -> list[OutcomeKey]:
+        def work(tx: ManagedTransaction) -> list[OutcomeKey]:
+            filters, params = _outcome_filters(tx, query)
+            return [
+                OutcomeKey(r["id"], r["campaign_id"], r["channel_id"], r["audience_id"], r["date"])
+                for r in tx.run(q.outcome_keys(filters), params)
+            ]
+
+        return self._read_unit(work)
 
     def get_campaign_context(
         self, campaign_id: str, start: date | None = None, end: date | None = None
@@ -353,10 +403,8 @@ def _check_preconditions(
                 raise _PreconditionFailed from None
             created.add(p.ref)
             continue
-        if tx.run(q.lock_node(p.ref.label), id=p.ref.id).single() is None:
-            raise _PreconditionFailed
-        # None: deleted by a transaction that committed while we waited for the lock.
-        record = tx.run(q.read_locked(p.ref.label), id=p.ref.id).single()
+        # Locked, then read: None when absent (or deleted while we waited for the lock).
+        record = tx.run(q.lock_node(p.ref.label), id=p.ref.id).single()
         if record is None or not p.holds(dict(record["props"])):
             raise _PreconditionFailed
     return created
@@ -402,7 +450,9 @@ def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[s
     return [(end.label.value, end.id) for end in ends if end not in existing]
 
 
-def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
+def _outcome_filters(
+    tx: ManagedTransaction, query: OutcomeQuery
+) -> tuple[list[LiteralString], dict[str, Any]]:
     filters: list[LiteralString] = []
     params: dict[str, Any] = {}
     campaign_ids = query.campaign_ids
@@ -423,6 +473,11 @@ def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotal
     if query.end is not None:
         filters.append(q.FILTER_END)
         params["end"] = query.end.isoformat()
+    return filters, params
+
+
+def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
+    filters, params = _outcome_filters(tx, query)
     totals: list[OutcomeTotals] = []
     for r in tx.run(q.aggregate_outcomes(query.group_by, filters), params):
         if r["rows"] == 0:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
+from langchain_core.language_models import BaseChatModel
 
+from agents.orchestrator import TaskAgent
 from api.app import create_app
 from api.services import assemble, open_index
 from api.settings import Settings
@@ -25,12 +28,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(graph: GraphStore, data_dir: Path, keys: dict[str, str]) -> Iterator[httpx.Client]:
+def serve(
+    graph: GraphStore,
+    data_dir: Path,
+    keys: dict[str, str],
+    *,
+    llm: BaseChatModel | None = None,
+    agents: Mapping[str, TaskAgent] | None = None,
+    **settings_values: Any,
+) -> Iterator[httpx.Client]:
     """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``."""
     api_keys = ",".join(f"{k}:{r}" for k, r in keys.items())
-    settings = Settings(data_dir=data_dir, api_keys=api_keys)  # type: ignore[arg-type]
+    settings = Settings(data_dir=data_dir, api_keys=api_keys, **settings_values)  # type: ignore[arg-type]
     index = open_index(settings)
-    app = create_app(settings, assemble(settings, graph, index))
+    app = create_app(settings, assemble(settings, graph, index, llm=llm, agents=agents))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

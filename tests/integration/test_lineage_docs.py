@@ -10,8 +10,13 @@ from typing import Any
 import pytest
 
 import migrations
+from agents.orchestrator.gates import decide, find_gate
+from agents.orchestrator.policy import ApprovalPolicy
 from agents.planner.plan import PlanRequest, make_plan
+from agents.planner.storage import load_plan
+from agents.planner.versions import replan
 from api.cli import dataset_parts
+from graph.models import NodeRef
 from ingest import ingest
 from ingest.demo import generate
 from tests.conftest import Neo4jConnection, clear_neo4j, open_neo4j_store
@@ -39,8 +44,11 @@ def planned(neo4j_connection: Neo4jConnection) -> Any:
         start_date="2026-12-01",  # type: ignore[arg-type]
         end_date="2026-12-31",  # type: ignore[arg-type]
     )
-    plan = make_plan(store, request)
-    yield store, plan, report
+    plan = make_plan(store, request, requested_by="pat")
+    gate = find_gate(store, plan.decision_id, ApprovalPolicy())
+    decide(store, gate, "approved", "sam", "approver", "looks right")
+    newer = replan(store, plan.id, {"budget": "25000.00"}, requested_by="pat")
+    yield store, load_plan(store, plan.id), report, newer
     store.close()
 
 
@@ -51,18 +59,44 @@ def run(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
 
 def test_the_doc_has_every_query_this_test_knows() -> None:
     assert set(doc_queries()) == {
+        "allocation-to-approval-and-rows",
         "allocation-to-evidence",
         "decision-neighbourhood",
         "plan-allocations",
+        "plan-versions",
+        "plan-run",
         "outcome-provenance",
         "ingest-run-contents",
         "campaign-picture",
     }
 
 
+def test_an_allocation_leads_to_its_approval_curve_version_and_outcome_rows(
+    planned: Any,
+) -> None:
+    store, plan, _, _ = planned
+    line = plan.lines[0]
+    rows = run(store, "allocation-to-approval-and-rows", id=line.allocation_id)
+    assert {r["metric"] for r in rows} == {"revenue", "conversions"}
+    assert {(r["plan"], r["version"], r["decision"]) for r in rows} == {
+        (plan.id, 1, plan.decision_id)
+    }
+    assert all(r["approved_by"] == ["sam"] and r["revision"] == 1 for r in rows)
+    revenue = next(r for r in rows if r["metric"] == "revenue")
+    assert revenue["curve"] == line.curve_id
+    curve = store.get_node(NodeRef(label=label_of("ResponseCurve"), id=line.curve_id))
+    assert revenue["outcome_rows"] == curve.properties["n_rows"]
+    for outcome_id in revenue["some_rows"]:
+        outcome = store.get_node(NodeRef(label=label_of("Outcome"), id=outcome_id))
+        assert outcome.properties["channel_id"] == line.channel_id
+        assert outcome.properties["audience_id"] == line.audience_id
+
+
 def test_an_allocation_leads_back_to_its_decision_and_curves(planned: Any) -> None:
-    store, plan, _ = planned
-    allocation = store.list_nodes(label_of("Allocation"), limit=1)[0]
+    store, plan, _, _ = planned
+    allocation = store.get_node(
+        NodeRef(label=label_of("Allocation"), id=plan.lines[0].allocation_id)
+    )
     rows = run(store, "allocation-to-evidence", id=allocation.id)
     assert rows and {r["d"]["id"] for r in rows} == {plan.decision_id}
     assert {r["agent"]["id"] for r in rows} == {"planner"}
@@ -71,22 +105,37 @@ def test_an_allocation_leads_back_to_its_decision_and_curves(planned: Any) -> No
 
 
 def test_a_decision_shows_its_agent_evidence_and_effects(planned: Any) -> None:
-    store, plan, _ = planned
+    store, plan, _, _ = planned
     (row,) = run(store, "decision-neighbourhood", id=plan.decision_id)
     assert row["agent"]["id"] == "planner"
-    assert row["evidence"] and row["approvals"] == []
+    assert row["evidence"] and [a["approver"] for a in row["approvals"]] == ["sam"]
     assert plan.id in {e["id"] for e in row["effects"]}
 
 
 def test_a_plan_lists_its_allocations(planned: Any) -> None:
-    store, plan, _ = planned
+    store, plan, _, _ = planned
     rows = run(store, "plan-allocations", id=plan.id)
     assert len(rows) == len(plan.lines)
     assert sum(Decimal(str(r["budget"])) for r in rows) == Decimal("30000.00")
 
 
+def test_a_plan_lists_its_versions_and_verdicts(planned: Any) -> None:
+    store, _, _, newer = planned
+    rows = run(store, "plan-versions", id=newer.id)
+    assert [(r["version"], r["made_by"]) for r in rows] == [(2, "replan"), (1, "plan")]
+    assert rows[1]["verdicts"] == ["sam: approved"] and rows[1]["status"] == "superseded"
+
+
+def test_a_plan_run_lists_its_tasks_in_order(planned: Any) -> None:
+    store, plan, _, _ = planned
+    rows = run(store, "plan-run", id=plan.id)
+    assert len(rows) == len(plan.tasks)
+    assert rows[0]["after"] == [] and rows[-1]["task"] == "budget-monitor"
+    assert {r["status"] for r in rows} == {"pending"}
+
+
 def test_an_outcome_leads_back_to_its_file_and_line(planned: Any) -> None:
-    store, _, _ = planned
+    store, _, _, _ = planned
     outcome = store.list_nodes(label_of("Outcome"), limit=1)[0]
     (row,) = run(store, "outcome-provenance", id=outcome.id)
     assert row["file"] == "demo:outcomes.jsonl" and row["line"] >= 1
@@ -95,14 +144,14 @@ def test_an_outcome_leads_back_to_its_file_and_line(planned: Any) -> None:
 
 
 def test_an_ingest_run_counts_what_it_wrote(planned: Any) -> None:
-    store, _, report = planned
+    store, _, report, _ = planned
     kinds = {r["kind"]: r["nodes"] for r in run(store, "ingest-run-contents", id=report.run_id)}
     assert kinds["Outcome"] == store.count(label_of("Outcome"))
     assert kinds["Campaign"] == store.count(label_of("Campaign"))
 
 
 def test_a_campaign_picture(planned: Any) -> None:
-    store, _, _ = planned
+    store, _, _, _ = planned
     (row,) = run(store, "campaign-picture", id="cmp-trailhead-0001")
     assert row["b"]["id"] == "brand-trailhead" and row["around"]
 

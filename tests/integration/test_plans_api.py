@@ -55,8 +55,9 @@ def test_a_plan_is_allocated_recorded_and_read_back(client: httpx.Client, demo: 
     r = client.post("/v1/plans", json=REQUEST, headers=PLANNER)
     assert r.status_code == 200, r.text
     plan = r.json()
-    assert plan["version"] == 1 and plan["status"] == "draft"
-    assert plan["id"].startswith("plan_")
+    assert plan["version"] == 1 and plan["status"] == "pending_approval"
+    assert plan["id"].startswith("plan_") and plan["family"] == plan["id"]
+    assert plan["created_by"] == "env-key-2" and plan["versions"][0]["id"] == plan["id"]
     allocations = plan["allocations"]
     assert allocations and sum(Decimal(str(a["budget"])) for a in allocations) == 50_000
     assert channel_total(allocations, "ch-youtube") >= 2_500
@@ -67,6 +68,12 @@ def test_a_plan_is_allocated_recorded_and_read_back(client: httpx.Client, demo: 
     assert top["channel_id"] in plan["rationale"] and "ROAS" in plan["rationale"]
     assert plan["kpis"]["window"]["days"] == 30 and plan["kpis"]["target_roas"] > 0
     assert {t["agent"] for t in plan["tasks"]} == {"budget", "content", "distribution"}
+    assert {t["status"] for t in plan["tasks"]} == {"pending"}
+    setup = next(t for t in plan["tasks"] if t["id"] == "budget-setup")
+    assert all(t["sla_hours"] > 0 for t in plan["tasks"])
+    launch = [t for t in plan["tasks"] if t["agent"] == "distribution"]
+    assert launch and all(setup["id"] in t["depends_on"] for t in launch)
+    assert all(a["id"].startswith("alloc_") and a["curve_id"] for a in allocations)
     assert any(c["action"] == "stop_line" for c in plan["exit_criteria"])
 
     # read back: the same plan, with the viewer's key
@@ -87,10 +94,16 @@ def test_a_plan_is_allocated_recorded_and_read_back(client: httpx.Client, demo: 
     assert {"Plan", "Decision", "ResponseCurve"} <= reached
     assert demo.count(Label.ALLOCATION) == len(allocations)
     assert demo.count(Label.PLAN) == 1
+    assert demo.count(Label.TASK) == len(plan["tasks"])
 
     # same request, same allocation (only the ids differ)
     second = client.post("/v1/plans", json=REQUEST, headers=PLANNER).json()
-    assert second["allocations"] == allocations and second["id"] != plan["id"]
+
+    def without_ids(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in a.items() if k != "id"} for a in lines]
+
+    assert without_ids(second["allocations"]) == without_ids(allocations)
+    assert second["id"] != plan["id"]
 
     # infeasible constraints name the channel; nothing is written
     impossible = {**REQUEST, "constraints": {"min": {"ch-meta": 60_000}}}
@@ -108,7 +121,10 @@ def test_plans_need_the_planner_role(client: httpx.Client) -> None:
 
 def test_bad_requests_and_missing_plans(client: httpx.Client) -> None:
     unknown = {**REQUEST, "brand_id": "brand-nope", "constraints": {}}
-    assert_error(client.post("/v1/plans", json=unknown, headers=PLANNER), 422, "no_response_curves")
+    error = assert_error(
+        client.post("/v1/plans", json=unknown, headers=PLANNER), 422, "unknown_brand"
+    )
+    assert "brand-nope" in error["message"]
     backwards = {**REQUEST, "end_date": "2026-06-01"}
     assert client.post("/v1/plans", json=backwards, headers=PLANNER).status_code == 422
     broke = {**REQUEST, "budget": 0}

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from numpy.lib.stride_tricks import sliding_window_view
 
 from agents.planner import (
     Allocation,
@@ -25,8 +24,10 @@ from agents.planner import (
     allocate,
     fit_curves,
 )
-from ingest.demo import DemoDataset, generate, hill
-from tests.unit.test_curves import demo_points
+from agents.planner.hill import inverse_marginal, marginal, tangent_point
+from bench import markets
+from bench.markets import demo_points, true_curves
+from ingest.demo import DemoDataset, generate
 
 BRAND = "brand-trailhead"
 DAYS = 30
@@ -35,73 +36,13 @@ DAYS = 30
 def make_curve(
     channel: str, audience: str, alpha: float, half: float, shape: float
 ) -> ResponseCurve:
-    return ResponseCurve(
-        channel_id=channel,
-        audience_id=audience,
-        metric="revenue",
-        alpha=alpha,
-        half_saturation=half,
-        shape=shape,
-        cov=(0.01, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01),
-        level_sigma=0.05,
-        n_days=200,
-        n_rows=200,
-        first_date=date(2026, 1, 1),
-        last_date=date(2026, 7, 19),
-        total_spend=1000.0,
-        median_spend=half,
-        max_spend=3 * half,
-        thin=False,
-        shrinkage=0.1,
-        r2_holdout=None,
-        mape_holdout=None,
-        residual_sigma=0.2,
-        pool=f"b/{channel}",
-        brand_id="b",
-        weekday_factors=(1.0,) * 7,
-        month_factors=(1.0,) * 12,
-        data_digest=f"{channel}-{audience}",
-    )
-
-
-def true_curves(dataset: DemoDataset, curves: Sequence[ResponseCurve]) -> list[ResponseCurve]:
-    """The same pairs with the generator's true parameters (and no thin flag)."""
-    out = []
-    for c in curves:
-        t = dataset.truth[c.pair]
-        out.append(
-            dataclasses.replace(
-                c,
-                alpha=t["alpha"],
-                half_saturation=t["half_saturation"],
-                shape=t["shape"],
-                thin=False,
-            )
-        )
-    return out
+    return markets.make_curve(channel, audience, alpha, half, shape)
 
 
 def true_value(
     dataset: DemoDataset, budgets: Mapping[tuple[str, str], float], days: int = DAYS
 ) -> float:
-    total = 0.0
-    for pair, budget in budgets.items():
-        t = dataset.truth[pair]
-        daily = budget / days
-        total += days * float(hill(daily, t["alpha"], t["half_saturation"], t["shape"]))
-    return total
-
-
-def budgets_of(allocation: Allocation) -> dict[tuple[str, str], float]:
-    return {(line.channel_id, line.audience_id): float(line.budget) for line in allocation.lines}
-
-
-def _max_plus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``out[j] = max_k a[j - k] + b[k]``."""
-    n = a.size
-    shifted = sliding_window_view(np.concatenate([np.full(n - 1, -np.inf), a]), n)[:, ::-1]
-    result: np.ndarray = (shifted + b[None, :]).max(axis=1)
-    return result
+    return markets.true_value(dataset, budgets, days)
 
 
 def grid_optimum(
@@ -112,23 +53,11 @@ def grid_optimum(
     maximums: Mapping[str, float] | None = None,
     steps: int = 1000,
 ) -> float:
-    """Best expected value with budgets in steps of budget / steps (exact on that grid,
-    S-shaped curves included): per channel, then across channels within their bounds."""
-    grid = np.arange(steps + 1) * budget / steps
-    total: np.ndarray | None = None
-    for channel in sorted({c.channel_id for c in curves}):
-        value: np.ndarray | None = None
-        for c in curves:
-            if c.channel_id == channel:
-                own = days * hill(grid / days, c.alpha, c.half_saturation, c.shape)
-                value = own if value is None else _max_plus(value, own)
-        assert value is not None
-        low = (minimums or {}).get(channel, 0.0)
-        high = (maximums or {}).get(channel, np.inf)
-        value = np.where((grid >= low - 1e-9) & (grid <= high + 1e-9), value, -np.inf)
-        total = value if total is None else _max_plus(total, value)
-    assert total is not None
-    return float(total[steps])
+    return markets.grid_optimum(curves, budget, days, minimums, maximums, steps)
+
+
+def budgets_of(allocation: Allocation) -> dict[tuple[str, str], float]:
+    return {(line.channel_id, line.audience_id): float(line.budget) for line in allocation.lines}
 
 
 @pytest.fixture(scope="module")
@@ -360,3 +289,28 @@ def test_a_zero_budget_allocates_nothing(curves: list[ResponseCurve]) -> None:
     allocation = allocate(curves, 0, 10)
     assert all(line.budget == 0 for line in allocation.lines)
     assert allocation.expected_objective == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_inverse_marginal_inverts_the_marginal(seed: int) -> None:
+    """Where the inverse says the slope falls to ``lam``, the marginal is ``lam`` again
+    (concave and S-shaped curves, slopes from steep to nearly flat)."""
+    rng = np.random.default_rng(seed)
+    alpha = rng.uniform(10, 10_000, 200)
+    half = rng.uniform(1, 2_000, 200)
+    shape = rng.uniform(0.5, 2.5, 200)
+    peak = np.where(
+        tangent_point(half, shape) > 0,
+        marginal(tangent_point(half, shape), alpha, half, shape),
+        marginal(1e-9 * half, alpha, half, shape),
+    )
+    lam = peak * rng.uniform(1e-4, 0.99, 200)
+    spend = inverse_marginal(lam, alpha, half, shape)
+    assert np.all(spend > 0)
+    assert np.allclose(marginal(spend, alpha, half, shape), lam, rtol=1e-7)
+    assert np.all(spend >= tangent_point(half, shape))
+    # Above an S-shaped curve's steepest envelope slope, nothing is worth spending.
+    s_shaped = shape > 1
+    assert s_shaped.any()
+    beyond = inverse_marginal(peak * 1.01, alpha, half, shape)
+    assert np.all(beyond[s_shaped] == 0)

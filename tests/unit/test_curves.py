@@ -19,40 +19,11 @@ import numpy as np
 import pytest
 
 from agents.planner import DailyPoint, ResponseCurve, fit_curves
+from bench.markets import demo_points
 from graph.schema import Label
 from ingest.demo import DemoDataset, generate, hill
-from ingest.demo.tables import DATES
 
 WELL_SUPPLIED_DAYS = 60
-
-
-def demo_points(dataset: DemoDataset, campaigns: bool = True) -> list[DailyPoint]:
-    """One point per outcome row (campaign × pair × day) of the demo, with the brand."""
-    t = dataset.table
-    brand_of = {a["id"]: a["brand_id"] for a in dataset.audiences}
-    days = [date.fromisoformat(d) for d in DATES]
-    return [
-        DailyPoint(
-            channel_id=t.channel_ids[ch],
-            audience_id=t.audience_ids[au],
-            date=days[d],
-            spend=sp,
-            revenue=rv,
-            conversions=float(cv),
-            brand_id=brand_of[t.audience_ids[au]],
-            campaign_id=t.campaign_ids[cm] if campaigns else None,
-        )
-        for d, cm, ch, au, sp, rv, cv in zip(
-            t.day.tolist(),
-            t.campaign.tolist(),
-            t.channel.tolist(),
-            t.audience.tolist(),
-            t.spend.tolist(),
-            t.revenue.tolist(),
-            t.conversions.tolist(),
-            strict=True,
-        )
-    ]
 
 
 def true_average_day(dataset: DemoDataset, curve: ResponseCurve, spend: float) -> float:

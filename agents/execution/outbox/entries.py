@@ -26,7 +26,7 @@ from graph.schema import Label
 EntryStatus = Literal["pending", "delivering", "delivered", "failed"]
 STATUSES: tuple[EntryStatus, ...] = ("pending", "delivering", "delivered", "failed")
 HISTORY = 20  # attempts kept on an entry
-PAGE = 500
+MAX_ENTRIES = 100_000  # entries read at once (the outbox is a queue, not an archive)
 
 
 class OutboxEntry(BaseModel):
@@ -90,14 +90,9 @@ def entry_of(node: Node) -> OutboxEntry:
 
 def list_entries(store: GraphStore, status: EntryStatus | None = None) -> list[OutboxEntry]:
     """Entries in the outbox (optionally of one status), oldest first."""
-    entries: list[OutboxEntry] = []
-    offset = 0
-    while page := store.list_nodes(Label.OUTBOX_ENTRY, limit=PAGE, offset=offset):
-        entries.extend(entry_of(n) for n in page)
-        offset += len(page)
-    if status is not None:
-        entries = [e for e in entries if e.status == status]
-    return sorted(entries, key=lambda e: (e.created_at, e.id))
+    where = {} if status is None else {"status": status}
+    found = store.find_nodes(Label.OUTBOX_ENTRY, where, limit=MAX_ENTRIES)
+    return sorted((entry_of(n) for n in found), key=lambda e: (e.created_at, e.id))
 
 
 def get_entry(store: GraphStore, entry_id: str) -> OutboxEntry:

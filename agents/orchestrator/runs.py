@@ -1,0 +1,221 @@
+"""A plan's run: its Task nodes, advanced in dependency order by whichever worker claims them.
+
+Run state lives in the graph, on the tasks: ``pending`` → ``running`` (claimed by a worker,
+with a lease) → ``done`` | ``waiting_approval`` | ``failed`` | ``skipped``. A worker claims a
+task with a compare-and-set, so two workers never run it at once; if the worker dies, its
+lease expires and another picks the task up again. Task agents are therefore written to be
+re-run safely: every side effect carries an idempotency key derived from the task, so a
+re-run repeats nothing that already happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal, Protocol
+
+from agents.orchestrator.events import Event
+from agents.orchestrator.policy import ApprovalPolicy
+from agents.planner.models import EXECUTING, PlanResult
+from agents.planner.storage import load_plan
+from graph.base import GraphStore
+from graph.models import Node, PropertyValue
+from graph.schema import Label
+
+log = logging.getLogger("marketgraph.runs")
+
+PENDING, RUNNING, DONE, FAILED, SKIPPED = "pending", "running", "done", "failed", "skipped"
+WAITING, REJECTED, BLOCKED = "waiting_approval", "rejected", "blocked"
+FINISHED = frozenset({DONE, FAILED, SKIPPED, REJECTED})
+MAX_ATTEMPTS = 3
+MAX_TASKS = 1000
+
+
+@dataclass
+class TaskContext:
+    """What a task agent gets: the store, the plan, its task, the policy and the clock."""
+
+    store: GraphStore
+    plan: PlanResult
+    task: Node
+    policy: ApprovalPolicy
+    now: datetime
+    worker: str
+    publish: Callable[[Event], bool]
+
+    @property
+    def key(self) -> str:
+        """The task's idempotency prefix: side effects add their own suffix to it."""
+        return self.task.id
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """What a task agent did: finished, waiting at a gate, or failed (retried or not)."""
+
+    status: Literal["done", "waiting_approval", "failed", "skipped"]
+    detail: str = ""
+    gate_decision_id: str | None = None
+    gate_action: str | None = None
+    decision_ids: list[str] = field(default_factory=list)
+    retry: bool = False
+
+
+class TaskAgent(Protocol):
+    """An agent the orchestrator hands tasks to (budget, content, distribution…)."""
+
+    name: str
+
+    def run(self, ctx: TaskContext) -> TaskOutcome: ...
+
+
+@dataclass
+class RunReport:
+    plan_id: str
+    ran: list[str] = field(default_factory=list)  # task ids run by this call
+    statuses: dict[str, str] = field(default_factory=dict)
+
+
+def advance(
+    store: GraphStore,
+    plan_id: str,
+    agents: Mapping[str, TaskAgent],
+    policy: ApprovalPolicy,
+    *,
+    worker: str,
+    publish: Callable[[Event], bool],
+    lease_seconds: float,
+    now: datetime | None = None,
+) -> RunReport:
+    """Run every task of an executing plan that can run now, until none can."""
+    report = RunReport(plan_id=plan_id)
+    progressed = True
+    while progressed:
+        progressed = False
+        plan = load_plan(store, plan_id)
+        if plan.status != EXECUTING:
+            break
+        tasks = {n.id: n for n in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS)}
+        for task in _ordered(tasks, plan):
+            status = str(task.properties.get("status"))
+            if status in FINISHED or status in (WAITING, BLOCKED):
+                continue
+            deps = [tasks.get(str(d)) for d in task.properties.get("depends_on", []) or []]
+            if any(
+                d is not None and d.properties.get("status") in (FAILED, SKIPPED, REJECTED)
+                for d in deps
+            ):
+                if store.update_if(
+                    task.ref,
+                    {"status": status},
+                    {"status": SKIPPED, "detail": "a task it depends on did not finish"},
+                ):
+                    progressed = True
+                continue
+            if any(d is None or d.properties.get("status") != DONE for d in deps):
+                continue
+            stamp = now or datetime.now(UTC)
+            claimed = _claim(store, task, worker, stamp, lease_seconds)
+            if claimed is None:
+                continue
+            agent = agents.get(str(task.properties.get("agent")))
+            if agent is None:
+                _finish(
+                    store,
+                    claimed,
+                    worker,
+                    {
+                        "status": BLOCKED,
+                        "detail": f"no {task.properties.get('agent')} agent is configured",
+                    },
+                )
+                continue
+            outcome = _run(agent, TaskContext(store, plan, claimed, policy, stamp, worker, publish))
+            _record(store, claimed, worker, outcome, stamp)
+            report.ran.append(task.id)
+            publish(
+                Event(
+                    "task_finished",
+                    f"{task.id}#{claimed.properties.get('attempts')}",
+                    subject=f"Task:{task.id}",
+                    payload={"status": outcome.status, "plan_id": plan_id},
+                )
+            )
+            progressed = True
+    for node in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS):
+        report.statuses[str(node.properties.get("key", node.id))] = str(
+            node.properties.get("status")
+        )
+    return report
+
+
+def _ordered(tasks: dict[str, Node], plan: PlanResult) -> list[Node]:
+    order = {t["node_id"]: i for i, t in enumerate(plan.tasks)}
+    return sorted(tasks.values(), key=lambda n: (order.get(n.id, 10**6), n.id))
+
+
+def _claim(
+    store: GraphStore, task: Node, worker: str, now: datetime, lease_seconds: float
+) -> Node | None:
+    """Take a pending task, or one whose worker's lease ran out (it died mid-task)."""
+    p = task.properties
+    status = str(p.get("status"))
+    if status == RUNNING and str(p.get("lease_until", "")) >= now.isoformat():
+        return None  # another worker holds it
+    if status not in (PENDING, RUNNING):
+        return None
+    expect: dict[str, PropertyValue] = {
+        k: p.get(k) for k in ("status", "owner", "lease_until", "attempts")
+    }
+    lease = (now + timedelta(seconds=lease_seconds)).isoformat()
+    return store.update_if(
+        task.ref,
+        expect,
+        {
+            "status": RUNNING,
+            "owner": worker,
+            "lease_until": lease,
+            "attempts": int(p.get("attempts", 0)) + 1,
+            "started_at": now.isoformat(),
+        },
+    )
+
+
+def _run(agent: TaskAgent, ctx: TaskContext) -> TaskOutcome:
+    try:
+        return agent.run(ctx)
+    except Exception as e:  # an agent's failure fails the task, not the worker
+        log.exception("task %s failed", ctx.task.id)
+        attempts = int(ctx.task.properties.get("attempts", 1))
+        return TaskOutcome(
+            "failed", f"{type(e).__name__}: {e}"[:500], retry=attempts < MAX_ATTEMPTS
+        )
+
+
+def _record(
+    store: GraphStore, task: Node, worker: str, outcome: TaskOutcome, now: datetime
+) -> None:
+    status = PENDING if outcome.status == "failed" and outcome.retry else outcome.status
+    changes: dict[str, PropertyValue] = {
+        "status": status,
+        "detail": outcome.detail or None,
+        "finished_at": now.isoformat() if status in FINISHED else None,
+        "gate_decision_id": outcome.gate_decision_id,
+        "gate_action": outcome.gate_action,
+        "decision_ids": list(outcome.decision_ids) or None,
+    }
+    _finish(store, task, worker, changes)
+
+
+def _finish(store: GraphStore, task: Node, worker: str, changes: dict[str, PropertyValue]) -> None:
+    """Leave the running state, only if this worker still holds the task."""
+    mine: dict[str, PropertyValue] = {
+        "status": RUNNING,
+        "owner": worker,
+        "attempts": task.properties.get("attempts"),
+    }
+    done = store.update_if(task.ref, mine, {**changes, "lease_until": None, "owner": None})
+    if done is None:
+        log.warning("task %s was taken over before %s finished it", task.id, worker)

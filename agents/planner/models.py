@@ -1,0 +1,108 @@
+"""The planner's values: what a plan is asked for, and the plan as stored and read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+# Plan statuses. A new plan waits at its gate (or is approved at once when the policy has
+# no plan gate); a newer version supersedes the versions not yet executing.
+PENDING_APPROVAL = "pending_approval"
+APPROVED = "approved"
+REJECTED = "rejected"
+EXECUTING = "executing"
+COMPLETED = "completed"
+SUPERSEDED = "superseded"
+STOPPED = "stopped"
+OPEN_STATUSES = (PENDING_APPROVAL, APPROVED)  # what a new version supersedes at once
+
+Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+
+class PlanConstraints(BaseModel):
+    """Per-channel totals over the whole period."""
+
+    min: dict[str, Amount] = Field(
+        default_factory=dict, description="channel_id -> least amount spent on that channel"
+    )
+    max: dict[str, Amount] = Field(
+        default_factory=dict, description="channel_id -> most amount spent on that channel"
+    )
+
+
+class PlanRequest(BaseModel):
+    """What a plan is asked for: a brand, a budget and dates, and optional limits."""
+
+    brand_id: str = Field(min_length=1, description="the brand whose outcomes the curves fit")
+    budget: Decimal = Field(gt=0, decimal_places=2, description="total budget of the period")
+    start_date: date = Field(description="first day of the plan (inclusive)")
+    end_date: date = Field(description="last day of the plan (inclusive)")
+    objective: Literal["revenue", "conversions"] = Field(
+        default="revenue", description="what the allocation maximises"
+    )
+    brief: str | None = Field(default=None, max_length=10_000, description="the brief, in words")
+    channel_ids: list[str] | None = Field(default=None, description="only these channels")
+    exclude_channels: list[str] | None = Field(default=None, description="never these channels")
+    audience_ids: list[str] | None = Field(default=None, description="only these audiences")
+    constraints: PlanConstraints = Field(
+        default_factory=PlanConstraints, description="per-channel minimums and maximums"
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One channel × audience line of a plan; ``low``/``high`` bound the objective."""
+
+    channel_id: str
+    audience_id: str
+    budget: Decimal
+    revenue: float
+    conversions: float
+    roas: float
+    low: float
+    high: float
+    curve_id: str
+    thin: bool
+    allocation_id: str = ""  # the Allocation node, once stored
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan as stored: the Plan node's facts and its lines, by budget descending."""
+
+    id: str
+    version: int
+    status: str
+    brand_id: str
+    budget: Decimal
+    start_date: date
+    end_date: date
+    objective: str
+    lines: tuple[PlanLine, ...]
+    tasks: list[dict[str, Any]]
+    kpis: dict[str, Any]
+    exit_criteria: list[dict[str, Any]]
+    rationale: str
+    decision_id: str
+    created_at: str
+    family: str = ""
+    created_by: str | None = None
+    supersedes: str | None = None
+    brief_id: str | None = None
+    citations: list[str] = field(default_factory=list)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)

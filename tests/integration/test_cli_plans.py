@@ -1,0 +1,89 @@
+"""``marketgraph plan …`` and ``marketgraph approvals`` as a user runs them (real processes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.integration.test_cli import assert_one_line_error, run
+
+
+def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> None:
+    assert run(tmp_path, "demo", "--outcome-rows", "3000").returncode == 0
+    made = run(
+        tmp_path,
+        "plan",
+        "create",
+        "--brand",
+        "brand-trailhead",
+        "--budget",
+        "20000",
+        "--start",
+        "2026-07-01",
+        "--end",
+        "2026-07-14",
+        "--max",
+        "ch-meta=3000",
+        "--as",
+        "pat",
+        "--json",
+    )
+    assert made.returncode == 0, made.stderr
+    plan = json.loads(made.stdout)
+    assert plan["status"] == "pending_approval" and plan["created_by"] == "pat"
+    assert sum(a["budget"] for a in plan["allocations"] if a["channel_id"] == "ch-meta") <= 3000
+
+    waiting = run(tmp_path, "approvals")
+    assert plan["decision_id"] in waiting.stdout and "plan" in waiting.stdout
+    early = run(tmp_path, "plan", "execute", plan["id"])
+    assert_one_line_error(early, 1, "pending_approval", "approved")
+    own = run(tmp_path, "plan", "approve", plan["id"], "--as", "pat")
+    assert_one_line_error(own, 1, "pat asked for")
+
+    approved = run(tmp_path, "plan", "approve", plan["id"], "--as", "sam", "--comment", "ok")
+    assert approved.returncode == 0, approved.stderr
+    assert "approved" in approved.stdout
+    assert run(tmp_path, "approvals").stdout.strip() == "nothing waits for approval"
+    executed = run(tmp_path, "plan", "execute", plan["id"], "--json")
+    assert executed.returncode == 0, executed.stderr
+    assert json.loads(executed.stdout)["status"] == "executing"
+
+    back = run(tmp_path, "plan", "rollback", plan["id"], "--to-version", "1", "--json")
+    assert back.returncode == 0, back.stderr
+    v2 = json.loads(back.stdout)
+    assert (v2["version"], v2["status"]) == (2, "pending_approval")
+    assert sorted(a["budget"] for a in v2["allocations"]) == sorted(
+        a["budget"] for a in plan["allocations"]
+    )
+    missing = run(tmp_path, "plan", "rollback", plan["id"], "--to-version", "7")
+    assert_one_line_error(missing, 1, "no version 7")
+    bad = run(
+        tmp_path,
+        "plan",
+        "create",
+        "--brand",
+        "brand-trailhead",
+        "--budget",
+        "1000",
+        "--start",
+        "2026-07-01",
+        "--end",
+        "2026-07-14",
+        "--min",
+        "ch-meta:5",
+    )
+    assert_one_line_error(bad, 2, "--min takes CHANNEL=AMOUNT")
+    nobody = run(
+        tmp_path,
+        "plan",
+        "create",
+        "--brand",
+        "brand-nope",
+        "--budget",
+        "1000",
+        "--start",
+        "2026-07-01",
+        "--end",
+        "2026-07-14",
+    )
+    assert_one_line_error(nobody, 1, "brand-nope")
