@@ -200,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import retrieval
 
         return retrieval.main(args[1:])
+    if args[:1] == ["drift"]:  # `python -m bench drift`: see bench/drift.py
+        from bench import drift
+
+        return drift.main(args[1:])
     s = parse_args(argv)
     progress = Progress()
     report = Report(
