@@ -42,8 +42,8 @@ CHANNELS = ("email", "paid_social", "paid_search", "organic_social", "sms", "dis
 FOLDS = 5
 
 
-def _calibrate(seed: int, with_contrast: bool) -> dict[str, Any]:
-    data = generate(seed=seed)
+def _calibrate(seed: int, with_contrast: bool, rows: int | None) -> dict[str, Any]:
+    data = generate(seed=seed, outcome_rows=rows)
     brands = [BrandProfile.from_node(b) for b in data.brands]
     texts = {
         b.id: [
@@ -84,10 +84,10 @@ def _calibrate(seed: int, with_contrast: bool) -> dict[str, Any]:
     }
 
 
-def _drafts(seed: int) -> dict[str, Any]:
-    data = generate(seed=seed)
+def _drafts(seed: int, rows: int | None) -> dict[str, Any]:
+    data = generate(seed=seed, outcome_rows=rows)
     rng = random.Random(seed)
-    rows = []
+    results = []
     for record in data.brands:
         brand = BrandProfile.from_node(record)
         mine = [a for a in data.assets if a["brand_id"] == brand.id and a["kind"] in CREATIVE]
@@ -107,15 +107,15 @@ def _drafts(seed: int) -> dict[str, Any]:
         for channel in CHANNELS:
             result = draft_variants(DraftRequest(channel), brand, winners, scorer=scorer)
             for d in result.drafts:
-                rows.append((d.score.score, d.score.passed, d.attempts))
-    scores = np.array([r[0] for r in rows])
+                results.append((d.score.score, d.score.passed, d.attempts))
+    scores = np.array([r[0] for r in results])
     return {
         "seed": seed,
-        "drafts": len(rows),
-        "pass": float(np.mean([r[1] for r in rows])),
+        "drafts": len(results),
+        "pass": float(np.mean([r[1] for r in results])),
         "mean_score": float(scores.mean()),
         "min_score": float(scores.min()),
-        "mean_attempts": float(np.mean([r[2] for r in rows])),
+        "mean_attempts": float(np.mean([r[2] for r in results])),
     }
 
 
@@ -144,18 +144,19 @@ def render(calibration: list[dict[str, Any]], drafts: list[dict[str, Any]]) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench content", description=__doc__)
     parser.add_argument("--seeds", default="7,8,9", help="demo data sets (comma-separated)")
-    parser.add_argument("--quick", action="store_true", help="one seed, to check it works")
+    parser.add_argument("--quick", action="store_true", help="a small data set, to check it works")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     seeds = [int(s) for s in str(args.seeds).split(",") if s.strip()][: 1 if args.quick else None]
+    rows = 6_000 if args.quick else None  # a smaller data set: fewer assets
     progress = Progress()
     started = time.perf_counter()
     calibration = []
     for seed in seeds:
         for with_contrast in (True, False):
-            calibration.append(_calibrate(seed, with_contrast))
+            calibration.append(_calibrate(seed, with_contrast, rows))
         progress.say(f"content: calibrated on demo seed {seed}")
-    drafts = [_drafts(seed) for seed in seeds]
+    drafts = [_drafts(seed, rows) for seed in seeds]
     seconds = time.perf_counter() - started
     print(render(calibration, drafts))
     args.output.parent.mkdir(parents=True, exist_ok=True)

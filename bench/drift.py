@@ -190,14 +190,12 @@ def _true_line(
     return out
 
 
-def run_fitted(
-    seeds: Sequence[int], runs: int, progress: Progress, max_pairs: int | None = None
-) -> Figures:
+def run_fitted(seeds: Sequence[int], runs: int, progress: Progress, quick: bool = False) -> Figures:
     """Fitted curves of demo markets; ``runs`` null and changed lines per pair."""
     fig = Figures(f"fitted, demo markets {', '.join(map(str, seeds))}")
     for seed in seeds:
-        data = generate(seed=seed)
-        curves = [c for c in fit_curves(demo_points(data)) if not c.thin][:max_pairs]
+        data = generate(seed=seed, outcome_rows=4_000 if quick else None)
+        curves = [c for c in fit_curves(demo_points(data)) if not c.thin]
         progress.say(f"drift: market {seed}: {len(curves)} fitted pairs")
         rng = np.random.default_rng(seed)
         for _ in range(runs):
@@ -247,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = Progress()
     started = time.perf_counter()
     figures = run_model(runs, args.seed, progress)
-    figures.append(run_fitted(seeds, fitted_runs, progress, 16 if args.quick else None))
+    figures.append(run_fitted(seeds, fitted_runs, progress, quick=args.quick))
     seconds = time.perf_counter() - started
     print(render(figures, seconds))
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -99,10 +99,14 @@ class SplitCopy:
             target.append(cleaned)
 
 
+def strip_boilerplate(text: str) -> str:
+    """``text`` without links, merge tags and opt-out footers (line breaks kept)."""
+    return _OPT_OUT.sub("", _MERGE.sub("", _URL.sub("", text)))
+
+
 def clean(text: str) -> str:
     """Links, merge tags and opt-out footers out; spaces and stray punctuation tidied."""
-    text = _OPT_OUT.sub("", _MERGE.sub("", _URL.sub("", text)))
-    text = re.sub(r"\s+", " ", text).strip().strip("\"“”'")
+    text = re.sub(r"\s+", " ", strip_boilerplate(text)).strip().strip("\"“”'")
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = text.strip(" ,;:-—·|").strip()
     return text[:1].upper() + text[1:]

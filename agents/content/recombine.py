@@ -153,16 +153,20 @@ def _assemble(
         if len(body) < 2 and sum(len(b.text) + 1 for b in body) + len(part.text) <= budget:
             body.append(part)
     cta = pool.ctas[0] if pool.ctas else None
+    while True:  # the whole must fit too (an X post, an SMS): drop body sentences from the end
+        text = render(
+            request.channel,
+            brand=brand.name,
+            hook=hook.text,
+            headline=headline.text if headline else "",
+            body=[b.text for b in body],
+            cta=cta.text if cta else "",
+            hashtags=pool.hashtags,
+        )
+        if not body or fits(text, lim.total):
+            break
+        body.pop()
     used = [p for p in (hook, headline, cta, *body) if p is not None]
-    text = render(
-        request.channel,
-        brand=brand.name,
-        hook=hook.text,
-        headline=headline.text if headline else "",
-        body=[b.text for b in body],
-        cta=cta.text if cta else "",
-        hashtags=pool.hashtags,
-    )
     parts = {
         "hook": hook.text,
         "headline": headline.text if headline else "",

@@ -6,6 +6,9 @@ workspace, competitors' ads). A text's score is
 
     0.55 · similarity + 0.30 · vocabulary + 0.15 · style,  times a factor per violation
 
+Links, merge tags and opt-out footers are not voice: they are left out of the text (and
+of the corpus) before measuring, and only count towards its length.
+
 - ``similarity`` = affinity × distinctness: *affinity* is the text's TF-IDF closeness to
   its 3 nearest own texts relative to how close own texts are to one another (the median
   of the same measure, leave-one-out), capped at 1; *distinctness* is
@@ -34,6 +37,7 @@ import numpy as np
 from agents.content._tfidf import TfIdf, leave_one_out_top_means, tokens_of, top_mean
 from agents.content.brand import BrandProfile
 from agents.content.channels import limits
+from agents.content.parts import strip_boilerplate
 from retrieval.sparse import tokenize
 
 THRESHOLD = 0.75  # below it a draft is regenerated or goes to the quality gate
@@ -90,8 +94,8 @@ class ConsistencyScorer:
         self, brand: BrandProfile, own: Sequence[str], contrast: Sequence[str] = ()
     ) -> None:
         self.brand = brand
-        own_tokens = [tokens_of(t) for t in own]
-        contrast_tokens = [tokens_of(t) for t in contrast]
+        own_tokens = [tokens_of(strip_boilerplate(t)) for t in own]
+        contrast_tokens = [tokens_of(strip_boilerplate(t)) for t in contrast]
         self._tfidf = TfIdf([*own_tokens, *contrast_tokens])
         self._own = self._tfidf.matrix(own_tokens)
         self._contrast = self._tfidf.matrix(contrast_tokens)
@@ -103,8 +107,8 @@ class ConsistencyScorer:
             for t in terms:
                 counts[t] = counts.get(t, 0) + 1
         self._term_docs = counts
-        self._caps = {w for t in own for w in _CAPS.findall(t)}
-        self._exclaims = _exclaim_rate(own)
+        self._caps = {w for t in own for w in _CAPS.findall(strip_boilerplate(t))}
+        self._exclaims = _exclaim_rate([strip_boilerplate(t) for t in own])
         self._affinity_ref, self._vocab_ref = self._references()
         self._competitors = _competitor_patterns(brand.competitors)
         self._banned = [
@@ -115,7 +119,8 @@ class ConsistencyScorer:
         self, text: str, channel: str | None = None, parts: Mapping[str, str] | None = None
     ) -> ConsistencyScore:
         """Score ``text``; ``channel`` and ``parts`` (hook, headline, cta …) add the limits."""
-        tokens = tokens_of(text)
+        content = strip_boilerplate(text)
+        tokens = tokens_of(content)
         own = top_mean(self._tfidf.similarities(tokens, self._own), NEAREST)
         other = top_mean(self._tfidf.similarities(tokens, self._contrast), NEAREST)
         affinity = min(1.0, own / self._affinity_ref) if self._affinity_ref > 0 else 0.0
@@ -130,7 +135,7 @@ class ConsistencyScorer:
             "affinity": affinity,
             "distinctness": distinct,
             "vocabulary": vocabulary,
-            "style": self._style(text),
+            "style": self._style(content),
         }
         base = sum(WEIGHTS[k] * components[k] for k in WEIGHTS)
         violations = self.violations(text, channel, parts)
