@@ -104,7 +104,7 @@ class DayTrace:
     low: float  # the day's interval at the curve's confidence (curve + day noise)
     high: float
     log_ratio: float
-    statistic: float  # log R_t after this day
+    statistic: float  # log R_t after this day (floored at FLOOR while R_t = 0)
     outside: bool  # actual outside [low, high]
     skipped: str | None = None
 
