@@ -208,6 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import planner
 
         return planner.main(args[1:])
+    if args[:1] == ["drift"]:  # `python -m bench drift`: see bench/drift.py
+        from bench import drift
+
+        return drift.main(args[1:])
+    if args[:1] == ["experiments"]:  # `python -m bench experiments`: bench/experiments.py
+        from bench import experiments
+
+        return experiments.main(args[1:])
+    if args[:1] == ["content"]:  # `python -m bench content`: see bench/content.py
+        from bench import content
+
+        return content.main(args[1:])
     s = parse_args(argv)
     progress = Progress()
     report = Report(

@@ -32,9 +32,11 @@ def test_curves_are_recorded_with_lineage(store: EmbeddedGraphStore) -> None:
     nodes = record_curves(store, curves)
 
     assert store.count(Label.RESPONSE_CURVE) == len(curves)
-    assert store.count_edges(RelType.FITTED_ON) == 2 * len(curves)
     outcome_rows = store.aggregate_outcomes(OutcomeQuery(brand_id=BRAND, group_by=("channel_id",)))
     assert sum(c.n_rows for c in curves) == sum(t.rows for t in outcome_rows)
+    # FITTED_ON its channel, its audience and each outcome row of its pair
+    assert store.count_edges(RelType.FITTED_ON) == 2 * len(curves) + sum(c.n_rows for c in curves)
+    assert {n.properties["revision"] for n in store.get_nodes([n.ref for n in nodes])} == {1}
 
     curve, node = curves[0], nodes[0]
     stored = store.get_node(node.ref)
@@ -44,11 +46,13 @@ def test_curves_are_recorded_with_lineage(store: EmbeddedGraphStore) -> None:
     assert query["brand_id"] == BRAND
     assert query["group_by"] == ["campaign_id", "channel_id", "audience_id", "date"]
 
-    lineage = store.get_lineage(node.ref, "up")
+    lineage = store.get_lineage(node.ref, "up", depth=1, limit=10_000)
     reached = {n.ref for n in lineage.nodes}
     assert NodeRef(label=Label.CHANNEL, id=curve.channel_id) in reached
     assert NodeRef(label=Label.AUDIENCE, id=curve.audience_id) in reached
-    assert {e.type for e in lineage.edges} >= {RelType.FITTED_ON}
+    rows = [n for n in lineage.nodes if n.label is Label.OUTCOME]
+    assert len(rows) == curve.n_rows
+    assert {(r.properties["channel_id"], r.properties["audience_id"]) for r in rows} == {curve.pair}
 
     record_curves(store, curves)  # the same data gives the same ids: nothing new
     assert store.count(Label.RESPONSE_CURVE) == len(curves)
@@ -62,3 +66,23 @@ def test_a_date_range_and_the_stored_curves_feed_the_allocator(store: EmbeddedGr
     allocation = allocate(stored, 50_000, 30)
     assert sum(line.budget for line in allocation.lines) == 50_000
     assert {line.curve_id for line in allocation.lines} == {n.id for n in nodes}
+
+
+def test_a_refit_on_other_data_is_the_next_revision(store: EmbeddedGraphStore) -> None:
+    early = curves_from_graph(store, brand_id=BRAND, end=date(2026, 3, 31))
+    first = {n.id: n for n in record_curves(store, early)}
+    later = curves_from_graph(store, brand_id=BRAND)
+    second = record_curves(store, later)
+    by_series = {(c.channel_id, c.audience_id, c.metric): c.id for c in early}
+    refits = 0
+    for curve, node in zip(later, second, strict=True):
+        stored = store.get_node(node.ref)
+        assert stored is not None
+        older = by_series.get((curve.channel_id, curve.audience_id, curve.metric))
+        if older is None or older == node.id:
+            continue
+        refits += 1
+        assert stored.properties["revision"] == first[older].properties["revision"] + 1
+        edges = store.incident_edges([node.ref], 5, {RelType.SUPERSEDES: "out"})
+        assert [e.dst.id for e in edges] == [older]
+    assert refits >= 5
