@@ -1,0 +1,372 @@
+"""The research agent: a topic or brief in, a structured research brief out, recorded.
+
+:func:`research` reads what the graph and the index hold (competitor copy on the topic,
+the brand's own outcomes and assets), asks the configured external tools, writes the
+brief as a ResearchBrief node produced by one append-only Decision that is ``BASED_ON``
+every node it cites, and returns the ids the planner and the content agent cite in turn.
+Without a model everything is deterministic (same graph and request, same brief but for
+ids and times); with one, only the competitor summary is the model's, from cited items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from langchain_core.language_models import BaseChatModel
+
+from agents.research.angles import (
+    brand_absences,
+    competitor_angles,
+    competitors_absences,
+    name_stems,
+)
+from agents.research.competitors import (
+    competitor_docs,
+    has_content,
+    own_docs,
+    resolve_competitors,
+)
+from agents.research.errors import BriefConflictError, ResearchToolError
+from agents.research.insights import audience_insights, offer_points, outcome_points
+from agents.research.models import (
+    Absence,
+    Citation,
+    DataPoint,
+    ExternalFinding,
+    ResearchBrief,
+    ResearchRequest,
+)
+from agents.research.store import brief_node, merge_evidence, write_research
+from agents.research.suggest import suggest
+from agents.research.summary import SummaryResult, extractive_summary, llm_summary
+from agents.research.tools import ResearchTool, source_id
+from agents.research.trends import VERSION as TREND_VERSION
+from agents.research.trends import TrendReport, brand_window, detect_trends
+from agents.research.trends.evidence import EdgeRows
+from graph.base import GraphStore
+from graph.models import (
+    DecisionRecord,
+    Evidence,
+    Node,
+    NodeRef,
+    clean_properties,
+    new_id,
+    sha256_hex,
+)
+from graph.schema import Label
+from retrieval.retriever import HybridRetriever
+from retrieval.sparse import SPARSE_MODEL
+
+AGENT = "research"
+KIND = "research"
+ALGORITHM = "hybrid-retrieval+extractive-angles+mann-kendall-trends"
+ALGORITHM_VERSION = f"research-v1+{TREND_VERSION}+{SPARSE_MODEL}"
+MAX_HOOKS = 10
+MAX_TRENDS = 12
+
+
+@dataclass(frozen=True)
+class ResearchBriefResult:
+    """What a research run wrote: the ResearchBrief id (for the planner to cite), the
+    decision, the Brief, the brief itself and every node written (to index)."""
+
+    id: str
+    decision_id: str
+    brief_id: str
+    brief: ResearchBrief
+    written: list[Node] = field(default_factory=list)
+
+
+def research(
+    store: GraphStore,
+    retriever: HybridRetriever,
+    request: ResearchRequest,
+    *,
+    llm: BaseChatModel | None = None,
+    model_name: str | None = None,
+    tools: Sequence[ResearchTool] = (),
+    now: datetime | None = None,
+) -> ResearchBriefResult:
+    """Research ``request.topic`` for the brand and record the brief as a decision.
+
+    ``tools`` are the extra sources (the external ones: web search, analytics); the graph
+    and the index are always used. A failing tool or model is noted, never fatal.
+
+    Raises:
+        NodeNotFoundError: the brand does not exist.
+        BriefConflictError: ``brief_id`` names another brand's brief.
+    """
+    brand = store.require_node(NodeRef(label=Label.BRAND, id=request.brand_id))
+    brand_name = str(brand.properties.get("name") or brand.id)
+    created = now or datetime.now(UTC)
+    notes: list[str] = []
+    brief_id, new_brief = _brief(store, request, created)
+
+    competitors, untracked = resolve_competitors(store, brand)
+    tracked = [c for c in competitors if has_content(store, c.id)]
+    names = {c.id: str(c.properties.get("name") or c.id) for c in competitors}
+    if untracked:
+        notes.append(f"competitors named but not in the graph: {', '.join(untracked)}")
+    if empty := [names[c.id] for c in competitors if c not in tracked]:
+        notes.append(f"no content ingested for: {', '.join(empty)}")
+    comp_docs = competitor_docs(retriever, request.topic, brand, tracked, request.k)
+    own = own_docs(retriever, request.topic, brand, 2 * request.k)
+    ignore = name_stems([*names.values(), brand_name])
+    angles = competitor_angles(comp_docs, names, ignore)
+    silent = [c for c in tracked if not any(d.brand_id == c.id for d in comp_docs)]
+    absences = brand_absences(retriever, angles, brand.id, brand_name)
+    absences += competitors_absences(
+        retriever, own, comp_docs, {c.id: names[c.id] for c in tracked}, ignore, request.topic
+    )
+    absences += [_silent(c, names[c.id], request.topic) for c in silent]
+    fallback = extractive_summary(request.topic, brand_name, angles, [names[c.id] for c in silent])
+    summary = (
+        llm_summary(llm, request.topic, brand_name, comp_docs, names, fallback, model_name)
+        if llm is not None
+        else SummaryResult(summary=fallback)
+    )
+    if summary.note:
+        notes.append(summary.note)
+
+    topic_assets = [d.ref.id for d in own]
+    window = brand_window(store, brand.id, request.window_days, request.as_of)
+    report = None
+    if window is None:
+        notes.append("the brand has no outcomes: no trends, data points or audience insights")
+    else:
+        report = detect_trends(
+            store,
+            brand.id,
+            window,
+            metric=request.metric,
+            fdr=request.fdr,
+            topic_assets=topic_assets,
+            topic=request.topic,
+        )
+    if report is not None:  # the series also found on-topic assets by their copy
+        topic_assets = sorted(
+            {
+                *topic_assets,
+                *(a for s in report.found.groups if s.family == "topic" for a in s.members),
+            }
+        )
+    edges = EdgeRows(store, brand.id)
+    currency = str(brand.properties.get("currency") or "USD")
+    points = outcome_points(store, report, edges, currency) if report else []
+    points += offer_points(angles, comp_docs)
+    audiences = audience_insights(store, report, edges, topic_assets) if report else []
+    external, sources, ext_points = _external(tools, request, created, notes)
+    points += ext_points
+    hooks = report.hooks[:MAX_HOOKS] if report else []
+    trends = report.trends[:MAX_TRENDS] if report else []
+    if report and len(report.hooks) + len(report.trends) > len(hooks) + len(trends):
+        notes.append(
+            f"{len(report.hooks) + len(report.trends)} significant series; the brief shows "
+            f"the first {len(hooks)} hooks and {len(trends)} other trends"
+        )
+    suggestions = suggest(hooks, trends, absences, audiences)
+    brief = ResearchBrief(
+        id=new_id("rb"),
+        brand_id=brand.id,
+        brand_name=brand_name,
+        topic=request.topic,
+        brief_id=brief_id,
+        created_at=created,
+        as_of=window.end if window else request.as_of,
+        window_start=window.start if window else None,
+        window_end=window.end if window else None,
+        summary="",
+        data_points=points,
+        competitor_angles=angles,
+        competitor_summary=summary.summary,
+        absences=absences,
+        trending_hooks=hooks,
+        trends=trends,
+        audience_insights=audiences,
+        suggested_angles=suggestions,
+        external=external,
+        method=report.method if report else None,
+        notes=notes,
+    )
+    brief.summary = _summary_text(brief, report)
+    decision = DecisionRecord(
+        kind=KIND,
+        agent=AGENT,
+        algorithm=ALGORITHM,
+        algorithm_version=ALGORITHM_VERSION,
+        rationale=brief.summary,
+        inputs={**request.model_dump(mode="json"), "brief_id": brief_id},
+        confidence=_confidence(brief),
+        model=model_name if summary.summary.written_by == "llm" else None,
+        prompt_digest=summary.prompt_digest,
+        evidence=[
+            Evidence(
+                ref=NodeRef(label=Label.BRIEF, id=brief_id),
+                score=1.0,
+                reason="the brief researched",
+            ),
+            *merge_evidence(_citations(brief)),
+        ],
+        created_at=created,
+    )
+    new_nodes = [*([new_brief] if new_brief else []), *sources]
+    written = write_research(store, brief, decision, new_nodes)
+    return ResearchBriefResult(
+        id=brief.id, decision_id=decision.id, brief_id=brief_id, brief=brief, written=written
+    )
+
+
+def _brief(store: GraphStore, request: ResearchRequest, at: datetime) -> tuple[str, Node | None]:
+    """The Brief's id, and its node when it has to be written (it is new)."""
+    brief_id = (
+        request.brief_id
+        or "brief-"
+        + sha256_hex(f"{request.brand_id}\n{request.topic}\n{request.brief or ''}".encode())[:24]
+    )
+    existing = store.get_node(NodeRef(label=Label.BRIEF, id=brief_id))
+    if existing is not None:
+        owner = existing.properties.get("brand_id")
+        if owner is not None and owner != request.brand_id:
+            raise BriefConflictError(brief_id, request.brand_id, str(owner))
+        return brief_id, None
+    return brief_id, brief_node(brief_id, request.brand_id, request.topic, request.brief, at)
+
+
+def _silent(competitor: Node, name: str, topic: str) -> Absence:
+    return Absence(
+        kind="competitor_silent",
+        phrase=topic,
+        competitors=[competitor.id],
+        detail=f"{name} has content in the graph but none on '{topic}'.",
+        evidence=[
+            Citation(
+                node_id=str(competitor.ref),
+                title=name,
+                reason="a competitor with no content on the topic",
+            )
+        ],
+    )
+
+
+def _external(
+    tools: Sequence[ResearchTool], request: ResearchRequest, at: datetime, notes: list[str]
+) -> tuple[list[ExternalFinding], list[Node], list[DataPoint]]:
+    """Ask each tool; external results become Source nodes, figures data points."""
+    findings: list[ExternalFinding] = []
+    sources: dict[str, Node] = {}
+    points: list[DataPoint] = []
+    if not request.external:
+        return findings, [], points
+    for tool in tools:
+        try:
+            found = tool.find(request.topic, request.brand_id, request.k)
+        except ResearchToolError as e:
+            notes.append(str(e))
+            continue
+        for f in found:
+            if f.node_id and not tool.external:
+                node_id, title = f.node_id, f.title
+            else:
+                sid = source_id(f)
+                props = {
+                    "id": sid,
+                    "kind": "external",
+                    "tool": f.tool,
+                    "name": f.url or f.title,
+                    "title": f.title,
+                    "url": f.url,
+                    "snippet": f.text,
+                    "fetched_at": f.fetched_at or at.isoformat(),
+                    "sha256": f.sha256,
+                    "query": request.topic,
+                    "published_at": f.published_at,
+                    "value": f.value,
+                    "metric": f.metric,
+                }
+                sources[sid] = Node(label=Label.SOURCE, id=sid, properties=clean_properties(props))
+                node_id, title = f"{Label.SOURCE.value}:{sid}", f.title
+            cite = Citation(node_id=node_id, title=title, reason=f"{f.tool} result for the topic")
+            findings.append(
+                ExternalFinding(
+                    tool=f.tool,
+                    title=f.title,
+                    snippet=f.text[:500],
+                    url=f.url,
+                    value=f.value,
+                    metric=f.metric,
+                    source=cite,
+                )
+            )
+            if f.value is not None:
+                points.append(
+                    DataPoint(
+                        label=f"{f.tool}: {f.metric or f.title}",
+                        value=f.value,
+                        unit=f.metric or "value",
+                        detail=f"{f.title}: {f.value:g}" + (f" ({f.url})" if f.url else ""),
+                        evidence=[cite],
+                    )
+                )
+    return findings, list(sources.values()), points
+
+
+def _citations(brief: ResearchBrief) -> list[Citation]:
+    out: list[Citation] = []
+    for point in brief.data_points:
+        out += point.evidence
+    for angle in brief.competitor_angles:
+        out += angle.evidence
+    if brief.competitor_summary is not None:
+        out += brief.competitor_summary.evidence
+    for absence in brief.absences:
+        out += absence.evidence
+    for trend in [*brief.trending_hooks, *brief.trends]:
+        out += trend.evidence
+    for insight in brief.audience_insights:
+        out += insight.evidence
+    for suggestion in brief.suggested_angles:
+        out += suggestion.evidence
+    out += [f.source for f in brief.external]
+    return out
+
+
+def _confidence(brief: ResearchBrief) -> float:
+    """Share of the brief's four parts that rest on evidence (competitors, trends tested,
+    audiences, numbers)."""
+    parts = [
+        bool(brief.competitor_angles),
+        bool(brief.method and brief.method.series_tested),
+        bool(brief.audience_insights),
+        bool(brief.data_points),
+    ]
+    return round(sum(parts) / len(parts), 4)
+
+
+def _summary_text(brief: ResearchBrief, report: TrendReport | None) -> str:
+    parts = [f"Research for {brief.brand_name} on '{brief.topic}'"]
+    if brief.window_start and brief.window_end:
+        parts[0] += f" ({brief.window_start.isoformat()} to {brief.window_end.isoformat()})"
+    parts[0] += "."
+    if brief.competitor_angles:
+        labels = "; ".join(
+            f"{', '.join(a.competitor_names)}: {a.label}" for a in brief.competitor_angles[:3]
+        )
+        parts.append(f"{len(brief.competitor_angles)} competitor angle(s): {labels}.")
+    else:
+        parts.append("No competitor content on the topic.")
+    if report is not None:
+        rising = [t for t in [*brief.trending_hooks, *brief.trends] if t.direction == "rising"]
+        falling = [t for t in [*brief.trending_hooks, *brief.trends] if t.direction == "falling"]
+        parts.append(
+            f"{len(rising)} rising and {len(falling)} falling series of "
+            f"{report.method.series_tested} tested (FDR {report.method.fdr:g})."
+        )
+        if brief.trending_hooks:
+            top = brief.trending_hooks[0]
+            change = f"{top.change_per_30_days:+.1%}"
+            parts.append(f"Top hook: '{top.label}' {top.direction} {change} per 30 days.")
+    if brief.suggested_angles:
+        parts.append(f"First suggestion: {brief.suggested_angles[0].angle}.")
+    return " ".join(parts)
