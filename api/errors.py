@@ -15,6 +15,7 @@ from agents.planner.errors import (
     NoCurvesError,
     UnknownObjectiveError,
 )
+from agents.research.errors import BriefConflictError
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -72,6 +73,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InfeasibleConstraintsError: (422, "infeasible_constraints"),
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
+    BriefConflictError: (409, "brief_conflict"),
 }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from agents.research.tools import ResearchTool, external_tools
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
@@ -15,6 +17,9 @@ from retrieval.base import TextIndex
 from retrieval.indexer import Indexer
 from retrieval.lazy import LazyIndex
 from retrieval.retriever import HybridRetriever
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger("marketgraph")
 COLLECTION = "marketgraph_texts"
@@ -30,6 +35,8 @@ class Services:
     index: TextIndex
     indexer: Indexer
     retriever: HybridRetriever
+    research_tools: list[ResearchTool] = field(default_factory=list)
+    llm: BaseChatModel | None = None
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -122,6 +129,28 @@ def assemble(settings: Settings, graph: GraphStore, index: TextIndex) -> Service
         index=index,
         indexer=Indexer(graph, index),
         retriever=HybridRetriever(graph, index),
+        research_tools=external_tools(
+            settings.research_web_url,
+            settings.research_web_api_key,
+            settings.research_analytics_url,
+            settings.research_analytics_api_key,
+            settings.research_timeout,
+        ),
+        llm=open_llm(settings),
+    )
+
+
+def open_llm(settings: Settings) -> BaseChatModel | None:
+    """The chat model (any OpenAI-compatible server) when a model and a key are set."""
+    if not settings.llm_model or settings.openai_api_key is None:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        temperature=0,
     )
 
 

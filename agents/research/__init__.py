@@ -12,7 +12,6 @@ from agents.research.agent import (
     ALGORITHM,
     ALGORITHM_VERSION,
     KIND,
-    ResearchBriefResult,
     research,
 )
 from agents.research.errors import BriefConflictError, ResearchError, ResearchToolError
@@ -25,6 +24,7 @@ from agents.research.models import (
     DataPoint,
     ExternalFinding,
     ResearchBrief,
+    ResearchBriefResult,
     ResearchRequest,
     SuggestedAngle,
     Trend,

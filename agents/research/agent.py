@@ -11,7 +11,6 @@ ids and times); with one, only the competitor summary is the model's, from cited
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from langchain_core.language_models import BaseChatModel
@@ -36,6 +35,7 @@ from agents.research.models import (
     DataPoint,
     ExternalFinding,
     ResearchBrief,
+    ResearchBriefResult,
     ResearchRequest,
 )
 from agents.research.store import brief_node, merge_evidence, write_research
@@ -65,18 +65,6 @@ ALGORITHM = "hybrid-retrieval+extractive-angles+mann-kendall-trends"
 ALGORITHM_VERSION = f"research-v1+{TREND_VERSION}+{SPARSE_MODEL}"
 MAX_HOOKS = 10
 MAX_TRENDS = 12
-
-
-@dataclass(frozen=True)
-class ResearchBriefResult:
-    """What a research run wrote: the ResearchBrief id (for the planner to cite), the
-    decision, the Brief, the brief itself and every node written (to index)."""
-
-    id: str
-    decision_id: str
-    brief_id: str
-    brief: ResearchBrief
-    written: list[Node] = field(default_factory=list)
 
 
 def research(

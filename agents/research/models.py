@@ -7,10 +7,13 @@ brief reaches its outcome rows, assets or external sources.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from graph.models import Node
 
 Metric = Literal["roas", "conversion_rate", "ctr"]
 Family = Literal["brand", "channel", "audience", "hook", "topic"]
@@ -213,3 +216,15 @@ class ResearchBrief(BaseModel):
     external: list[ExternalFinding] = Field(default_factory=list)
     method: TrendMethod | None = None
     notes: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResearchBriefResult:
+    """What a research run wrote: the ResearchBrief id (for the planner to cite), the
+    decision, the Brief, the brief itself and every node written (to index)."""
+
+    id: str
+    decision_id: str
+    brief_id: str
+    brief: ResearchBrief
+    written: list[Node] = field(default_factory=list)

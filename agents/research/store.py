@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from agents.research.models import Citation, ResearchBrief
+from agents.research.models import Citation, ResearchBrief, ResearchBriefResult
 from graph.base import GraphStore
 from graph.decisions import decision_batch
 from graph.errors import AppendOnlyViolationError, NodeNotFoundError
@@ -101,9 +101,15 @@ def write_research(
     return [*new_nodes, node, batch.nodes[len(new_nodes)]]
 
 
-def load_research_brief(store: GraphStore, research_id: str) -> ResearchBrief:
-    """The stored brief; NodeNotFoundError when there is none with this id."""
+def load_research_brief(store: GraphStore, research_id: str) -> ResearchBriefResult:
+    """The stored brief with its decision; NodeNotFoundError when there is none."""
     node = store.get_node(NodeRef(label=Label.RESEARCH_BRIEF, id=research_id))
     if node is None:
         raise NodeNotFoundError(research_id, Label.RESEARCH_BRIEF.value)
-    return ResearchBrief.model_validate_json(str(node.properties["content"]))
+    brief = ResearchBrief.model_validate_json(str(node.properties["content"]))
+    return ResearchBriefResult(
+        id=brief.id,
+        decision_id=str(node.properties.get("decision_id", "")),
+        brief_id=brief.brief_id,
+        brief=brief,
+    )
