@@ -376,6 +376,7 @@ def research_command(
 ) -> None:
     """Research a topic for a brand: competitor angles, trends, audiences, suggestions."""
     from agents.research import ResearchRequest
+    from api.cli_research import print_research
     from api.routes.research import run_research
     from api.schemas.research import ResearchCreate, ResearchPublic
 
@@ -400,51 +401,7 @@ def research_command(
     if as_json:
         out.print_json(ResearchPublic.of(result).model_dump_json())
         return
-    _print_research(ResearchPublic.of(result))
-
-
-def _print_research(brief: Any) -> None:
-    """The research brief as sections of short lines, each with the nodes it cites."""
-    out.print(f"[bold]{brief.id}[/] (decision {brief.decision_id}, brief {brief.brief_id})")
-    out.print(brief.summary, highlight=False)
-    sections: list[tuple[str, list[tuple[str, list[Any]]]]] = [
-        ("Data points", [(f"{d.label}: {d.detail}", d.evidence) for d in brief.data_points]),
-        (
-            "Competitor angles",
-            [
-                (
-                    f"{', '.join(a.competitor_names)}: {a.label}; "
-                    f"offers: {'; '.join(a.offers[:2])}",
-                    a.evidence,
-                )
-                for a in brief.competitor_angles
-            ],
-        ),
-        ("Absences", [(a.detail, a.evidence) for a in brief.absences]),
-        ("Trending hooks", [(t.detail, t.evidence) for t in brief.trending_hooks]),
-        ("Trends", [(t.detail, t.evidence) for t in brief.trends]),
-        ("Audiences", [(a.detail, a.evidence) for a in brief.audience_insights]),
-        (
-            "Suggested angles",
-            [
-                (f"{s.rank}. {s.angle} ({s.score:.2f}): {s.reason}", s.evidence)
-                for s in brief.suggested_angles
-            ],
-        ),
-        ("External", [(f"{f.tool}: {f.title} {f.url or ''}", [f.source]) for f in brief.external]),
-    ]
-    for title, lines in sections:
-        if not lines:
-            continue
-        out.print(f"\n[bold]{title}[/]")
-        for text, evidence in lines:
-            out.print(f"  {text}", highlight=False, soft_wrap=True)
-            cited = ", ".join(c.node_id for c in evidence[:3])
-            more = f" (+{len(evidence) - 3})" if len(evidence) > 3 else ""
-            if cited:
-                out.print(f"    cites {cited}{more}", style="dim", highlight=False, soft_wrap=True)
-    for note in brief.notes:
-        out.print(f"note: {note}", style="dim", highlight=False)
+    print_research(out, ResearchPublic.of(result))
 
 
 @keys_app.command("create")

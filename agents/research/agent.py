@@ -27,13 +27,13 @@ from agents.research.competitors import (
     own_docs,
     resolve_competitors,
 )
-from agents.research.errors import BriefConflictError, ResearchToolError
+from agents.research.compose import citations, confidence, summary_text
+from agents.research.errors import BriefConflictError
+from agents.research.external import ask_tools
 from agents.research.insights import audience_insights, offer_points, outcome_points
 from agents.research.models import (
     Absence,
     Citation,
-    DataPoint,
-    ExternalFinding,
     ResearchBrief,
     ResearchBriefResult,
     ResearchRequest,
@@ -41,9 +41,9 @@ from agents.research.models import (
 from agents.research.store import brief_node, merge_evidence, write_research
 from agents.research.suggest import suggest
 from agents.research.summary import SummaryResult, extractive_summary, llm_summary
-from agents.research.tools import ResearchTool, source_id
+from agents.research.tools import ResearchTool
 from agents.research.trends import VERSION as TREND_VERSION
-from agents.research.trends import TrendReport, brand_window, detect_trends
+from agents.research.trends import brand_window, detect_trends
 from agents.research.trends.evidence import EdgeRows
 from graph.base import GraphStore
 from graph.models import (
@@ -51,7 +51,6 @@ from graph.models import (
     Evidence,
     Node,
     NodeRef,
-    clean_properties,
     new_id,
     sha256_hex,
 )
@@ -145,7 +144,7 @@ def research(
     points = outcome_points(store, report, edges, currency) if report else []
     points += offer_points(angles, comp_docs)
     audiences = audience_insights(store, report, edges, topic_assets) if report else []
-    external, sources, ext_points = _external(tools, request, created, notes)
+    external, sources, ext_points = ask_tools(tools, request, created, notes)
     points += ext_points
     hooks = report.hooks[:MAX_HOOKS] if report else []
     trends = report.trends[:MAX_TRENDS] if report else []
@@ -178,7 +177,7 @@ def research(
         method=report.method if report else None,
         notes=notes,
     )
-    brief.summary = _summary_text(brief, report)
+    brief.summary = summary_text(brief, report)
     decision = DecisionRecord(
         kind=KIND,
         agent=AGENT,
@@ -186,7 +185,7 @@ def research(
         algorithm_version=ALGORITHM_VERSION,
         rationale=brief.summary,
         inputs={**request.model_dump(mode="json"), "brief_id": brief_id},
-        confidence=_confidence(brief),
+        confidence=confidence(brief),
         model=model_name if summary.summary.written_by == "llm" else None,
         prompt_digest=summary.prompt_digest,
         evidence=[
@@ -195,7 +194,7 @@ def research(
                 score=1.0,
                 reason="the brief researched",
             ),
-            *merge_evidence(_citations(brief)),
+            *merge_evidence(citations(brief)),
         ],
         created_at=created,
     )
@@ -236,125 +235,3 @@ def _silent(competitor: Node, name: str, topic: str) -> Absence:
             )
         ],
     )
-
-
-def _external(
-    tools: Sequence[ResearchTool], request: ResearchRequest, at: datetime, notes: list[str]
-) -> tuple[list[ExternalFinding], list[Node], list[DataPoint]]:
-    """Ask each tool; external results become Source nodes, figures data points."""
-    findings: list[ExternalFinding] = []
-    sources: dict[str, Node] = {}
-    points: list[DataPoint] = []
-    if not request.external:
-        return findings, [], points
-    for tool in tools:
-        try:
-            found = tool.find(request.topic, request.brand_id, request.k)
-        except ResearchToolError as e:
-            notes.append(str(e))
-            continue
-        for f in found:
-            if f.node_id and not tool.external:
-                node_id, title = f.node_id, f.title
-            else:
-                sid = source_id(f)
-                props = {
-                    "id": sid,
-                    "kind": "external",
-                    "tool": f.tool,
-                    "name": f.url or f.title,
-                    "title": f.title,
-                    "url": f.url,
-                    "snippet": f.text,
-                    "fetched_at": f.fetched_at or at.isoformat(),
-                    "sha256": f.sha256,
-                    "query": request.topic,
-                    "published_at": f.published_at,
-                    "value": f.value,
-                    "metric": f.metric,
-                }
-                sources[sid] = Node(label=Label.SOURCE, id=sid, properties=clean_properties(props))
-                node_id, title = f"{Label.SOURCE.value}:{sid}", f.title
-            cite = Citation(node_id=node_id, title=title, reason=f"{f.tool} result for the topic")
-            findings.append(
-                ExternalFinding(
-                    tool=f.tool,
-                    title=f.title,
-                    snippet=f.text[:500],
-                    url=f.url,
-                    value=f.value,
-                    metric=f.metric,
-                    source=cite,
-                )
-            )
-            if f.value is not None:
-                points.append(
-                    DataPoint(
-                        label=f"{f.tool}: {f.metric or f.title}",
-                        value=f.value,
-                        unit=f.metric or "value",
-                        detail=f"{f.title}: {f.value:g}" + (f" ({f.url})" if f.url else ""),
-                        evidence=[cite],
-                    )
-                )
-    return findings, list(sources.values()), points
-
-
-def _citations(brief: ResearchBrief) -> list[Citation]:
-    out: list[Citation] = []
-    for point in brief.data_points:
-        out += point.evidence
-    for angle in brief.competitor_angles:
-        out += angle.evidence
-    if brief.competitor_summary is not None:
-        out += brief.competitor_summary.evidence
-    for absence in brief.absences:
-        out += absence.evidence
-    for trend in [*brief.trending_hooks, *brief.trends]:
-        out += trend.evidence
-    for insight in brief.audience_insights:
-        out += insight.evidence
-    for suggestion in brief.suggested_angles:
-        out += suggestion.evidence
-    out += [f.source for f in brief.external]
-    return out
-
-
-def _confidence(brief: ResearchBrief) -> float:
-    """Share of the brief's four parts that rest on evidence (competitors, trends tested,
-    audiences, numbers)."""
-    parts = [
-        bool(brief.competitor_angles),
-        bool(brief.method and brief.method.series_tested),
-        bool(brief.audience_insights),
-        bool(brief.data_points),
-    ]
-    return round(sum(parts) / len(parts), 4)
-
-
-def _summary_text(brief: ResearchBrief, report: TrendReport | None) -> str:
-    parts = [f"Research for {brief.brand_name} on '{brief.topic}'"]
-    if brief.window_start and brief.window_end:
-        parts[0] += f" ({brief.window_start.isoformat()} to {brief.window_end.isoformat()})"
-    parts[0] += "."
-    if brief.competitor_angles:
-        labels = "; ".join(
-            f"{', '.join(a.competitor_names)}: {a.label}" for a in brief.competitor_angles[:3]
-        )
-        parts.append(f"{len(brief.competitor_angles)} competitor angle(s): {labels}.")
-    else:
-        parts.append("No competitor content on the topic.")
-    if report is not None:
-        rising = [t for t in [*brief.trending_hooks, *brief.trends] if t.direction == "rising"]
-        falling = [t for t in [*brief.trending_hooks, *brief.trends] if t.direction == "falling"]
-        parts.append(
-            f"{len(rising)} rising and {len(falling)} falling series of "
-            f"{report.method.series_tested} tested (FDR {report.method.fdr:g})."
-        )
-        if brief.trending_hooks:
-            top = brief.trending_hooks[0]
-            change = f"{top.change_per_30_days:+.1%}"
-            parts.append(f"Top hook: '{top.label}' {top.direction} {change} per 30 days.")
-    if brief.suggested_angles:
-        parts.append(f"First suggestion: {brief.suggested_angles[0].angle}.")
-    return " ".join(parts)

@@ -33,7 +33,7 @@ from agents.research.text import (
 from retrieval.retriever import HybridRetriever
 from retrieval.sparse import tokenize
 
-CUT = 0.75  # cosine distance at which clusters stop merging
+CUT = 0.8  # cosine distance at which clusters stop merging
 MAX_PHRASES = 3
 MAX_OFFERS = 4
 MAX_ABSENCES = 3

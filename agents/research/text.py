@@ -165,7 +165,10 @@ def hook_of(props: Mapping[str, Any]) -> str | None:
             continue
         match = _LABEL.match(line)
         if match:
-            labelled.setdefault(match.group(1).strip().lower(), line[match.end() :].strip())
+            label, rest = match.group(1).strip().lower(), line[match.end() :].strip()
+            labelled.setdefault(label, rest)
+            if label not in _HOOK_KEYS and first_line is None:
+                first_line = rest  # "Brand: copy…" (an SMS) reads from the copy
         elif first_line is None:
             first_line = line.strip()
     text = next((labelled[k] for k in _HOOK_KEYS if labelled.get(k)), None)
@@ -175,7 +178,8 @@ def hook_of(props: Mapping[str, Any]) -> str | None:
         return None
     if "|" in text:
         text = text.split("|")[0]
-    text = _MERGE_TAG.sub("", _URL.sub("", text)).strip(" ,;:-")
+    before_link = _URL.split(text)[0].strip(" ,;:-")
+    text = _MERGE_TAG.sub("", before_link or _URL.sub("", text)).strip(" ,;:-")
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].strip()
     return first[:MAX_HOOK] or None
 
