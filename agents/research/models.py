@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from graph.models import Node
+from retrieval.sparse import tokenize
 
 Metric = Literal["roas", "conversion_rate", "ctr"]
 Family = Literal["brand", "channel", "audience", "hook", "topic"]
@@ -51,6 +52,14 @@ class ResearchRequest(BaseModel):
     external: bool = Field(
         default=True, description="also ask the configured external tools (web, analytics)"
     )
+
+    @field_validator("topic")
+    @classmethod
+    def _searchable(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not tokenize(value):
+            raise ValueError("needs at least one word to search for (not only stop words)")
+        return value
 
 
 class Citation(BaseModel):

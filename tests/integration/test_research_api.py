@@ -94,8 +94,12 @@ def test_research_errors_are_4xx_and_write_nothing(
         client.post("/v1/research", json=short, headers=ANALYST), 422, "invalid_request"
     )
     assert "window_days" in str(error["message"])
-    empty = {**BODY, "topic": ""}
-    assert_error(client.post("/v1/research", json=empty, headers=ANALYST), 422, "invalid_request")
+    for topic in ("", "  the of and  "):
+        empty = {**BODY, "topic": topic}
+        error = assert_error(
+            client.post("/v1/research", json=empty, headers=ANALYST), 422, "invalid_request"
+        )
+        assert "topic" in str(error["message"])
     bad_id = {**BODY, "brief_id": "a b\n"}
     assert_error(client.post("/v1/research", json=bad_id, headers=ANALYST), 422, "invalid_request")
     assert graph_store.count(Label.DECISION) == 0
