@@ -11,6 +11,7 @@ ids and times); with one, only the competitor summary is the model's, from cited
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from langchain_core.language_models import BaseChatModel
@@ -22,6 +23,7 @@ from agents.research.angles import (
     name_stems,
 )
 from agents.research.competitors import (
+    Doc,
     competitor_docs,
     has_content,
     own_docs,
@@ -34,6 +36,7 @@ from agents.research.insights import audience_insights, offer_points, outcome_po
 from agents.research.models import (
     Absence,
     Citation,
+    CompetitorAngle,
     ResearchBrief,
     ResearchBriefResult,
     ResearchRequest,
@@ -43,7 +46,7 @@ from agents.research.suggest import suggest
 from agents.research.summary import SummaryResult, extractive_summary, llm_summary
 from agents.research.tools import ResearchTool
 from agents.research.trends import VERSION as TREND_VERSION
-from agents.research.trends import brand_window, detect_trends
+from agents.research.trends import TrendReport, Window, brand_window, detect_trends
 from agents.research.trends.evidence import EdgeRows
 from graph.base import GraphStore
 from graph.models import (
@@ -90,59 +93,12 @@ def research(
     created = now or datetime.now(UTC)
     notes: list[str] = []
     brief_id, new_brief = _brief(store, request, created)
-
-    competitors, untracked = resolve_competitors(store, brand)
-    tracked = [c for c in competitors if has_content(store, c.id)]
-    names = {c.id: str(c.properties.get("name") or c.id) for c in competitors}
-    if untracked:
-        notes.append(f"competitors named but not in the graph: {', '.join(untracked)}")
-    if empty := [names[c.id] for c in competitors if c not in tracked]:
-        notes.append(f"no content ingested for: {', '.join(empty)}")
-    comp_docs = competitor_docs(retriever, request.topic, brand, tracked, request.k)
-    own = own_docs(retriever, request.topic, brand, 2 * request.k)
-    ignore = name_stems([*names.values(), brand_name])
-    angles = competitor_angles(comp_docs, names, ignore)
-    silent = [c for c in tracked if not any(d.brand_id == c.id for d in comp_docs)]
-    absences = brand_absences(retriever, angles, brand.id, brand_name)
-    absences += competitors_absences(
-        retriever, own, comp_docs, {c.id: names[c.id] for c in tracked}, ignore, request.topic
-    )
-    absences += [_silent(c, names[c.id], request.topic) for c in silent]
-    fallback = extractive_summary(request.topic, brand_name, angles, [names[c.id] for c in silent])
-    summary = (
-        llm_summary(llm, request.topic, brand_name, comp_docs, names, fallback, model_name)
-        if llm is not None
-        else SummaryResult(summary=fallback)
-    )
-    if summary.note:
-        notes.append(summary.note)
-
-    topic_assets = [d.ref.id for d in own]
-    window = brand_window(store, brand.id, request.window_days, request.as_of)
-    report = None
-    if window is None:
-        notes.append("the brand has no outcomes: no trends, data points or audience insights")
-    else:
-        report = detect_trends(
-            store,
-            brand.id,
-            window,
-            metric=request.metric,
-            fdr=request.fdr,
-            topic_assets=topic_assets,
-            topic=request.topic,
-        )
-    if report is not None:  # the series also found on-topic assets by their copy
-        topic_assets = sorted(
-            {
-                *topic_assets,
-                *(a for s in report.found.groups if s.family == "topic" for a in s.members),
-            }
-        )
+    rivals = _competition(store, retriever, request, brand, notes, llm, model_name)
+    report, window, topic_assets = _performance(store, request, brand.id, rivals.own, notes)
     edges = EdgeRows(store, brand.id)
     currency = str(brand.properties.get("currency") or "USD")
     points = outcome_points(store, report, edges, currency) if report else []
-    points += offer_points(angles, comp_docs)
+    points += offer_points(rivals.angles, rivals.docs)
     audiences = audience_insights(store, report, edges, topic_assets) if report else []
     external, sources, ext_points = ask_tools(tools, request, created, notes)
     points += ext_points
@@ -153,6 +109,7 @@ def research(
             f"{len(report.hooks) + len(report.trends)} significant series; the brief shows "
             f"the first {len(hooks)} hooks and {len(trends)} other trends"
         )
+    absences, summary = rivals.absences, rivals.summary
     suggestions = suggest(hooks, trends, absences, audiences)
     brief = ResearchBrief(
         id=new_id("rb"),
@@ -166,7 +123,7 @@ def research(
         window_end=window.end if window else None,
         summary="",
         data_points=points,
-        competitor_angles=angles,
+        competitor_angles=rivals.angles,
         competitor_summary=summary.summary,
         absences=absences,
         trending_hooks=hooks,
@@ -186,8 +143,9 @@ def research(
         rationale=brief.summary,
         inputs={**request.model_dump(mode="json"), "brief_id": brief_id},
         confidence=confidence(brief),
+        # the model and its prompt are recorded when its summary is used (else a note says why)
         model=model_name if summary.summary.written_by == "llm" else None,
-        prompt_digest=summary.prompt_digest,
+        prompt_digest=summary.prompt_digest if summary.summary.written_by == "llm" else None,
         evidence=[
             Evidence(
                 ref=NodeRef(label=Label.BRIEF, id=brief_id),
@@ -203,6 +161,80 @@ def research(
     return ResearchBriefResult(
         id=brief.id, decision_id=decision.id, brief_id=brief_id, brief=brief, written=written
     )
+
+
+@dataclass
+class _Competition:
+    """What the competitors say on the topic, and the brand's own copy on it."""
+
+    docs: list[Doc]
+    own: list[Doc]
+    angles: list[CompetitorAngle]
+    absences: list[Absence]
+    summary: SummaryResult
+
+
+def _competition(
+    store: GraphStore,
+    retriever: HybridRetriever,
+    request: ResearchRequest,
+    brand: Node,
+    notes: list[str],
+    llm: BaseChatModel | None,
+    model_name: str | None,
+) -> _Competition:
+    """Competitors resolved, their on-topic copy clustered into angles, the absences, and
+    the summary (the model's when there is one and it cites what was retrieved)."""
+    brand_name = str(brand.properties.get("name") or brand.id)
+    competitors, untracked = resolve_competitors(store, brand)
+    tracked = [c for c in competitors if has_content(store, c.id)]
+    names = {c.id: str(c.properties.get("name") or c.id) for c in competitors}
+    if untracked:
+        notes.append(f"competitors named but not in the graph: {', '.join(untracked)}")
+    if empty := [names[c.id] for c in competitors if c not in tracked]:
+        notes.append(f"no content ingested for: {', '.join(empty)}")
+    docs = competitor_docs(retriever, request.topic, brand, tracked, request.k)
+    own = own_docs(retriever, request.topic, brand, 2 * request.k)
+    ignore = name_stems([*names.values(), brand_name])
+    angles = competitor_angles(docs, names, ignore)
+    silent = [c for c in tracked if not any(d.brand_id == c.id for d in docs)]
+    absences = brand_absences(retriever, angles, brand.id, brand_name)
+    absences += competitors_absences(
+        retriever, own, docs, {c.id: names[c.id] for c in tracked}, ignore, request.topic
+    )
+    absences += [_silent(c, names[c.id], request.topic) for c in silent]
+    fallback = extractive_summary(request.topic, angles, [names[c.id] for c in silent])
+    summary = (
+        llm_summary(llm, request.topic, brand_name, docs, names, fallback, model_name)
+        if llm is not None
+        else SummaryResult(summary=fallback)
+    )
+    if summary.note:
+        notes.append(summary.note)
+    return _Competition(docs=docs, own=own, angles=angles, absences=absences, summary=summary)
+
+
+def _performance(
+    store: GraphStore, request: ResearchRequest, brand_id: str, own: list[Doc], notes: list[str]
+) -> tuple[TrendReport | None, Window | None, list[str]]:
+    """The trend report over the window, and the brand's assets on the topic (those
+    retrieval found and those whose copy covers the topic)."""
+    topic_assets = [d.ref.id for d in own]
+    window = brand_window(store, brand_id, request.window_days, request.as_of)
+    if window is None:
+        notes.append("the brand has no outcomes: no trends, data points or audience insights")
+        return None, None, topic_assets
+    report = detect_trends(
+        store,
+        brand_id,
+        window,
+        metric=request.metric,
+        fdr=request.fdr,
+        topic_assets=topic_assets,
+        topic=request.topic,
+    )
+    by_copy = (a for s in report.found.groups if s.family == "topic" for a in s.members)
+    return report, window, sorted({*topic_assets, *by_copy})
 
 
 def _brief(store: GraphStore, request: ResearchRequest, at: datetime) -> tuple[str, Node | None]:

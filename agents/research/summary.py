@@ -52,7 +52,6 @@ class SummaryResult(BaseModel):
 
 def extractive_summary(
     topic: str,
-    brand_name: str,
     angles: Sequence[CompetitorAngle],
     silent: Sequence[str],
 ) -> CompetitorSummary:

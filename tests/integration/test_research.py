@@ -194,7 +194,7 @@ def test_a_model_that_cites_nothing_retrieved_or_answers_nonsense_is_not_used(
     assert "price match" in summary.text
     assert any(why in note for note in result.brief.notes)
     decision = loaded.graph.require_node(NodeRef(label=Label.DECISION, id=result.decision_id))
-    assert "model" not in decision.properties
+    assert "model" not in decision.properties and "prompt_digest" not in decision.properties
 
 
 # -- external tools -------------------------------------------------------------------------
