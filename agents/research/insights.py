@@ -148,8 +148,20 @@ def offer_points(angles: Sequence[CompetitorAngle], docs: Sequence[Doc]) -> list
 
 
 def _unit(text: str) -> str:
-    match = re.search(r"[$€£]", text)
-    return _CURRENCY[match.group()] if match else "count"
+    """The unit of an offer's first number: a currency, or the word after it ("15-minute
+    fitting" -> minute, "3 months free" -> months), else count."""
+    number = re.search(r"[$€£]?\s?\d[\d,.]*(?:-|\s)?([A-Za-z]+)?", text)
+    if number is None:
+        return "count"
+    symbol = re.match(r"[$€£]", number.group())
+    if symbol:
+        return _CURRENCY[symbol.group()]
+    word = (number.group(1) or "").lower()
+    if word in ("euro", "euros", "eur"):
+        return "EUR"
+    if word in ("pound", "pounds", "gbp"):
+        return "GBP"
+    return word or "count"
 
 
 def audience_insights(

@@ -153,3 +153,20 @@ def test_suggestions_rank_on_topic_hooks_then_positions_then_the_rest() -> None:
     ]
     assert [s.rank for s in ranked] == [1, 2, 3, 4, 5]
     assert ranked[0].score == 1.0 and ranked[0].evidence[0].node_id == "Asset:on-topic-up"
+
+
+@pytest.mark.parametrize(
+    ("offer", "unit"),
+    [
+        ("Book a free 15-minute video fitting", "minute"),
+        ("Resoling for $45, with free return shipping.", "USD"),
+        ("No per-user fees: pay per invoice, from 0.40 euros.", "EUR"),
+        ("Free for the first three months, for up to 500 invoices.", "invoices"),
+    ],
+)
+def test_the_unit_of_an_offer_is_its_currency_or_the_word_after_the_number(
+    offer: str, unit: str
+) -> None:
+    from agents.research.insights import _unit
+
+    assert _unit(offer) == unit
