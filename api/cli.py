@@ -358,6 +358,54 @@ def reindex(
         out.print(f"indexed {report.indexed} texts; {report.pending} pending")
 
 
+@app.command("research")
+@one_line_errors
+def research_command(
+    topic: Annotated[str, typer.Argument(help="the topic or brief to research, in words")],
+    brand: Annotated[str, typer.Option(help="the brand researched for")],
+    brief_id: Annotated[
+        str | None, typer.Option(help="an existing Brief, or the id to give a new one")
+    ] = None,
+    window_days: Annotated[int, typer.Option(help="days of outcomes to test for trends")] = 120,
+    as_of: Annotated[
+        str | None, typer.Option(help="last day of the window (default: the last outcome)")
+    ] = None,
+    metric: Annotated[str, typer.Option(help="roas, conversion_rate or ctr")] = "roas",
+    external: Annotated[
+        bool, typer.Option("--external/--no-external", help="ask the configured web tools")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Research a topic for a brand: competitor angles, trends, audiences, suggestions."""
+    from agents.research import ResearchRequest
+    from api.cli_research import print_research
+    from api.routes.research import run_research
+    from api.schemas.research import ResearchCreate, ResearchPublic
+
+    fields = {
+        "topic": topic,
+        "brand_id": brand,
+        "brief_id": brief_id,
+        "window_days": window_days,
+        "as_of": as_of,
+        "metric": metric,
+        "external": external,
+    }
+    try:
+        request = ResearchCreate.model_validate(fields)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "--" + "-".join(str(p) for p in first["loc"]).replace("_", "-")
+        raise _fail(f"{where}: {first['msg']}", 2) from None
+    assert isinstance(request, ResearchRequest)
+    with _services() as services:
+        result = run_research(services, request)
+    if as_json:
+        out.print_json(ResearchPublic.of(result).model_dump_json())
+        return
+    print_research(out, ResearchPublic.of(result))
+
+
 @keys_app.command("create")
 @one_line_errors
 def keys_create(

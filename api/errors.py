@@ -19,6 +19,7 @@ from agents.planner.errors import (
     UnknownObjectiveError,
     UnknownVersionError,
 )
+from agents.research.errors import BriefConflictError
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -82,6 +83,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     GateError: (409, "not_waiting"),
     SelfApprovalError: (403, "self_approval"),
     PolicyError: (400, "bad_policy"),
+    BriefConflictError: (409, "brief_conflict"),
 }
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
+from agents.orchestrator.orchestrator import research_step
+from agents.research.tools import ResearchTool, external_tools
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
@@ -36,6 +38,7 @@ class Services:
     retriever: HybridRetriever
     orchestrator: Orchestrator
     llm: BaseChatModel | None = None
+    research_tools: list[ResearchTool] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_worker(self) -> None:
@@ -166,12 +169,21 @@ def assemble(
 ) -> Services:
     """Wire the agents and the key ring around opened stores (``llm`` as configured)."""
     retriever = HybridRetriever(graph, index)
+    indexer = Indexer(graph, index)
+    tools = external_tools(
+        settings.research_web_url,
+        settings.research_web_api_key,
+        settings.research_analytics_url,
+        settings.research_analytics_api_key,
+        settings.research_timeout,
+    )
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
         agents=agents,
         retriever=retriever,
         llm=llm,
+        research=research_step(retriever, llm, tools, on_written=indexer.index_nodes),
         lease_seconds=settings.lease_seconds,
     )
     return Services(
@@ -179,10 +191,11 @@ def assemble(
         graph=graph,
         keys=KeyRing(settings.configured_keys(), settings.keys_path),
         index=index,
-        indexer=Indexer(graph, index),
+        indexer=indexer,
         retriever=retriever,
         orchestrator=orchestrator,
         llm=llm,
+        research_tools=list(tools),
     )
 
 

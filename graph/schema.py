@@ -39,6 +39,7 @@ class Label(StrEnum):
     MIGRATION = "Migration"
     INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
     EVENT = "Event"  # an orchestrator event, kept until every handler has run
+    RESEARCH_BRIEF = "ResearchBrief"  # (ResearchBrief)-[:BASED_ON]->(Brief); research output
 
 
 class RelType(StrEnum):
@@ -50,7 +51,7 @@ class RelType(StrEnum):
     USES = "USES"  # (Campaign)->(Asset)
     OF = "OF"  # (Outcome)->(Campaign|Channel|Audience|Asset), (Lead)->(Campaign|Channel)
     MADE_BY = "MADE_BY"  # (Decision)->(Agent)
-    BASED_ON = "BASED_ON"  # (Decision)->(evidence) {score}
+    BASED_ON = "BASED_ON"  # (Decision)->(evidence) {score}, (ResearchBrief)->(Brief)
     PRODUCED = "PRODUCED"  # (Decision)->(Plan|Allocation|Task|Execution|Alert|...)
     APPROVES = "APPROVES"  # (Approval)->(Decision)
     REJECTS = "REJECTS"  # (Approval)->(Decision)

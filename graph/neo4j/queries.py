@@ -54,6 +54,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.MIGRATION: "Migration",
     Label.INDEX_JOB: "IndexJob",
     Label.EVENT: "Event",
+    Label.RESEARCH_BRIEF: "ResearchBrief",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",

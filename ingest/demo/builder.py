@@ -1,9 +1,11 @@
-"""Generate a demo data set: plan campaigns, write their copy, simulate outcomes and leads."""
+"""Generate a demo data set: plan campaigns, write their copy, simulate outcomes and leads,
+and add the competitor copy a team would have ingested."""
 
 from __future__ import annotations
 
 from ingest.demo.assets import write_creative, write_guidelines
 from ingest.demo.campaigns import plan_campaign
+from ingest.demo.competitors import rival_brands, write_rival_assets
 from ingest.demo.dataset import DemoDataset
 from ingest.demo.leads import draw_leads
 from ingest.demo.outcomes import simulate
@@ -27,6 +29,7 @@ def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
     write_creative(state)
     table, row_brand = simulate(state)
     baseline = write_reports(state, table, row_brand)
+    write_rival_assets(state)
     for p in state.plans:
         p.record["asset_ids"] = sorted(
             {state.assets[i]["id"] for i in p.assets} | set(p.record["asset_ids"])
@@ -43,7 +46,8 @@ def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
                 "baseline_roas": baseline[b],
             }
             for b, (brand, m) in enumerate(zip(BRAND_COPY, state.models, strict=True))
-        ],
+        ]
+        + rival_brands(),
         channels=[
             {"id": c.id, "name": c.name, "kind": c.kind, "platform": c.platform} for c in CHANNELS
         ],
