@@ -25,6 +25,7 @@ from graph.errors import (
     MigrationError,
     NodeNotFoundError,
 )
+from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
 from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
 from retrieval.errors import (
     DenseUnavailableError,
@@ -64,6 +65,9 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InvalidVocabularyError: (400, "invalid_vocabulary"),
     UnknownKindError: (404, "unknown_kind"),
     UnreadableInputError: (400, "unreadable_input"),
+    ColumnsError: (422, "bad_columns"),
+    UnknownSourceError: (404, "unknown_source"),
+    BadOptionError: (400, "bad_option"),
     GraphUnavailableError: (503, "graph_unavailable"),
     MigrationError: (503, "migration_error"),
     IndexUnavailableError: (503, "index_unavailable"),
@@ -85,8 +89,10 @@ def _details(exc: Exception) -> Any:
         }
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
-    if isinstance(exc, UnknownKindError):
+    if isinstance(exc, UnknownKindError | UnknownSourceError):
         return {"known": exc.known}
+    if isinstance(exc, ColumnsError):
+        return {"missing": exc.missing, "unknown": exc.unknown, "expected": exc.expected}
     if isinstance(exc, InfeasibleConstraintsError):
         return {"channels": exc.channels}
     if isinstance(exc, DanglingReferenceError):
