@@ -38,6 +38,7 @@ class Label(StrEnum):
     RESPONSE_CURVE = "ResponseCurve"
     MIGRATION = "Migration"
     INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
+    ROUTING_POLICY = "RoutingPolicy"  # lead routing rules and owner capacities, as evidence
 
 
 class RelType(StrEnum):

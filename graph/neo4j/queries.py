@@ -53,6 +53,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.RESPONSE_CURVE: "ResponseCurve",
     Label.MIGRATION: "Migration",
     Label.INDEX_JOB: "IndexJob",
+    Label.ROUTING_POLICY: "RoutingPolicy",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",
