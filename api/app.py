@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.metrics import REQUEST_LATENCY
-from api.routes import connectors, graph, health, ingest, plans, search
+from api.routes import connectors, graph, health, ingest, plans, search, usecases
 from api.services import Services, ensure_admin_key, open_services
 from api.settings import Settings, get_settings
 
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(graph.router)
     app.include_router(search.router)
     app.include_router(plans.router)
+    app.include_router(usecases.router)
 
     @app.middleware("http")
     async def observe(

@@ -158,7 +158,7 @@ def serve(
 def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
     from ingest.demo import generate
 
-    dataset = generate(seed=seed, outcome_rows=outcome_rows)
+    dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
     parts = dataset_parts(dataset)
     with _progress("demo data") as progress:
         report = ingest(
@@ -430,6 +430,15 @@ def keys_create(
     settings = get_settings()
     key = create_key(settings.keys_path, role, name)
     out.print(key, highlight=False)
+
+
+# The use-case commands live in api/cli_usecases.py and use these two helpers.
+fail = _fail
+open_cli_services = _services
+
+from api.cli_usecases import usecase_app  # noqa: E402  (it imports the helpers above)
+
+app.add_typer(usecase_app, name="usecase")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from agents.planner.errors import (
     NoCurvesError,
     UnknownObjectiveError,
 )
+from agents.usecases.errors import BadWindowError, RoutingConfigError
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -76,6 +77,8 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InfeasibleConstraintsError: (422, "infeasible_constraints"),
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
+    BadWindowError: (422, "bad_window"),
+    RoutingConfigError: (422, "bad_routing_config"),
 }
 
 
