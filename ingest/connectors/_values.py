@@ -62,8 +62,14 @@ def is_empty(text: str | None) -> bool:
     return text is None or text.strip() in EMPTY
 
 
+_PLAIN = re.compile(r"[+-]?[\d.,]+")
+
+
 def _split_currency(text: str) -> tuple[str, str | None, bool]:
-    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    s = text.strip()
+    if _PLAIN.fullmatch(s):  # the common case: digits and separators only
+        return s, None, False
+    s = s.replace("\u00a0", " ").replace("\u202f", " ")
     percent = s.endswith("%")
     if percent:
         s = s[:-1].strip()
@@ -79,6 +85,8 @@ def _split_currency(text: str) -> tuple[str, str | None, bool]:
 
 def decimal_evidence(text: str) -> Decimal | None:
     """Which decimal separator a cell proves, if any (``1.234`` proves nothing)."""
+    if "." not in text and "," not in text:
+        return None
     s, _, _ = _split_currency(text)
     s = s.lstrip("+-")
     if "." in s and "," in s:
