@@ -17,13 +17,8 @@ from agents.usecases.creative import CreativeReport, creative_tests
 from agents.usecases.errors import BadWindowError, RoutingConfigError, UsecaseError
 from agents.usecases.handoff import HandoffReport, handoff_health, record_handoff_alerts
 from agents.usecases.leads import SlaReport, lead_sla, record_sla_alerts
-from agents.usecases.routing import (
-    RoutingConfig,
-    RoutingResult,
-    load_config,
-    parse_config,
-    route_leads,
-)
+from agents.usecases.routing import RoutingResult, route_leads
+from agents.usecases.routing_config import RoutingConfig, load_config, parse_config
 
 __all__ = [
     "AlertPublic",
