@@ -40,6 +40,7 @@ class Label(StrEnum):
     INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
     EVENT = "Event"  # an orchestrator event, kept until every handler has run
     RESEARCH_BRIEF = "ResearchBrief"  # (ResearchBrief)-[:BASED_ON]->(Brief); research output
+    ROUTING_POLICY = "RoutingPolicy"  # lead routing rules and owner capacities, as evidence
 
 
 class RelType(StrEnum):

@@ -55,6 +55,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.INDEX_JOB: "IndexJob",
     Label.EVENT: "Event",
     Label.RESEARCH_BRIEF: "ResearchBrief",
+    Label.ROUTING_POLICY: "RoutingPolicy",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",

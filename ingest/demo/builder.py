@@ -15,11 +15,20 @@ from ingest.demo.tables import CHANNELS, DATES
 from ingest.demo.text import BRAND_COPY
 
 
-def generate(seed: int = 7, outcome_rows: int | None = None) -> DemoDataset:
-    """Generate the demo data set; ``outcome_rows`` scales it to about that many outcome rows."""
+def generate(seed: int = 7, outcome_rows: int | None = None, extras: bool = False) -> DemoDataset:
+    """Generate the demo data set; ``outcome_rows`` scales it to about that many outcome rows.
+
+    ``extras`` adds what the use cases need to show (creative tests, localised posts, a
+    slower handoff; see :mod:`ingest.demo.extras`) without changing the base records.
+    """
     if outcome_rows is not None and outcome_rows < 1:
         raise ValueError("outcome_rows must be positive")
-    return build(BuildState(seed), outcome_rows)
+    dataset = build(BuildState(seed), outcome_rows)
+    if extras:
+        from ingest.demo.extras import add_extras
+
+        add_extras(dataset, seed)
+    return dataset
 
 
 def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
