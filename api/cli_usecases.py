@@ -17,6 +17,7 @@ from agents.usecases import (
     handoff_health,
     lead_sla,
     load_config,
+    planning_kpis,
     record_handoff_alerts,
     record_sla_alerts,
     route_leads,
@@ -25,7 +26,8 @@ from agents.usecases.creative import Metric
 from api.cli import fail, one_line_errors, open_cli_services, out
 
 usecase_app = typer.Typer(
-    help="Marketing use cases: lead SLA and routing, content calendar, creative tests, handoff.",
+    help="Marketing use cases: planning, lead SLA and routing, content calendar, creative "
+    "tests, handoff.",
     no_args_is_help=True,
 )
 
@@ -264,3 +266,20 @@ def handoff_command(
         )
     if recorded is not None:
         _print_alerts(recorded)
+
+
+@usecase_app.command("planning")
+@one_line_errors
+def planning_command(brand: NeedBrand, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
+    with open_cli_services() as services:
+        report = planning_kpis(services.graph, brand_id=brand, as_of=_moment(as_of))
+    if _print(report, report.kpis, as_json):
+        return
+    for p in report.plans:
+        out.print(
+            f"[bold]{p.plan_id}[/] v{p.version} {p.status}: spent {p.spend:,.2f} of "
+            f"{p.planned_to_date:,.2f} planned to date, ROAS {p.actual_roas or 0:.2f} "
+            f"(forecast {p.forecast_roas or 0:.2f}), {p.leads} leads",
+            highlight=False,
+        )

@@ -6,8 +6,8 @@
 - :mod:`creative`: ad creative tests, lift by variant, cost per result;
 - :mod:`handoff`: marketing-to-sales handoff health by source, degradation alerts.
 
-Campaign planning KPIs (forecast ROAS, budget adherence…) come with the planner's
-execution loop.
+- :mod:`planning`: campaign planning: forecast vs actual ROAS, budget adherence, cost per
+  lead and plan-to-execution cycle time of executed plans.
 """
 
 from agents.usecases.alerts import AlertPublic, AlertsRecorded
@@ -17,6 +17,7 @@ from agents.usecases.creative import CreativeReport, creative_tests
 from agents.usecases.errors import BadWindowError, RoutingConfigError, UsecaseError
 from agents.usecases.handoff import HandoffReport, handoff_health, record_handoff_alerts
 from agents.usecases.leads import SlaReport, lead_sla, record_sla_alerts
+from agents.usecases.planning import PlanningReport, PlanPerformance, planning_kpis
 from agents.usecases.routing import RoutingResult, route_leads
 from agents.usecases.routing_config import RoutingConfig, load_config, parse_config
 
@@ -29,6 +30,8 @@ __all__ = [
     "HandoffReport",
     "Kpi",
     "Lineage",
+    "PlanPerformance",
+    "PlanningReport",
     "RoutingConfig",
     "RoutingConfigError",
     "RoutingResult",
@@ -41,6 +44,7 @@ __all__ = [
     "lead_sla",
     "load_config",
     "parse_config",
+    "planning_kpis",
     "record_handoff_alerts",
     "record_sla_alerts",
     "route_leads",

@@ -13,11 +13,13 @@ from agents.usecases import (
     creative_tests,
     handoff_health,
     lead_sla,
+    planning_kpis,
     record_handoff_alerts,
     record_sla_alerts,
     route_leads,
 )
 from agents.usecases.creative import Metric
+from agents.usecases.planning import PlanningReport
 from api.deps import Analyst, Planner, ServicesDep, Viewer
 from api.schemas.usecases import (
     AlertsRecorded,
@@ -190,3 +192,21 @@ async def handoff_alerts(
         return record_handoff_alerts(services.graph, report)
 
     return await run_in_threadpool(work)
+
+
+@router.get("/planning", response_model=PlanningReport, responses=_ERRORS)
+async def planning(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: NeedBrand,
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> PlanningReport:
+    """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
+    return await run_in_threadpool(
+        planning_kpis,
+        services.graph,
+        brand_id=brand_id,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )
