@@ -14,7 +14,18 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.metrics import REQUEST_LATENCY
-from api.routes import approvals, graph, health, ingest, outbox, plans, search
+from api.routes import (
+    approvals,
+    connectors,
+    graph,
+    health,
+    ingest,
+    outbox,
+    plans,
+    research,
+    search,
+    usecases,
+)
 from api.services import Services, ensure_admin_key, open_services
 from api.settings import Settings, get_settings
 
@@ -118,11 +129,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(ingest.router)
+    app.include_router(connectors.router)
     app.include_router(graph.router)
     app.include_router(search.router)
     app.include_router(plans.router)
     app.include_router(approvals.router)
     app.include_router(outbox.router)
+    app.include_router(research.router)
+    app.include_router(usecases.router)
 
     @app.middleware("http")
     async def observe(

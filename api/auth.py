@@ -22,15 +22,16 @@ from api.settings import ROLES, Role
 Capability = str
 GRANTS: dict[Role, frozenset[Capability]] = {
     "viewer": frozenset({"read"}),
-    "analyst": frozenset({"read", "ingest"}),
-    "planner": frozenset({"read", "ingest", "plan"}),
+    "analyst": frozenset({"read", "ingest", "research"}),
+    "planner": frozenset({"read", "ingest", "research", "plan"}),
     "approver": frozenset({"read", "approve"}),
-    "admin": frozenset({"read", "ingest", "plan", "approve", "admin"}),
+    "admin": frozenset({"read", "ingest", "research", "plan", "approve", "admin"}),
 }
 # The role API.md names for each capability (used in 403 messages).
 MINIMUM_ROLE: dict[Capability, Role] = {
     "read": "viewer",
     "ingest": "analyst",
+    "research": "analyst",
     "plan": "planner",
     "approve": "approver",
     "admin": "admin",

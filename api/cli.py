@@ -169,7 +169,7 @@ def serve(
 def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
     from ingest.demo import generate
 
-    dataset = generate(seed=seed, outcome_rows=outcome_rows)
+    dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
     parts = dataset_parts(dataset)
     with _progress("demo data") as progress:
         report = ingest(
@@ -228,12 +228,38 @@ _DEMO_LABELS = (
 @one_line_errors
 def ingest_command(
     kind: Annotated[str, typer.Argument(help=f"one of {', '.join(KINDS)}, or 'all' for a folder")],
-    file: Annotated[Path, typer.Argument(help="a .jsonl or .csv file (a folder with 'all')")],
+    file: Annotated[
+        Path | None, typer.Argument(help="a .jsonl or .csv file (a folder with 'all')")
+    ] = None,
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="keep the good records; write rejects to a file")
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="read a platform export instead: ingest --from SOURCE FILE (SOURCE: "
+            "google-ads, meta-ads, ga4, hubspot-contacts, hubspot-deals, cms)",
+        ),
+    ] = None,
+    brand: Annotated[str | None, typer.Option(help="with --from: the export's brand")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="with --from: put everything on this existing channel")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="with --from: time zone of timestamps without an offset")
+    ] = None,
 ) -> None:
-    """Ingest canonical records (DATA.md) from a file, all or nothing."""
+    """Ingest canonical records (DATA.md) from a file, or a platform export with --from."""
+    if source is not None:
+        if file is not None:
+            raise _fail("with --from, give just the export: ingest --from SOURCE FILE", 2)
+        _ingest_export(source, Path(kind), skip_bad, brand, channel, timezone)
+        return
+    if brand or channel or timezone:
+        raise _fail("--brand, --channel and --timezone go with --from SOURCE", 2)
+    if file is None:
+        raise _fail("give a file: ingest KIND FILE (or ingest --from SOURCE FILE)", 2)
     if kind == "all":
         parts = _folder_parts(file)
     elif kind in KINDS:
@@ -251,6 +277,42 @@ def ingest_command(
             on_written=services.index_written,
         )
     _print_report(report)
+
+
+def _ingest_export(
+    source: str,
+    path: Path,
+    skip_bad: bool,
+    brand: str | None,
+    channel: str | None,
+    timezone: str | None,
+) -> None:
+    from ingest.connectors import UnknownSourceError, get_connector, ingest_export
+    from ingest.connectors.files import export_from_path
+
+    try:
+        get_connector(source)  # an unknown source fails before anything is opened
+    except UnknownSourceError as e:
+        raise _fail(str(e), 2) from None
+    export = export_from_path(path)
+    with _services() as services, _progress(f"ingest {path.name}") as progress:
+        result = ingest_export(
+            services.graph,
+            source,
+            export,
+            brand_id=brand,
+            channel_id=channel,
+            timezone=timezone,
+            skip_bad=skip_bad,
+            rejects_dir=services.settings.rejects_dir,
+            progress=progress,
+            on_written=services.index_written,
+        )
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.records.items() if n)
+    out.print(f"{source} export for {result.brand_id}: {counts}", highlight=False)
+    for note in result.notes:
+        out.print(f"  note: {note}", highlight=False)
+    _print_report(result.report)
 
 
 def _folder_parts(folder: Path) -> list[Part]:
@@ -367,6 +429,54 @@ def reindex(
         out.print(f"indexed {report.indexed} texts; {report.pending} pending")
 
 
+@app.command("research")
+@one_line_errors
+def research_command(
+    topic: Annotated[str, typer.Argument(help="the topic or brief to research, in words")],
+    brand: Annotated[str, typer.Option(help="the brand researched for")],
+    brief_id: Annotated[
+        str | None, typer.Option(help="an existing Brief, or the id to give a new one")
+    ] = None,
+    window_days: Annotated[int, typer.Option(help="days of outcomes to test for trends")] = 120,
+    as_of: Annotated[
+        str | None, typer.Option(help="last day of the window (default: the last outcome)")
+    ] = None,
+    metric: Annotated[str, typer.Option(help="roas, conversion_rate or ctr")] = "roas",
+    external: Annotated[
+        bool, typer.Option("--external/--no-external", help="ask the configured web tools")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Research a topic for a brand: competitor angles, trends, audiences, suggestions."""
+    from agents.research import ResearchRequest
+    from api.cli_research import print_research
+    from api.routes.research import run_research
+    from api.schemas.research import ResearchCreate, ResearchPublic
+
+    fields = {
+        "topic": topic,
+        "brand_id": brand,
+        "brief_id": brief_id,
+        "window_days": window_days,
+        "as_of": as_of,
+        "metric": metric,
+        "external": external,
+    }
+    try:
+        request = ResearchCreate.model_validate(fields)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "--" + "-".join(str(p) for p in first["loc"]).replace("_", "-")
+        raise _fail(f"{where}: {first['msg']}", 2) from None
+    assert isinstance(request, ResearchRequest)
+    with _services() as services:
+        result = run_research(services, request)
+    if as_json:
+        out.print_json(ResearchPublic.of(result).model_dump_json())
+        return
+    print_research(out, ResearchPublic.of(result))
+
+
 @keys_app.command("create")
 @one_line_errors
 def keys_create(
@@ -383,6 +493,14 @@ def keys_create(
 
 # Imported last: these modules add their commands to ``app`` using the helpers above.
 from api import cli_plans, outbox_cli  # noqa: E402, F401
+
+# The use-case commands live in api/cli_usecases.py and use these two helpers.
+fail = _fail
+open_cli_services = _services
+
+from api.cli_usecases import usecase_app  # noqa: E402  (it imports the helpers above)
+
+app.add_typer(usecase_app, name="usecase")
 
 
 def main() -> None:

@@ -74,5 +74,6 @@ def require(capability: Capability) -> Callable[[Principal], Principal]:
 
 Viewer = Annotated[Principal, Depends(require("read"))]
 Analyst = Annotated[Principal, Depends(require("ingest"))]
+Researcher = Annotated[Principal, Depends(require("research"))]
 Planner = Annotated[Principal, Depends(require("plan"))]
 Approver = Annotated[Principal, Depends(require("approve"))]

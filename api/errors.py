@@ -28,6 +28,8 @@ from agents.planner.errors import (
     UnknownObjectiveError,
     UnknownVersionError,
 )
+from agents.research.errors import BriefConflictError
+from agents.usecases.errors import BadWindowError, RoutingConfigError
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -38,6 +40,7 @@ from graph.errors import (
     MigrationError,
     NodeNotFoundError,
 )
+from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
 from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
 from retrieval.errors import (
     DenseUnavailableError,
@@ -77,6 +80,9 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InvalidVocabularyError: (400, "invalid_vocabulary"),
     UnknownKindError: (404, "unknown_kind"),
     UnreadableInputError: (400, "unreadable_input"),
+    ColumnsError: (422, "bad_columns"),
+    UnknownSourceError: (404, "unknown_source"),
+    BadOptionError: (400, "bad_option"),
     GraphUnavailableError: (503, "graph_unavailable"),
     MigrationError: (503, "migration_error"),
     IndexUnavailableError: (503, "index_unavailable"),
@@ -98,6 +104,9 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     LineContentionError: (409, "line_contention"),
     OutboxEntryNotFoundError: (404, "not_found"),
     OutboxStateError: (409, "outbox_state"),
+    BriefConflictError: (409, "brief_conflict"),
+    BadWindowError: (422, "bad_window"),
+    RoutingConfigError: (422, "bad_routing_config"),
 }
 
 
@@ -111,8 +120,10 @@ def _details(exc: Exception) -> Any:
         }
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
-    if isinstance(exc, UnknownKindError):
+    if isinstance(exc, UnknownKindError | UnknownSourceError):
         return {"known": exc.known}
+    if isinstance(exc, ColumnsError):
+        return {"missing": exc.missing, "unknown": exc.unknown, "expected": exc.expected}
     if isinstance(exc, InfeasibleConstraintsError):
         return {"channels": exc.channels}
     if isinstance(exc, PlanStateError):

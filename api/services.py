@@ -12,6 +12,8 @@ from langchain_core.language_models import BaseChatModel
 
 from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
+from agents.orchestrator.orchestrator import research_step
+from agents.research.tools import ResearchTool, external_tools
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
@@ -38,6 +40,7 @@ class Services:
     retriever: HybridRetriever
     orchestrator: Orchestrator
     llm: BaseChatModel | None = None
+    research_tools: list[ResearchTool] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     outbox: OutboxWorker | None = None  # None without a webhook file
 
@@ -172,12 +175,21 @@ def assemble(
     """Wire the agents and the key ring around opened stores (``llm`` as configured)."""
     retriever = HybridRetriever(graph, index)
     config = webhook_config(settings)
+    indexer = Indexer(graph, index)
+    tools = external_tools(
+        settings.research_web_url,
+        settings.research_web_api_key,
+        settings.research_analytics_url,
+        settings.research_analytics_api_key,
+        settings.research_timeout,
+    )
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
         agents=agents,
         retriever=retriever,
         llm=llm,
+        research=research_step(retriever, llm, tools, on_written=indexer.index_nodes),
         lease_seconds=settings.lease_seconds,
     )
     return Services(
@@ -185,11 +197,12 @@ def assemble(
         graph=graph,
         keys=KeyRing(settings.configured_keys(), settings.keys_path),
         index=index,
-        indexer=Indexer(graph, index),
+        indexer=indexer,
         retriever=retriever,
         orchestrator=orchestrator,
         llm=llm,
         outbox=OutboxWorker(graph, config) if config is not None else None,
+        research_tools=list(tools),
     )
 
 

@@ -58,6 +58,28 @@ class Settings(BaseSettings):
         default=None, description="webhook URLs and secrets per channel (TOML or JSON)"
     )
 
+    research_web_url: str | None = Field(
+        default=None, description="web-search endpoint for research, with {query} (and {k})"
+    )
+    research_web_api_key: SecretStr | None = None
+    research_analytics_url: str | None = Field(
+        default=None, description="analytics endpoint for research, with {query} (and {k})"
+    )
+    research_analytics_api_key: SecretStr | None = None
+    research_timeout: float = Field(default=10.0, gt=0, le=120)
+
+    @field_validator("research_web_url", "research_analytics_url")
+    @classmethod
+    def _check_research_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+        if "{query}" not in value:
+            raise ValueError("must contain {query} where the search words go")
+        return value
+
     @field_validator("neo4j_uri")
     @classmethod
     def _check_neo4j_uri(cls, value: str | None) -> str | None:

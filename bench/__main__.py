@@ -220,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import content
 
         return content.main(args[1:])
+    if args[:1] == ["research"]:  # `python -m bench research`: see bench/research.py
+        from bench import research
+
+        return research.main(args[1:])
     s = parse_args(argv)
     progress = Progress()
     report = Report(

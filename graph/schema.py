@@ -41,6 +41,8 @@ class Label(StrEnum):
     LINE_STATE = "LineState"  # a channel line as an execution adapter last set it
     OUTBOX_ENTRY = "OutboxEntry"  # an action waiting for (or failed at) webhook delivery
     EVENT = "Event"  # an orchestrator event, kept until every handler has run
+    RESEARCH_BRIEF = "ResearchBrief"  # (ResearchBrief)-[:BASED_ON]->(Brief); research output
+    ROUTING_POLICY = "RoutingPolicy"  # lead routing rules and owner capacities, as evidence
 
 
 class RelType(StrEnum):
@@ -52,7 +54,7 @@ class RelType(StrEnum):
     USES = "USES"  # (Campaign)->(Asset)
     OF = "OF"  # (Outcome)->(Campaign|Channel|Audience|Asset), (Lead)->(Campaign|Channel)
     MADE_BY = "MADE_BY"  # (Decision)->(Agent)
-    BASED_ON = "BASED_ON"  # (Decision)->(evidence) {score}
+    BASED_ON = "BASED_ON"  # (Decision)->(evidence) {score}, (ResearchBrief)->(Brief)
     PRODUCED = "PRODUCED"  # (Decision)->(Plan|Allocation|Task|Execution|Alert|...)
     APPROVES = "APPROVES"  # (Approval)->(Decision)
     REJECTS = "REJECTS"  # (Approval)->(Decision)

@@ -6,6 +6,7 @@
 | Campaign | ``campaign`` | name + objective + business unit + description | ``start_date`` |
 | Brand | ``guideline`` | voice + guidelines | none |
 | Brief, Plan | ``brief``, ``plan`` | title + ``summary``/``text``/``rationale`` | ``created_at`` |
+| ResearchBrief | ``research`` | title + ``summary`` | ``created_at`` |
 | Decision | ``rationale`` | the rationale | ``created_at`` |
 
 Other labels carry no text worth searching (outcomes, channels, runs…) and give ``[]``,
@@ -22,8 +23,17 @@ from graph.schema import Label
 from retrieval.base import IndexedText
 
 INDEXED_LABELS: Final = frozenset(
-    {Label.ASSET, Label.CAMPAIGN, Label.BRAND, Label.BRIEF, Label.PLAN, Label.DECISION}
+    {
+        Label.ASSET,
+        Label.CAMPAIGN,
+        Label.BRAND,
+        Label.BRIEF,
+        Label.PLAN,
+        Label.DECISION,
+        Label.RESEARCH_BRIEF,
+    }
 )
+_KIND_OF = {Label.BRIEF: "brief", Label.PLAN: "plan", Label.RESEARCH_BRIEF: "research"}
 
 
 def texts_of(node: Node, brand_id: str | None = None) -> list[IndexedText]:
@@ -97,7 +107,7 @@ def _plan_or_brief(node: Node, brand: str | None) -> IndexedText | None:
     body = [_str(p.get(key)) for key in ("summary", "text", "rationale")]
     if not any(body):
         return None
-    kind = node.label.value.lower()
+    kind = _KIND_OF[node.label]
     title = _str(p.get("title")) or _str(p.get("name")) or f"{node.label.value} {node.id}"
     return IndexedText(
         ref=node.ref,
@@ -138,6 +148,7 @@ _BUILDERS: Final[dict[Label, Callable[[Node, str | None], IndexedText | None]]] 
     Label.BRIEF: _plan_or_brief,
     Label.PLAN: _plan_or_brief,
     Label.DECISION: _decision,
+    Label.RESEARCH_BRIEF: _plan_or_brief,
 }
 
 

@@ -103,6 +103,7 @@ class PlanResult:
     created_by: str | None = None
     supersedes: str | None = None
     brief_id: str | None = None
+    research_id: str | None = None
     citations: list[str] = field(default_factory=list)
     versions: list[dict[str, Any]] = field(default_factory=list)
     approvals: list[dict[str, Any]] = field(default_factory=list)

@@ -148,7 +148,10 @@ def make_plan(
         }
     created_at = datetime.now(UTC)
     decision_id = new_id("dec")
-    brief_node = _brief_node(request, requested_by, created_at)
+    given = [*version.evidence, *evidence]
+    known_brief = next((e.ref.id for e in given if e.ref.label is Label.BRIEF), None)
+    research_id = next((e.ref.id for e in given if e.ref.label is Label.RESEARCH_BRIEF), None)
+    brief_node = None if known_brief else _brief_node(request, requested_by, created_at)
     plan_node = Node(
         label=Label.PLAN,
         id=plan_id,
@@ -167,7 +170,8 @@ def make_plan(
                 "days": effective.days,
                 "objective": effective.objective,
                 "brief": request.brief,
-                "brief_id": brief_node.id if brief_node else None,
+                "brief_id": brief_node.id if brief_node else known_brief,
+                "research_id": research_id,
                 "request": effective.model_dump(mode="json"),
                 "kpis": _parts.kpis(allocation, effective),
                 "exit_criteria": json.dumps(

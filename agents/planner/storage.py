@@ -183,6 +183,7 @@ def to_result(
         created_by=_opt(p.get("created_by")),
         supersedes=_opt(p.get("supersedes")),
         brief_id=_opt(p.get("brief_id")),
+        research_id=_opt(p.get("research_id")),
         citations=[str(c) for c in p.get("citations", []) or []],
         versions=versions_,
         approvals=approvals_,

@@ -56,6 +56,8 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.LINE_STATE: "LineState",
     Label.OUTBOX_ENTRY: "OutboxEntry",
     Label.EVENT: "Event",
+    Label.RESEARCH_BRIEF: "ResearchBrief",
+    Label.ROUTING_POLICY: "RoutingPolicy",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",

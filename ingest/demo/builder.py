@@ -1,9 +1,11 @@
-"""Generate a demo data set: plan campaigns, write their copy, simulate outcomes and leads."""
+"""Generate a demo data set: plan campaigns, write their copy, simulate outcomes and leads,
+and add the competitor copy a team would have ingested."""
 
 from __future__ import annotations
 
 from ingest.demo.assets import write_creative, write_guidelines
 from ingest.demo.campaigns import plan_campaign
+from ingest.demo.competitors import rival_brands, write_rival_assets
 from ingest.demo.dataset import DemoDataset
 from ingest.demo.leads import draw_leads
 from ingest.demo.outcomes import simulate
@@ -13,11 +15,20 @@ from ingest.demo.tables import CHANNELS, DATES
 from ingest.demo.text import BRAND_COPY
 
 
-def generate(seed: int = 7, outcome_rows: int | None = None) -> DemoDataset:
-    """Generate the demo data set; ``outcome_rows`` scales it to about that many outcome rows."""
+def generate(seed: int = 7, outcome_rows: int | None = None, extras: bool = False) -> DemoDataset:
+    """Generate the demo data set; ``outcome_rows`` scales it to about that many outcome rows.
+
+    ``extras`` adds what the use cases need to show (creative tests, localised posts, a
+    slower handoff; see :mod:`ingest.demo.extras`) without changing the base records.
+    """
     if outcome_rows is not None and outcome_rows < 1:
         raise ValueError("outcome_rows must be positive")
-    return build(BuildState(seed), outcome_rows)
+    dataset = build(BuildState(seed), outcome_rows)
+    if extras:
+        from ingest.demo.extras import add_extras
+
+        add_extras(dataset, seed)
+    return dataset
 
 
 def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
@@ -27,6 +38,7 @@ def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
     write_creative(state)
     table, row_brand = simulate(state)
     baseline = write_reports(state, table, row_brand)
+    write_rival_assets(state)
     for p in state.plans:
         p.record["asset_ids"] = sorted(
             {state.assets[i]["id"] for i in p.assets} | set(p.record["asset_ids"])
@@ -43,7 +55,8 @@ def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:
                 "baseline_roas": baseline[b],
             }
             for b, (brand, m) in enumerate(zip(BRAND_COPY, state.models, strict=True))
-        ],
+        ]
+        + rival_brands(),
         channels=[
             {"id": c.id, "name": c.name, "kind": c.kind, "platform": c.platform} for c in CHANNELS
         ],

@@ -11,6 +11,7 @@ import numpy as np
 from ingest.demo.models import MODELS, season_curve
 from ingest.demo.tables import CAMPAIGN_SIGMA, CHANNELS, CONSENT_KINDS, SEGMENTS, Record
 from ingest.demo.text import BRAND_COPY, AudienceSpec, Product, Theme
+from ingest.demo.text.rivals import Rival
 
 
 @dataclass
@@ -36,11 +37,14 @@ class BuildState:
     """Holds the RNG streams and lookups while one data set is generated."""
 
     def __init__(self, seed: int) -> None:
-        seqs = np.random.SeedSequence(seed).spawn(5)
+        # A sixth stream for competitor copy: spawning one more leaves the first five as
+        # they were, so the other records do not change with it.
+        seqs = np.random.SeedSequence(seed).spawn(6)
         self.rng_truth, self.rng_plan, self.rng_sim, self.rng_leads = (
             np.random.default_rng(s) for s in seqs[:4]
         )
         self.text = random.Random(int(seqs[4].generate_state(1)[0]))
+        self.rivals = random.Random(int(seqs[5].generate_state(1)[0]))
         self.models = [MODELS[b.key] for b in BRAND_COPY]
         self.tz = [timezone(timedelta(hours=m.utc_offset)) for m in self.models]
         self.audiences: list[tuple[int, AudienceSpec]] = [
@@ -99,6 +103,11 @@ class BuildState:
         cols = np.array(params).T
         self.p_brand = cols[0].astype(np.int64)
         self.p_alpha, self.p_k, self.p_shape, self.p_sigma, self.p_ctr, self.p_cpm = cols[1:]
+
+    def tz_of(self, rival: Rival) -> timezone:
+        """A rival's time zone: the one of the brand it competes with."""
+        brand = next(b for b, copy in enumerate(BRAND_COPY) if copy.key == rival.rival_of)
+        return self.tz[brand]
 
     def add_asset(
         self,

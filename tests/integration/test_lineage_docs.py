@@ -68,6 +68,7 @@ def test_the_doc_has_every_query_this_test_knows() -> None:
         "outcome-provenance",
         "ingest-run-contents",
         "campaign-picture",
+        "research-evidence",
     }
 
 
@@ -154,6 +155,35 @@ def test_a_campaign_picture(planned: Any) -> None:
     store, _, _, _ = planned
     (row,) = run(store, "campaign-picture", id="cmp-trailhead-0001")
     assert row["b"]["id"] == "brand-trailhead" and row["around"]
+
+
+def test_a_research_brief_counts_what_it_cites(planned: Any, tmp_path: Path) -> None:
+    from agents.research import ResearchRequest, research
+    from graph.models import NodeRef
+    from graph.schema import Label, RelType
+    from retrieval.indexer import Indexer
+    from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
+    from retrieval.retriever import HybridRetriever
+
+    store, _, _ = planned
+    index = QdrantTextIndex(open_qdrant_client(None, None, tmp_path / "qdrant"))
+    try:
+        Indexer(store, index).reindex_all()
+        result = research(
+            store,
+            HybridRetriever(store, index),
+            ResearchRequest(brand_id="brand-trailhead", topic="waterproof hiking boots"),
+        )
+    finally:
+        index.close()
+    rows = run(store, "research-evidence", id=result.id)
+    kinds = {r["kind"]: r["cited"] for r in rows}
+    assert {r["decision"] for r in rows} == {result.decision_id}
+    assert {r["brief"] for r in rows} == {result.brief_id}
+    assert {"Outcome", "Asset", "Brief"} <= set(kinds)
+    decision = NodeRef(label=Label.DECISION, id=result.decision_id)
+    edges = store.incident_edges([decision], 10_000, {RelType.BASED_ON: "out"})
+    assert sum(kinds.values()) == len(edges)
 
 
 def label_of(name: str) -> Any:

@@ -190,3 +190,24 @@ def test_a_bad_policy_file_is_named(demo: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "policy.toml").write_text("[gates.plan]\napprovals = 2\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"gates\.plan\.approvals"), serve(demo, tmp_path, KEYS):
         pass
+
+
+def test_a_brief_is_researched_first_and_the_plan_cites_the_research(
+    client: httpx.Client, demo: GraphStore
+) -> None:
+    body = {**REQUEST, "brief": "Waterproof hiking boots for the rainy season; no TikTok."}
+    plan = _post(client, "/v1/plans", body, PLANNER)
+    decision = client.get(f"/v1/decisions/{plan['decision_id']}", headers=VIEWER).json()
+    based_on = {e["target"] for e in decision["edges"] if e["type"] == "BASED_ON"}
+    research = [t for t in based_on if t.startswith("ResearchBrief:")]
+    briefs = [t for t in based_on if t.startswith("Brief:")]
+    assert len(research) == 1 and len(briefs) == 1
+    assert demo.count(Label.BRIEF) == 1  # research and planner share the one Brief
+    brief_of_research = demo.incident_edges(
+        [NodeRef.parse(research[0])], 10, {RelType.BASED_ON: "out"}
+    )
+    assert [str(e.dst) for e in brief_of_research if e.dst.label is Label.BRIEF] == briefs
+    stored = client.get(
+        f"/v1/research/{research[0].removeprefix('ResearchBrief:')}", headers=VIEWER
+    )
+    assert stored.status_code == 200, stored.text

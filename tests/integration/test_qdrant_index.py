@@ -159,7 +159,8 @@ def test_brand_filter_never_returns_another_brands_hits(
     demo_index: QdrantTextIndex, demo_texts: list[IndexedText], mode: SearchMode, count: int
 ) -> None:
     queries = [t.title for t in demo_texts[:: len(demo_texts) // count]][:count]
-    assert len({t.brand_id for t in demo_texts[:: len(demo_texts) // count]}) == 3
+    # The sample reaches the three brands filtered by (and competitors' copy besides).
+    assert set(BRANDS) <= {t.brand_id for t in demo_texts[:: len(demo_texts) // count]}
     found = dict.fromkeys(BRANDS, 0)
     for query in queries:
         for brand in BRANDS:

@@ -31,6 +31,13 @@ def demo() -> DemoDataset:
     return generate(seed=7)
 
 
+def texts_in_demo() -> int:
+    """Texts the demo indexes: every asset and campaign, and the brands with a voice or
+    guidelines (the competitors' brand records have neither: only their copy is known)."""
+    brands = [b for b in demo().brands if b["voice"] or b["guidelines"]]
+    return len(demo().assets) + len(demo().campaigns) + len(brands)
+
+
 def demo_parts(fmt: str = "jsonl", outcomes: int = 1500) -> list[Part]:
     """The demo's dimensions and assets with a slice of its outcomes, as files would be."""
     parts = []
@@ -104,7 +111,7 @@ def test_reingesting_leaves_the_point_count_unchanged(
     graph_store: GraphStore, index: QdrantTextIndex, loaded: HybridRetriever
 ) -> None:
     points = index.info().points
-    assert points == len(demo().assets) + len(demo().campaigns) + len(demo().brands)
+    assert points == texts_in_demo()
     indexer = Indexer(graph_store, index)
 
     report = ingest(
@@ -147,10 +154,12 @@ def test_a_qdrant_failure_during_ingest_is_retried_without_losing_the_graph_writ
     finally:
         holder.close()
 
-    texts = len(demo().assets) + len(demo().campaigns) + len(demo().brands)
-    assert report.index_pending == texts
+    texts = texts_in_demo()
+    # Every node of an indexed label is queued, also the competitors' brands without text.
+    queued = len(demo().assets) + len(demo().campaigns) + len(demo().brands)
+    assert report.index_pending == queued
     assert graph_store.count(Label.ASSET) == len(demo().assets)  # the graph write stands
-    assert indexer.pending() == texts
+    assert indexer.pending() == queued
     job = graph_store.list_nodes(Label.INDEX_JOB, limit=1)[0]
     assert job.properties["attempts"] == 1
     assert "already accessed by another instance" in job.properties["last_error"]

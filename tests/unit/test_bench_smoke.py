@@ -128,3 +128,13 @@ def test_quick_flag_shrinks_the_run() -> None:
     assert s.rows <= 1000
     assert all(size <= 1000 for size in s.sizes)
     assert parse_args([]).sizes == [100_000, 1_000_000]
+
+
+def test_research_benchmark_quick(tmp_path: Path) -> None:
+    out = tmp_path / "research.json"
+    assert main(["research", "--quick", "--output", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    [cell] = figures["calibration"]
+    assert cell["series"] == 20 and cell["days"] == 120
+    assert all(0.0 <= cell[k] <= 1.0 for k in ("null_corrected", "power_small", "power_large"))
+    assert figures["briefs"] == []  # the demo part is skipped in quick mode

@@ -11,7 +11,9 @@ from ingest.demo import generate
 
 CREATIVE = {"ad_copy", "email", "social_post", "landing_page", "blog", "image", "video"}
 DEMO = generate(seed=8)  # not the seed the weights were tuned on (7)
-BRANDS = {b["id"]: BrandProfile.from_node(b) for b in DEMO.brands}
+# The three demo brands with a voice of their own (the competitor brands the demo adds for
+# research have a few pieces of copy and no voice: too little to calibrate on).
+BRANDS = {b["id"]: BrandProfile.from_node(b) for b in DEMO.brands if b.get("voice")}
 TEXTS = {
     bid: [
         f"{a['title']}\n{a['body']}"

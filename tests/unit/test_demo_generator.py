@@ -44,6 +44,12 @@ def ds() -> DemoDataset:
     return generate(7)
 
 
+def own_brands(ds: DemoDataset) -> list[dict[str, Any]]:
+    """The brands that run campaigns (the others are competitors whose copy we ingest)."""
+    running = {c["brand_id"] for c in ds.campaigns}
+    return [b for b in ds.brands if b["id"] in running]
+
+
 def test_same_seed_gives_the_same_data_and_another_seed_does_not(ds: DemoDataset) -> None:
     again = generate(7)
     for kind in KIND_ORDER:
@@ -77,7 +83,8 @@ def test_kind_order_and_field_names(ds: DemoDataset) -> None:
 
 def test_default_size(ds: DemoDataset) -> None:
     counts = ds.counts()
-    assert counts["brands"] == 3
+    assert len(own_brands(ds)) == 3
+    assert counts["brands"] == 3 + 9  # three competitors each
     assert counts["campaigns"] >= 100
     assert 20_000 <= counts["outcomes"] <= 40_000
     assert 200 <= counts["assets"] <= 800
@@ -182,7 +189,7 @@ def test_assets_have_distinct_meaningful_bodies(ds: DemoDataset) -> None:
         "guideline",
         "report",
     } <= set(kinds)
-    for brand in ds.brands:
+    for brand in own_brands(ds):
         mine = [a for a in ds.assets if a["brand_id"] == brand["id"]]
         assert sum(a["kind"] == "guideline" for a in mine) == 1
         assert sum(a["kind"] == "report" for a in mine) >= 1
@@ -191,10 +198,30 @@ def test_assets_have_distinct_meaningful_bodies(ds: DemoDataset) -> None:
 
 
 def test_brands_carry_voice_and_economics(ds: DemoDataset) -> None:
-    assert len({b["currency"] for b in ds.brands}) == 3
-    for b in ds.brands:
+    assert len({b["currency"] for b in own_brands(ds)}) == 3
+    for b in own_brands(ds):
         assert b["voice"] and b["guidelines"] and len(b["competitors"]) >= 3
         assert 1.0 < b["baseline_roas"] < 10.0
+
+
+def test_competitors_are_brands_with_copy_and_nothing_else(ds: DemoDataset) -> None:
+    by_name = {b["name"]: b for b in ds.brands}
+    own = own_brands(ds)
+    rivals = [b for b in ds.brands if b not in own]
+    for b in own:
+        tracked = [by_name[n] for n in b["competitors"] if n in by_name]
+        assert len(tracked) == 3, b["id"]
+        for rival in tracked:
+            assert rival in rivals and rival["competitors"] == [b["name"]]
+            assert rival["voice"] is None and rival["baseline_roas"] is None
+    outcome_assets = {o["asset_id"] for o in ds.outcomes}
+    for rival in rivals:
+        copy = [a for a in ds.assets if a["brand_id"] == rival["id"]]
+        assert len(copy) == 9
+        assert {"ad_copy", "email", "landing_page", "social_post"} == {a["kind"] for a in copy}
+        assert all(not a["campaign_ids"] and a["id"] not in outcome_assets for a in copy)
+        assert all(len(a["body"]) >= 80 and rival["name"] not in a["title"] for a in copy)
+        assert DATA_START.isoformat() <= min(a["created_at"] for a in copy)
 
 
 def _pair_days(ds: DemoDataset) -> dict[tuple[str, str], np.ndarray]:
@@ -226,7 +253,7 @@ def test_truth_covers_every_pair_and_matches_the_data(ds: DemoDataset) -> None:
     assert set(pair_days) <= set(ds.truth)
     for params in ds.truth.values():
         assert params["alpha"] > 0 and params["half_saturation"] > 0 and params["shape"] > 0
-    assert set(ds.seasonality) == {b["id"] for b in ds.brands}
+    assert set(ds.seasonality) == {b["id"] for b in own_brands(ds)}
     assert all(len(days) == 365 for days in ds.seasonality.values())
     observed = expected = 0.0
     for (channel, audience), rows in pair_days.items():

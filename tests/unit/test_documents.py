@@ -113,9 +113,31 @@ def test_labels_without_text_give_nothing(label: Label) -> None:
 def test_every_demo_text_node_is_indexed_once(demo: Any) -> None:
     nodes = [_node(Label.ASSET, a) for a in demo.assets]
     nodes += [_node(Label.CAMPAIGN, c) for c in demo.campaigns]
-    nodes += [_node(Label.BRAND, b) for b in demo.brands]
+    brands = [_node(Label.BRAND, b) for b in demo.brands]
+    # The competitors' brand records carry no voice or guidelines: only their copy is known.
+    nodes += [b for b in brands if b.properties.get("voice")]
+    assert all(texts_of(b) == [] for b in brands if not b.properties.get("voice"))
+    assert len(nodes) < len(demo.assets) + len(demo.campaigns) + len(brands)
     texts = [t for n in nodes for t in texts_of(n)]
     assert len(texts) == len(nodes)
     assert len({t.node_id for t in texts}) == len(texts)
     assert all(t.text.strip() and t.brand_id for t in texts)
     assert {n.label for n in nodes} <= INDEXED_LABELS
+
+
+def test_a_research_brief_is_indexed_by_its_summary() -> None:
+    node = Node(
+        Label.RESEARCH_BRIEF,
+        "rb_1",
+        {
+            "id": "rb_1",
+            "brand_id": "brand-trailhead",
+            "title": "Research brief: rain shells",
+            "summary": "Competitors push price match; our rain shell hook is rising.",
+            "content": "{}",
+            "created_at": "2026-11-30T10:00:00+00:00",
+        },
+    )
+    [text] = texts_of(node)
+    assert (text.kind, text.brand_id, text.date) == ("research", "brand-trailhead", "2026-11-30")
+    assert "price match" in text.text and "{}" not in text.text

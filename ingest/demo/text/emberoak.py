@@ -29,7 +29,10 @@ EMBER_OAK = BrandCopy(
         "case and one emoji at most. Affiliates are coffee bloggers and gift guides, never "
         "coupon sites."
     ),
-    competitors=("Pact Coffee", "Grind", "Origin Coffee", "Union Hand-Roasted", "Nespresso"),
+    competitors=(
+        "Pact Coffee", "Grind", "Origin Coffee", "Union Hand-Roasted", "Nespresso", "Roastwell",
+        "Kettle & Crow", "Podhaven",
+    ),
     units={
         "Subscriptions": (
             Product("Sunday Best house espresso", "Sunday Best",

@@ -29,7 +29,10 @@ LEDGERLINE = BrandCopy(
         "Search ads never use competitor names in ad text. Demos and webinars are the primary "
         "conversion, trials the secondary one."
     ),
-    competitors=("Pleo", "Spendesk", "Moss", "Ramp", "BlackLine"),
+    competitors=(
+        "Pleo", "Spendesk", "Moss", "Ramp", "BlackLine", "Closewise", "Tallyfront",
+        "Kestrel Finance",
+    ),
     units={
         "SMB": (
             Product("Close Autopilot", "Close Autopilot",

@@ -30,7 +30,10 @@ TRAILHEAD = BrandCopy(
         "Social captions end with at most three hashtags. Affiliates may not bid on "
         "'Trailhead' brand terms."
     ),
-    competitors=("REI Co-op", "Patagonia", "Backcountry", "Cotopaxi", "Decathlon"),
+    competitors=(
+        "REI Co-op", "Patagonia", "Backcountry", "Cotopaxi", "Decathlon",
+        "Northbound Supply Co.", "Alder & Pine Outfitters", "Switchrock Gear",
+    ),
     units={
         "Footwear": (
             Product("Ridgeline Mid waterproof hiking boot", "Ridgeline Mid",

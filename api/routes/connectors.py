@@ -1,0 +1,86 @@
+"""Platform exports in over HTTP: POST /v1/ingest/from/{source}."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import Analyst, ServicesDep
+from api.errors import ApiError
+from api.metrics import INGESTED_ROWS
+from api.routes.ingest import MAX_BODY_BYTES
+from api.schemas.connectors import ExportIngestPublic
+from api.schemas.ingest import RejectedRecord
+from ingest.connectors import Export, get_connector, ingest_export
+from ingest.connectors.files import export_from_zip
+
+router = APIRouter(prefix="/v1/ingest/from", tags=["ingest"])
+
+
+@router.post(
+    "/{source}",
+    response_model=ExportIngestPublic,
+    responses={
+        400: {"description": "unreadable export or bad option"},
+        404: {"description": "unknown source, brand or channel"},
+        422: {"description": "missing or unknown columns, or bad records; nothing was written"},
+    },
+)
+async def ingest_export_body(
+    source: str,
+    request: Request,
+    services: ServicesDep,
+    principal: Analyst,
+    brand_id: Annotated[
+        str | None, Query(description="the export's brand (optional if the graph has one)")
+    ] = None,
+    channel_id: Annotated[
+        str | None, Query(description="put every record on this existing channel")
+    ] = None,
+    timezone: Annotated[
+        str | None, Query(description="IANA time zone of timestamps written without an offset")
+    ] = None,
+    skip_bad: Annotated[bool, Query(description="keep the good records, report the bad")] = False,
+    filename: Annotated[
+        str | None, Query(max_length=256, description="the export's file name, kept as source")
+    ] = None,
+) -> ExportIngestPublic:
+    """Read a Google Ads, Meta Ads, GA4, HubSpot or CMS export (body: the file as
+    downloaded; a zipped Markdown folder as ``application/zip``) and ingest it."""
+    get_connector(source)
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"body is over {MAX_BODY_BYTES} bytes; split it")
+    name = filename or f"http:{source}"
+    if request.headers.get("content-type", "").split(";")[0].strip() == "application/zip":
+        export = export_from_zip(name, body)
+    else:
+        export = Export.single(name, body)
+    result = await run_in_threadpool(
+        ingest_export,
+        services.graph,
+        source,
+        export,
+        brand_id=brand_id,
+        channel_id=channel_id,
+        timezone=timezone,
+        skip_bad=skip_bad,
+        rejects_dir=services.settings.rejects_dir,
+        on_written=services.index_written,
+    )
+    report = result.report
+    if not report.already_ingested:
+        INGESTED_ROWS.labels(kind=f"from:{source}").inc(report.accepted)
+    return ExportIngestPublic(
+        run_id=report.run_id,
+        accepted=report.accepted,
+        rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
+        already_ingested=report.already_ingested,
+        index_pending=report.index_pending,
+        source=source,
+        brand_id=result.brand_id,
+        records=result.records,
+        notes=result.notes,
+    )

@@ -1,0 +1,53 @@
+"""Research: a structured research brief for a topic, from the graph, the index and tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from agents.research import ResearchBriefResult, load_research_brief, research
+from api.deps import Researcher, ServicesDep, Viewer
+from api.schemas.research import ResearchCreate, ResearchPublic
+from api.services import Services
+
+router = APIRouter(prefix="/v1", tags=["research"])
+
+_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such brand"},
+    409: {"description": "the brief id names another brand's brief"},
+    422: {"description": "invalid request"},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such research brief"}}
+
+
+def run_research(services: Services, request: ResearchCreate) -> ResearchBriefResult:
+    """Research with the service's tools and model, then index what was written."""
+    result = research(
+        services.graph,
+        services.retriever,
+        request,
+        llm=services.llm,
+        model_name=services.settings.llm_model,
+        tools=services.research_tools,
+    )
+    services.index_written(result.written)
+    return result
+
+
+@router.post("/research", response_model=ResearchPublic, responses=_CREATE_ERRORS)
+async def create_research(
+    body: ResearchCreate, services: ServicesDep, _: Researcher
+) -> ResearchPublic:
+    """Research a topic for a brand and record the research brief as a decision."""
+    return ResearchPublic.of(await run_in_threadpool(run_research, services, body))
+
+
+@router.get("/research/{research_id}", response_model=ResearchPublic, responses=_NOT_FOUND)
+async def get_research(research_id: str, services: ServicesDep, _: Viewer) -> ResearchPublic:
+    """A stored research brief."""
+
+    return ResearchPublic.of(
+        await run_in_threadpool(load_research_brief, services.graph, research_id)
+    )

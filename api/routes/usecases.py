@@ -1,0 +1,212 @@
+"""The marketing use cases: lead SLA and routing, content calendar, creative tests, handoff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from agents.usecases import (
+    content_calendar,
+    creative_tests,
+    handoff_health,
+    lead_sla,
+    planning_kpis,
+    record_handoff_alerts,
+    record_sla_alerts,
+    route_leads,
+)
+from agents.usecases.creative import Metric
+from agents.usecases.planning import PlanningReport
+from api.deps import Analyst, Planner, ServicesDep, Viewer
+from api.schemas.usecases import (
+    AlertsRecorded,
+    CalendarReport,
+    CreativeReport,
+    HandoffAlertsRequest,
+    HandoffReport,
+    RouteRequest,
+    RoutingResult,
+    SlaAlertsRequest,
+    SlaReport,
+)
+
+router = APIRouter(prefix="/v1/usecases", tags=["use cases"])
+
+Brand = Annotated[str | None, Query(description="one brand's data (default: every brand)")]
+NeedBrand = Annotated[str, Query(description="the brand")]
+Start = Annotated[date | None, Query(description="first day, inclusive")]
+End = Annotated[date | None, Query(description="last day, inclusive")]
+AsOf = Annotated[datetime | None, Query(description="the moment to compute for (default: now)")]
+Limit = Annotated[
+    int, Query(ge=0, le=100_000, description="most node ids listed per KPI's lineage")
+]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "unknown brand"},
+    422: {"description": "bad parameters (end before start, negative SLA…)"},
+}
+
+
+@router.get("/leads/sla", response_model=SlaReport, responses=_ERRORS)
+async def leads_sla(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: Brand = None,
+    start: Start = None,
+    end: End = None,
+    sla_minutes: Annotated[int, Query(gt=0, description="the response SLA")] = 60,
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> SlaReport:
+    """Lead response time, SLA compliance, conversion rate and breaches, by owner and channel."""
+    return await run_in_threadpool(
+        lead_sla,
+        services.graph,
+        brand_id=brand_id,
+        start=start,
+        end=end,
+        sla_minutes=sla_minutes,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )
+
+
+@router.post("/leads/sla/alerts", response_model=AlertsRecorded, responses=_ERRORS)
+async def leads_sla_alerts(
+    body: SlaAlertsRequest, services: ServicesDep, _: Analyst
+) -> AlertsRecorded:
+    """Record an Alert for each open SLA breach (one Decision by the sla-monitor)."""
+
+    def work() -> AlertsRecorded:
+        report = lead_sla(services.graph, **body.model_dump(), lineage_limit=0, breach_limit=10_000)
+        return record_sla_alerts(services.graph, report)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/leads/route", response_model=RoutingResult, responses=_ERRORS)
+async def leads_route(body: RouteRequest, services: ServicesDep, _: Planner) -> RoutingResult:
+    """Route unassigned leads by the rules and capacities given; each assignment is recorded
+    as a lead_routing Decision that produced a response Task."""
+    return await run_in_threadpool(
+        route_leads,
+        services.graph,
+        body.config,
+        brand_id=body.brand_id,
+        lead_ids=body.lead_ids,
+        start=body.start,
+        end=body.end,
+        as_of=body.as_of,
+        dry_run=body.dry_run,
+    )
+
+
+@router.get("/content-calendar", response_model=CalendarReport, responses=_ERRORS)
+async def content(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: NeedBrand,
+    start: Start = None,
+    end: End = None,
+    gap_days: Annotated[int, Query(ge=1, description="a longer silence is a gap")] = 21,
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> CalendarReport:
+    """Cadence per business unit and channel, throughput, gaps, collisions, localisation."""
+    return await run_in_threadpool(
+        content_calendar,
+        services.graph,
+        brand_id=brand_id,
+        start=start,
+        end=end,
+        gap_days=gap_days,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )
+
+
+@router.get("/creative-tests", response_model=CreativeReport, responses=_ERRORS)
+async def creative(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: NeedBrand,
+    start: Start = None,
+    end: End = None,
+    metric: Annotated[Metric, Query(description="result_rate, ctr or cvr")] = "result_rate",
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> CreativeReport:
+    """Creative tests found in the outcomes: lift by variant with intervals, cost per result."""
+    return await run_in_threadpool(
+        creative_tests,
+        services.graph,
+        brand_id=brand_id,
+        start=start,
+        end=end,
+        metric=metric,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )
+
+
+@router.get("/handoff", response_model=HandoffReport, responses=_ERRORS)
+async def handoff(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: Brand = None,
+    end: End = None,
+    recent_days: Annotated[int, Query(gt=0)] = 28,
+    baseline_days: Annotated[int, Query(gt=0)] = 90,
+    sla_minutes: Annotated[int, Query(gt=0)] = 60,
+    alpha: Annotated[float, Query(gt=0, lt=1)] = 0.05,
+    min_leads: Annotated[int, Query(ge=2)] = 10,
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> HandoffReport:
+    """Response and stage-progression times by source; sources whose handoff degraded."""
+    return await run_in_threadpool(
+        handoff_health,
+        services.graph,
+        brand_id=brand_id,
+        end=end,
+        recent_days=recent_days,
+        baseline_days=baseline_days,
+        sla_minutes=sla_minutes,
+        alpha=alpha,
+        min_leads=min_leads,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )
+
+
+@router.post("/handoff/alerts", response_model=AlertsRecorded, responses=_ERRORS)
+async def handoff_alerts(
+    body: HandoffAlertsRequest, services: ServicesDep, _: Analyst
+) -> AlertsRecorded:
+    """Record an Alert for each degraded source (one Decision by the handoff-monitor)."""
+
+    def work() -> AlertsRecorded:
+        report = handoff_health(services.graph, **body.model_dump(), lineage_limit=200)
+        return record_handoff_alerts(services.graph, report)
+
+    return await run_in_threadpool(work)
+
+
+@router.get("/planning", response_model=PlanningReport, responses=_ERRORS)
+async def planning(
+    services: ServicesDep,
+    _: Viewer,
+    brand_id: NeedBrand,
+    as_of: AsOf = None,
+    lineage_limit: Limit = 200,
+) -> PlanningReport:
+    """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
+    return await run_in_threadpool(
+        planning_kpis,
+        services.graph,
+        brand_id=brand_id,
+        as_of=as_of,
+        lineage_limit=lineage_limit,
+    )

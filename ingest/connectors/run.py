@@ -1,0 +1,155 @@
+"""Ingest a platform export: resolve the brand, convert, merge with the graph, ingest.
+
+The records a connector makes are partial views of nodes the graph may already hold
+(a campaign that canonical ingest created with its budget and business unit, a lead
+whose owner the router set). A store write replaces a node's properties, so each record
+is merged over the stored node first: the export's fields win, the others are kept.
+A record may not move a node to another brand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from graph.base import GraphStore
+from graph.errors import NodeNotFoundError
+from graph.models import Node, NodeRef
+from graph.schema import Label
+from ingest.connectors.base import Connector, Context, Export
+from ingest.connectors.cms import CMSConnector
+from ingest.connectors.errors import BadOptionError, UnknownSourceError
+from ingest.connectors.ga4 import GA4Connector
+from ingest.connectors.google_ads import GoogleAdsConnector
+from ingest.connectors.hubspot_contacts import HubSpotContactsConnector
+from ingest.connectors.hubspot_deals import HubSpotDealsConnector
+from ingest.connectors.meta_ads import MetaAdsConnector
+from ingest.errors import Rejection, UnreadableInputError
+from ingest.pipeline import IngestReport, OnWritten, Part, Progress, ingest
+from ingest.readers import RawRow
+from ingest.records import KINDS, RECORD_TYPES
+
+CONNECTORS: dict[str, Connector] = {
+    c.name: c
+    for c in (
+        GoogleAdsConnector(),
+        MetaAdsConnector(),
+        GA4Connector(),
+        HubSpotContactsConnector(),
+        HubSpotDealsConnector(),
+        CMSConnector(),
+    )
+}
+_BRANDED = frozenset({"campaigns", "assets", "audiences"})
+
+
+@dataclass
+class ExportReport:
+    """An ingest run of an export, with what the connector noticed on the way."""
+
+    source: str
+    brand_id: str
+    report: IngestReport
+    records: dict[str, int] = field(default_factory=dict)  # records per kind, before checks
+    notes: list[str] = field(default_factory=list)
+
+
+def get_connector(source: str) -> Connector:
+    """The connector called ``source``; UnknownSourceError naming the known ones otherwise."""
+    try:
+        return CONNECTORS[source]
+    except KeyError:
+        raise UnknownSourceError(source, sorted(CONNECTORS)) from None
+
+
+def time_zone(name: str | None) -> tzinfo | None:
+    """``Europe/Berlin`` as a tzinfo; a clear ValueError for a name that is not one."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadOptionError(
+            f"unknown time zone {name!r}; use an IANA name like Europe/Berlin"
+        ) from None
+
+
+def ingest_export(
+    store: GraphStore,
+    source: str,
+    export: Export,
+    *,
+    brand_id: str | None = None,
+    channel_id: str | None = None,
+    timezone: str | None = None,
+    skip_bad: bool = False,
+    rejects_dir: Path | None = None,
+    progress: Progress | None = None,
+    on_written: OnWritten | None = None,
+) -> ExportReport:
+    """Convert ``export`` with the ``source`` connector and ingest it as one run."""
+    connector = get_connector(source)
+    brand = _brand(store, brand_id)
+    if channel_id and not store.existing_ids(Label.CHANNEL, [channel_id]):
+        raise NodeNotFoundError(channel_id, Label.CHANNEL.value)
+    currency = str(brand.properties.get("currency") or "USD")
+    ctx = Context(brand.id, currency, store, channel_id, time_zone(timezone))
+    output = connector.convert(export, ctx)
+    info = export.source()
+    parts = []
+    counts = {}
+    for kind in KINDS:
+        rows = output.rows.get(kind)
+        if rows is None:
+            continue
+        merged = _merge(store, kind, rows)
+        counts[kind] = len(merged)
+        parts.append(Part(kind=kind, source=info, rows=merged))
+    if not any(counts.values()):
+        raise UnreadableInputError(f"{export.name}: no data rows to ingest")
+    report = ingest(
+        store,
+        parts,
+        skip_bad=skip_bad,
+        rejects_dir=rejects_dir,
+        progress=progress,
+        on_written=on_written,
+    )
+    return ExportReport(source, brand.id, report, counts, output.notes)
+
+
+def _brand(store: GraphStore, brand_id: str | None) -> Node:
+    """The brand the export belongs to: the one named, or the graph's only brand."""
+    if brand_id:
+        return store.require_node(NodeRef(Label.BRAND, brand_id))
+    brands = store.list_nodes(Label.BRAND, limit=6)
+    if len(brands) == 1:
+        return brands[0]
+    if not brands:
+        raise BadOptionError("no brand in the graph yet: ingest brands first, then name the brand")
+    names = ", ".join(b.id for b in brands[:5]) + (", …" if len(brands) > 5 else "")
+    raise BadOptionError(f"the graph has several brands ({names}): say which one (--brand)")
+
+
+def _merge(store: GraphStore, kind: str, rows: Sequence[RawRow]) -> list[RawRow]:
+    """Each record over the stored node of the same id (export fields win)."""
+    if kind == "outcomes":
+        return list(rows)
+    label = RECORD_TYPES[kind].label
+    ids = [str(raw["id"]) for _, raw in rows if isinstance(raw, dict) and raw.get("id")]
+    stored = {n.id: n.properties for n in store.get_nodes([NodeRef(label, i) for i in ids])}
+    out: list[RawRow] = []
+    for line, raw in rows:
+        if isinstance(raw, dict) and str(raw.get("id")) in stored:
+            old = stored[str(raw["id"])]
+            mine, theirs = raw.get("brand_id"), old.get("brand_id")
+            if kind in _BRANDED and mine and theirs and mine != theirs:
+                reason = f"{label.value} {raw['id']} belongs to brand {theirs}, not {mine}"
+                out.append((line, Rejection(line, reason)))
+                continue
+            raw = {**old, **raw}
+        out.append((line, raw))
+    return out
