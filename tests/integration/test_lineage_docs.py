@@ -165,7 +165,7 @@ def test_a_research_brief_counts_what_it_cites(planned: Any, tmp_path: Path) -> 
     from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
     from retrieval.retriever import HybridRetriever
 
-    store, _, _ = planned
+    store, _, _, _ = planned
     index = QdrantTextIndex(open_qdrant_client(None, None, tmp_path / "qdrant"))
     try:
         Indexer(store, index).reindex_all()
