@@ -20,6 +20,7 @@ from api.routes import (
     graph,
     health,
     ingest,
+    outbox,
     plans,
     research,
     search,
@@ -32,6 +33,7 @@ log = logging.getLogger("marketgraph")
 
 
 INDEX_RETRY_SECONDS = 30.0
+OUTBOX_SECONDS = 5.0
 
 
 async def _retry_index_work(services: Services) -> None:
@@ -67,11 +69,26 @@ async def _work(services: Services) -> None:
             await asyncio.sleep(services.settings.worker_seconds)
 
 
+async def _deliver_outbox(services: Services) -> None:
+    """Deliver due webhook outbox entries every few seconds (safe beside other workers)."""
+    worker = services.outbox
+    while worker is not None:
+        await asyncio.sleep(OUTBOX_SECONDS)
+        try:
+            report = await run_in_threadpool(worker.deliver_pending)
+            if report.attempted or report.lost:
+                log.info("outbox: %s", report)
+        except Exception:  # keep delivering; the cause is logged
+            log.exception("outbox delivery failed")
+
+
 @asynccontextmanager
 async def _background(services: Services) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_retry_index_work(services))]
     if services.settings.run_worker:
         tasks.append(asyncio.create_task(_work(services)))
+        if services.outbox is not None:
+            tasks.append(asyncio.create_task(_deliver_outbox(services)))
     try:
         yield
     finally:
@@ -117,6 +134,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(search.router)
     app.include_router(plans.router)
     app.include_router(approvals.router)
+    app.include_router(outbox.router)
     app.include_router(research.router)
     app.include_router(usecases.router)
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from agents.execution.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
 from api.auth import create_key
@@ -71,7 +72,15 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise _fail(f"bad setting {where.upper()}: {first['msg']}", 2) from None
-        except (GraphError, IngestError, PlannerError, OrchestratorError, OSError, ValueError) as e:
+        except (
+            GraphError,
+            IngestError,
+            PlannerError,
+            OrchestratorError,
+            ExecutionError,
+            OSError,
+            ValueError,
+        ) as e:
             raise _fail(str(e)) from None
         except KeyboardInterrupt:
             raise _fail("interrupted", 130) from None
@@ -483,7 +492,7 @@ def keys_create(
 
 
 # Imported last: these modules add their commands to ``app`` using the helpers above.
-from api import cli_plans  # noqa: E402, F401
+from api import cli_plans, outbox_cli  # noqa: E402, F401
 
 # The use-case commands live in api/cli_usecases.py and use these two helpers.
 fail = _fail

@@ -10,6 +10,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agents.execution.errors import (
+    ExperimentConflictError,
+    IdempotencyConflictError,
+    InvalidActionError,
+    LineContentionError,
+    OutboxEntryNotFoundError,
+    OutboxStateError,
+    UnknownTargetError,
+)
 from agents.orchestrator import GateError, PolicyError, SelfApprovalError
 from agents.planner.errors import (
     InfeasibleConstraintsError,
@@ -88,6 +97,13 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     GateError: (409, "not_waiting"),
     SelfApprovalError: (403, "self_approval"),
     PolicyError: (400, "bad_policy"),
+    InvalidActionError: (422, "invalid_action"),
+    UnknownTargetError: (422, "unknown_target"),
+    IdempotencyConflictError: (409, "idempotency_conflict"),
+    ExperimentConflictError: (409, "experiment_running"),
+    LineContentionError: (409, "line_contention"),
+    OutboxEntryNotFoundError: (404, "not_found"),
+    OutboxStateError: (409, "outbox_state"),
     BriefConflictError: (409, "brief_conflict"),
     BadWindowError: (422, "bad_window"),
     RoutingConfigError: (422, "bad_routing_config"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
 from agents.orchestrator.orchestrator import research_step
 from agents.research.tools import ResearchTool, external_tools
@@ -40,6 +42,7 @@ class Services:
     llm: BaseChatModel | None = None
     research_tools: list[ResearchTool] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox: OutboxWorker | None = None  # None without a webhook file
 
     def wake_worker(self) -> None:
         """Let the server's worker look for work now rather than at its next tick."""
@@ -55,6 +58,8 @@ class Services:
 
     def close(self) -> None:
         try:
+            if self.outbox is not None:
+                self.outbox.close()
             self.index.close()
         finally:
             self.graph.close()
@@ -169,6 +174,7 @@ def assemble(
 ) -> Services:
     """Wire the agents and the key ring around opened stores (``llm`` as configured)."""
     retriever = HybridRetriever(graph, index)
+    config = webhook_config(settings)
     indexer = Indexer(graph, index)
     tools = external_tools(
         settings.research_web_url,
@@ -195,8 +201,15 @@ def assemble(
         retriever=retriever,
         orchestrator=orchestrator,
         llm=llm,
+        outbox=OutboxWorker(graph, config) if config is not None else None,
         research_tools=list(tools),
     )
+
+
+def webhook_config(settings: Settings) -> WebhookConfig | None:
+    """The webhook configuration, with secrets from the environment; None without a file."""
+    path = settings.webhooks_path
+    return None if path is None else load_webhook_config(path, dict(os.environ))
 
 
 def ensure_admin_key(services: Services) -> str | None:

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "openai_base_url")
     )
+    webhooks_file: Path | None = Field(
+        default=None, description="webhook URLs and secrets per channel (TOML or JSON)"
+    )
 
     research_web_url: str | None = Field(
         default=None, description="web-search endpoint for research, with {query} (and {k})"
@@ -110,6 +113,14 @@ class Settings(BaseSettings):
     @property
     def rejects_dir(self) -> Path:
         return self.data_dir / "rejects"
+
+    @property
+    def webhooks_path(self) -> Path | None:
+        """The webhook file: the one named, else ``webhooks.toml`` in the data dir if present."""
+        if self.webhooks_file is not None:
+            return self.webhooks_file
+        default = self.data_dir / "webhooks.toml"
+        return default if default.exists() else None
 
     @property
     def policy_path(self) -> Path:

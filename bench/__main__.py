@@ -200,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import retrieval
 
         return retrieval.main(args[1:])
+    if args[:1] == ["execution"]:  # `python -m bench execution`: see bench/execution.py
+        from bench import execution
+
+        return execution.main(args[1:])
     if args[:1] == ["planner"]:  # `python -m bench planner`: see bench/planner.py
         from bench import planner
 

@@ -22,6 +22,7 @@ from graph.models import (
     OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
+    Precondition,
     PropertyValue,
     Subgraph,
     WriteResult,
@@ -94,6 +95,24 @@ class GraphStore(ABC):
         append-only node raises :class:`AppendOnlyViolationError`; either way nothing of
         the batch is written.
         """
+
+    def write_if(self, batch: GraphBatch, preconditions: Sequence[Precondition]) -> bool:
+        """Write ``batch`` in one transaction only if every precondition holds then.
+
+        Returns False (and writes nothing) when one does not. Two writers racing on the
+        same precondition cannot both win: the check and the write are one transaction,
+        serialised on the node (embedded: SQLite's write lock; Neo4j: a write lock on the
+        node, or the uniqueness constraint for a node that must not exist yet).
+        """
+        created = {n.ref for n in batch.nodes}
+        for p in preconditions:
+            if p.expected is None and p.ref not in created:
+                raise ValueError(f"precondition on {p.ref}: a node expected absent must be created")
+        return self._write_if(batch, list(preconditions))
+
+    @abstractmethod
+    def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        """Backend part of :meth:`write_if` (preconditions already checked for shape)."""
 
     @abstractmethod
     def get_node(self, ref: NodeRef) -> Node | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -69,6 +70,28 @@ class GraphBatch:
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
+
+
+@dataclass(frozen=True, slots=True)
+class Precondition:
+    """What a conditional write (``GraphStore.write_if``) expects of one node.
+
+    ``expected=None``: the node must not exist yet (and the batch must create it). A
+    mapping: the node must exist and each listed property must have that value (``None``
+    meaning the property is absent). This is the compare-and-set that leases, revisions
+    and create-once records are built on.
+    """
+
+    ref: NodeRef
+    expected: Mapping[str, Any] | None = None
+
+    def holds(self, props: Properties | None) -> bool:
+        """Whether a node with ``props`` (None: no such node) meets this precondition."""
+        if self.expected is None:
+            return props is None
+        if props is None:
+            return False
+        return all(props.get(key) == value for key, value in self.expected.items())
 
 
 @dataclass(slots=True)

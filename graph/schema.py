@@ -38,6 +38,8 @@ class Label(StrEnum):
     RESPONSE_CURVE = "ResponseCurve"
     MIGRATION = "Migration"
     INDEX_JOB = "IndexJob"  # index work that failed and waits for a retry
+    LINE_STATE = "LineState"  # a channel line as an execution adapter last set it
+    OUTBOX_ENTRY = "OutboxEntry"  # an action waiting for (or failed at) webhook delivery
     EVENT = "Event"  # an orchestrator event, kept until every handler has run
     RESEARCH_BRIEF = "ResearchBrief"  # (ResearchBrief)-[:BASED_ON]->(Brief); research output
     ROUTING_POLICY = "RoutingPolicy"  # lead routing rules and owner capacities, as evidence

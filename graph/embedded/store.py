@@ -45,6 +45,7 @@ from graph.models import (
     OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
+    Precondition,
     PropertyValue,
     WriteResult,
 )
@@ -162,6 +163,14 @@ class EmbeddedGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
+        self._write(batch, [])
+        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+
+    def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        return self._write(batch, preconditions)
+
+    def _write(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        """One transaction: check the preconditions under the write lock, then write."""
         batch = storable(batch)
         with self._lock:
             try:
@@ -169,6 +178,8 @@ class EmbeddedGraphStore(GraphStore):
                     # Another process may have committed while we waited for the write lock.
                     self._sync()
                     version = self._version
+                    if not all(p.holds(self._props(p.ref)) for p in preconditions):
+                        return False  # nothing written: the empty transaction commits
                     self._check_append_only(batch.nodes)
                     self._check_references(batch)
                     write_nodes(db, batch.nodes)
@@ -179,7 +190,11 @@ class EmbeddedGraphStore(GraphStore):
                 raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
             self._version = version  # our own commit does not change data_version
             self._mirror(batch)
-        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+        return True
+
+    def _props(self, ref: NodeRef) -> dict[str, Any] | None:
+        node = self._node(ref)
+        return None if node is None else node.properties
 
     def _check_append_only(self, nodes: Sequence[Node]) -> None:
         for node in nodes:

@@ -53,6 +53,8 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.RESPONSE_CURVE: "ResponseCurve",
     Label.MIGRATION: "Migration",
     Label.INDEX_JOB: "IndexJob",
+    Label.LINE_STATE: "LineState",
+    Label.OUTBOX_ENTRY: "OutboxEntry",
     Label.EVENT: "Event",
     Label.RESEARCH_BRIEF: "ResearchBrief",
     Label.ROUTING_POLICY: "RoutingPolicy",
@@ -145,6 +147,14 @@ def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
         f"MERGE (a)-[r:{rel}]->(b) SET r = row.props "
         f"RETURN count(*) AS matched"
     )
+
+
+# -- conditional writes (compare-and-set) ---------------------------------------------------
+def create_node(label: Label) -> LiteralString:
+    """Create node ``$id`` of ``label``; the uniqueness constraint refuses it if it exists,
+    or makes a concurrent creator wait for this transaction and then refuses that one."""
+    lab = label_text(label)
+    return f"CREATE (n:{lab} {{id: $id}})"
 
 
 # -- node reads ----------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from graph.models import (
     OutcomeKey,
     OutcomeQuery,
     OutcomeTotals,
+    Precondition,
     PropertyValue,
     WriteResult,
 )
@@ -182,18 +183,20 @@ class Neo4jGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
-        nodes: dict[Label, list[Row]] = {}
-        for node in batch.nodes:
-            props = {**node.properties, "id": node.id}
-            nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
-        edges: dict[EdgeGroup, list[Row]] = {}
-        for edge in batch.edges:
-            row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
-            edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
+        nodes, edges = _rows(batch)
         if nodes or edges:
             with self._translated("write"), self._driver.session(database=self._database) as s:
                 s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows)
         return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+
+    def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        nodes, edges = _rows(batch)
+        try:
+            with self._translated("write"), self._driver.session(database=self._database) as s:
+                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows, preconditions)
+        except _PreconditionFailed:
+            return False
+        return True
 
     # -- reads -----------------------------------------------------------------------------
     def get_node(self, ref: NodeRef) -> Node | None:
@@ -365,20 +368,65 @@ class Neo4jGraphStore(GraphStore):
 
 
 # -- transaction work (module level: the driver may run it more than once) ----------------
+class _PreconditionFailed(Exception):
+    """Raised inside a conditional write's transaction to roll it back."""
+
+
+def _rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGroup, list[Row]]]:
+    """The batch as UNWIND rows, grouped by label and by (label, type, label)."""
+    nodes: dict[Label, list[Row]] = {}
+    for node in batch.nodes:
+        props = {**node.properties, "id": node.id}
+        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+    edges: dict[EdgeGroup, list[Row]] = {}
+    for edge in batch.edges:
+        row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
+        edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
+    return nodes, edges
+
+
+def _check_preconditions(
+    tx: ManagedTransaction, preconditions: Sequence[Precondition]
+) -> set[NodeRef]:
+    """Lock and check each precondition's node; raise _PreconditionFailed if one fails.
+
+    A node expected absent is created bare here (the batch then sets its properties): the
+    uniqueness constraint makes a racing creator wait for us and then fail. Returns the
+    refs created that way.
+    """
+    created: set[NodeRef] = set()
+    for p in sorted(preconditions, key=lambda p: (p.ref.label.value, p.ref.id)):  # lock order
+        if p.expected is None:
+            try:
+                tx.run(q.create_node(p.ref.label), id=p.ref.id).consume()
+            except ConstraintError:
+                raise _PreconditionFailed from None
+            created.add(p.ref)
+            continue
+        # Locked, then read: None when absent (or deleted while we waited for the lock).
+        record = tx.run(q.lock_node(p.ref.label), id=p.ref.id).single()
+        if record is None or not p.holds(dict(record["props"])):
+            raise _PreconditionFailed
+    return created
+
+
 def _write_batch(
     tx: ManagedTransaction,
     batch: GraphBatch,
     nodes: dict[Label, list[Row]],
     edges: dict[EdgeGroup, list[Row]],
     chunk_rows: int,
+    preconditions: Sequence[Precondition] = (),
 ) -> None:
     """Write one batch; raising rolls the whole transaction back."""
+    created = _check_preconditions(tx, preconditions)
     existing: set[NodeRef] = set()
     for label in APPEND_ONLY_LABELS & nodes.keys():
         ids = [row["id"] for row in nodes[label]]
         existing.update(
             NodeRef(label=label, id=r["id"]) for r in tx.run(q.existing_ids(label), ids=ids)
         )
+    existing -= created
     for node in batch.nodes:  # the first offender in batch order, as the embedded backend
         if node.ref in existing:
             raise AppendOnlyViolationError(node.label.value, node.id)
