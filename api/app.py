@@ -7,10 +7,11 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from fastapi import FastAPI, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
 from api.metrics import REQUEST_LATENCY
@@ -36,13 +37,30 @@ INDEX_RETRY_SECONDS = 30.0
 OUTBOX_SECONDS = 5.0
 
 
-async def _retry_index_work(services: Services) -> None:
+T = TypeVar("T")
+
+
+class _Background:
+    """Background loops' blocking work runs on one thread of its own, so that shutting the
+    app down waits for a tick in progress instead of closing the stores under it."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="marketgraph-bg")
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.executor.shutdown, True)
+
+
+async def _retry_index_work(services: Services, bg: _Background) -> None:
     """Retry queued index work now and then (it is queued when Qdrant refused a write)."""
     while True:
         await asyncio.sleep(INDEX_RETRY_SECONDS)
         try:
             if services.indexer.pending():
-                report = await run_in_threadpool(services.indexer.retry_pending)
+                report = await bg.run(services.indexer.retry_pending)
                 log.info(
                     "index retry: %d texts indexed, %d pending", report.indexed, report.pending
                 )
@@ -50,7 +68,7 @@ async def _retry_index_work(services: Services) -> None:
             log.exception("index retry failed")
 
 
-async def _work(services: Services) -> None:
+async def _work(services: Services, bg: _Background) -> None:
     """The server's worker: handle due events and advance executing plans, every few
     seconds or as soon as a route wakes it. Several servers may run one each."""
     orchestrator = services.orchestrator
@@ -59,9 +77,9 @@ async def _work(services: Services) -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(services.wake.wait(), services.settings.worker_seconds)
             services.wake.clear()
-            report = await run_in_threadpool(orchestrator.tick)
+            report = await bg.run(orchestrator.tick)
             while report.busy:
-                report = await run_in_threadpool(orchestrator.tick)
+                report = await bg.run(orchestrator.tick)
         except asyncio.CancelledError:
             raise
         except Exception:  # keep working; the cause is logged
@@ -69,13 +87,13 @@ async def _work(services: Services) -> None:
             await asyncio.sleep(services.settings.worker_seconds)
 
 
-async def _deliver_outbox(services: Services) -> None:
+async def _deliver_outbox(services: Services, bg: _Background) -> None:
     """Deliver due webhook outbox entries every few seconds (safe beside other workers)."""
     worker = services.outbox
     while worker is not None:
         await asyncio.sleep(OUTBOX_SECONDS)
         try:
-            report = await run_in_threadpool(worker.deliver_pending)
+            report = await bg.run(worker.deliver_pending)
             if report.attempted or report.lost:
                 log.info("outbox: %s", report)
         except Exception:  # keep delivering; the cause is logged
@@ -84,11 +102,12 @@ async def _deliver_outbox(services: Services) -> None:
 
 @asynccontextmanager
 async def _background(services: Services) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(_retry_index_work(services))]
+    bg = _Background()
+    tasks = [asyncio.create_task(_retry_index_work(services, bg))]
     if services.settings.run_worker:
-        tasks.append(asyncio.create_task(_work(services)))
+        tasks.append(asyncio.create_task(_work(services, bg)))
         if services.outbox is not None:
-            tasks.append(asyncio.create_task(_deliver_outbox(services)))
+            tasks.append(asyncio.create_task(_deliver_outbox(services, bg)))
     try:
         yield
     finally:
@@ -97,6 +116,7 @@ async def _background(services: Services) -> AsyncIterator[None]:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await bg.close()  # a tick in progress finishes before the stores close
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

@@ -56,5 +56,5 @@ def serve(
             yield http
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=60)  # the lifespan waits for a background tick in progress
         index.close()
