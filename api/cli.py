@@ -205,12 +205,29 @@ def demo(
     outcome_rows: Annotated[
         int | None, typer.Option(help="scale outcomes to about this many rows (e.g. 100000)")
     ] = None,
+    cycles: Annotated[
+        int, typer.Option(help="plan → approve → execute → validate cycles to run (0: load only)")
+    ] = 3,
+    days: Annotated[int, typer.Option(help="days of each cycle")] = 28,
+    brand: Annotated[str, typer.Option(help="the demo brand to run the cycles for")] = (
+        "brand-trailhead"
+    ),
+    shock: Annotated[
+        str | None,
+        typer.Option(help="CHANNEL: halve that channel's curve from the second cycle on"),
+    ] = None,
 ) -> None:
-    """Load a generated demo data set into the configured stores."""
+    """Load the demo data set, then run the whole loop on the sandbox market."""
+    from api.cli_demo import run_demo_cycles
+
+    if cycles < 0 or not 7 <= days <= 90:
+        raise _fail("--cycles must be >= 0 and --days between 7 and 90", 2)
     with _services() as services:
-        _load_demo(services, seed, outcome_rows)
+        _load_demo(services, seed, outcome_rows)  # identical content: recognised, skipped
         counts = {label: services.graph.count(label) for label in _DEMO_LABELS}
         out.print(", ".join(f"{n} {label.value}" for label, n in counts.items()))
+        if cycles:
+            run_demo_cycles(services, brand=brand, cycles=cycles, days=days, shock=shock)
 
 
 _DEMO_LABELS = (
@@ -276,6 +293,8 @@ def ingest_command(
             progress=progress,
             on_written=services.index_written,
         )
+        if not report.already_ingested and any(p.kind == "outcomes" for p in parts):
+            services.outcomes_arrived(report.run_id)  # the validation agent checks the plans
     _print_report(report)
 
 

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 
 from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
+from agents.executors import ChannelRouter, ValidationAgent, task_agents
+from agents.executors.channels import demo_markets
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
+from agents.orchestrator.events import Event
 from agents.orchestrator.orchestrator import research_step
 from agents.research.tools import ResearchTool, external_tools
 from api.auth import KeyRing, create_key
@@ -41,7 +44,18 @@ class Services:
     orchestrator: Orchestrator
     llm: BaseChatModel | None = None
     research_tools: list[ResearchTool] = field(default_factory=list)
+    router: ChannelRouter | None = None
+    validator: ValidationAgent | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def outcomes_arrived(self, run_id: str, brand_id: str | None = None) -> None:
+        """Tell the validation agent (through the event bus) that outcomes were ingested."""
+        payload = {"brand_id": brand_id} if brand_id else {}
+        self.orchestrator.bus.publish(
+            Event("outcomes_ingested", run_id, subject=f"IngestRun:{run_id}", payload=payload)
+        )
+        self.wake_worker()
+
     outbox: OutboxWorker | None = None  # None without a webhook file
 
     def wake_worker(self) -> None:
@@ -183,15 +197,24 @@ def assemble(
         settings.research_analytics_api_key,
         settings.research_timeout,
     )
+    router = ChannelRouter(
+        graph,
+        webhooks=config,
+        market_factory=demo_markets(graph, settings.sandbox_seed) if settings.sandbox else None,
+    )
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
-        agents=agents,
+        agents=agents
+        if agents is not None
+        else task_agents(router, llm=llm, on_written=indexer.index_nodes),
         retriever=retriever,
         llm=llm,
         research=research_step(retriever, llm, tools, on_written=indexer.index_nodes),
         lease_seconds=settings.lease_seconds,
     )
+    validator = ValidationAgent(graph, router, orchestrator.propose_replan)
+    orchestrator.bus.subscribe("outcomes_ingested", validator.handle)
     return Services(
         settings=settings,
         graph=graph,
@@ -203,6 +226,8 @@ def assemble(
         llm=llm,
         outbox=OutboxWorker(graph, config) if config is not None else None,
         research_tools=list(tools),
+        router=router,
+        validator=validator,
     )
 
 

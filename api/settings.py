@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     webhooks_file: Path | None = Field(
         default=None, description="webhook URLs and secrets per channel (TOML or JSON)"
     )
+    sandbox: bool = Field(
+        default=True, description="run the demo brands' channels on the sandbox market"
+    )
+    sandbox_seed: int = Field(default=7, description="the demo seed whose market is simulated")
 
     research_web_url: str | None = Field(
         default=None, description="web-search endpoint for research, with {query} (and {k})"

@@ -7,13 +7,14 @@ its :class:`SandboxAdapter`. A channel with neither cannot be executed on, and s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from agents.execution import ChannelAdapter
 from agents.execution.outbox import WebhookAdapter, WebhookConfig
 from agents.execution.sandbox import SandboxAdapter, SandboxMarket
 from graph.base import GraphStore
+from ingest.demo.text import BRAND_COPY
 
 
 class NoAdapterError(LookupError):
@@ -35,12 +36,15 @@ class ChannelRouter:
     store: GraphStore
     markets: Mapping[str, SandboxMarket] = field(default_factory=dict)
     webhooks: WebhookConfig | None = None
+    # Makes a brand's sandbox market on first use (None: the brand has none).
+    market_factory: Callable[[str], SandboxMarket | None] | None = None
+    _made: dict[str, SandboxMarket | None] = field(default_factory=dict, init=False)
     _sandboxes: dict[str, SandboxAdapter] = field(default_factory=dict, init=False)
 
     def adapter(self, brand_id: str, channel_id: str) -> ChannelAdapter:
         if self.webhooks is not None and self.webhooks.hook_for(channel_id) is not None:
             return WebhookAdapter(self.store, self.webhooks)
-        market = self.markets.get(brand_id)
+        market = self.market(brand_id)
         if market is None:
             raise NoAdapterError(brand_id, channel_id)
         if brand_id not in self._sandboxes:
@@ -48,4 +52,22 @@ class ChannelRouter:
         return self._sandboxes[brand_id]
 
     def market(self, brand_id: str) -> SandboxMarket | None:
-        return self.markets.get(brand_id)
+        if brand_id in self.markets:
+            return self.markets[brand_id]
+        if self.market_factory is None:
+            return None
+        if brand_id not in self._made:
+            self._made[brand_id] = self.market_factory(brand_id)
+        return self._made[brand_id]
+
+
+def demo_markets(store: GraphStore, seed: int) -> Callable[[str], SandboxMarket | None]:
+    """Sandbox markets for the demo brands (their true curves), none for any other brand."""
+    brands = {f"brand-{b.key}" for b in BRAND_COPY}
+
+    def make(brand_id: str) -> SandboxMarket | None:
+        if brand_id not in brands:
+            return None
+        return SandboxMarket.from_demo(store, seed=seed, brand_id=brand_id)
+
+    return make

@@ -181,7 +181,10 @@ class EventBus:
             for handler in self._handlers.get(event.type, []):
                 handler(event)
         except Exception as e:  # a failing handler must not stop the bus; it is recorded
-            log.exception("handler of %s %s failed", event.type, event.key)
+            log.warning(
+                "handler of %s %s failed: %s: %s", event.type, event.key, type(e).__name__, e
+            )
+            log.debug("handler of %s %s failed", event.type, event.key, exc_info=True)
             retry = attempts < MAX_ATTEMPTS
             delay = timedelta(seconds=RETRY_SECONDS * 2 ** (attempts - 1))
             self.store.update_if(

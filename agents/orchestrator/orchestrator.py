@@ -146,7 +146,16 @@ class Orchestrator:
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
 
-    def replan(self, plan_id: str, changes: dict[str, Any], actor: str | None) -> PlanResult:
+    def replan(
+        self,
+        plan_id: str,
+        changes: dict[str, Any],
+        actor: str | None,
+        *,
+        reason: str = "re-planned",
+        evidence: Sequence[Evidence] = (),
+    ) -> PlanResult:
+        """A new version of the plan on fresh curves; it waits at the plan gate."""
         budget = changes.get("budget") or load_plan(self.store, plan_id).budget
         plan = replan(
             self.store,
@@ -157,9 +166,17 @@ class Orchestrator:
             requested_by=actor,
             gated=self.policy.plan.applies(budget),
             cache=self.curves,
+            reason=reason,
+            evidence=evidence,
         )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
+
+    def propose_replan(
+        self, plan_id: str, changes: dict[str, Any], reason: str, evidence: list[Evidence]
+    ) -> str:
+        """A re-plan the validation agent proposes (it waits at the gate); its id."""
+        return self.replan(plan_id, changes, AGENT, reason=reason, evidence=evidence).id
 
     def rollback(self, plan_id: str, to_version: int, actor: str | None) -> PlanResult:
         plan = rollback(

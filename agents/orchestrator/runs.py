@@ -187,7 +187,8 @@ def _run(agent: TaskAgent, ctx: TaskContext) -> TaskOutcome:
     try:
         return agent.run(ctx)
     except Exception as e:  # an agent's failure fails the task, not the worker
-        log.exception("task %s failed", ctx.task.id)
+        log.warning("task %s failed: %s: %s", ctx.task.id, type(e).__name__, e)
+        log.debug("task %s failed", ctx.task.id, exc_info=True)
         attempts = int(ctx.task.properties.get("attempts", 1))
         return TaskOutcome(
             "failed", f"{type(e).__name__}: {e}"[:500], retry=attempts < MAX_ATTEMPTS

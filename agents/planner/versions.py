@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +51,7 @@ def replan(
     gated: bool = True,
     reason: str = "re-planned",
     cache: CurveCache | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> PlanResult:
     """A new version from the request of ``plan_id`` with ``changes``, on fresh curves."""
     base = _plan_node(store, plan_id)
@@ -63,7 +65,7 @@ def replan(
         number=number,
         supersedes=latest,
         kind="replan",
-        evidence=[Evidence(ref=base.ref, score=1.0, reason=f"{reason}, from {plan_id}")],
+        evidence=[Evidence(ref=base.ref, score=1.0, reason=f"{reason}, from {plan_id}"), *evidence],
     )
     result = make_plan(
         store,

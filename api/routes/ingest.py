@@ -66,6 +66,8 @@ async def ingest_records(
     )
     if not report.already_ingested:
         INGESTED_ROWS.labels(kind=kind).inc(report.accepted)
+        if kind == "outcomes" and report.accepted:
+            services.outcomes_arrived(report.run_id)
     return IngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,
