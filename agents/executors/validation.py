@@ -204,7 +204,7 @@ class ValidationAgent:
     # -- drift -----------------------------------------------------------------------------
     def _drift(self, plan: PlanResult, last: date) -> int:
         config = DriftConfig.for_plan(max(1, len(plan.lines)))
-        raised = 0
+        raised: list[Node] = []
         for line in plan.lines:
             seed = f"{plan.family}|{line.channel_id}|{line.audience_id}|drift"
             alert_id = "alert_" + sha256_hex(seed.encode())[:20]
@@ -232,8 +232,7 @@ class ValidationAgent:
             report = detect_drift(curve, observations, config)
             if report.finding is None:
                 continue
-            raised += 1
-            self._alert(
+            alert = self._alert(
                 plan,
                 line.channel_id,
                 line.audience_id,
@@ -246,7 +245,10 @@ class ValidationAgent:
                 report.finding.ratio,
                 last,
             )
-        return raised
+            if alert is not None:
+                raised.append(alert)
+        self._propose(plan, raised, last)
+        return len(raised)
 
     def _alert(
         self,
@@ -261,7 +263,7 @@ class ValidationAgent:
         detected: date,
         ratio: float,
         last: date,
-    ) -> None:
+    ) -> Node | None:
         alert = Node(
             label=Label.ALERT,
             id=alert_id,
@@ -304,22 +306,30 @@ class ValidationAgent:
                 produced=[alert],
             ),
         )
-        if not recorded:
-            return
+        return alert if recorded else None
+
+    def _propose(self, plan: PlanResult, alerts: list[Node], last: date) -> None:
+        """One re-plan for the rest of the plan on refitted curves, citing every alert."""
         replan_from = last + timedelta(days=1)
-        if self.replan is not None and replan_from <= plan.end_date:
-            days_left = (plan.end_date - replan_from).days + 1
-            all_days = (plan.end_date - plan.start_date).days + 1
-            budget = round(float(plan.budget) * days_left / all_days, 2)
-            try:
-                self.replan(
-                    plan.id,
-                    {"start_date": replan_from.isoformat(), "budget": budget},
-                    f"drift on {channel_id} × {audience_id}",
-                    [Evidence(ref=alert.ref, score=1.0, reason="the drift alert")],
-                )
-            except Exception as e:  # a proposal that cannot be made is logged, the alert stands
-                log.warning("re-plan after %s failed: %s", alert_id, e)
+        if self.replan is None or replan_from > plan.end_date or not alerts:
+            return
+        if any(v["status"] == "pending_approval" and v["id"] != plan.id for v in plan.versions):
+            return  # a proposal waits at the gate already
+        days_left = (plan.end_date - replan_from).days + 1
+        all_days = (plan.end_date - plan.start_date).days + 1
+        budget = round(float(plan.budget) * days_left / all_days, 2)
+        lines = ", ".join(
+            f"{a.properties.get('channel_id')} × {a.properties.get('audience_id')}" for a in alerts
+        )
+        try:
+            self.replan(
+                plan.id,
+                {"start_date": replan_from.isoformat(), "budget": budget},
+                f"drift on {lines}",
+                [Evidence(ref=a.ref, score=1.0, reason="a drift alert") for a in alerts],
+            )
+        except Exception as e:  # a proposal that cannot be made is logged; the alerts stand
+            log.warning("re-plan of %s after drift failed: %s", plan.id, e)
 
     # -- the end ---------------------------------------------------------------------------
     def _complete(self, plan: PlanResult, last: date) -> bool:

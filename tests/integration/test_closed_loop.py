@@ -1,0 +1,155 @@
+"""The whole loop on the sandbox market, on both backends: plan → approve → execute (drafts
+through the publish gate, A/B launches, budgets) → outcomes → validation, with a regime
+change that the validation agent must catch and answer with a proposed re-plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from agents.execution.sandbox import SandboxMarket
+from agents.executors import ChannelRouter, ValidationAgent, task_agents
+from agents.executors.loop import run_cycle
+from agents.orchestrator import Orchestrator
+from agents.orchestrator.orchestrator import research_step
+from agents.planner.storage import load_plan
+from api.cli import dataset_parts
+from api.services import open_index
+from api.settings import Settings
+from graph.base import GraphStore
+from graph.models import NodeRef
+from graph.schema import Label, RelType
+from ingest import ingest
+from ingest.demo import generate
+from retrieval.indexer import Indexer
+from retrieval.retriever import HybridRetriever
+from tests.integration.test_cli import run
+
+BRAND = "brand-trailhead"
+START = date(2026, 12, 1)
+
+
+@pytest.fixture
+def retriever(graph_store: GraphStore, tmp_path: Path) -> Iterator[HybridRetriever]:
+    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=4000)))
+    index = open_index(Settings(data_dir=tmp_path))  # type: ignore[call-arg]
+    Indexer(graph_store, index).reindex_all()
+    try:
+        yield HybridRetriever(graph_store, index)
+    finally:
+        index.close()
+
+
+def _loop(store: GraphStore, retriever: HybridRetriever) -> tuple[Orchestrator, SandboxMarket]:
+    market = SandboxMarket.from_demo(store, seed=7, brand_id=BRAND)
+    router = ChannelRouter(store, {BRAND: market})
+    orch = Orchestrator(
+        store,
+        agents=task_agents(router),
+        retriever=retriever,
+        research=research_step(retriever),
+    )
+    orch.bus.subscribe(
+        "outcomes_ingested", ValidationAgent(store, router, orch.propose_replan).handle
+    )
+    return orch, market
+
+
+def _decisions(store: GraphStore, kind: str) -> list[dict[str, object]]:
+    return [
+        n.properties
+        for n in store.list_nodes(Label.DECISION, limit=10_000)
+        if n.properties.get("kind") == kind
+    ]
+
+
+def test_a_cycle_runs_end_to_end_and_a_regime_change_is_caught(
+    graph_store: GraphStore, retriever: HybridRetriever
+) -> None:
+    orch, market = _loop(graph_store, retriever)
+    brief = "Winter revenue push for our outdoor gear; keep the best performers funded."
+    first = run_cycle(
+        orch, market, cycle=1, start=START, days=14, budget=Decimal("40000"), brief=brief
+    )
+    plan = load_plan(graph_store, first.plan_ids[0])
+    assert plan.status == "completed"
+    assert {t["status"] for t in plan.tasks} <= {"done", "skipped"}
+    assert 0 < first.spend <= 40_000 * 1.05 and first.revenue > first.spend
+
+    # the drafts went through the publish gate, carry their brand score, cite the research
+    drafts = _decisions(graph_store, "draft_content")
+    assert drafts and all(d["agent"] == "content" for d in drafts)
+    assets = [
+        a
+        for a in graph_store.list_nodes(Label.ASSET, limit=10_000)
+        if a.properties.get("plan_id") == plan.id
+    ]
+    assert assets and all(a.properties["status"] == "approved" for a in assets)
+    assert all(0 <= float(a.properties["consistency"]) <= 1 for a in assets)
+    assert plan.research_id
+    draft_ref = NodeRef(label=Label.DECISION, id=str(drafts[0]["id"]))
+    cited = graph_store.incident_edges([draft_ref], 500, {RelType.BASED_ON: "out"})
+    assert NodeRef(label=Label.RESEARCH_BRIEF, id=plan.research_id) in {e.dst for e in cited}
+    approvals = graph_store.incident_edges([draft_ref], 10, {RelType.APPROVES: "in"})
+    assert len(approvals) == 1  # the publish gate
+
+    # outcomes are results of the executions that set their lines
+    executions = graph_store.list_nodes(Label.EXECUTION, limit=10_000)
+    assert {e.properties["kind"] for e in executions} >= {"set_budget", "start_experiment"}
+    some = graph_store.incident_edges([executions[0].ref], 5, {RelType.RESULT_OF: "in"})
+    assert some or any(
+        graph_store.incident_edges([e.ref], 1, {RelType.RESULT_OF: "in"}) for e in executions
+    )
+
+    # A/B decisions follow the stopping rule: each names its statistic and threshold
+    for decision in _decisions(graph_store, "ab_decision"):
+        assert "threshold" in str(decision["rationale"])
+        inputs = json.loads(str(decision["inputs"]))
+        assert inputs["outcome"] in ("winner", "no_difference") and inputs["alpha"] == 0.05
+
+    # a regime change halfway through the next cycle: meta brings half
+    market.shock("ch-meta", 0.5, from_date=START + timedelta(days=14 + 7))
+    second = run_cycle(
+        orch,
+        market,
+        cycle=2,
+        start=START + timedelta(days=14),
+        days=21,
+        budget=Decimal("40000"),
+        brief=brief,
+    )
+    meta_lines = [
+        ln for ln in load_plan(graph_store, second.plan_ids[0]).lines if ln.channel_id == "ch-meta"
+    ]
+    assert meta_lines, "the plan funds meta, so the change can be seen"
+    alerts = graph_store.find_nodes(Label.ALERT, {"plan_id": second.plan_ids[0]}, limit=100)
+    assert alerts and all(a.properties["channel_id"] == "ch-meta" for a in alerts)
+    assert second.replans >= 1  # a re-plan was proposed, approved and executed
+    replan = load_plan(graph_store, second.plan_ids[1])
+    assert replan.version == 2 and replan.start_date > second.start
+    based = graph_store.incident_edges(
+        [NodeRef(label=Label.DECISION, id=replan.decision_id)], 500, {RelType.BASED_ON: "out"}
+    )
+    assert {e.dst.label for e in based} >= {Label.ALERT, Label.PLAN, Label.RESPONSE_CURVE}
+
+
+@pytest.mark.parametrize("graph_store", ["embedded"], indirect=True)
+def test_a_cycle_without_the_regime_change_raises_no_alert(
+    graph_store: GraphStore, retriever: HybridRetriever
+) -> None:
+    orch, market = _loop(graph_store, retriever)
+    report = run_cycle(orch, market, cycle=1, start=START, days=21, budget=Decimal("40000"))
+    assert report.alerts == [] and report.replans == 0
+
+
+def test_marketgraph_demo_completes_on_a_fresh_data_dir(tmp_path: Path) -> None:
+    result = run(tmp_path, "demo", "--outcome-rows", "4000", "--cycles", "1", "--days", "14")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "cycle 1" in result.stdout and "ROAS" in result.stdout
+    assert "why " in result.stdout and "outcome rows" in result.stdout
