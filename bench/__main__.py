@@ -204,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import execution
 
         return execution.main(args[1:])
+    if args[:1] == ["loop"]:  # `python -m bench loop`: see bench/loop.py
+        from bench import loop
+
+        return loop.main(args[1:])
     if args[:1] == ["planner"]:  # `python -m bench planner`: see bench/planner.py
         from bench import planner
 
