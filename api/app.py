@@ -18,6 +18,7 @@ from api.metrics import REQUEST_LATENCY
 from api.routes import (
     approvals,
     connectors,
+    content,
     graph,
     health,
     ingest,
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(search.router)
     app.include_router(plans.router)
     app.include_router(approvals.router)
+    app.include_router(content.router)
     app.include_router(outbox.router)
     app.include_router(research.router)
     app.include_router(usecases.router)
