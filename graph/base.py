@@ -93,7 +93,9 @@ class GraphStore(ABC):
         A node's properties are replaced by the batch's; an edge whose end is neither in
         the graph nor in the batch raises :class:`DanglingReferenceError`, and an existing
         append-only node raises :class:`AppendOnlyViolationError`; either way nothing of
-        the batch is written.
+        the batch is written. New decisions, approvals and executions are sealed into the
+        audit chain by the same transaction (their ``audit_*`` properties are the store's:
+        a rewrite keeps the stored ones; see :mod:`graph.audit`).
         """
 
     def write_if(self, batch: GraphBatch, preconditions: Sequence[Precondition]) -> bool:

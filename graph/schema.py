@@ -43,6 +43,7 @@ class Label(StrEnum):
     EVENT = "Event"  # an orchestrator event, kept until every handler has run
     RESEARCH_BRIEF = "ResearchBrief"  # (ResearchBrief)-[:BASED_ON]->(Brief); research output
     ROUTING_POLICY = "RoutingPolicy"  # lead routing rules and owner capacities, as evidence
+    AUDIT_HEAD = "AuditHead"  # the last link of the audit chain (graph/audit.py); store-owned
 
 
 class RelType(StrEnum):
@@ -97,8 +98,14 @@ CAUSAL_DIRECTION: Final[dict[RelType, str]] = {
     RelType.DEPENDS_ON: BACKWARD,
 }
 
-# Labels whose nodes are written once and never changed or removed.
-APPEND_ONLY_LABELS: Final = frozenset({Label.DECISION, Label.APPROVAL})
+# Labels whose nodes are written once and never changed or removed through the contract.
+# The audit head is among them for callers (who may never write, update or delete it):
+# only the store's own sealer moves it, inside the write transaction (graph/audit.py).
+APPEND_ONLY_LABELS: Final = frozenset({Label.DECISION, Label.APPROVAL, Label.AUDIT_HEAD})
+# Labels of nodes no batch may carry (nor an edge touch): the store alone writes them.
+STORE_OWNED_LABELS: Final = frozenset({Label.AUDIT_HEAD})
+# Labels whose new nodes are sealed into the audit chain by the write that creates them.
+SEALED_LABELS: Final = frozenset({Label.DECISION, Label.APPROVAL, Label.EXECUTION})
 
 # Properties of Outcome nodes that the aggregate queries sum.
 OUTCOME_METRICS: Final = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")

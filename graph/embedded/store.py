@@ -13,12 +13,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graph import audit
 from graph.base import Directions, GraphStore, Migration
 from graph.embedded import queries as q
 from graph.embedded.outcomes import aggregate, outcome_filters
@@ -170,8 +171,11 @@ class EmbeddedGraphStore(GraphStore):
         return self._write(batch, preconditions)
 
     def _write(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
-        """One transaction: check the preconditions under the write lock, then write."""
+        """One transaction: check the preconditions under the write lock, then write
+        (sealing new decisions, approvals and executions into the audit chain)."""
         batch = storable(batch)
+        chained = audit.touches_chain(batch)
+        head: Node | None = None
         with self._lock:
             try:
                 with self._transaction() as db:
@@ -182,15 +186,42 @@ class EmbeddedGraphStore(GraphStore):
                         return False  # nothing written: the empty transaction commits
                     self._check_append_only(batch.nodes)
                     self._check_references(batch)
+                    if chained:
+                        batch, head = self._seal(db, batch)
                     write_nodes(db, batch.nodes)
                     write_edges(db, batch.edges)
+                    if head is not None:
+                        write_nodes(db, [head])
             except sqlite3.IntegrityError as e:
                 raise ConstraintViolationError(str(e)) from e
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
             self._version = version  # our own commit does not change data_version
             self._mirror(batch)
+            if head is not None:
+                self._mirror(GraphBatch(nodes=[head]))
         return True
+
+    def _seal(self, db: sqlite3.Connection, batch: GraphBatch) -> tuple[GraphBatch, Node | None]:
+        """Seal the batch's new sealed-label nodes; the head to write, if it moved.
+
+        We hold SQLite's write lock (BEGIN IMMEDIATE) and the mirror is in step with the
+        file, so the head read here cannot move before we commit.
+        """
+        stored: dict[NodeRef, dict[str, Any]] = {}
+        for ref in audit.sealed_refs(batch):
+            data = self._graph.nodes.get((ref.label.value, ref.id))
+            if data is not None:
+                stored[ref] = data["props"]
+        ref = audit.HEAD_REF
+        row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
+        previous: dict[str, Any] | None = json.loads(row[0]) if row else None
+        head = audit.ChainHead.of(previous)
+        sealed, moved = audit.seal_batch(batch, stored, head)
+        if moved == head:
+            return sealed, None
+        props = audit.head_properties(moved, previous, datetime.now(UTC).isoformat())
+        return sealed, Node(label=ref.label, id=ref.id, properties=props)
 
     def _props(self, ref: NodeRef) -> dict[str, Any] | None:
         node = self._node(ref)
@@ -305,6 +336,7 @@ class EmbeddedGraphStore(GraphStore):
             raise AppendOnlyViolationError(ref.label.value, ref.id)
         if ref.label is _OUTCOME:
             raise ValueError("update_if does not apply to outcomes: re-ingest them instead")
+        audit.check_update(ref, changes)
         with self._lock:
             try:
                 with self._transaction() as db:

@@ -58,6 +58,7 @@ _LABELS: Final[dict[Label, LiteralString]] = {
     Label.EVENT: "Event",
     Label.RESEARCH_BRIEF: "ResearchBrief",
     Label.ROUTING_POLICY: "RoutingPolicy",
+    Label.AUDIT_HEAD: "AuditHead",
 }
 _REL_TYPES: Final[dict[RelType, LiteralString]] = {
     RelType.RUNS: "RUNS",
@@ -146,6 +147,32 @@ def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
         f"MATCH (a:{sl} {{id: row.src}}) MATCH (b:{dl} {{id: row.dst}}) "
         f"MERGE (a)-[r:{rel}]->(b) SET r = row.props "
         f"RETURN count(*) AS matched"
+    )
+
+
+# -- the audit chain (graph/audit.py) --------------------------------------------------------
+# Take the head's write lock (creating it at the genesis on first use) and read it. Every
+# transaction that seals a record runs this first, so sealers are serialised on the head;
+# the values are read after the lock is held (the SET), so they are the last committed.
+LOCK_AUDIT_HEAD: Final[LiteralString] = (
+    "MERGE (h:AuditHead {id: $id}) "
+    "ON CREATE SET h.seq = 0, h.hash = $genesis, h.started_at = $now "
+    "SET h.updated_at = $now "
+    "RETURN h.seq AS seq, h.hash AS hash"
+)
+SET_AUDIT_HEAD: Final[LiteralString] = (
+    "MATCH (h:AuditHead {id: $id}) SET h.seq = $seq, h.hash = $hash RETURN h.seq AS seq"
+)
+
+
+def seal_fields(label: Label) -> LiteralString:
+    """The ``audit_*`` properties of the nodes of ``label`` whose ids are in ``$ids`` (a
+    row per node that exists, nulls where it has no seal)."""
+    lab = label_text(label)
+    return (
+        f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) "
+        "RETURN id, n.audit_seq AS audit_seq, n.audit_prev AS audit_prev, "
+        "n.audit_hash AS audit_hash, n.audit_keys AS audit_keys, n.audit_edges AS audit_edges"
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -29,6 +29,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph import audit
 from graph.base import Directions, GraphStore, Migration
 from graph.errors import (
     AppendOnlyViolationError,
@@ -53,7 +54,7 @@ from graph.models import (
     WriteResult,
 )
 from graph.neo4j import queries as q
-from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
+from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, SEALED_LABELS, Label, RelType
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -183,17 +184,21 @@ class Neo4jGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
+        chained = audit.touches_chain(batch)
         nodes, edges = _rows(batch)
         if nodes or edges:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows)
+                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows, (), chained)
         return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        chained = audit.touches_chain(batch)
         nodes, edges = _rows(batch)
         try:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows, preconditions)
+                s.execute_write(
+                    _write_batch, batch, nodes, edges, self._chunk_rows, preconditions, chained
+                )
         except _PreconditionFailed:
             return False
         return True
@@ -259,6 +264,7 @@ class Neo4jGraphStore(GraphStore):
             raise AppendOnlyViolationError(ref.label.value, ref.id)
         if ref.label is Label.OUTCOME:
             raise ValueError("update_if does not apply to outcomes: re-ingest them instead")
+        audit.check_update(ref, changes)
         wanted = dict(expect)
         update = {k: v for k, v in changes.items() if k != "id"}
 
@@ -374,15 +380,20 @@ class _PreconditionFailed(Exception):
 
 def _rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGroup, list[Row]]]:
     """The batch as UNWIND rows, grouped by label and by (label, type, label)."""
-    nodes: dict[Label, list[Row]] = {}
-    for node in batch.nodes:
-        props = {**node.properties, "id": node.id}
-        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+    nodes = _node_rows(batch.nodes)
     edges: dict[EdgeGroup, list[Row]] = {}
     for edge in batch.edges:
         row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
         edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
     return nodes, edges
+
+
+def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
+    nodes: dict[Label, list[Row]] = {}
+    for node in batch_nodes:
+        props = {**node.properties, "id": node.id}
+        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+    return nodes
 
 
 def _check_preconditions(
@@ -417,18 +428,26 @@ def _write_batch(
     edges: dict[EdgeGroup, list[Row]],
     chunk_rows: int,
     preconditions: Sequence[Precondition] = (),
+    chained: bool = False,
 ) -> None:
     """Write one batch; raising rolls the whole transaction back."""
     created = _check_preconditions(tx, preconditions)
+    head: audit.ChainHead | None = None
     existing: set[NodeRef] = set()
-    for label in APPEND_ONLY_LABELS & nodes.keys():
+    checked: frozenset[Label] = frozenset()
+    if chained:  # rows made afresh: the driver may run this function again
+        batch, head, stored = _seal(tx, batch, created)
+        nodes = _node_rows(batch.nodes)
+        existing.update(stored)  # looked up already (under the head's lock if new)
+        checked = SEALED_LABELS
+    for label in (APPEND_ONLY_LABELS & nodes.keys()) - checked:
         ids = [row["id"] for row in nodes[label]]
         existing.update(
             NodeRef(label=label, id=r["id"]) for r in tx.run(q.existing_ids(label), ids=ids)
         )
     existing -= created
     for node in batch.nodes:  # the first offender in batch order, as the embedded backend
-        if node.ref in existing:
+        if node.label in APPEND_ONLY_LABELS and node.ref in existing:
             raise AppendOnlyViolationError(node.label.value, node.id)
     for label, rows in nodes.items():
         for chunk in _chunks(rows, chunk_rows):
@@ -438,6 +457,50 @@ def _write_batch(
             record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
                 raise DanglingReferenceError(_missing_ends(tx, batch.edges))
+    if head is not None:
+        tx.run(q.SET_AUDIT_HEAD, id=audit.HEAD_ID, seq=head.seq, hash=head.hash).consume()
+
+
+def _seal(
+    tx: ManagedTransaction, batch: GraphBatch, created: set[NodeRef]
+) -> tuple[GraphBatch, audit.ChainHead | None, dict[NodeRef, dict[str, Any]]]:
+    """Seal the batch's new sealed-label nodes: the batch to write, the new head if it
+    moved, and the stored seals of those that existed.
+
+    New nodes are looked up under the head's write lock: every sealer holds it while it
+    creates, so two writers creating one node cannot both seal it, and a Decision or
+    Approval created meanwhile is caught by the append-only check after. A batch that
+    only rewrites existing executions (the outbox) takes no lock; one with a decision or
+    approval, or a node its own precondition just created, takes it at once.
+    """
+    refs = audit.sealed_refs(batch)
+    likely_new = any(r in created or r.label in APPEND_ONLY_LABELS for r in refs)
+    stored = {} if likely_new else _stored_seals(tx, refs, created)
+    if not likely_new and all(r in stored for r in refs):
+        return audit.seal_batch(batch, stored, audit.ChainHead())[0], None, stored
+    now = datetime.now(UTC).isoformat()
+    record = tx.run(q.LOCK_AUDIT_HEAD, id=audit.HEAD_ID, genesis=audit.GENESIS, now=now).single(
+        strict=True
+    )
+    head = audit.ChainHead(seq=int(record["seq"]), hash=str(record["hash"]))
+    unknown = [r for r in refs if r not in stored and r not in created]
+    stored.update(_stored_seals(tx, unknown, created))
+    sealed, moved = audit.seal_batch(batch, stored, head)
+    return sealed, None if moved == head else moved, stored
+
+
+def _stored_seals(
+    tx: ManagedTransaction, refs: Sequence[NodeRef], created: set[NodeRef]
+) -> dict[NodeRef, dict[str, Any]]:
+    """The stored seal fields of those of ``refs`` that exist (bare nodes this transaction
+    created for a precondition do not count: they are new)."""
+    found: dict[NodeRef, dict[str, Any]] = {}
+    for label, ids in _ids_by_label(refs).items():
+        for r in tx.run(q.seal_fields(label), ids=ids):
+            ref = NodeRef(label=label, id=r["id"])
+            if ref not in created:
+                found[ref] = {f: r[f] for f in audit.SEAL_FIELDS if r[f] is not None}
+    return found
 
 
 def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[str, str]]:

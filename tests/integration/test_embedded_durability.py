@@ -142,7 +142,7 @@ def test_reopening_keeps_everything_committed(tmp_path: Path) -> None:
         assert reopened.get_lineage(OUTCOME, "down", depth=2) == lineage
         assert {n.id for n in lineage.nodes} == {"o1", "dec1"}
         assert migrations.apply_pending(reopened) == []  # migrations recorded durably too
-        assert before[0] == 4 + 2 + len(migrations.load_migrations())  # + decision, agent
+        assert before[0] == 4 + 3 + len(migrations.load_migrations())  # decision, agent, head
     finally:
         reopened.close()
 
