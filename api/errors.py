@@ -30,6 +30,7 @@ from agents.planner.errors import (
 )
 from agents.research.errors import BriefConflictError
 from agents.usecases.errors import BadWindowError, RoutingConfigError
+from api.logs import REQUEST_ID_HEADER, current_request_id
 from graph.errors import (
     AmbiguousNodeIdError,
     AppendOnlyViolationError,
@@ -169,9 +170,31 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+def internal_error(request_id: str | None) -> JSONResponse:
+    """The answer to a defect: the JSON error body, quoting the request id to report."""
+    message = "an unexpected error occurred; it has been logged"
+    if request_id is None:
+        return _reply(500, "internal_error", message)
+    response = _reply(
+        500,
+        "internal_error",
+        f"{message} with request id {request_id}",
+        {"request_id": request_id},
+    )
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _reply(500, "internal_error", "an unexpected error occurred; it has been logged")
+    """Last resort (``api.observe.RequestContext`` answers defects before this is reached)."""
+    request_id = getattr(request.state, "request_id", None) or current_request_id()
+    log.exception(
+        "unexpected error on %s %s",
+        request.method,
+        request.url.path,
+        extra={"request_id": request_id} if request_id else None,
+    )
+    return internal_error(request_id)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agents.orchestrator.errors import UnknownEventError
+from agents.orchestrator.observers import Observers, WorkDone
 from graph.base import GraphStore
 from graph.models import (
     GraphBatch,
@@ -87,11 +89,17 @@ class EventBus:
     """Publishes events into the graph and runs this process's subscribers on them."""
 
     def __init__(
-        self, store: GraphStore, worker: str, *, lease_seconds: float = LEASE_SECONDS
+        self,
+        store: GraphStore,
+        worker: str,
+        *,
+        lease_seconds: float = LEASE_SECONDS,
+        observers: Observers | None = None,
     ) -> None:
         self.store = store
         self.worker = worker
         self.lease_seconds = lease_seconds
+        self.observers = observers or Observers()  # told of every handler run
         self._handlers: dict[str, list[Handler]] = {}
 
     def subscribe(self, event_type: str, handler: Handler) -> None:
@@ -179,7 +187,14 @@ class EventBus:
         }
         try:
             for handler in self._handlers.get(event.type, []):
-                handler(event)
+                started = time.perf_counter()
+                try:
+                    handler(event)
+                except Exception:
+                    result = "retrying" if attempts < MAX_ATTEMPTS else "failed"
+                    self._observed(handler, event, result, started)
+                    raise
+                self._observed(handler, event, "done", started)
         except Exception as e:  # a failing handler must not stop the bus; it is recorded
             log.warning(
                 "handler of %s %s failed: %s: %s", event.type, event.key, type(e).__name__, e
@@ -203,3 +218,11 @@ class EventBus:
             mine,
             {"status": HANDLED, "handled_at": datetime.now(UTC).isoformat(), "lease_until": None},
         )
+
+    def _observed(self, handler: Handler, event: Event, result: str, started: float) -> None:
+        """Tell the observers; the agent is the handler's owner (its ``name``), else the
+        orchestrator's own bookkeeping."""
+        owner = getattr(getattr(handler, "__self__", None), "name", None)
+        agent = owner if isinstance(owner, str) else "orchestrator"
+        elapsed = time.perf_counter() - started
+        self.observers.notify(WorkDone(agent, result, elapsed, event=event.type))

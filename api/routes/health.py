@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from api.deps import ServicesDep
+from api.metrics import render
 from graph.errors import GraphError
 from retrieval.errors import RetrievalError
 
@@ -49,6 +50,7 @@ def readyz(services: ServicesDep) -> JSONResponse:
 
 
 @router.get("/metrics", response_class=Response)
-def metrics() -> Response:
-    """Prometheus text exposition."""
-    return Response(content=generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics(request: Request) -> Response:
+    """Prometheus text exposition: this process's series and the graph's (never a 500)."""
+    collector = getattr(request.app.state, "graph_metrics", None)
+    return Response(content=render(collector), media_type=CONTENT_TYPE_LATEST)
