@@ -1,8 +1,9 @@
-"""API keys and roles: who may call what.
+"""API keys and roles: who may call what, and over which brands.
 
 Keys come from ``MARKETGRAPH_API_KEYS`` or from the key file in the data dir, where only
 their sha256 is kept. With neither, an admin key is generated on first start and shown
-once.
+once. A key may be limited to some brands; then nothing of another brand is returned to
+it (see :mod:`api.scope`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from api.settings import ROLES, Role
+from api.settings import ROLES, ConfiguredKey, Role
 
 # What each role may do; an endpoint names the capability it needs.
 Capability = str
@@ -38,43 +41,89 @@ MINIMUM_ROLE: dict[Capability, Role] = {
 }
 
 
+class ApiKeyError(ValueError):
+    """A key cannot be created or revoked as asked (unknown role, name, ambiguous id)."""
+
+
 @dataclass(frozen=True)
 class Principal:
-    """The caller behind a key."""
+    """The caller behind a key: a name, a role and, for a limited key, its brands."""
 
     name: str
     role: Role
+    brands: frozenset[str] | None = None  # None: every brand
+    key_id: str | None = None
 
     def may(self, capability: Capability) -> bool:
         return capability in GRANTS[self.role]
+
+    def sees_brand(self, brand_id: str) -> bool:
+        return self.brands is None or brand_id in self.brands
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A stored key as ``marketgraph keys list`` shows it (never the key itself)."""
+
+    id: str
+    name: str
+    role: Role
+    brands: tuple[str, ...] | None
+    created_at: str | None
+    revoked_at: str | None
+    source: str  # "file" or "environment"
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class KeyRing:
-    """Resolves presented keys to principals."""
+def _key_id(digest: str) -> str:
+    """A stable, public handle of a key: a prefix of its hash (safe to show and log)."""
+    return f"key_{digest[:12]}"
 
-    def __init__(self, configured: dict[str, Role], key_file: Path) -> None:
-        self._configured = {
-            _digest(k): (f"env-key-{i}", r) for i, (k, r) in enumerate(configured.items(), 1)
-        }
+
+def _brands(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(str(b) for b in value)
+
+
+class KeyRing:
+    """Resolves presented keys to principals (the key file is re-read when it changes)."""
+
+    def __init__(self, configured: Mapping[str, ConfiguredKey], key_file: Path) -> None:
+        self._configured: dict[str, Principal] = {}
+        for i, (key, spec) in enumerate(configured.items(), 1):
+            digest = _digest(key)
+            self._configured[digest] = Principal(
+                name=f"env-key-{i}",
+                role=spec.role,
+                brands=frozenset(spec.brands) if spec.brands else None,
+                key_id=_key_id(digest),
+            )
         self._file = key_file
-        self._stored: dict[str, tuple[str, Role]] = {}
-        self._stamp: float | None = None
+        self._stored: dict[str, Principal] = {}
+        self._stamp: tuple[float, int] | None = None
 
     def _reload(self) -> None:
         try:
-            stamp = self._file.stat().st_mtime
+            stat = self._file.stat()
         except FileNotFoundError:
             self._stored, self._stamp = {}, None
             return
+        stamp = (stat.st_mtime, stat.st_size)
         if stamp == self._stamp:
             return
-        entries = json.loads(self._file.read_text(encoding="utf-8"))
         self._stored = {
-            e["sha256"]: (e["name"], e["role"]) for e in entries if not e.get("revoked")
+            e["sha256"]: Principal(
+                name=e["name"],
+                role=e["role"],
+                brands=_brands(e.get("brands")),
+                key_id=e.get("id") or _key_id(e["sha256"]),
+            )
+            for e in _read_entries(self._file)
+            if not e.get("revoked_at") and not e.get("revoked")
         }
         self._stamp = stamp
 
@@ -82,33 +131,113 @@ class KeyRing:
         digest = _digest(key)
         self._reload()
         for table in (self._configured, self._stored):
-            for known, (name, role) in table.items():
+            for known, principal in table.items():
                 if hmac.compare_digest(known, digest):
-                    return Principal(name=name, role=role)
+                    return principal
         return None
 
     def is_empty(self) -> bool:
         self._reload()
         return not self._configured and not self._stored
 
+    def list(self) -> list[KeyInfo]:
+        """Every key, revoked ones included, those from the environment first."""
+        infos = [
+            KeyInfo(
+                id=p.key_id or "",
+                name=p.name,
+                role=p.role,
+                brands=tuple(sorted(p.brands)) if p.brands is not None else None,
+                created_at=None,
+                revoked_at=None,
+                source="environment",
+            )
+            for p in self._configured.values()
+        ]
+        for e in _read_entries(self._file):
+            brands = e.get("brands")
+            infos.append(
+                KeyInfo(
+                    id=e.get("id") or _key_id(e["sha256"]),
+                    name=e["name"],
+                    role=e["role"],
+                    brands=tuple(sorted(brands)) if brands is not None else None,
+                    created_at=e.get("created_at"),
+                    revoked_at=e.get("revoked_at")
+                    or (e.get("created_at") if e.get("revoked") else None),
+                    source="file",
+                )
+            )
+        return infos
 
-def create_key(key_file: Path, role: Role, name: str) -> str:
-    """Create a key, store its hash in ``key_file`` and return the key (shown once)."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
-    key = "mg_" + secrets.token_urlsafe(32)
-    entries = json.loads(key_file.read_text(encoding="utf-8")) if key_file.exists() else []
-    entries.append(
-        {
-            "name": name,
-            "role": role,
-            "sha256": _digest(key),
-            "created_at": datetime.now(UTC).isoformat(),
-        }
-    )
+
+def _read_entries(key_file: Path) -> list[dict[str, Any]]:
+    if not key_file.exists():
+        return []
+    entries: list[dict[str, Any]] = json.loads(key_file.read_text(encoding="utf-8"))
+    return entries
+
+
+def _write_entries(key_file: Path, entries: list[dict[str, Any]]) -> None:
     key_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = key_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(entries, indent=2), encoding="utf-8")
     os.chmod(tmp, 0o600)
     tmp.replace(key_file)
+
+
+def create_key(key_file: Path, role: Role, name: str, brands: Iterable[str] | None = None) -> str:
+    """Create a key, store its hash in ``key_file`` and return the key (shown once).
+
+    ``brands`` limits the key to those brands (None: every brand).
+    """
+    if role not in ROLES:
+        raise ApiKeyError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if not name.strip():
+        raise ApiKeyError("a key needs a name saying who or what it is for")
+    limited = sorted({b.strip() for b in brands if b.strip()}) if brands is not None else None
+    if limited is not None and not limited:
+        raise ApiKeyError("--brand was given without a brand id")
+    key = "mg_" + secrets.token_urlsafe(32)
+    digest = _digest(key)
+    entries = _read_entries(key_file)
+    entry: dict[str, Any] = {
+        "id": _key_id(digest),
+        "name": name.strip(),
+        "role": role,
+        "sha256": digest,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    if limited is not None:
+        entry["brands"] = limited
+    entries.append(entry)
+    _write_entries(key_file, entries)
     return key
+
+
+def revoke_key(key_file: Path, name_or_id: str) -> list[str]:
+    """Revoke the key with this id, or the only live key with this name; returns the ids.
+
+    Revoked keys stay in the file (with ``revoked_at``) so the record of who had access
+    remains; they no longer authenticate.
+    """
+    entries = _read_entries(key_file)
+    live = [e for e in entries if not e.get("revoked_at") and not e.get("revoked")]
+    by_id = [e for e in live if (e.get("id") or _key_id(e["sha256"])) == name_or_id]
+    chosen = by_id or [e for e in live if e["name"] == name_or_id]
+    if not chosen:
+        raise ApiKeyError(
+            f"no live key has the id or name {name_or_id!r} (keys from "
+            "MARKETGRAPH_API_KEYS are revoked by removing them there)"
+        )
+    if len(chosen) > 1:
+        ids = ", ".join(e.get("id") or _key_id(e["sha256"]) for e in chosen)
+        raise ApiKeyError(
+            f"{len(chosen)} live keys are named {name_or_id!r}: revoke one by id ({ids})"
+        )
+    now = datetime.now(UTC).isoformat()
+    for e in chosen:
+        e["id"] = e.get("id") or _key_id(e["sha256"])
+        e["revoked_at"] = now
+    _write_entries(key_file, entries)
+    return [str(e["id"]) for e in chosen]

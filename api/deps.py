@@ -69,6 +69,7 @@ def require(capability: Capability) -> Callable[[Principal], Principal]:
             )
         return principal
 
+    check.capability = capability  # type: ignore[attr-defined]  # read by api.openapi
     return check
 
 

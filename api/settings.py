@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -31,7 +32,10 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     qdrant_url: str | None = None
     qdrant_api_key: SecretStr | None = None
-    api_keys: SecretStr | None = Field(default=None, description="key:role pairs, comma-separated")
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="key:role pairs, comma-separated; key:role@brand;brand limits a key",
+    )
     llm_model: str | None = Field(
         default=None, description="chat model for the agents (OpenAI-compatible); unset: none"
     )
@@ -71,6 +75,29 @@ class Settings(BaseSettings):
     )
     research_analytics_api_key: SecretStr | None = None
     research_timeout: float = Field(default=10.0, gt=0, le=120)
+
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`marketgraph serve` logs: one JSON object a line, or text"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="the lowest level `marketgraph serve` logs"
+    )
+    metrics_cache_seconds: float = Field(
+        default=5.0, ge=0, le=300, description="how long /metrics reuses the graph's gauges"
+    )
+    otel: bool = Field(
+        default=False, description="trace requests and webhook calls with OpenTelemetry"
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "otel_exporter_otlp_endpoint"),
+        description="OTLP/HTTP collector for traces; set, it turns tracing on",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("research_web_url", "research_analytics_url")
     @classmethod
@@ -130,27 +157,44 @@ class Settings(BaseSettings):
     def policy_path(self) -> Path:
         return self.policy_file or self.data_dir / "policy.toml"
 
-    def configured_keys(self) -> dict[str, Role]:
+    def configured_keys(self) -> dict[str, ConfiguredKey]:
         return parse_api_keys(self.api_keys.get_secret_value()) if self.api_keys else {}
 
 
-def parse_api_keys(text: str) -> dict[str, Role]:
-    """Parse ``key:role,key:role``; raises ValueError naming the bad entry."""
-    keys: dict[str, Role] = {}
+@dataclass(frozen=True)
+class ConfiguredKey:
+    """A key from ``MARKETGRAPH_API_KEYS``: its role and, if limited, its brands."""
+
+    role: Role
+    brands: tuple[str, ...] | None = None
+
+
+def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
+    """Parse ``key:role,key:role@brand-a;brand-b``; raises ValueError naming the bad entry.
+
+    ``@`` after the role limits the key to the ``;``-separated brand ids.
+    """
+    keys: dict[str, ConfiguredKey] = {}
     for position, entry in enumerate(text.split(","), start=1):
         entry = entry.strip()
         if not entry:
             continue
-        key, sep, role = entry.rpartition(":")
+        key, sep, spec = entry.rpartition(":")
         if not sep or not key:
-            raise ValueError(f"entry {position} must look like KEY:ROLE")
+            raise ValueError(f"entry {position} must look like KEY:ROLE or KEY:ROLE@BRAND;BRAND")
+        role, at, brand_text = spec.partition("@")
         if role not in ROLES:
             raise ValueError(f"entry {position} has role {role!r}; roles are {', '.join(ROLES)}")
+        brands: tuple[str, ...] | None = None
+        if at:
+            brands = tuple(sorted({b.strip() for b in brand_text.split(";") if b.strip()}))
+            if not brands:
+                raise ValueError(f"entry {position} has '@' but no brand id after it")
         if key.lower() in _PLACEHOLDERS:
             raise ValueError(
                 f"entry {position} uses the placeholder key {key!r}; choose a real one"
             )
-        keys[key] = role
+        keys[key] = ConfiguredKey(role=role, brands=brands)
     return keys
 
 

@@ -192,6 +192,9 @@ class DecisionRecord(BaseModel):
     produced: list[Node] = Field(default_factory=list)
     produced_edges: list[Edge] = Field(default_factory=list)
     corrects: str | None = None
+    brand_id: str | None = Field(
+        default=None, description="the brand it is about (None: several, or none)"
+    )
     id: str = Field(default_factory=lambda: new_id("dec"))
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
@@ -210,6 +213,7 @@ class DecisionRecord(BaseModel):
             "inputs_digest": sha256_hex(inputs_json.encode()),
             "model": self.model,
             "prompt_digest": self.prompt_digest,
+            "brand_id": self.brand_id,
             "created_at": self.created_at.isoformat(),
         }
         return Node(label=Label.DECISION, id=self.id, properties=clean_properties(props))

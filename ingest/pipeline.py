@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from graph.schema import Label, RelType
 from ingest.errors import RecordsRejectedError, Rejection, UnknownKindError
 from ingest.readers import RawRow, SourceInfo
 from ingest.records import KINDS, RECORD_TYPES, CanonicalRecord
+from ingest.scope import check_brands
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 # Called with the nodes written once they are committed (e.g. to index their texts);
@@ -77,8 +78,13 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     on_written: OnWritten | None = None,
+    brands: Collection[str] | None = None,
 ) -> IngestReport:
-    """Validate, check references and write ``parts`` as one ingest run."""
+    """Validate, check references and write ``parts`` as one ingest run.
+
+    ``brands`` limits what may be written to those brands' records (a key limited to
+    brands): any other record is rejected like a bad one.
+    """
     for part in parts:
         if part.kind not in RECORD_TYPES:
             raise UnknownKindError(part.kind, KINDS)
@@ -89,6 +95,8 @@ def ingest(
         return IngestReport(run_id=run_id, accepted=count, already_ingested=True)
 
     accepted, rejected = _validate(parts, progress)
+    if brands is not None:
+        rejected += check_brands(store, accepted, brands)
     rejected += _check_references(store, accepted)
     if rejected:
         bad = {(r.source, r.line) for r in rejected}

@@ -74,11 +74,13 @@ class TextIndex(ABC):
         query: str,
         *,
         k: int = 10,
-        brand_id: str | None = None,
+        brand_id: str | list[str] | None = None,
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:
         """The best ``k`` hits, filtered by brand and kinds inside the index (never after).
+
+        ``brand_id`` is one brand, or a list of brands any of which may match.
 
         ``hybrid`` fuses sparse and dense candidates with reciprocal rank fusion; without
         a dense model it is sparse-only. Asking for ``dense`` without a model raises

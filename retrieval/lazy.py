@@ -56,7 +56,7 @@ class LazyIndex(TextIndex):
         query: str,
         *,
         k: int = 10,
-        brand_id: str | None = None,
+        brand_id: str | list[str] | None = None,
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:

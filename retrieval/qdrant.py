@@ -234,7 +234,7 @@ class QdrantTextIndex(TextIndex):
         query: str,
         *,
         k: int = 10,
-        brand_id: str | None = None,
+        brand_id: str | list[str] | None = None,
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:
@@ -363,10 +363,12 @@ def _payload(text: IndexedText) -> dict[str, Any]:
     }
 
 
-def _filter(brand_id: str | None, kinds: Sequence[str] | None) -> qm.Filter | None:
+def _filter(brand_id: str | list[str] | None, kinds: Sequence[str] | None) -> qm.Filter | None:
     must: list[qm.Condition] = []
-    if brand_id is not None:
+    if isinstance(brand_id, str):
         must.append(qm.FieldCondition(key="brand_id", match=qm.MatchValue(value=brand_id)))
+    elif brand_id is not None:
+        must.append(qm.FieldCondition(key="brand_id", match=qm.MatchAny(any=list(brand_id))))
     if kinds is not None:
         must.append(qm.FieldCondition(key="kind", match=qm.MatchAny(any=list(kinds))))
     return qm.Filter(must=must) if must else None

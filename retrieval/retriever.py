@@ -57,13 +57,14 @@ class HybridRetriever:
         query: str,
         *,
         k: int = 10,
-        brand_id: str | None = None,
+        brand_id: str | list[str] | None = None,
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
         expand: bool = True,
         exclude: Sequence[NodeRef] = (),
     ) -> ContextBundle:
-        """The ``k`` best texts for ``query`` (within a brand), with their graph context."""
+        """The ``k`` best texts for ``query`` (within a brand, or any of a list of brands),
+        with their graph context; expansions never leave those brands either."""
         dense_model = self.index.dense_model
         hits = self.index.search(
             query, k=k + len(exclude), brand_id=brand_id, kinds=kinds, mode=mode
@@ -91,7 +92,7 @@ class HybridRetriever:
         return ContextBundle(query=query, mode=used_mode, dense_model=dense_model, items=items)
 
     def _expand(
-        self, hits: Sequence[Hit], brand_id: str | None
+        self, hits: Sequence[Hit], brand_id: str | list[str] | None
     ) -> dict[NodeRef, list[ContextItem]]:
         """Campaigns using each asset hit (with outcomes), and decisions citing any hit."""
         wanted: Directions = {RelType.USES: "in", RelType.BASED_ON: "in"}
@@ -102,7 +103,8 @@ class HybridRetriever:
         linked = {r for refs in by_hit.values() for r in refs}
         nodes = {n.ref: n for n in self.graph.get_nodes(sorted(linked, key=str))}
         if brand_id is not None:  # expansions never cross the brand filter either
-            nodes = {r: n for r, n in nodes.items() if _brand_of(n) in (brand_id, None)}
+            allowed = {brand_id} if isinstance(brand_id, str) else set(brand_id)
+            nodes = {r: n for r, n in nodes.items() if _brand_of(n) in allowed | {None}}
         campaigns = [r.id for r in nodes if r.label is Label.CAMPAIGN]
         totals = self._totals(campaigns)
         out: dict[NodeRef, list[ContextItem]] = {}

@@ -44,6 +44,14 @@ class BudgetAgent:
     def _setup(self, ctx: TaskContext) -> TaskOutcome:
         plan = ctx.plan
         days = (plan.end_date - plan.start_date).days + 1
+        gate_id = decision_id_for(ctx.key, "budget_change")
+        if ctx.task.properties.get("gate_decision_id") != gate_id:
+            try:
+                waiting = self._gate(ctx, gate_id, days)
+            except NoAdapterError as e:
+                return TaskOutcome("failed", str(e))
+            if waiting is not None:
+                return waiting
         receipts: list[ActionReceipt] = []
         adapters: dict[str, ChannelAdapter] = {}
         try:
@@ -93,6 +101,7 @@ class BudgetAgent:
                 id=decision_id,
                 kind="apply_budget",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="even-daily-pacing",
                 algorithm_version="budget-v1",
                 rationale=f"Set {len(plan.lines)} line budgets of plan {plan.id} (version "
@@ -123,4 +132,80 @@ class BudgetAgent:
             f"{len(receipts)} budgets set ({applied} applied now, "
             f"{len(receipts) - applied} already applied)",
             decision_ids=[decision_id],
+        )
+
+    def _gate(self, ctx: TaskContext, gate_id: str, days: int) -> TaskOutcome | None:
+        """Wait at the budget-change gate when the plan moves a channel's running spend by
+        more than the policy lets through (a first budget on a channel is the plan gate's)."""
+        plan, rule = ctx.plan, ctx.policy.budget_change
+        if not rule.required:
+            return None
+        planned: dict[str, Decimal] = {}
+        for line in plan.lines:
+            planned[line.channel_id] = planned.get(line.channel_id, Decimal(0)) + (
+                line.budget / Decimal(days)
+            )
+        changes = []
+        for channel_id, daily in sorted(planned.items()):
+            adapter = self.router.adapter(plan.brand_id, channel_id)
+            running = sum(
+                Decimal(str(s.daily_budget))
+                for s in adapter.state()
+                if s.running and s.key.channel_id == channel_id and s.key.campaign_id is None
+            )
+            if running <= 0:
+                continue
+            delta = daily - running
+            amount = abs(delta) * days
+            share = float(abs(delta) / running)
+            if rule.applies(amount=amount, share=share):
+                changes.append((channel_id, running, daily, amount, share))
+        if not changes:
+            return None
+        detail = "; ".join(
+            f"{c}: {old:,.2f} → {new:,.2f} a day ({share:.0%}, {amount:,.2f} over {days} days)"
+            for c, old, new, amount, share in changes
+        )
+        record_once(
+            ctx.store,
+            DecisionRecord(
+                id=gate_id,
+                kind="budget_change",
+                agent=AGENT,
+                brand_id=plan.brand_id,
+                algorithm="budget-change-gate",
+                algorithm_version="budget-gate-v1",
+                rationale=f"Plan {plan.id} (version {plan.version}) changes running budgets "
+                f"beyond the gate's limits: {detail}.",
+                inputs={
+                    "plan_id": plan.id,
+                    "task_id": ctx.task.id,
+                    "changes": [
+                        {
+                            "channel_id": c,
+                            "daily_before": float(old),
+                            "daily_after": float(new),
+                            "amount": float(amount),
+                            "share": round(share, 6),
+                        }
+                        for c, old, new, amount, share in changes
+                    ],
+                },
+                evidence=[
+                    Evidence(
+                        ref=NodeRef(label=Label.ALLOCATION, id=ln.allocation_id),
+                        reason=f"{ln.channel_id} × {ln.audience_id}: {ln.budget} over {days} days",
+                    )
+                    for ln in plan.lines
+                    if ln.channel_id in {c[0] for c in changes}
+                ],
+            ),
+        )
+        return TaskOutcome(
+            "waiting_approval",
+            f"budget changes wait for the budget-change gate: {detail}",
+            gate_decision_id=gate_id,
+            gate_action="budget_change",
+            gate_amount=float(sum(c[3] for c in changes)),
+            decision_ids=[gate_id],
         )

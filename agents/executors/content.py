@@ -87,6 +87,7 @@ class ContentAgent:
                     id=decision_id,
                     kind="draft_content",
                     agent=AGENT,
+                    brand_id=plan.brand_id,
                     algorithm=str(meta["method"]),
                     algorithm_version="content-v1",
                     rationale=str(meta["rationale"]),

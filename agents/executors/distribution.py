@@ -104,6 +104,7 @@ class DistributionAgent:
                 id=decision_id,
                 kind="launch",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="even-split-ab",
                 algorithm_version="distribution-v1",
                 rationale=f"Launched {len(experiments)} hook tests on {channel_id}, traffic "

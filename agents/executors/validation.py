@@ -187,6 +187,7 @@ class ValidationAgent:
                 id=decision_id,
                 kind="ab_decision",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="sequential-mSPRT",
                 algorithm_version="msprt-v1",
                 rationale=f"{experiment.id}: {reason} (statistic {statistic:.2f}, threshold "
@@ -292,6 +293,7 @@ class ValidationAgent:
                 id=decision_id,
                 kind="drift_alert",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="shiryaev-roberts",
                 algorithm_version="drift-v1",
                 rationale=message,
@@ -368,6 +370,7 @@ class ValidationAgent:
                 id=decision_id_for(plan.id, "complete"),
                 kind="complete",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="kpi-window-check",
                 algorithm_version="kpi-v1",
                 rationale=f"Plan {plan.id} reached its last day: {summary}.",

@@ -39,6 +39,20 @@ class Gate:
     rule: GateRule
 
     @property
+    def amount(self) -> float | None:
+        """The amount at stake: a plan's budget, a budget change's total."""
+        key = "budget" if self.subject.label is Label.PLAN else "gate_amount"
+        value = self.subject.properties.get(key)
+        try:
+            return None if value is None else float(value)
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def approvers_needed(self) -> int:
+        return self.rule.approvers_for(self.amount)
+
+    @property
     def requested_by(self) -> str | None:
         value = self.subject.properties.get("created_by") or self.subject.properties.get(
             "requested_by"
@@ -134,7 +148,7 @@ def _derived(gate: Gate, records: list[dict[str, Any]], now: datetime) -> str:
     if any(r.get("verdict") == "rejected" for r in records):
         return REJECTED if plan else TASK_REJECTED
     fresh = [r for r in records if r.get("verdict") == "approved" and _fresh(gate.rule, r, now)]
-    if len({r.get("approver") for r in fresh}) >= gate.rule.approvers:
+    if len({r.get("approver") for r in fresh}) >= gate.approvers_needed:
         return APPROVED if plan else TASK_APPROVED
     return PENDING_APPROVAL if plan else WAITING
 
@@ -158,14 +172,18 @@ def _approval_node(
         "verdict": verdict,
         "approver": actor,
         "role": role,
+        "brand_id": gate.subject.properties.get("brand_id"),
         "comment": comment,
         "created_at": now.isoformat(),
     }
     return Node(label=Label.APPROVAL, id=approval_id, properties=clean_properties(props))
 
 
-def waiting(store: GraphStore, policy: ApprovalPolicy, limit: int = 500) -> list[dict[str, Any]]:
+def waiting(
+    store: GraphStore, policy: ApprovalPolicy, limit: int = 500, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The approval queue: plan versions and tasks waiting at a gate, oldest first."""
+    now = now or datetime.now(UTC)
     items: list[dict[str, Any]] = []
     for plan in store.find_nodes(Label.PLAN, {"status": PENDING_APPROVAL}, limit=limit):
         p = plan.properties
@@ -180,11 +198,19 @@ def waiting(store: GraphStore, policy: ApprovalPolicy, limit: int = 500) -> list
                 f"{p.get('budget')} over {p.get('start_date')} to {p.get('end_date')}",
                 "requested_by": p.get("created_by"),
                 "requested_at": p.get("created_at"),
-                "approvals": _approved_count(store, decision_id),
-                "approvers_needed": policy.plan.approvers,
+                "approvals": _approved_count(store, decision_id, policy.plan, now),
+                "approvers_needed": Gate(decision_id, plan, "plan", policy.plan).approvers_needed,
             }
         )
-    for task in store.find_nodes(Label.TASK, {"status": WAITING}, limit=limit):
+    tasks = store.find_nodes(Label.TASK, {"status": WAITING}, limit=limit)
+    plan_ids = sorted(
+        {str(t.properties.get("plan_id")) for t in tasks if t.properties.get("plan_id")}
+    )
+    brand_of_plan = {
+        n.id: n.properties.get("brand_id")
+        for n in store.get_nodes([NodeRef(label=Label.PLAN, id=i) for i in plan_ids])
+    }
+    for task in tasks:
         p = task.properties
         decision_id = str(p.get("gate_decision_id", ""))
         action: GateAction = (
@@ -195,22 +221,29 @@ def waiting(store: GraphStore, policy: ApprovalPolicy, limit: int = 500) -> list
                 "decision_id": decision_id,
                 "subject": str(task.ref),
                 "action": action,
-                "brand_id": p.get("brand_id"),
+                "brand_id": p.get("brand_id") or brand_of_plan.get(str(p.get("plan_id"))),
                 "summary": str(p.get("detail") or p.get("action") or task.id),
                 "requested_by": p.get("agent"),
                 "requested_at": p.get("finished_at") or p.get("started_at"),
-                "approvals": _approved_count(store, decision_id),
-                "approvers_needed": policy.rule(
-                    "publish" if action == "publish" else action
-                ).approvers,
+                "approvals": _approved_count(store, decision_id, policy.rule(action), now),
+                "approvers_needed": Gate(
+                    decision_id, task, action, policy.rule(action)
+                ).approvers_needed,
             }
         )
     items.sort(key=lambda i: (str(i.get("requested_at") or ""), i["subject"]))
     return items
 
 
-def _approved_count(store: GraphStore, decision_id: str) -> int:
+def _approved_count(store: GraphStore, decision_id: str, rule: GateRule, now: datetime) -> int:
+    """Distinct approvers whose approval still counts (not expired)."""
     if not decision_id:
         return 0
     records = approvals_of(store, decision_id)
-    return len({r.get("approver") for r in records if r.get("verdict") == "approved"})
+    return len(
+        {
+            r.get("approver")
+            for r in records
+            if r.get("verdict") == "approved" and _fresh(rule, r, now)
+        }
+    )

@@ -23,10 +23,11 @@ from langchain_core.language_models import BaseChatModel
 
 from agents.orchestrator import gates
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
+from agents.orchestrator.observers import Observers
 from agents.orchestrator.policy import ApprovalPolicy
 from agents.orchestrator.runs import RunReport, TaskAgent, advance
 from agents.planner.cache import CurveCache
-from agents.planner.errors import PlanStateError
+from agents.planner.errors import PlannerError, PlanStateError
 from agents.planner.models import APPROVED, EXECUTING, SUPERSEDED, PlanRequest, PlanResult
 from agents.planner.plan import make_plan
 from agents.planner.storage import load_plan
@@ -119,7 +120,10 @@ class Orchestrator:
         self.worker = worker or worker_name()
         self.lease_seconds = lease_seconds
         self.curves = CurveCache()
-        self.bus = EventBus(store, self.worker, lease_seconds=lease_seconds)
+        self.observers = Observers()  # told of every task, handler and plan run (metrics)
+        self.bus = EventBus(
+            store, self.worker, lease_seconds=lease_seconds, observers=self.observers
+        )
         for event_type in ("execution_requested", "task_finished", "approval_recorded"):
             self.bus.subscribe(event_type, self._advance_subject)
 
@@ -132,17 +136,21 @@ class Orchestrator:
         )
         evidence: list[Evidence] = []
         if self.research is not None and request.brief:
-            evidence = self.research(self.store, request.brand_id, request.brief, actor)
-        plan = make_plan(
-            self.store,
-            request,
-            retriever=self.retriever,
-            llm=self.llm,
-            requested_by=actor,
-            gated=self.policy.plan.applies(request.budget),
-            evidence=evidence,
-            cache=self.curves,
-        )
+            with self.observers.timed("research") as result:
+                evidence = self.research(self.store, request.brand_id, request.brief, actor)
+                if not evidence:  # research_step answers nothing only when it failed
+                    result.append("failed")
+        with self.observers.timed("planner", refused=(PlannerError,)):
+            plan = make_plan(
+                self.store,
+                request,
+                retriever=self.retriever,
+                llm=self.llm,
+                requested_by=actor,
+                gated=self.policy.plan.applies(request.budget),
+                evidence=evidence,
+                cache=self.curves,
+            )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
 
@@ -157,18 +165,19 @@ class Orchestrator:
     ) -> PlanResult:
         """A new version of the plan on fresh curves; it waits at the plan gate."""
         budget = changes.get("budget") or load_plan(self.store, plan_id).budget
-        plan = replan(
-            self.store,
-            plan_id,
-            changes,
-            retriever=self.retriever,
-            llm=self.llm,
-            requested_by=actor,
-            gated=self.policy.plan.applies(budget),
-            cache=self.curves,
-            reason=reason,
-            evidence=evidence,
-        )
+        with self.observers.timed("planner", refused=(PlannerError,)):
+            plan = replan(
+                self.store,
+                plan_id,
+                changes,
+                retriever=self.retriever,
+                llm=self.llm,
+                requested_by=actor,
+                gated=self.policy.plan.applies(budget),
+                cache=self.curves,
+                reason=reason,
+                evidence=evidence,
+            )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
 
@@ -282,6 +291,7 @@ class Orchestrator:
             publish=self.bus.publish,
             lease_seconds=self.lease_seconds,
             now=now,
+            observers=self.observers,
         )
 
     def _advance_subject(self, event: Event) -> None:
@@ -304,6 +314,7 @@ class Orchestrator:
                 id=decision_id,
                 kind="execute",
                 agent=AGENT,
+                brand_id=plan.brand_id,
                 algorithm="task-graph",
                 algorithm_version="runs-v1",
                 rationale=f"Plan {plan.id} (version {plan.version}) was approved and handed "

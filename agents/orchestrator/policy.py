@@ -5,7 +5,9 @@ and a budget change above an amount or a share of the channel's spend. Teams cha
 in a TOML file (``MARKETGRAPH_POLICY_FILE``, or ``policy.toml`` in the data dir)::
 
     [gates.plan]
-    approvers = 2             # two distinct approvers
+    approvers = 1             # one approver…
+    more_approvers_above = 50000   # …and two distinct ones for plans above 50,000
+    expires_hours = 72        # an approval older than this no longer counts
     [gates.budget_change]
     above_amount = 5000       # changes up to 5,000 go through without a gate...
     above_share = 0.3         # ...unless they move more than 30 % of the channel's spend
@@ -45,12 +47,30 @@ class GateRule(BaseModel):
         description="also wait when the change exceeds this share of the channel's spend",
     )
     approvers: int = Field(default=1, ge=1, le=5, description="distinct approvers needed")
+    more_approvers_above: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="amounts above this need ``approvers_above`` distinct approvers instead",
+    )
+    approvers_above: int = Field(
+        default=2, ge=1, le=5, description="distinct approvers above ``more_approvers_above``"
+    )
     allow_self_approval: bool = Field(
         default=False, description="whether whoever asked for it may approve it"
     )
     expires_hours: float | None = Field(
         default=None, gt=0, description="an approval older than this no longer counts"
     )
+
+    def approvers_for(self, amount: Decimal | float | None) -> int:
+        """Distinct approvers an action of ``amount`` needs (more above the threshold)."""
+        if (
+            self.more_approvers_above is not None
+            and amount is not None
+            and Decimal(str(amount)) > self.more_approvers_above
+        ):
+            return max(self.approvers, self.approvers_above)
+        return self.approvers
 
     def applies(self, amount: Decimal | None = None, share: float | None = None) -> bool:
         """Whether an action of this size must wait at the gate."""

@@ -11,12 +11,14 @@ re-run repeats nothing that already happened.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from agents.orchestrator.events import Event
+from agents.orchestrator.observers import Observers, WorkDone
 from agents.orchestrator.policy import ApprovalPolicy
 from agents.planner.models import EXECUTING, PlanResult
 from agents.planner.storage import load_plan
@@ -59,6 +61,7 @@ class TaskOutcome:
     detail: str = ""
     gate_decision_id: str | None = None
     gate_action: str | None = None
+    gate_amount: float | None = None  # the amount at stake, for rules that scale with it
     decision_ids: list[str] = field(default_factory=list)
     retry: bool = False
 
@@ -88,8 +91,10 @@ def advance(
     publish: Callable[[Event], bool],
     lease_seconds: float,
     now: datetime | None = None,
+    observers: Observers | None = None,
 ) -> RunReport:
-    """Run every task of an executing plan that can run now, until none can."""
+    """Run every task of an executing plan that can run now, until none can (each run is
+    told to ``observers``)."""
     report = RunReport(plan_id=plan_id)
     progressed = True
     while progressed:
@@ -131,9 +136,17 @@ def advance(
                         "detail": f"no {task.properties.get('agent')} agent is configured",
                     },
                 )
+                if observers is not None:
+                    observers.notify(WorkDone("unconfigured", BLOCKED, 0.0))
                 continue
+            started = time.perf_counter()
             outcome = _run(agent, TaskContext(store, plan, claimed, policy, stamp, worker, publish))
             _record(store, claimed, worker, outcome, stamp)
+            if observers is not None:
+                retrying = outcome.status == FAILED and outcome.retry
+                result = "retrying" if retrying else outcome.status
+                name = str(task.properties.get("agent"))
+                observers.notify(WorkDone(name, result, time.perf_counter() - started))
             report.ran.append(task.id)
             publish(
                 Event(
@@ -205,6 +218,7 @@ def _record(
         "finished_at": now.isoformat() if status in FINISHED else None,
         "gate_decision_id": outcome.gate_decision_id,
         "gate_action": outcome.gate_action,
+        "gate_amount": outcome.gate_amount,
         "decision_ids": list(outcome.decision_ids) or None,
     }
     _finish(store, task, worker, changes)

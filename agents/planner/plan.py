@@ -200,6 +200,7 @@ def make_plan(
         id=decision_id,
         kind=version.kind,
         agent=AGENT,
+        brand_id=effective.brand_id,
         algorithm=ALGORITHM,
         algorithm_version=ALGORITHM_VERSION,
         rationale=narrative.text,

@@ -142,6 +142,7 @@ def rollback(
             id=decision_id,
             kind="rollback",
             agent=AGENT,
+            brand_id=source.brand_id,
             algorithm=ROLLBACK_ALGORITHM,
             algorithm_version=ROLLBACK_VERSION,
             rationale=f"Roll plan {family} back to version {to_version}: the same allocations, "

@@ -10,7 +10,7 @@ ids and times); with one, only the competitor summary is the model's, from cited
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -78,11 +78,14 @@ def research(
     model_name: str | None = None,
     tools: Sequence[ResearchTool] = (),
     now: datetime | None = None,
+    brands: Collection[str] | None = None,
 ) -> ResearchBriefResult:
     """Research ``request.topic`` for the brand and record the brief as a decision.
 
     ``tools`` are the extra sources (the external ones: web search, analytics); the graph
     and the index are always used. A failing tool or model is noted, never fatal.
+    ``brands`` limits the competitors drawn on to those brands (a key limited to brands
+    researches with what it may see); None: every competitor.
 
     Raises:
         NodeNotFoundError: the brand does not exist.
@@ -93,7 +96,7 @@ def research(
     created = now or datetime.now(UTC)
     notes: list[str] = []
     brief_id, new_brief = _brief(store, request, created)
-    rivals = _competition(store, retriever, request, brand, notes, llm, model_name)
+    rivals = _competition(store, retriever, request, brand, notes, llm, model_name, brands)
     report, window, topic_assets = _performance(store, request, brand.id, rivals.own, notes)
     edges = EdgeRows(store, brand.id)
     currency = str(brand.properties.get("currency") or "USD")
@@ -133,6 +136,7 @@ def research(
         external=external,
         method=report.method if report else None,
         notes=notes,
+        competitor_ids=rivals.competitor_ids,
     )
     brief.summary = summary_text(brief, report)
     decision = DecisionRecord(
@@ -142,6 +146,7 @@ def research(
         algorithm_version=ALGORITHM_VERSION,
         rationale=brief.summary,
         inputs={**request.model_dump(mode="json"), "brief_id": brief_id},
+        brand_id=request.brand_id,
         confidence=confidence(brief),
         # the model and its prompt are recorded when its summary is used (else a note says why)
         model=model_name if summary.summary.written_by == "llm" else None,
@@ -172,6 +177,7 @@ class _Competition:
     angles: list[CompetitorAngle]
     absences: list[Absence]
     summary: SummaryResult
+    competitor_ids: list[str]
 
 
 def _competition(
@@ -182,11 +188,17 @@ def _competition(
     notes: list[str],
     llm: BaseChatModel | None,
     model_name: str | None,
+    brands: Collection[str] | None = None,
 ) -> _Competition:
     """Competitors resolved, their on-topic copy clustered into angles, the absences, and
     the summary (the model's when there is one and it cites what was retrieved)."""
     brand_name = str(brand.properties.get("name") or brand.id)
     competitors, untracked = resolve_competitors(store, brand)
+    if brands is not None:
+        outside = [c for c in competitors if c.id not in brands]
+        if outside:
+            notes.append(f"{len(outside)} competitor(s) outside this key's brands were left out")
+        competitors = [c for c in competitors if c.id in brands]
     tracked = [c for c in competitors if has_content(store, c.id)]
     names = {c.id: str(c.properties.get("name") or c.id) for c in competitors}
     if untracked:
@@ -211,7 +223,14 @@ def _competition(
     )
     if summary.note:
         notes.append(summary.note)
-    return _Competition(docs=docs, own=own, angles=angles, absences=absences, summary=summary)
+    return _Competition(
+        docs=docs,
+        own=own,
+        angles=angles,
+        absences=absences,
+        summary=summary,
+        competitor_ids=sorted(c.id for c in tracked),
+    )
 
 
 def _performance(

@@ -225,6 +225,9 @@ class ResearchBrief(BaseModel):
     external: list[ExternalFinding] = Field(default_factory=list)
     method: TrendMethod | None = None
     notes: list[str] = Field(default_factory=list)
+    competitor_ids: list[str] = Field(
+        default_factory=list, description="brand ids of the competitors whose copy it drew on"
+    )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ def research_node(brief: ResearchBrief, decision_id: str) -> Node:
     props = {
         "id": brief.id,
         "brand_id": brief.brand_id,
+        # every brand it quotes: a key limited to brands sees it only if it has them all
+        "brand_ids": sorted({brief.brand_id, *brief.competitor_ids}),
         "topic": brief.topic,
         "title": f"Research brief: {brief.topic[:100]}",
         "summary": brief.summary,

@@ -35,6 +35,7 @@ class Lead:
     stage: str | None
     business_unit: str | None
     value: float | None
+    brand_id: str | None = None
 
     @property
     def ref(self) -> NodeRef:
@@ -95,6 +96,7 @@ def load_leads(
                 stage=p.get("stage"),
                 business_unit=campaign.properties.get("business_unit"),
                 value=float(value) if isinstance(value, int | float) else None,
+                brand_id=campaign.properties.get("brand_id"),
             )
         )
     out.sort(key=lambda lead: (lead.created, lead.id))

@@ -98,6 +98,7 @@ def record_alerts(
             algorithm=algorithm,
             algorithm_version="1",
             inputs={**inputs, "alerts": [d.id for d in fresh]},
+            brand_id=inputs.get("brand_id"),
             evidence=list(evidence.values()),
             produced=produced,
         )

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from agents.usecases._graph import campaigns, moment, nodes, within
 from agents.usecases._stats import quantile
 from agents.usecases.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
-from agents.usecases.errors import BadWindowError
+from agents.usecases.errors import BadWindowError, check_inputs
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
@@ -101,8 +101,7 @@ def content_calendar(
     lineage_limit: int = DEFAULT_LINEAGE_LIMIT,
 ) -> CalendarReport:
     """The brand's content calendar KPIs over [start, end]."""
-    if gap_days < 1:
-        raise BadWindowError(f"gap_days must be at least 1, got {gap_days}")
+    check_inputs(days={"gap_days": gap_days}, moments={"start": start, "end": end, "as_of": as_of})
     if start and end and end < start:
         raise BadWindowError(f"end {end} is before start {start}")
     as_of = as_of or datetime.now(UTC)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from agents.usecases._graph import campaigns
 from agents.usecases._stats import holm, lift, wilson
 from agents.usecases.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
-from agents.usecases.errors import BadWindowError
+from agents.usecases.errors import BadWindowError, check_inputs
 from graph.base import GraphStore
 from graph.models import NodeRef, OutcomeQuery, OutcomeTotals
 from graph.schema import Label
@@ -89,6 +89,7 @@ def creative_tests(
     lineage_limit: int = DEFAULT_LINEAGE_LIMIT,
 ) -> CreativeReport:
     """The brand's creative tests over [start, end], with throughput and cost per result."""
+    check_inputs(moments={"start": start, "end": end, "as_of": as_of})
     if start and end and end < start:
         raise BadWindowError(f"end {end} is before start {start}")
     as_of = as_of or datetime.now(UTC)

@@ -26,7 +26,7 @@ from agents.usecases._leads import STAGE_TIMES, Lead, load_leads
 from agents.usecases._stats import greater, holm, proportion_greater, quantile
 from agents.usecases.alerts import AlertDraft, AlertsRecorded, record_alerts
 from agents.usecases.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Lineage, Window
-from agents.usecases.errors import BadWindowError
+from agents.usecases.errors import BadWindowError, check_inputs
 from graph.base import GraphStore
 from graph.models import Evidence, NodeRef
 from graph.schema import Label
@@ -96,6 +96,11 @@ def handoff_health(
     lineage_limit: int = DEFAULT_LINEAGE_LIMIT,
 ) -> HandoffReport:
     """Handoff KPIs by source over the baseline and recent periods ending at ``end``."""
+    check_inputs(
+        days={"recent_days": recent_days, "baseline_days": baseline_days},
+        sla_minutes=sla_minutes,
+        moments={"end": end, "as_of": as_of},
+    )
     if recent_days < 1 or baseline_days < 1 or sla_minutes < 1 or not 0 < alpha < 1:
         raise BadWindowError(
             "recent_days, baseline_days and sla_minutes must be positive and alpha in (0, 1)"
@@ -297,7 +302,11 @@ def record_handoff_alerts(store: GraphStore, report: HandoffReport) -> AlertsRec
                     f"{(s.baseline.breach_share or 0):.0%} ({what})"
                 ),
                 evidence=evidence,
-                properties={"source": s.source, "window_end": str(report.window.end)},
+                properties={
+                    "source": s.source,
+                    "window_end": str(report.window.end),
+                    "brand_id": report.brand_id,
+                },
             )
         )
     return record_alerts(

@@ -19,7 +19,7 @@ from agents.usecases._leads import UNASSIGNED, Lead, load_leads
 from agents.usecases._stats import quantile, wilson
 from agents.usecases.alerts import AlertDraft, AlertsRecorded, record_alerts
 from agents.usecases.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
-from agents.usecases.errors import BadWindowError
+from agents.usecases.errors import BadWindowError, check_inputs
 from graph.base import GraphStore
 from graph.models import Evidence, NodeRef
 from graph.schema import Label
@@ -84,8 +84,7 @@ def lead_sla(
     breach_limit: int = 100,
 ) -> SlaReport:
     """Response time, SLA compliance, conversion and breaches of the brand's leads."""
-    if sla_minutes <= 0:
-        raise BadWindowError(f"sla_minutes must be positive, got {sla_minutes}")
+    check_inputs(sla_minutes=sla_minutes, moments={"start": start, "end": end, "as_of": as_of})
     if start and end and end < start:
         raise BadWindowError(f"end {end} is before start {start}")
     as_of = as_of or datetime.now(UTC)

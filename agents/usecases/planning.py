@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from agents.usecases._graph import campaigns, moment, nodes
 from agents.usecases.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
+from agents.usecases.errors import check_inputs
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
@@ -72,6 +73,7 @@ def planning_kpis(
     lineage_limit: int = DEFAULT_LINEAGE_LIMIT,
 ) -> PlanningReport:
     """Forecast vs actual ROAS, budget adherence, cost per lead and cycle time per plan."""
+    check_inputs(moments={"as_of": as_of})
     as_of = as_of or datetime.now(UTC)
     owned = campaigns(store, brand_id)  # also checks the brand exists
     kpis = Kpis(lineage_limit)

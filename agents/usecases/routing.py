@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel, Field
 
 from agents.usecases._leads import Lead, load_leads
-from agents.usecases.errors import RoutingConfigError
+from agents.usecases.errors import RoutingConfigError, check_inputs
 from agents.usecases.routing_config import RoutingConfig, RoutingRule
 from graph.base import GraphStore
 from graph.decisions import decision_batch
@@ -95,6 +95,7 @@ def route_leads(
     dry_run: bool = False,
 ) -> RoutingResult:
     """Route the brand's unassigned open leads (or ``lead_ids``) and record the decisions."""
+    check_inputs(moments={"start": start, "end": end, "as_of": as_of})
     as_of = as_of or datetime.now(UTC)
     _check_references(store, config)
     everyone = load_leads(store, None)
@@ -208,6 +209,7 @@ def _write(
             algorithm=ALGORITHM,
             algorithm_version="1",
             inputs={"lead_id": lead.id, "rule": rule.name, "policy_id": policy.id},
+            brand_id=lead.brand_id,
         )
         task_id = "task-" + decision.id.removeprefix("dec_")
         task = Node(

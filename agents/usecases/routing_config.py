@@ -50,7 +50,7 @@ class RoutingConfig(BaseModel):
     rules: list[RoutingRule] = Field(min_length=1)
     capacity: dict[str, int] = Field(description="owner -> most open leads they may hold")
     default_owners: list[str] = Field(default_factory=list)
-    sla_minutes: int = Field(default=60, gt=0)
+    sla_minutes: int = Field(default=60, gt=0, le=525_600)
 
     @model_validator(mode="after")
     def _every_owner_has_a_capacity(self) -> RoutingConfig:

@@ -11,6 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from agents.orchestrator.gates import waiting
 from api.deps import Approver, ServicesDep, Viewer
 from api.schemas.plans import GateItem, VerdictCreate
+from api.scope import Scope, ScopeDep
+from graph.models import NodeRef
+from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["approvals"])
 _STATE: dict[int | str, dict[str, Any]] = {
@@ -28,26 +31,43 @@ class VerdictPublic(BaseModel):
 
 
 @router.get("/approvals", response_model=list[GateItem])
-async def list_waiting(services: ServicesDep, _: Viewer) -> list[GateItem]:
+async def list_waiting(services: ServicesDep, _: Viewer, scope: ScopeDep) -> list[GateItem]:
     """Plans and tasks waiting at a gate, oldest first."""
-    items = await run_in_threadpool(waiting, services.graph, services.policy)
-    return [GateItem(**item) for item in items]
+
+    def queue() -> list[dict[str, Any]]:
+        items = waiting(services.graph, services.policy)
+        if not scope.limited:
+            return items
+        subjects = services.graph.get_nodes([NodeRef.parse(i["subject"]) for i in items])
+        seen = {str(n.ref) for n in scope.visible(subjects)}
+        return [i for i in items if i["subject"] in seen]
+
+    return [GateItem(**item) for item in await run_in_threadpool(queue)]
 
 
 @router.post("/approvals/{decision_id}/approve", response_model=VerdictPublic, responses=_STATE)
 async def approve(
-    decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+    decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> VerdictPublic:
     """Approve a gated decision (a plan, a publish, a budget change)."""
+    await _visible(scope, decision_id)
     return await _decide(decision_id, "approved", body, services, user.name, user.role)
 
 
 @router.post("/approvals/{decision_id}/reject", response_model=VerdictPublic, responses=_STATE)
 async def reject(
-    decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+    decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> VerdictPublic:
     """Reject a gated decision."""
+    await _visible(scope, decision_id)
     return await _decide(decision_id, "rejected", body, services, user.name, user.role)
+
+
+async def _visible(scope: Scope, decision_id: str) -> None:
+    """404 for a decision of a brand the key may not see (as for one that does not exist)."""
+    if scope.limited:
+        ref = NodeRef(label=Label.DECISION, id=decision_id)
+        await run_in_threadpool(scope.require_ref, ref, "gated decision")
 
 
 async def _decide(

@@ -13,6 +13,7 @@ from api.metrics import INGESTED_ROWS
 from api.routes.ingest import MAX_BODY_BYTES
 from api.schemas.connectors import ExportIngestPublic
 from api.schemas.ingest import RejectedRecord
+from api.scope import ScopeDep
 from ingest.connectors import Export, get_connector, ingest_export
 from ingest.connectors.files import export_from_zip
 
@@ -33,6 +34,7 @@ async def ingest_export_body(
     request: Request,
     services: ServicesDep,
     principal: Analyst,
+    scope: ScopeDep,
     brand_id: Annotated[
         str | None, Query(description="the export's brand (optional if the graph has one)")
     ] = None,
@@ -63,12 +65,13 @@ async def ingest_export_body(
         services.graph,
         source,
         export,
-        brand_id=brand_id,
+        brand_id=scope.one_brand(brand_id),
         channel_id=channel_id,
         timezone=timezone,
         skip_bad=skip_bad,
         rejects_dir=services.settings.rejects_dir,
         on_written=services.index_written,
+        brands=scope.brands,
     )
     report = result.report
     if not report.already_ingested:

@@ -13,6 +13,7 @@ from agents.content import BAND, EditRecord, edit_report
 from api.deps import Approver, ServicesDep, Viewer
 from api.errors import ApiError
 from api.schemas.graph import NodePublic
+from api.scope import ScopeDep
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label
@@ -58,11 +59,14 @@ class EditReportPublic(BaseModel):
 
 @router.patch("/assets/{asset_id}", response_model=NodePublic, responses=_ERRORS)
 async def edit_draft(
-    asset_id: str, body: AssetEdit, services: ServicesDep, user: Approver
+    asset_id: str, body: AssetEdit, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> NodePublic:
     """Edit a drafted asset before approving it (the edit ratio is recorded on approval)."""
     if body.title is None and body.body is None:
         raise ApiError(422, "invalid_request", "give a title, a body or both")
+    ref = NodeRef(label=Label.ASSET, id=asset_id)
+    if scope.limited:
+        await run_in_threadpool(scope.require_ref, ref, "Asset node with id")
     changes: dict[str, str | None] = {
         "edited_by": user.name,
         "edited_at": datetime.now(UTC).isoformat(),
@@ -71,7 +75,6 @@ async def edit_draft(
         changes["title"] = body.title
     if body.body is not None:
         changes["body"] = body.body
-    ref = NodeRef(label=Label.ASSET, id=asset_id)
     node = await run_in_threadpool(services.graph.update_if, ref, {"status": "draft"}, changes)
     if node is None:
         current = await run_in_threadpool(services.graph.get_node, ref)
@@ -90,19 +93,22 @@ async def edit_draft(
 async def edits(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: str | None = Query(default=None, description="only this brand's drafts"),
 ) -> EditReportPublic:
     """How much approvers edited drafts: per piece and per month, against the 25-45 % band."""
-    return await run_in_threadpool(_report, services.graph, brand_id)
+    return await run_in_threadpool(_report, services.graph, scope.brand_filter(brand_id))
 
 
-def _report(graph: GraphStore, brand_id: str | None) -> EditReportPublic:
+def _report(graph: GraphStore, brands: list[str] | None) -> EditReportPublic:
     where: dict[str, str | int | float | bool] = {"status": "approved"}
-    if brand_id:
-        where["brand_id"] = brand_id
+    if brands is not None and len(brands) == 1:
+        where["brand_id"] = brands[0]
     records = []
     for asset in graph.find_nodes(Label.ASSET, where, limit=100_000):
         p = asset.properties
+        if brands is not None and p.get("brand_id") not in brands:
+            continue
         if "draft_body" not in p or not p.get("approved_at"):
             continue
         records.append(

@@ -17,6 +17,7 @@ from api.schemas.graph import (
     SimilarPublic,
     SubgraphPublic,
 )
+from api.scope import ScopeDep
 from graph.lineage import MAX_DEPTH
 from graph.models import Node, NodeRef
 from graph.schema import Label
@@ -35,6 +36,7 @@ async def lineage(
     node_id: str,
     graph: GraphDep,
     _: Viewer,
+    scope: ScopeDep,
     direction: Annotated[
         Literal["up", "down"], Query(description="up: causes; down: effects")
     ] = "up",
@@ -45,16 +47,22 @@ async def lineage(
 
     def walk() -> SubgraphPublic:
         ref = graph.resolve(node_id)
-        return SubgraphPublic.of(graph.get_lineage(ref, direction, depth, limit))
+        scope.require_ref(ref, "node")
+        return SubgraphPublic.of(scope.subgraph(graph.get_lineage(ref, direction, depth, limit)))
 
     return await run_in_threadpool(walk)
 
 
 @router.get("/decisions/{decision_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)
-async def decision(decision_id: str, graph: GraphDep, _: Viewer) -> SubgraphPublic:
+async def decision(decision_id: str, graph: GraphDep, _: Viewer, scope: ScopeDep) -> SubgraphPublic:
     """A decision with its agent, evidence, approvals and effects (its direct edges)."""
     ref = NodeRef(label=Label.DECISION, id=decision_id)
-    return SubgraphPublic.of(await run_in_threadpool(graph.get_neighbourhood, ref, 500))
+
+    def read() -> SubgraphPublic:
+        scope.require_ref(ref, "decision")
+        return SubgraphPublic.of(scope.subgraph(graph.get_neighbourhood(ref, 500)))
+
+    return await run_in_threadpool(read)
 
 
 @router.get(
@@ -65,22 +73,28 @@ async def campaign_context(
     graph: GraphDep,
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     start: Annotated[date | None, Query(description="first day of outcome totals")] = None,
     end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
 ) -> CampaignContextPublic:
     """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
+    ref = NodeRef(label=Label.CAMPAIGN, id=campaign_id)
+    await run_in_threadpool(scope.require_ref, ref, "campaign")
     ctx = await run_in_threadpool(graph.get_campaign_context, campaign_id, start, end)
+    decisions = await run_in_threadpool(scope.visible, ctx.decisions)
+    assets = await run_in_threadpool(scope.visible, ctx.assets)
+    audiences = await run_in_threadpool(scope.visible, ctx.audiences)
     similar_campaigns, similar_assets, status = await run_in_threadpool(
-        _similar, services.retriever, ctx.campaign, [a.ref for a in ctx.assets]
+        _similar, services.retriever, ctx.campaign, [a.ref for a in assets]
     )
     return CampaignContextPublic(
         campaign=NodePublic.of(ctx.campaign),
         brand=NodePublic.of(ctx.brand) if ctx.brand else None,
-        audiences=[NodePublic.of(n) for n in ctx.audiences],
+        audiences=[NodePublic.of(n) for n in audiences],
         channels=[NodePublic.of(n) for n in ctx.channels],
-        assets=[NodePublic.of(n) for n in ctx.assets],
+        assets=[NodePublic.of(n) for n in assets],
         outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
-        decisions=[NodePublic.of(n) for n in ctx.decisions],
+        decisions=[NodePublic.of(n) for n in decisions],
         similar_campaigns=similar_campaigns,
         similar_assets=similar_assets,
         retrieval=status,

@@ -11,6 +11,7 @@ from api.deps import Analyst, ServicesDep
 from api.errors import ApiError
 from api.metrics import INGESTED_ROWS
 from api.schemas.ingest import IngestPublic, RejectedRecord
+from api.scope import ScopeDep
 from ingest import KINDS, Part, UnknownKindError, describe, detect_format, ingest, read_rows
 
 router = APIRouter(prefix="/v1/ingest", tags=["ingest"])
@@ -32,6 +33,7 @@ async def ingest_records(
     request: Request,
     services: ServicesDep,
     principal: Analyst,
+    scope: ScopeDep,
     skip_bad: Annotated[bool, Query(description="keep the good records, report the bad")] = False,
     source: Annotated[
         str | None, Query(max_length=256, description="name recorded as the data's source")
@@ -63,6 +65,7 @@ async def ingest_records(
         skip_bad=skip_bad,
         rejects_dir=services.settings.rejects_dir,
         on_written=services.index_written,
+        brands=scope.brands,
     )
     if not report.already_ingested:
         INGESTED_ROWS.labels(kind=kind).inc(report.accepted)

@@ -17,6 +17,8 @@ from api.schemas.plans import (
     RollbackCreate,
     VerdictCreate,
 )
+from api.scope import Scope, ScopeDep
+from graph.models import NodeRef
 from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["plans"])
@@ -32,8 +34,11 @@ _STATE: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/plans", response_model=PlanPublic, responses=_CREATE_ERRORS)
-async def create_plan(body: PlanCreate, services: ServicesDep, user: Planner) -> PlanPublic:
+async def create_plan(
+    body: PlanCreate, services: ServicesDep, user: Planner, scope: ScopeDep
+) -> PlanPublic:
     """Turn a brief into a plan version that waits at its approval gate."""
+    scope.check_brand(body.brand_id)
     plan = await run_in_threadpool(services.orchestrator.create_plan, body, user.name)
     return PlanPublic.of(plan)
 
@@ -42,17 +47,21 @@ async def create_plan(body: PlanCreate, services: ServicesDep, user: Planner) ->
 async def list_plans(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: str | None = Query(default=None, description="only this brand's plans"),
     status: str | None = Query(default=None, description="only plans with this status"),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
     """Plan versions, newest first."""
+    brands = scope.brand_filter(brand_id)
     where: dict[str, str | int | float | bool] = {}
-    if brand_id:
-        where["brand_id"] = brand_id
+    if brands is not None and len(brands) == 1:
+        where["brand_id"] = brands[0]
     if status:
         where["status"] = status
     nodes = await run_in_threadpool(services.graph.find_nodes, Label.PLAN, where, 10_000)
+    if brands is not None:
+        nodes = [n for n in nodes if n.properties.get("brand_id") in brands]
     nodes.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
     return [
         PlanSummary(
@@ -71,16 +80,18 @@ async def list_plans(
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
-async def get_plan(plan_id: str, services: ServicesDep, _: Viewer) -> PlanPublic:
+async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
+    await _visible(scope, plan_id)
     return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
 async def approve_plan(
-    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
+    await _visible(scope, plan_id)
     plan = await run_in_threadpool(
         services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
     )
@@ -89,9 +100,10 @@ async def approve_plan(
 
 @router.post("/plans/{plan_id}/reject", response_model=PlanPublic, responses=_STATE)
 async def reject_plan(
-    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver
+    plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """Reject a plan version waiting at its gate."""
+    await _visible(scope, plan_id)
     plan = await run_in_threadpool(
         services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
     )
@@ -99,8 +111,11 @@ async def reject_plan(
 
 
 @router.post("/plans/{plan_id}/execute", response_model=PlanPublic, responses=_STATE)
-async def execute_plan(plan_id: str, services: ServicesDep, user: Planner) -> PlanPublic:
+async def execute_plan(
+    plan_id: str, services: ServicesDep, user: Planner, scope: ScopeDep
+) -> PlanPublic:
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
+    await _visible(scope, plan_id)
     plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
     services.wake_worker()
     return PlanPublic.of(plan)
@@ -108,19 +123,27 @@ async def execute_plan(plan_id: str, services: ServicesDep, user: Planner) -> Pl
 
 @router.post("/plans/{plan_id}/replan", response_model=PlanPublic, responses=_STATE)
 async def replan_plan(
-    plan_id: str, body: ReplanCreate, services: ServicesDep, user: Planner
+    plan_id: str, body: ReplanCreate, services: ServicesDep, user: Planner, scope: ScopeDep
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
+    await _visible(scope, plan_id)
     plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
     return PlanPublic.of(plan)
 
 
 @router.post("/plans/{plan_id}/rollback", response_model=PlanPublic, responses=_STATE)
 async def rollback_plan(
-    plan_id: str, body: RollbackCreate, services: ServicesDep, user: Approver
+    plan_id: str, body: RollbackCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
+    await _visible(scope, plan_id)
     plan = await run_in_threadpool(
         services.orchestrator.rollback, plan_id, body.to_version, user.name
     )
     return PlanPublic.of(plan)
+
+
+async def _visible(scope: Scope, plan_id: str) -> None:
+    """404 for a plan of a brand the key may not see (as for one that does not exist)."""
+    if scope.limited:
+        await run_in_threadpool(scope.require_ref, NodeRef(label=Label.PLAN, id=plan_id), "plan")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,7 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from agents.research import ResearchBriefResult, load_research_brief, research
 from api.deps import Researcher, ServicesDep, Viewer
 from api.schemas.research import ResearchCreate, ResearchPublic
+from api.scope import ScopeDep
 from api.services import Services
+from graph.models import NodeRef
+from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["research"])
 
@@ -22,7 +26,9 @@ _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such research brief"}}
 
 
-def run_research(services: Services, request: ResearchCreate) -> ResearchBriefResult:
+def run_research(
+    services: Services, request: ResearchCreate, brands: Collection[str] | None = None
+) -> ResearchBriefResult:
     """Research with the service's tools and model, then index what was written."""
     result = research(
         services.graph,
@@ -31,6 +37,7 @@ def run_research(services: Services, request: ResearchCreate) -> ResearchBriefRe
         llm=services.llm,
         model_name=services.settings.llm_model,
         tools=services.research_tools,
+        brands=brands,
     )
     services.index_written(result.written)
     return result
@@ -38,15 +45,22 @@ def run_research(services: Services, request: ResearchCreate) -> ResearchBriefRe
 
 @router.post("/research", response_model=ResearchPublic, responses=_CREATE_ERRORS)
 async def create_research(
-    body: ResearchCreate, services: ServicesDep, _: Researcher
+    body: ResearchCreate, services: ServicesDep, _: Researcher, scope: ScopeDep
 ) -> ResearchPublic:
     """Research a topic for a brand and record the research brief as a decision."""
-    return ResearchPublic.of(await run_in_threadpool(run_research, services, body))
+    scope.check_brand(body.brand_id)
+    return ResearchPublic.of(await run_in_threadpool(run_research, services, body, scope.brands))
 
 
 @router.get("/research/{research_id}", response_model=ResearchPublic, responses=_NOT_FOUND)
-async def get_research(research_id: str, services: ServicesDep, _: Viewer) -> ResearchPublic:
-    """A stored research brief."""
+async def get_research(
+    research_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep
+) -> ResearchPublic:
+    """A stored research brief (for a key limited to brands: only one that quotes none
+    outside them)."""
+    if scope.limited:
+        ref = NodeRef(label=Label.RESEARCH_BRIEF, id=research_id)
+        await run_in_threadpool(scope.require_ref, ref, "research brief")
 
     return ResearchPublic.of(
         await run_in_threadpool(load_research_brief, services.graph, research_id)

@@ -7,6 +7,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep, Viewer
 from api.schemas.search import SearchCreate, SearchPublic
+from api.scope import ScopeDep
+from graph.models import NodeRef
+from retrieval.retriever import ContextBundle
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -19,14 +22,26 @@ router = APIRouter(prefix="/v1", tags=["search"])
         503: {"description": "index down"},
     },
 )
-async def search(body: SearchCreate, services: ServicesDep, _: Viewer) -> SearchPublic:
+async def search(
+    body: SearchCreate, services: ServicesDep, _: Viewer, scope: ScopeDep
+) -> SearchPublic:
     """Assets, campaigns, briefs, plans and guidelines matching a query, with their context."""
-    bundle = await run_in_threadpool(
-        services.retriever.search,
-        body.query,
-        k=body.k,
-        brand_id=body.brand_id,
-        kinds=body.kinds,
-        mode=body.mode,
-    )
-    return SearchPublic.of(bundle)
+    brands = scope.brand_filter(body.brand_id)
+
+    def find() -> ContextBundle:
+        bundle = services.retriever.search(
+            body.query,
+            k=body.k,
+            brand_id=brands[0] if brands and len(brands) == 1 else brands,
+            kinds=body.kinds,
+            mode=body.mode,
+        )
+        if not scope.limited:
+            return bundle
+        # The index filtered by brand already; the graph has the last word on every item.
+        refs = [NodeRef.parse(i.node_id) for i in bundle.items]
+        seen = {str(n.ref) for n in scope.visible(services.graph.get_nodes(refs))}
+        bundle.items = [i for i in bundle.items if i.node_id in seen]
+        return bundle
+
+    return SearchPublic.of(await run_in_threadpool(find))

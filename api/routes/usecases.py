@@ -32,6 +32,7 @@ from api.schemas.usecases import (
     SlaAlertsRequest,
     SlaReport,
 )
+from api.scope import ScopeDep
 
 router = APIRouter(prefix="/v1/usecases", tags=["use cases"])
 
@@ -53,10 +54,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def leads_sla(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: Brand = None,
     start: Start = None,
     end: End = None,
-    sla_minutes: Annotated[int, Query(gt=0, description="the response SLA")] = 60,
+    sla_minutes: Annotated[int, Query(gt=0, le=525_600, description="the response SLA")] = 60,
     as_of: AsOf = None,
     lineage_limit: Limit = 200,
 ) -> SlaReport:
@@ -64,7 +66,7 @@ async def leads_sla(
     return await run_in_threadpool(
         lead_sla,
         services.graph,
-        brand_id=brand_id,
+        brand_id=scope.one_brand(brand_id),
         start=start,
         end=end,
         sla_minutes=sla_minutes,
@@ -75,9 +77,10 @@ async def leads_sla(
 
 @router.post("/leads/sla/alerts", response_model=AlertsRecorded, responses=_ERRORS)
 async def leads_sla_alerts(
-    body: SlaAlertsRequest, services: ServicesDep, _: Analyst
+    body: SlaAlertsRequest, services: ServicesDep, _: Analyst, scope: ScopeDep
 ) -> AlertsRecorded:
     """Record an Alert for each open SLA breach (one Decision by the sla-monitor)."""
+    body = body.model_copy(update={"brand_id": scope.one_brand(body.brand_id)})
 
     def work() -> AlertsRecorded:
         report = lead_sla(services.graph, **body.model_dump(), lineage_limit=0, breach_limit=10_000)
@@ -87,14 +90,16 @@ async def leads_sla_alerts(
 
 
 @router.post("/leads/route", response_model=RoutingResult, responses=_ERRORS)
-async def leads_route(body: RouteRequest, services: ServicesDep, _: Planner) -> RoutingResult:
+async def leads_route(
+    body: RouteRequest, services: ServicesDep, _: Planner, scope: ScopeDep
+) -> RoutingResult:
     """Route unassigned leads by the rules and capacities given; each assignment is recorded
     as a lead_routing Decision that produced a response Task."""
     return await run_in_threadpool(
         route_leads,
         services.graph,
         body.config,
-        brand_id=body.brand_id,
+        brand_id=scope.one_brand(body.brand_id),
         lead_ids=body.lead_ids,
         start=body.start,
         end=body.end,
@@ -107,10 +112,11 @@ async def leads_route(body: RouteRequest, services: ServicesDep, _: Planner) -> 
 async def content(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: NeedBrand,
     start: Start = None,
     end: End = None,
-    gap_days: Annotated[int, Query(ge=1, description="a longer silence is a gap")] = 21,
+    gap_days: Annotated[int, Query(ge=1, le=3650, description="a longer silence is a gap")] = 21,
     as_of: AsOf = None,
     lineage_limit: Limit = 200,
 ) -> CalendarReport:
@@ -118,7 +124,7 @@ async def content(
     return await run_in_threadpool(
         content_calendar,
         services.graph,
-        brand_id=brand_id,
+        brand_id=scope.check_brand(brand_id),
         start=start,
         end=end,
         gap_days=gap_days,
@@ -131,6 +137,7 @@ async def content(
 async def creative(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: NeedBrand,
     start: Start = None,
     end: End = None,
@@ -142,7 +149,7 @@ async def creative(
     return await run_in_threadpool(
         creative_tests,
         services.graph,
-        brand_id=brand_id,
+        brand_id=scope.check_brand(brand_id),
         start=start,
         end=end,
         metric=metric,
@@ -155,13 +162,14 @@ async def creative(
 async def handoff(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: Brand = None,
     end: End = None,
-    recent_days: Annotated[int, Query(gt=0)] = 28,
-    baseline_days: Annotated[int, Query(gt=0)] = 90,
-    sla_minutes: Annotated[int, Query(gt=0)] = 60,
+    recent_days: Annotated[int, Query(gt=0, le=3650)] = 28,
+    baseline_days: Annotated[int, Query(gt=0, le=3650)] = 90,
+    sla_minutes: Annotated[int, Query(gt=0, le=525_600)] = 60,
     alpha: Annotated[float, Query(gt=0, lt=1)] = 0.05,
-    min_leads: Annotated[int, Query(ge=2)] = 10,
+    min_leads: Annotated[int, Query(ge=2, le=1_000_000)] = 10,
     as_of: AsOf = None,
     lineage_limit: Limit = 200,
 ) -> HandoffReport:
@@ -169,7 +177,7 @@ async def handoff(
     return await run_in_threadpool(
         handoff_health,
         services.graph,
-        brand_id=brand_id,
+        brand_id=scope.one_brand(brand_id),
         end=end,
         recent_days=recent_days,
         baseline_days=baseline_days,
@@ -183,9 +191,10 @@ async def handoff(
 
 @router.post("/handoff/alerts", response_model=AlertsRecorded, responses=_ERRORS)
 async def handoff_alerts(
-    body: HandoffAlertsRequest, services: ServicesDep, _: Analyst
+    body: HandoffAlertsRequest, services: ServicesDep, _: Analyst, scope: ScopeDep
 ) -> AlertsRecorded:
     """Record an Alert for each degraded source (one Decision by the handoff-monitor)."""
+    body = body.model_copy(update={"brand_id": scope.one_brand(body.brand_id)})
 
     def work() -> AlertsRecorded:
         report = handoff_health(services.graph, **body.model_dump(), lineage_limit=200)
@@ -198,6 +207,7 @@ async def handoff_alerts(
 async def planning(
     services: ServicesDep,
     _: Viewer,
+    scope: ScopeDep,
     brand_id: NeedBrand,
     as_of: AsOf = None,
     lineage_limit: Limit = 200,
@@ -206,7 +216,7 @@ async def planning(
     return await run_in_threadpool(
         planning_kpis,
         services.graph,
-        brand_id=brand_id,
+        brand_id=scope.check_brand(brand_id),
         as_of=as_of,
         lineage_limit=lineage_limit,
     )

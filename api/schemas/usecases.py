@@ -49,16 +49,16 @@ class SlaAlertsRequest(BaseModel):
     brand_id: str | None = None
     start: date | None = None
     end: date | None = None
-    sla_minutes: int = Field(default=60, gt=0)
+    sla_minutes: int = Field(default=60, gt=0, le=525_600)
     as_of: datetime | None = None
 
 
 class HandoffAlertsRequest(BaseModel):
     brand_id: str | None = None
     end: date | None = None
-    recent_days: int = Field(default=28, gt=0)
-    baseline_days: int = Field(default=90, gt=0)
-    sla_minutes: int = Field(default=60, gt=0)
+    recent_days: int = Field(default=28, gt=0, le=3650)
+    baseline_days: int = Field(default=90, gt=0, le=3650)
+    sla_minutes: int = Field(default=60, gt=0, le=525_600)
     alpha: float = Field(default=0.05, gt=0, lt=1)
-    min_leads: int = Field(default=10, ge=2)
+    min_leads: int = Field(default=10, ge=2, le=1_000_000)
     as_of: datetime | None = None

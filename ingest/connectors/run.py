@@ -9,7 +9,7 @@ A record may not move a node to another brand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -89,6 +89,7 @@ def ingest_export(
     rejects_dir: Path | None = None,
     progress: Progress | None = None,
     on_written: OnWritten | None = None,
+    brands: Collection[str] | None = None,
 ) -> ExportReport:
     """Convert ``export`` with the ``source`` connector and ingest it as one run."""
     connector = get_connector(source)
@@ -117,6 +118,7 @@ def ingest_export(
         rejects_dir=rejects_dir,
         progress=progress,
         on_written=on_written,
+        brands=brands,
     )
     return ExportReport(source, brand.id, report, counts, output.notes)
 
