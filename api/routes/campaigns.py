@@ -1,0 +1,171 @@
+"""Brands and campaigns with their outcome totals and daily trends (what the console charts)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GraphDep, Viewer
+from api.errors import ApiError
+from api.schemas.campaigns import (
+    TREND_METRICS,
+    BrandPublic,
+    CampaignSummary,
+    TotalsPublic,
+    TrendMetric,
+    TrendPublic,
+)
+from api.scope import ScopeDep
+from graph.models import Node, NodeRef, OutcomeQuery, OutcomeTotals
+from graph.schema import Label
+
+router = APIRouter(prefix="/v1", tags=["campaigns"])
+
+MAX_TREND_DAYS = 3660  # ten years of days: more is a mistake, not a chart
+_MAX_BRANDS = 10_000
+
+Brand = Annotated[str | None, Query(description="only this brand's (default: every brand)")]
+Start = Annotated[date | None, Query(description="first day of outcomes, inclusive")]
+End = Annotated[date | None, Query(description="last day of outcomes, inclusive")]
+_WINDOW: dict[int | str, dict[str, Any]] = {
+    422: {"description": "end before start, or a window too long"},
+}
+_TREND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such campaign"},
+    **_WINDOW,
+}
+
+
+@router.get("/brands", response_model=list[BrandPublic])
+async def list_brands(graph: GraphDep, _: Viewer, scope: ScopeDep) -> list[BrandPublic]:
+    """The brands this key may see, by id."""
+
+    def read() -> list[Node]:
+        if scope.brands is None:
+            return graph.list_nodes(Label.BRAND, limit=_MAX_BRANDS)
+        refs = [NodeRef(label=Label.BRAND, id=b) for b in sorted(scope.brands)]
+        return graph.get_nodes(refs)
+
+    return [BrandPublic.of(n) for n in await run_in_threadpool(read)]
+
+
+@router.get("/campaigns", response_model=list[CampaignSummary], responses=_WINDOW)
+async def list_campaigns(
+    graph: GraphDep,
+    _: Viewer,
+    scope: ScopeDep,
+    brand_id: Brand = None,
+    start: Start = None,
+    end: End = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="skip this many")] = 0,
+) -> list[CampaignSummary]:
+    """Campaigns by id, each with its spend, revenue, conversions and ROAS totals."""
+    _check_window(start, end, span=False)
+    brands = scope.brand_filter(brand_id)
+
+    def read() -> list[CampaignSummary]:
+        if brands is None:
+            nodes = graph.list_nodes(Label.CAMPAIGN, limit=limit, offset=offset)
+        else:
+            # each brand's first offset+limit campaigns by id hold the merged page
+            found = {
+                n.id: n
+                for b in brands
+                for n in graph.find_nodes(Label.CAMPAIGN, {"brand_id": b}, offset + limit)
+            }
+            nodes = [found[i] for i in sorted(found)][offset : offset + limit]
+        if not nodes:
+            return []
+        query = OutcomeQuery(
+            campaign_ids=[n.id for n in nodes], start=start, end=end, group_by=("campaign_id",)
+        )
+        totals = {t.campaign_id: t for t in graph.aggregate_outcomes(query)}
+        return [CampaignSummary.of(n, totals.get(n.id)) for n in nodes]
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/campaigns/{campaign_id}/trend", response_model=TrendPublic, responses=_TREND)
+async def campaign_trend(
+    campaign_id: str,
+    graph: GraphDep,
+    _: Viewer,
+    scope: ScopeDep,
+    start: Start = None,
+    end: End = None,
+    metric: Annotated[
+        list[TrendMetric] | None,
+        Query(description="the series wanted (repeat the parameter); default: every metric"),
+    ] = None,
+) -> TrendPublic:
+    """A campaign's daily spend, revenue, conversions and ROAS (days without rows are 0)."""
+    _check_window(start, end)
+    ref = NodeRef(label=Label.CAMPAIGN, id=campaign_id)
+    wanted: list[TrendMetric] = list(dict.fromkeys(metric)) if metric else list(TREND_METRICS)
+
+    def read() -> list[OutcomeTotals]:
+        scope.require_ref(ref, "campaign")
+        query = OutcomeQuery(campaign_ids=[campaign_id], start=start, end=end, group_by=("date",))
+        return graph.aggregate_outcomes(query)
+
+    rows = await run_in_threadpool(read)
+    by_day = {date.fromisoformat(str(t.date)[:10]): t for t in rows if t.date}
+    first = start or (min(by_day) if by_day else None)
+    last = end or (max(by_day) if by_day else None)
+    days: list[date] = []
+    if first is not None and last is not None and first <= last:
+        _check_span(first, last)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    series = {m: [_value(by_day.get(d), m) for d in days] for m in wanted}
+    return TrendPublic(
+        campaign_id=campaign_id,
+        node_id=str(ref),
+        start=days[0].isoformat() if days else None,
+        end=days[-1].isoformat() if days else None,
+        dates=[d.isoformat() for d in days],
+        series=series,
+        totals=TotalsPublic.of(_sum(rows)),
+    )
+
+
+def _value(t: OutcomeTotals | None, metric: TrendMetric) -> float | None:
+    if t is None:
+        return None if metric == "roas" else 0.0
+    if metric == "roas":
+        return None if t.roas is None else round(t.roas, 4)
+    value = float(getattr(t, metric))
+    return round(value, 2) if metric in ("spend", "revenue") else value
+
+
+def _sum(rows: list[OutcomeTotals]) -> OutcomeTotals:
+    return OutcomeTotals(
+        rows=sum(t.rows for t in rows),
+        spend=sum(t.spend for t in rows),
+        revenue=sum(t.revenue for t in rows),
+        conversions=sum(t.conversions for t in rows),
+        clicks=sum(t.clicks for t in rows),
+        impressions=sum(t.impressions for t in rows),
+        leads=sum(t.leads for t in rows),
+    )
+
+
+def _check_window(start: date | None, end: date | None, *, span: bool = True) -> None:
+    if start is not None and end is not None:
+        if end < start:
+            raise ApiError(422, "bad_window", f"end {end} is before start {start}")
+        if span:
+            _check_span(start, end)
+
+
+def _check_span(first: date, last: date) -> None:
+    days = (last - first).days + 1
+    if days > MAX_TREND_DAYS:
+        raise ApiError(
+            422,
+            "bad_window",
+            f"the window spans {days} days; ask for at most {MAX_TREND_DAYS} at once",
+        )
