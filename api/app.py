@@ -5,23 +5,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.metrics import REQUEST_LATENCY
+from api.observe import install_observability, watching
+from api.openapi import install_openapi
 from api.routes import (
+    alerts,
     approvals,
+    audit,
+    campaigns,
     connectors,
+    console,
     content,
     graph,
     health,
     ingest,
+    me,
     outbox,
     plans,
     research,
@@ -127,7 +132,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if services is not None:
             app.state.services = services
-            async with _background(services):
+            async with watching(app, services), _background(services):
                 yield
             return
         opened = open_services(settings or get_settings())
@@ -136,7 +141,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             log.warning("no API key was configured; generated an admin key (shown once): %s", key)
         app.state.services = opened
         try:
-            async with _background(opened):
+            async with watching(app, opened), _background(opened):
                 yield
         finally:
             opened.close()
@@ -148,6 +153,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(connectors.router)
@@ -159,18 +165,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(outbox.router)
     app.include_router(research.router)
     app.include_router(usecases.router)
+    app.include_router(audit.router)
+    app.include_router(me.router)
+    app.include_router(campaigns.router)
+    app.include_router(alerts.router)
+    app.include_router(console.router)
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        REQUEST_LATENCY.labels(request.method, path, str(response.status_code)).observe(
-            time.perf_counter() - started
-        )
-        return response
+    # Request ids, access lines, latency by route template; traces when asked for.
+    install_observability(
+        app, settings or (services.settings if services is not None else get_settings())
+    )
 
     return app

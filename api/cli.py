@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
-import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from agents.execution.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
-from api.auth import create_key
+from api.auth import ApiKeyError, KeyRing, create_key, revoke_key
 from api.services import Services, open_services
 from api.settings import ROLES, Settings, get_settings
 from graph.errors import GraphError
@@ -37,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-keys_app = typer.Typer(help="Create API keys.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
 out = Console()
@@ -153,17 +153,23 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     if demo_if_empty:
         with _services(settings) as services:
             if services.graph.count(Label.BRAND) == 0:
                 out.print("the graph is empty: loading the demo data set")
                 _load_demo(services, seed=7, outcome_rows=None)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,  # our handler, set above, formats uvicorn's lines too
+        log_level=settings.log_level.lower(),
+        access_log=False,  # the request middleware writes the access lines
+    )
 
 
 def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
@@ -501,13 +507,52 @@ def research_command(
 def keys_create(
     role: Annotated[str, typer.Option(help=f"one of {', '.join(ROLES)}")],
     name: Annotated[str, typer.Option(help="who or what the key is for")],
+    brand: Annotated[
+        list[str] | None,
+        typer.Option(help="limit the key to this brand (repeat for several; default: all)"),
+    ] = None,
 ) -> None:
     """Create an API key (stored hashed; printed once)."""
     if role not in ROLES:
         raise _fail(f"unknown role {role!r}; roles are {', '.join(ROLES)}", 2)
     settings = get_settings()
-    key = create_key(settings.keys_path, role, name)
+    try:
+        key = create_key(settings.keys_path, role, name, brand or None)
+    except ApiKeyError as e:
+        raise _fail(str(e), 2) from None
     out.print(key, highlight=False)
+
+
+@keys_app.command("list")
+@one_line_errors
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List the keys: id, name, role, brands, created and revoked (never the keys)."""
+    settings = get_settings()
+    infos = KeyRing(settings.configured_keys(), settings.keys_path).list()
+    if as_json:
+        out.print_json(json.dumps([dataclasses.asdict(i) for i in infos]))
+        return
+    for i in infos:
+        brands = ", ".join(i.brands) if i.brands is not None else "all brands"
+        state = f"revoked {i.revoked_at}" if i.revoked_at else "live"
+        made = f"created {i.created_at}" if i.created_at else f"from {i.source}"
+        out.print(f"{i.id}  {i.role:<8}  {i.name}  ({brands}; {made}; {state})", highlight=False)
+
+
+@keys_app.command("revoke")
+@one_line_errors
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="the key's id (key_…) or its name")],
+) -> None:
+    """Revoke a key at once (it stays listed, with when it was revoked)."""
+    settings = get_settings()
+    try:
+        ids = revoke_key(settings.keys_path, key)
+    except ApiKeyError as e:
+        raise _fail(str(e)) from None
+    out.print(f"revoked {', '.join(ids)}", highlight=False)
 
 
 # Imported last: these modules add their commands to ``app`` using the helpers above.
@@ -520,6 +565,10 @@ open_cli_services = _services
 from api.cli_usecases import usecase_app  # noqa: E402  (it imports the helpers above)
 
 app.add_typer(usecase_app, name="usecase")
+
+from api.cli_audit import audit_app  # noqa: E402  (it imports the helpers above)
+
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:
