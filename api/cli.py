@@ -21,8 +21,9 @@ from agents.execution.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
 from api.auth import ApiKeyError, KeyRing, create_key, revoke_key
-from api.services import Services, open_services
+from api.services import Services, open_graph, open_services
 from api.settings import ROLES, Settings, get_settings
+from graph.base import GraphStore
 from graph.errors import GraphError
 from graph.schema import Label
 from ingest import KINDS, IngestError, IngestReport, Part, ingest, read_file, read_rows
@@ -99,6 +100,18 @@ def _services(
         yield services
     finally:
         services.close()
+
+
+@contextmanager
+def open_cli_graph() -> Iterator[GraphStore]:
+    """The graph alone, migrated (no text index, no LLM): quick to open, for commands that
+    need nothing else (the outbox, the audit chain)."""
+    graph = open_graph(get_settings())
+    try:
+        apply_pending(graph)
+        yield graph
+    finally:
+        graph.close()
 
 
 @contextmanager

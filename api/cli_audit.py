@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from api.cli import fail, one_line_errors, out
-from api.services import open_graph
-from api.settings import get_settings
+from api.cli import fail, one_line_errors, open_cli_graph, out
 from graph.audit import HEAD_REF, ChainHead, verify_chain
-from graph.base import GraphStore
-from migrations import apply_pending
 
 audit_app: typer.Typer = typer.Typer(
     help="The audit chain of decisions, approvals and executions: verify it, print its head.",
@@ -23,17 +17,6 @@ audit_app: typer.Typer = typer.Typer(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 _ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
-
-
-@contextmanager
-def _graph() -> Iterator[GraphStore]:
-    """The graph alone: verification needs nothing else (no text index, no LLM)."""
-    graph = open_graph(get_settings())
-    try:
-        apply_pending(graph)
-        yield graph
-    finally:
-        graph.close()
 
 
 @audit_app.command("verify")
@@ -52,7 +35,7 @@ def audit_verify(
         if match is None:
             raise fail(f"--anchor must be SEQ:HASH (64 hex digits), got {anchor!r}", 2)
         anchored = (int(match.group(1)), match.group(2))
-    with _graph() as graph:
+    with open_cli_graph() as graph:
         report = verify_chain(graph, anchor=anchored)
     if as_json:
         from api.schemas.audit import AuditReportPublic
@@ -76,7 +59,7 @@ def audit_verify(
 def audit_head(as_json: JsonOpt = False) -> None:
     """Print the chain's head (seq and hash): keep it outside the database to anchor the
     chain, then check it later with `audit verify --anchor SEQ:HASH`."""
-    with _graph() as graph:
+    with open_cli_graph() as graph:
         node = graph.get_node(HEAD_REF)
     head = ChainHead.of(node.properties if node else None)
     updated = node.properties.get("updated_at") if node else None

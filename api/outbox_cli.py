@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -17,27 +15,14 @@ from agents.execution.outbox import (
     list_entries,
     retry_entry,
 )
-from api.cli import _fail, app, one_line_errors, out
-from api.services import open_graph, webhook_config
+from api.cli import _fail, app, one_line_errors, open_cli_graph, out
+from api.services import webhook_config
 from api.settings import get_settings
-from graph.base import GraphStore
-from migrations import apply_pending
 
 outbox_app = typer.Typer(
     help="The webhook outbox: list, retry by hand, deliver.", no_args_is_help=True
 )
 app.add_typer(outbox_app, name="outbox")
-
-
-@contextmanager
-def _graph() -> Iterator[GraphStore]:
-    """The graph alone (no text index): enough for the outbox, and quick to open."""
-    graph = open_graph(get_settings())
-    try:
-        apply_pending(graph)
-        yield graph
-    finally:
-        graph.close()
 
 
 @outbox_app.command("list")
@@ -50,7 +35,7 @@ def outbox_list(
     if status is not None and status not in STATUSES:
         raise _fail(f"--status must be one of {', '.join(STATUSES)}, got {status!r}", 2)
     wanted: EntryStatus | None = next((s for s in STATUSES if s == status), None)
-    with _graph() as graph:
+    with open_cli_graph() as graph:
         entries = list_entries(graph, wanted)
     if as_json:
         from api.schemas.outbox import OutboxEntryPublic
@@ -73,7 +58,7 @@ def outbox_retry(
     entry_id: Annotated[str, typer.Argument(help="the entry id (exe_…) or its idempotency key")],
 ) -> None:
     """Send a failed entry again now, with a fresh count of attempts."""
-    with _graph() as graph:
+    with open_cli_graph() as graph:
         entry = retry_entry(graph, entry_id, by="cli")
     out.print(f"{entry.id} is pending again; the next delivery pass sends it", highlight=False)
 
@@ -94,7 +79,7 @@ def outbox_deliver(
             f"{settings.data_dir / 'webhooks.toml'}",
             2,
         )
-    with _graph() as graph:
+    with open_cli_graph() as graph:
         worker = OutboxWorker(graph, config)
         try:
             if loop:
