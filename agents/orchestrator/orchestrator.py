@@ -59,8 +59,8 @@ def research_step(
     """
 
     def run(store: GraphStore, brand_id: str, brief: str, actor: str | None) -> list[Evidence]:
-        request = ResearchRequest(brand_id=brand_id, topic=brief[:2000], brief=brief)
-        try:
+        try:  # a brief with nothing to search for ("!!!") is refused by the request model
+            request = ResearchRequest(brand_id=brand_id, topic=brief[:2000], brief=brief)
             result = research(store, retriever, request, llm=llm, tools=tools)
         except Exception as e:  # research is help, not a precondition
             log.warning("research before planning failed: %s", e)

@@ -211,3 +211,14 @@ def test_a_brief_is_researched_first_and_the_plan_cites_the_research(
         f"/v1/research/{research[0].removeprefix('ResearchBrief:')}", headers=VIEWER
     )
     assert stored.status_code == 200, stored.text
+
+
+def test_a_brief_with_nothing_to_search_for_is_planned_without_research(
+    client: httpx.Client, demo: GraphStore
+) -> None:
+    """Found by the API fuzzing: such a brief made research refuse its request, a 500."""
+    plan = _post(client, "/v1/plans", {**REQUEST, "brief": "\x8e !!"}, PLANNER)
+    assert plan["status"] == "pending_approval"
+    decision = client.get(f"/v1/decisions/{plan['decision_id']}", headers=VIEWER).json()
+    assert not [n for n in decision["nodes"] if n["label"] == "ResearchBrief"]
+    assert demo.count(Label.RESEARCH_BRIEF) == 0
