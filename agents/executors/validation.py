@@ -39,6 +39,7 @@ from agents.validation import (
     check_kpis,
     detect_drift,
 )
+from agents.validation.common_mode import remove_common_mode
 from graph.base import GraphStore
 from graph.models import (
     DecisionRecord,
@@ -206,15 +207,12 @@ class ValidationAgent:
     def _drift(self, plan: PlanResult, last: date) -> int:
         config = DriftConfig.for_plan(max(1, len(plan.lines)))
         raised: list[Node] = []
+        lines: dict[str, tuple[ResponseCurve, list[Observation]]] = {}
+        curves: dict[str, Node] = {}
         for line in plan.lines:
-            seed = f"{plan.family}|{line.channel_id}|{line.audience_id}|drift"
-            alert_id = "alert_" + sha256_hex(seed.encode())[:20]
-            if self.store.get_node(NodeRef(label=Label.ALERT, id=alert_id)) is not None:
-                continue
             curve_node = self.store.get_node(NodeRef(label=Label.RESPONSE_CURVE, id=line.curve_id))
             if curve_node is None:
                 continue
-            curve = ResponseCurve.from_node(curve_node)
             rows = self.store.aggregate_outcomes(
                 OutcomeQuery(
                     brand_id=plan.brand_id,
@@ -230,6 +228,21 @@ class ValidationAgent:
                 for t in rows
                 if t.date
             ]
+            curves[line.allocation_id] = curve_node
+            lines[line.allocation_id] = (ResponseCurve.from_node(curve_node), observations)
+        # what moved every channel that day (a sale, a holiday) is not one line's drift
+        groups = {ln.allocation_id: ln.channel_id for ln in plan.lines}
+        adjusted = remove_common_mode(lines, groups)
+        for line in plan.lines:
+            seed = f"{plan.family}|{line.channel_id}|{line.audience_id}|drift"
+            alert_id = "alert_" + sha256_hex(seed.encode())[:20]
+            if line.allocation_id not in lines:
+                continue
+            if self.store.get_node(NodeRef(label=Label.ALERT, id=alert_id)) is not None:
+                continue
+            curve_node = curves[line.allocation_id]
+            curve = lines[line.allocation_id][0]
+            observations = adjusted[line.allocation_id]
             report = detect_drift(curve, observations, config)
             if report.finding is None:
                 continue
@@ -240,7 +253,8 @@ class ValidationAgent:
                 line.allocation_id,
                 alert_id,
                 curve_node,
-                report.finding.message,
+                f"{report.finding.message} (days on which every channel of the brand moved "
+                "are measured against its other channels)",
                 report.finding.started_on,
                 report.finding.detected_on,
                 report.finding.ratio,

@@ -112,14 +112,16 @@ def test_a_cycle_runs_end_to_end_and_a_regime_change_is_caught(
         inputs = json.loads(str(decision["inputs"]))
         assert inputs["outcome"] in ("winner", "no_difference") and inputs["alpha"] == 0.05
 
-    # a regime change halfway through the next cycle: meta brings half
+    # a regime change in the second week of a four-week cycle: meta brings half from its
+    # eighth day, after a week that shows the line's level, and two weekly ingestions see
+    # it before the last (the detector takes 5-8 days on a line this noisy, sometimes more)
     market.shock("ch-meta", 0.5, from_date=START + timedelta(days=14 + 7))
     second = run_cycle(
         orch,
         market,
         cycle=2,
         start=START + timedelta(days=14),
-        days=21,
+        days=28,
         budget=Decimal("40000"),
         brief=brief,
     )
