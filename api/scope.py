@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import Principal
 from api.deps import CurrentUser, ServicesDep
@@ -101,6 +102,12 @@ class Scope:
 
     def require_ref(self, ref: NodeRef, what: str | None = None) -> Node:
         return self.require(self.graph.get_node(ref), what or ref.label.value, ref.id)
+
+    async def guard(self, ref: NodeRef, what: str) -> None:
+        """Before acting on ``ref``: a 404 if a limited key may not see it (nothing to read
+        for an unlimited key; the action itself answers for a node that does not exist)."""
+        if self.limited:
+            await run_in_threadpool(self.require_ref, ref, what)
 
     def subgraph(self, sub: Subgraph) -> Subgraph:
         """``sub`` without what the key may not see (the root is checked by the caller)."""

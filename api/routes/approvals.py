@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from agents.orchestrator.gates import waiting
 from api.deps import Approver, ServicesDep, Viewer
 from api.schemas.plans import GateItem, VerdictCreate
-from api.scope import Scope, ScopeDep
+from api.scope import ScopeDep
 from graph.models import NodeRef
 from graph.schema import Label
 
@@ -50,7 +50,7 @@ async def approve(
     decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> VerdictPublic:
     """Approve a gated decision (a plan, a publish, a budget change)."""
-    await _visible(scope, decision_id)
+    await scope.guard(NodeRef(label=Label.DECISION, id=decision_id), "gated decision")
     return await _decide(decision_id, "approved", body, services, user.name, user.role)
 
 
@@ -59,15 +59,8 @@ async def reject(
     decision_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> VerdictPublic:
     """Reject a gated decision."""
-    await _visible(scope, decision_id)
+    await scope.guard(NodeRef(label=Label.DECISION, id=decision_id), "gated decision")
     return await _decide(decision_id, "rejected", body, services, user.name, user.role)
-
-
-async def _visible(scope: Scope, decision_id: str) -> None:
-    """404 for a decision of a brand the key may not see (as for one that does not exist)."""
-    if scope.limited:
-        ref = NodeRef(label=Label.DECISION, id=decision_id)
-        await run_in_threadpool(scope.require_ref, ref, "gated decision")
 
 
 async def _decide(

@@ -65,8 +65,7 @@ async def edit_draft(
     if body.title is None and body.body is None:
         raise ApiError(422, "invalid_request", "give a title, a body or both")
     ref = NodeRef(label=Label.ASSET, id=asset_id)
-    if scope.limited:
-        await run_in_threadpool(scope.require_ref, ref, "Asset node with id")
+    await scope.guard(ref, "Asset node with id")
     changes: dict[str, str | None] = {
         "edited_by": user.name,
         "edited_at": datetime.now(UTC).isoformat(),

@@ -17,7 +17,7 @@ from api.schemas.plans import (
     RollbackCreate,
     VerdictCreate,
 )
-from api.scope import Scope, ScopeDep
+from api.scope import ScopeDep
 from graph.models import NodeRef
 from graph.schema import Label
 
@@ -82,7 +82,7 @@ async def list_plans(
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
 
 
@@ -91,7 +91,7 @@ async def approve_plan(
     plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
         services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
     )
@@ -103,7 +103,7 @@ async def reject_plan(
     plan_id: str, body: VerdictCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """Reject a plan version waiting at its gate."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
         services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
     )
@@ -115,7 +115,7 @@ async def execute_plan(
     plan_id: str, services: ServicesDep, user: Planner, scope: ScopeDep
 ) -> PlanPublic:
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
     services.wake_worker()
     return PlanPublic.of(plan)
@@ -126,7 +126,7 @@ async def replan_plan(
     plan_id: str, body: ReplanCreate, services: ServicesDep, user: Planner, scope: ScopeDep
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
     return PlanPublic.of(plan)
 
@@ -136,14 +136,8 @@ async def rollback_plan(
     plan_id: str, body: RollbackCreate, services: ServicesDep, user: Approver, scope: ScopeDep
 ) -> PlanPublic:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
-    await _visible(scope, plan_id)
+    await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
         services.orchestrator.rollback, plan_id, body.to_version, user.name
     )
     return PlanPublic.of(plan)
-
-
-async def _visible(scope: Scope, plan_id: str) -> None:
-    """404 for a plan of a brand the key may not see (as for one that does not exist)."""
-    if scope.limited:
-        await run_in_threadpool(scope.require_ref, NodeRef(label=Label.PLAN, id=plan_id), "plan")

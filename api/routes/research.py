@@ -58,9 +58,7 @@ async def get_research(
 ) -> ResearchPublic:
     """A stored research brief (for a key limited to brands: only one that quotes none
     outside them)."""
-    if scope.limited:
-        ref = NodeRef(label=Label.RESEARCH_BRIEF, id=research_id)
-        await run_in_threadpool(scope.require_ref, ref, "research brief")
+    await scope.guard(NodeRef(label=Label.RESEARCH_BRIEF, id=research_id), "research brief")
 
     return ResearchPublic.of(
         await run_in_threadpool(load_research_brief, services.graph, research_id)
