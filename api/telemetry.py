@@ -75,9 +75,11 @@ def setup_tracing(settings: Settings) -> bool:
 
 
 def shutdown_tracing() -> None:
-    """Undo the httpx instrumentation (the tracer provider stays: it is set once)."""
-    global _configured
+    """Undo the httpx instrumentation (the tracer provider stays: it is set once); a later
+    setup starts afresh, and warns again if the packages are still missing."""
+    global _configured, _warned
     with _lock:
+        _warned = False
         if not _configured:
             return
         from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor

@@ -452,8 +452,7 @@ def _server_spans(exporter: InMemorySpanExporter) -> list[ReadableSpan]:
 def test_tracing_asked_for_without_the_packages_is_one_log_line(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(telemetry, "_configured", False)
-    monkeypatch.setattr(telemetry, "_warned", False)
+    telemetry.shutdown_tracing()  # whatever an earlier test set up: start afresh
     monkeypatch.setitem(sys.modules, "opentelemetry.sdk.trace", None)  # as if not installed
     settings = Settings(data_dir=tmp_path, otel=True)
     with caplog.at_level(logging.WARNING, logger="marketgraph.telemetry"):
