@@ -595,7 +595,11 @@ def test_cli_audit_verify_exits_0_when_intact_and_1_listing_findings(tmp_path: P
     assert bad.returncode == 2 and bad.stderr.lstrip().startswith("error:")
 
 
-KEYS = {"view-key-123": "viewer", "admin-key-123": "admin"}
+KEYS = {
+    "view-key-123": "viewer",
+    "admin-key-123": "admin",
+    "brand-admin-123": "admin@brand-trailhead",  # its findings would name every brand
+}
 
 
 @pytest.fixture
@@ -619,6 +623,8 @@ def test_http_audit_verify_is_for_admins(
     )
     denied = client.get("/v1/audit/verify", headers={"Authorization": "Bearer view-key-123"})
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    limited = client.get("/v1/audit/verify", headers={"Authorization": "Bearer brand-admin-123"})
+    assert limited.status_code == 403 and limited.json()["error"]["code"] == "brand_forbidden"
 
     Tamper(graph_store).delete_edge(chain[0], RelType.BASED_ON, BRAND)
     broken = client.get("/v1/audit/verify", headers=admin).json()
