@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.backends import Backend, EmbeddedBackend, open_neo4j
+from bench.backends import Backend, each_backend
 from bench.common import Progress
 from graph.audit import verify_chain
 from graph.base import GraphStore
@@ -153,15 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     progress = Progress()
     results = []
-    for name in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        opened = (
-            EmbeddedBackend() if name == "embedded" else open_neo4j(progress, RESULTS_DIR / "neo4j")
-        )
-        if isinstance(opened, str):
-            progress.say(f"neo4j skipped: {opened}")
-            continue
-        with opened as backend:
-            results.append(run(backend, args, progress))
+    for _, backend in each_backend(args.backends, progress, RESULTS_DIR / "neo4j"):
+        results.append(run(backend, args, progress))
     print(render(results))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")

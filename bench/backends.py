@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, LiteralString, Self
 
@@ -230,3 +231,15 @@ def open_neo4j(progress: Progress, work_dir: Path) -> Neo4jBackend | str:
         return f"the Neo4j server did not start: {e}"
     progress.say(f"neo4j: server up at {server.bolt_uri} (logs in {work_dir})")
     return Neo4jBackend(server.bolt_uri, server=server)
+
+
+def each_backend(names: str, progress: Progress, work_dir: Path) -> Iterator[tuple[str, Backend]]:
+    """Open each backend of the comma-separated ``names`` in turn (closed after its turn);
+    a Neo4j that cannot be had is skipped with a line saying why."""
+    for name in [b.strip() for b in names.split(",") if b.strip()]:
+        opened = EmbeddedBackend() if name == "embedded" else open_neo4j(progress, work_dir)
+        if isinstance(opened, str):
+            progress.say(f"neo4j skipped: {opened}")
+            continue
+        with opened as backend:
+            yield name, backend

@@ -34,7 +34,7 @@ from agents.execution.outbox import (
     list_entries,
 )
 from agents.execution.sandbox import SandboxAdapter, SandboxMarket, simulate_and_ingest
-from bench.backends import Backend, EmbeddedBackend, Neo4jBackend, open_neo4j
+from bench.backends import Backend, Neo4jBackend, each_backend
 from bench.common import Progress, percentile
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
@@ -273,21 +273,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     progress = Progress()
     results = []
-    for name in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        opened = (
-            EmbeddedBackend() if name == "embedded" else open_neo4j(progress, RESULTS_DIR / "neo4j")
-        )
-        if isinstance(opened, str):
-            progress.say(f"neo4j skipped: {opened}")
-            continue
-        with opened as backend:
-            result = Result(backend=name, lines=0, cycles=args.cycles, days=args.days)
-            store = backend.fresh_store(progress)
-            load_catalogue(store, args.seed)
-            run_sandbox(store, args, result, progress)
-            progress.say(f"{name}: outbox")
-            run_outbox(backend, store, args, result)
-            results.append(result)
+    for name, backend in each_backend(args.backends, progress, RESULTS_DIR / "neo4j"):
+        result = Result(backend=name, lines=0, cycles=args.cycles, days=args.days)
+        store = backend.fresh_store(progress)
+        load_catalogue(store, args.seed)
+        run_sandbox(store, args, result, progress)
+        progress.say(f"{name}: outbox")
+        run_outbox(backend, store, args, result)
+        results.append(result)
     print(render(results))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
