@@ -17,20 +17,11 @@ from agents.orchestrator.errors import SelfApprovalError
 from agents.orchestrator.policy import ApprovalPolicy, GateRule
 from agents.planner.models import PlanRequest
 from agents.planner.storage import load_plan
-from api.cli import dataset_parts
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label
-from ingest import ingest
-from ingest.demo import generate
 
 BRAND = "brand-trailhead"
-
-
-@pytest.fixture
-def demo(graph_store: GraphStore) -> GraphStore:
-    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    return graph_store
 
 
 def _request(budget: int) -> PlanRequest:

@@ -22,13 +22,10 @@ import httpx
 import pytest
 
 from agents.usecases.alerts import AlertDraft, record_alerts
-from api.cli import dataset_parts
 from api.console import STATIC_DIR
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.schema import Label
-from ingest import ingest
-from ingest.demo import generate
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
@@ -44,12 +41,6 @@ TRAIL = {"Authorization": "Bearer trail-key-123"}
 TWO = {"Authorization": "Bearer two-key-123"}
 TRAILHEAD, EMBEROAK, LEDGERLINE = "brand-trailhead", "brand-emberoak", "brand-ledgerline"
 METRICS = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
-
-
-@pytest.fixture
-def demo(graph_store: GraphStore) -> GraphStore:
-    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    return graph_store
 
 
 @pytest.fixture

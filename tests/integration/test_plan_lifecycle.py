@@ -10,12 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
-from ingest import ingest
-from ingest.demo import generate
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
@@ -37,12 +34,6 @@ REQUEST: dict[str, Any] = {
     "start_date": "2026-07-01",
     "end_date": "2026-07-14",
 }
-
-
-@pytest.fixture
-def demo(graph_store: GraphStore) -> GraphStore:
-    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    return graph_store
 
 
 @pytest.fixture

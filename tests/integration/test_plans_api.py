@@ -10,11 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
 from graph.base import GraphStore
 from graph.schema import Label
-from ingest import ingest
-from ingest.demo import generate
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
@@ -36,13 +33,6 @@ def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
     """A real HTTP server on a free loopback port, serving an app over ``graph_store``."""
     with serve(graph_store, tmp_path, KEYS) as http:
         yield http
-
-
-@pytest.fixture
-def demo(graph_store: GraphStore) -> GraphStore:
-    """The demo data set, small (about 3,000 outcome rows: enough history for curves)."""
-    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    return graph_store
 
 
 def channel_total(allocations: list[dict[str, Any]], channel: str) -> Decimal:

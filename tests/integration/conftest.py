@@ -1,0 +1,18 @@
+"""Fixtures shared by the integration tests (the stores themselves are in tests/conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.cli import dataset_parts
+from graph.base import GraphStore
+from ingest import ingest
+from ingest.demo import generate
+
+
+@pytest.fixture
+def demo(graph_store: GraphStore) -> GraphStore:
+    """The demo data set, small (about 3,000 outcome rows: enough history for curves), in
+    a migrated store of each backend."""
+    ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
+    return graph_store
