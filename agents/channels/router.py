@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from agents.channels import ChannelAdapter
+from agents.channels.adapter import ChannelAdapter
 from agents.channels.outbox import WebhookAdapter, WebhookConfig
 from demo.sandbox import SandboxAdapter, SandboxMarket
 from demo.text import BRAND_COPY
