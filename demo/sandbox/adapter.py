@@ -7,7 +7,8 @@ which a change happened but is not recorded, or the other way round.
 
 from __future__ import annotations
 
-from agents.channels.base import Action, ChannelAdapter
+from agents.channels.adapter import ChannelAdapter
+from agents.channels.base import Action
 from agents.channels.errors import InvalidActionError, UnknownTargetError
 from agents.channels.journal import check_references
 from agents.channels.lines import LineState
