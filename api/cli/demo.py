@@ -1,11 +1,12 @@
 """``marketgraph demo``: load the demo data set, run cycles on the sandbox market, print a
-short report and one lineage."""
+short report and one lineage. The demo package is loaded only when a demo command runs,
+and it turns the sandbox market on for its own process (``MARKETGRAPH_SANDBOX``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,10 +20,13 @@ from api.cli._common import (
     progress_bar,
 )
 from api.services import Services
-from demo.loop import CycleReport, run_cycle
+from api.settings import Settings, get_settings
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 from ingest import IngestReport, ingest
+
+if TYPE_CHECKING:
+    from demo.loop import CycleReport
 
 BRIEF = "Grow revenue across our channels next month; keep the best performers funded."
 
@@ -58,12 +62,25 @@ def demo(
     """Load the demo data set, then run the whole loop on the sandbox market."""
     if cycles < 0 or not 7 <= days <= 90:
         raise fail("--cycles must be >= 0 and --days between 7 and 90", 2)
-    with open_cli_services() as services:
+    with open_cli_services(with_sandbox(get_settings())) as services:
         load_demo(services, seed, outcome_rows)  # identical content: recognised, skipped
         counts = {label: services.graph.count(label) for label in _DEMO_LABELS}
         out.print(", ".join(f"{n} {label.value}" for label, n in counts.items()))
         if cycles:
             run_demo_cycles(services, brand=brand, cycles=cycles, days=days, shock=shock)
+
+
+def with_sandbox(settings: Settings) -> Settings:
+    """The settings with the demo brands' sandbox market on (for this process only)."""
+    return settings.model_copy(update={"sandbox": True})
+
+
+def has_demo_data(services: Services) -> bool:
+    """Whether a demo brand is in the graph (the demo data was loaded once)."""
+    from demo.sandbox import demo_brand_ids
+
+    refs = [NodeRef(label=Label.BRAND, id=brand_id) for brand_id in sorted(demo_brand_ids())]
+    return bool(services.graph.get_nodes(refs))
 
 
 def load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
@@ -88,10 +105,13 @@ def run_demo_cycles(
     services: Services, *, brand: str, cycles: int, days: int, shock: str | None
 ) -> list[CycleReport]:
     """Run ``cycles`` cycles for ``brand`` and print what happened in each."""
+    from demo.loop import run_cycle
+    from demo.sandbox import SandboxMarket
+
     if services.router is None:
         raise fail("no channel router is configured", 1)
     market = services.router.market(brand)
-    if market is None:
+    if not isinstance(market, SandboxMarket):
         raise fail(f"{brand} has no sandbox market (only the demo brands do)", 2)
     graph = services.graph
     start = _next_day(services, brand)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli._common import one_line_errors, open_cli_services, out
-from api.cli.demo import load_demo
+from api.cli.demo import has_demo_data, load_demo, with_sandbox
 from api.settings import get_settings
 from graph.schema import Label
 from migrations import apply_pending
@@ -35,6 +35,9 @@ def serve(
             if services.graph.count(Label.BRAND) == 0:
                 out.print("the graph is empty: loading the demo data set")
                 load_demo(services, seed=7, outcome_rows=None)
+            demo_data = has_demo_data(services)
+        if demo_data:  # the demo brands run on the sandbox market in this process
+            settings = with_sandbox(settings)
     uvicorn.run(
         create_app(settings),
         host=host,

@@ -38,7 +38,7 @@ def test_drafts_wait_at_the_publish_gate_and_edits_are_measured(
     graph_store: GraphStore, tmp_path: Path
 ) -> None:
     ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5) as client:
+    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5, sandbox=True) as client:
         plan = client.post(
             "/v1/plans",
             json={

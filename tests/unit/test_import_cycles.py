@@ -213,3 +213,18 @@ def test_the_finder_passes_a_package_without_cycles(tmp_path: Path) -> None:
         },
     )
     assert find_cycles(import_graph(find_modules(tmp_path, ["pkg"]))) == []
+
+
+def test_production_code_does_not_load_the_demo() -> None:
+    """The demo (generator, sandbox market, loop) is plugged in by configuration: no module
+    outside it (and the benchmarks) imports it when loaded."""
+    graph = import_graph(find_modules(ROOT, project_packages()))
+    assert any(m.startswith("demo.") for m in graph)  # the demo package was walked
+    loads_demo = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if not module.startswith(("demo", "bench"))
+        for target in targets
+        if target == "demo" or target.startswith("demo.")
+    )
+    assert not loads_demo, "modules that load the demo:\n" + "\n".join(loads_demo)
