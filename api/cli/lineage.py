@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import typer
 
 from api.cli._common import fail, one_line_errors, open_cli_services, out
+from workflows.search import lineage as lineage_of
 
 
 @one_line_errors
@@ -21,8 +22,7 @@ def lineage(
         raise fail(f"--direction must be up or down, got {direction!r}", 2)
     walk: Literal["up", "down"] = "up" if direction == "up" else "down"
     with open_cli_services() as services:
-        ref = services.graph.resolve(node_id)
-        sub = services.graph.get_lineage(ref, walk, depth)
+        sub = lineage_of(services, node_id, walk, depth)
     if as_json:
         from api.schemas.graph import SubgraphPublic
 

@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
-from agents.orchestrator.gates import waiting
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import load_plan
 from api.cli._common import fail, one_line_errors, open_cli_services, out
+from workflows import plans
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
 
@@ -94,7 +93,7 @@ def create(
         body["objective"] = objective
     request = PlanRequest.model_validate(body)
     with open_cli_services() as services:
-        plan = services.orchestrator.create_plan(request, requested_by)
+        plan = plans.create_plan(services, request, requested_by)
     _show(plan, as_json)
 
 
@@ -105,7 +104,7 @@ def show(
 ) -> None:
     """A plan version with its lines, tasks and status."""
     with open_cli_services() as services:
-        plan = load_plan(services.graph, plan_id)
+        plan = plans.show_plan(services, plan_id)
     _show(plan, as_json)
 
 
@@ -119,7 +118,7 @@ def approve(
 ) -> None:
     """Approve a plan version at its gate."""
     with open_cli_services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "approved", actor, "admin", comment)
+        plan = plans.decide_plan(services, plan_id, "approved", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -133,7 +132,7 @@ def reject(
 ) -> None:
     """Reject a plan version at its gate."""
     with open_cli_services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "rejected", actor, "admin", comment)
+        plan = plans.decide_plan(services, plan_id, "rejected", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -149,10 +148,7 @@ def execute(
 ) -> None:
     """Hand an approved plan to the execution agents (and run them, unless --no-wait)."""
     with open_cli_services() as services:
-        services.orchestrator.execute(plan_id, requested_by)
-        if wait:
-            services.orchestrator.run_until_idle()
-        plan = load_plan(services.graph, plan_id)
+        plan = plans.execute_plan(services, plan_id, requested_by, wait=wait)
     _show(plan, as_json)
 
 
@@ -174,7 +170,7 @@ def replan(
         if value is not None:
             changes[key] = date.fromisoformat(value).isoformat()
     with open_cli_services() as services:
-        plan = services.orchestrator.replan(plan_id, changes, requested_by)
+        plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)
 
 
@@ -188,7 +184,7 @@ def rollback(
 ) -> None:
     """A new version equal to an earlier one, recorded as a decision."""
     with open_cli_services() as services:
-        plan = services.orchestrator.rollback(plan_id, to_version, requested_by)
+        plan = plans.rollback(services, plan_id, to_version, requested_by)
     _show(plan, as_json)
 
 
@@ -196,7 +192,7 @@ def rollback(
 def approvals(as_json: AsJson = False) -> None:
     """What waits for a human: plan versions and tasks at their gates."""
     with open_cli_services() as services:
-        items = waiting(services.graph, services.policy)
+        items = plans.approvals(services)
     if as_json:
         out.print_json(json.dumps(items, default=str))
         return

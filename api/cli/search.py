@@ -8,6 +8,7 @@ import typer
 
 from api.cli._common import fail, one_line_errors, open_cli_services, out, progress_bar
 from retrieval.base import SearchMode
+from workflows.search import search as search_texts
 
 
 @one_line_errors
@@ -25,7 +26,7 @@ def search(
     if not 1 <= k <= 100:
         raise fail(f"-k must be between 1 and 100, got {k}", 2)
     with open_cli_services() as services:
-        bundle = services.retriever.search(query, k=k, brand_id=brand, mode=modes[mode])
+        bundle = search_texts(services, query, k=k, brand_id=brand, mode=modes[mode])
     if as_json:
         from api.schemas.search import SearchPublic
 

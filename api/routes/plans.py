@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from agents.planner.storage import load_plan
 from api.deps import Approver, Planner, ServicesDep, Viewer
 from api.schemas.plans import (
     PlanCreate,
@@ -20,6 +19,7 @@ from api.schemas.plans import (
 from api.scope import ScopeDep
 from graph.models import NodeRef
 from graph.schema import Label
+from workflows import plans
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
@@ -39,7 +39,7 @@ async def create_plan(
 ) -> PlanPublic:
     """Turn a brief into a plan version that waits at its approval gate."""
     scope.check_brand(body.brand_id)
-    plan = await run_in_threadpool(services.orchestrator.create_plan, body, user.name)
+    plan = await run_in_threadpool(plans.create_plan, services, body, user.name)
     return PlanPublic.of(plan)
 
 
@@ -83,7 +83,7 @@ async def list_plans(
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
+    return PlanPublic.of(await run_in_threadpool(plans.show_plan, services, plan_id))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
@@ -93,7 +93,7 @@ async def approve_plan(
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "approved", user.name, user.role, body.comment
     )
     return PlanPublic.of(plan)
 
@@ -105,7 +105,7 @@ async def reject_plan(
     """Reject a plan version waiting at its gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "rejected", user.name, user.role, body.comment
     )
     return PlanPublic.of(plan)
 
@@ -116,8 +116,7 @@ async def execute_plan(
 ) -> PlanPublic:
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
-    services.wake_worker()
+    plan = await run_in_threadpool(plans.execute_plan, services, plan_id, user.name)
     return PlanPublic.of(plan)
 
 
@@ -127,7 +126,7 @@ async def replan_plan(
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
+    plan = await run_in_threadpool(plans.replan, services, plan_id, body.changes(), user.name)
     return PlanPublic.of(plan)
 
 
@@ -137,7 +136,5 @@ async def rollback_plan(
 ) -> PlanPublic:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(
-        services.orchestrator.rollback, plan_id, body.to_version, user.name
-    )
+    plan = await run_in_threadpool(plans.rollback, services, plan_id, body.to_version, user.name)
     return PlanPublic.of(plan)
