@@ -52,6 +52,7 @@ from graph.models import (
     sha256_hex,
 )
 from graph.schema import Label, RelType
+from graph.views import PlanView
 
 log = logging.getLogger("marketgraph.validation")
 AGENT = "validation"
@@ -75,8 +76,9 @@ class ValidationAgent:
         """``outcomes_ingested``: check every executing plan (of the event's brand)."""
         brand = event.payload.get("brand_id")
         for node in self.store.find_nodes(Label.PLAN, {"status": EXECUTING}, limit=1000):
-            if brand is None or node.properties.get("brand_id") == brand:
-                self.check(node.id)
+            plan = PlanView.from_node(node)
+            if brand is None or plan.brand_id == brand:
+                self.check(plan.id)
 
     def check(self, plan_id: str) -> dict[str, int]:
         plan = load_plan(self.store, plan_id)
