@@ -1,0 +1,205 @@
+"""Writes of the Neo4j backend: batches, conditional writes, updates and deletes.
+
+Each function here is the work of one managed write transaction. The driver may run it
+more than once (it retries transient failures), so it only reads its arguments and
+the database, never state it changed itself; raising rolls the transaction back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from graph import audit
+from graph.errors import AppendOnlyViolationError, DanglingReferenceError
+from graph.models import Edge, GraphBatch, Node, NodeRef, Precondition
+from graph.neo4j import queries as q
+from graph.schema import APPEND_ONLY_LABELS, SEALED_LABELS, Label, RelType
+
+Row = dict[str, Any]
+EdgeGroup = tuple[Label, RelType, Label]
+
+
+class PreconditionFailed(Exception):
+    """Raised inside a conditional write's transaction to roll it back."""
+
+
+def batch_rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGroup, list[Row]]]:
+    """The batch as UNWIND rows, grouped by label and by (label, type, label)."""
+    nodes = _node_rows(batch.nodes)
+    edges: dict[EdgeGroup, list[Row]] = {}
+    for edge in batch.edges:
+        row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
+        edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
+    return nodes, edges
+
+
+def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
+    nodes: dict[Label, list[Row]] = {}
+    for node in batch_nodes:
+        props = {**node.properties, "id": node.id}
+        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+    return nodes
+
+
+def _check_preconditions(
+    tx: ManagedTransaction, preconditions: Sequence[Precondition]
+) -> set[NodeRef]:
+    """Lock and check each precondition's node; raise PreconditionFailed if one fails.
+
+    A node expected absent is created bare here (the batch then sets its properties): the
+    uniqueness constraint makes a racing creator wait for us and then fail. Returns the
+    refs created that way.
+    """
+    created: set[NodeRef] = set()
+    for p in sorted(preconditions, key=lambda p: (p.ref.label.value, p.ref.id)):  # lock order
+        if p.expected is None:
+            try:
+                tx.run(q.create_node(p.ref.label), id=p.ref.id).consume()
+            except ConstraintError:
+                raise PreconditionFailed from None
+            created.add(p.ref)
+            continue
+        # Locked, then read: None when absent (or deleted while we waited for the lock).
+        record = tx.run(q.lock_node(p.ref.label), id=p.ref.id).single()
+        if record is None or not p.holds(dict(record["props"])):
+            raise PreconditionFailed
+    return created
+
+
+def write_batch(
+    tx: ManagedTransaction,
+    batch: GraphBatch,
+    nodes: dict[Label, list[Row]],
+    edges: dict[EdgeGroup, list[Row]],
+    chunk_rows: int,
+    preconditions: Sequence[Precondition] = (),
+    chained: bool = False,
+) -> None:
+    """Write one batch; raising rolls the whole transaction back."""
+    created = _check_preconditions(tx, preconditions)
+    head: audit.ChainHead | None = None
+    existing: set[NodeRef] = set()
+    checked: frozenset[Label] = frozenset()
+    if chained:  # rows made afresh: the driver may run this function again
+        batch, head, stored = _seal(tx, batch, created)
+        nodes = _node_rows(batch.nodes)
+        existing.update(stored)  # looked up already (under the head's lock if new)
+        checked = SEALED_LABELS
+    for label in (APPEND_ONLY_LABELS & nodes.keys()) - checked:
+        ids = [row["id"] for row in nodes[label]]
+        existing.update(
+            NodeRef(label=label, id=r["id"]) for r in tx.run(q.existing_ids(label), ids=ids)
+        )
+    existing -= created
+    for node in batch.nodes:  # the first offender in batch order, as the embedded backend
+        if node.label in APPEND_ONLY_LABELS and node.ref in existing:
+            raise AppendOnlyViolationError(node.label.value, node.id)
+    for label, rows in nodes.items():
+        for chunk in _chunks(rows, chunk_rows):
+            tx.run(q.merge_nodes(label), rows=chunk).consume()
+    for (src, rel, dst), rows in edges.items():
+        for chunk in _chunks(rows, chunk_rows):
+            record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
+            if record["matched"] < len(chunk):
+                raise DanglingReferenceError(_missing_ends(tx, batch.edges))
+    if head is not None:
+        tx.run(q.SET_AUDIT_HEAD, id=audit.HEAD_ID, seq=head.seq, hash=head.hash).consume()
+
+
+def _seal(
+    tx: ManagedTransaction, batch: GraphBatch, created: set[NodeRef]
+) -> tuple[GraphBatch, audit.ChainHead | None, dict[NodeRef, dict[str, Any]]]:
+    """Seal the batch's new sealed-label nodes: the batch to write, the new head if it
+    moved, and the stored seals of those that existed.
+
+    New nodes are looked up under the head's write lock: every sealer holds it while it
+    creates, so two writers creating one node cannot both seal it, and a Decision or
+    Approval created meanwhile is caught by the append-only check after. A batch that
+    only rewrites existing executions (the outbox) takes no lock; one with a decision or
+    approval, or a node its own precondition just created, takes it at once.
+    """
+    refs = audit.sealed_refs(batch)
+    likely_new = any(r in created or r.label in APPEND_ONLY_LABELS for r in refs)
+    stored = {} if likely_new else _stored_seals(tx, refs, created)
+    if not likely_new and all(r in stored for r in refs):
+        return audit.seal_batch(batch, stored, audit.ChainHead())[0], None, stored
+    now = datetime.now(UTC).isoformat()
+    record = tx.run(q.LOCK_AUDIT_HEAD, id=audit.HEAD_ID, genesis=audit.GENESIS, now=now).single(
+        strict=True
+    )
+    head = audit.ChainHead(seq=int(record["seq"]), hash=str(record["hash"]))
+    unknown = [r for r in refs if r not in stored and r not in created]
+    stored.update(_stored_seals(tx, unknown, created))
+    sealed, moved = audit.seal_batch(batch, stored, head)
+    return sealed, None if moved == head else moved, stored
+
+
+def _stored_seals(
+    tx: ManagedTransaction, refs: Sequence[NodeRef], created: set[NodeRef]
+) -> dict[NodeRef, dict[str, Any]]:
+    """The stored seal fields of those of ``refs`` that exist (bare nodes this transaction
+    created for a precondition do not count: they are new)."""
+    found: dict[NodeRef, dict[str, Any]] = {}
+    for label, ids in ids_by_label(refs).items():
+        for r in tx.run(q.seal_fields(label), ids=ids):
+            ref = NodeRef(label=label, id=r["id"])
+            if ref not in created:
+                found[ref] = {f: r[f] for f in audit.SEAL_FIELDS if r[f] is not None}
+    return found
+
+
+def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[str, str]]:
+    """Ends of ``edges`` that exist nowhere (the batch's own nodes are written already)."""
+    ends = list(dict.fromkeys(end for e in edges for end in (e.src, e.dst)))
+    existing: set[NodeRef] = set()
+    for label, ids in ids_by_label(ends).items():
+        for r in tx.run(q.existing_ids(label), ids=ids):
+            existing.add(NodeRef(label=label, id=r["id"]))
+    return [(end.label.value, end.id) for end in ends if end not in existing]
+
+
+def update_node(
+    tx: ManagedTransaction,
+    ref: NodeRef,
+    expect: Mapping[str, Any],
+    changes: Mapping[str, Any],
+) -> dict[str, Any] | None:
+    """``update_if``: merge ``changes`` into the node if it has the ``expect``ed values;
+    its new properties, or None when it is absent or differs."""
+    # The no-op write takes the node's lock first, so the comparison below sees the last
+    # committed state and no other transaction can change it meanwhile.
+    record = tx.run(q.lock_node(ref.label), id=ref.id).single()
+    if record is None:
+        return None
+    current: dict[str, Any] = record["props"]
+    if any(current.get(k) != v for k, v in expect.items()):
+        return None
+    changed = tx.run(q.set_properties(ref.label), id=ref.id, changes=dict(changes)).single()
+    return None if changed is None else dict(changed["props"])
+
+
+def delete_nodes(tx: ManagedTransaction, wanted: Mapping[Label, list[str]]) -> int:
+    """Detach-delete the nodes of each label's ids; how many there were."""
+    deleted = 0
+    for label, ids in wanted.items():
+        record = tx.run(q.delete_nodes(label), ids=ids).single()
+        deleted += int(record["n"]) if record else 0
+    return deleted
+
+
+# -- helpers -------------------------------------------------------------------------------
+def ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
+    out: dict[Label, dict[str, None]] = {}
+    for ref in refs:
+        out.setdefault(ref.label, {})[ref.id] = None
+    return {label: list(ids) for label, ids in out.items()}
+
+
+def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
