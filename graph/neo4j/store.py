@@ -183,14 +183,16 @@ class Neo4jGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
+        batch = batch.for_audit()
         chained = audit.touches_chain(batch)
         nodes, edges = w.batch_rows(batch)
         if nodes or edges:
             with self._translated("write"), self._driver.session(database=self._database) as s:
                 s.execute_write(w.write_batch, batch, nodes, edges, self._chunk_rows, (), chained)
-        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+        return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        batch = batch.for_audit()
         chained = audit.touches_chain(batch)
         nodes, edges = w.batch_rows(batch)
         try:

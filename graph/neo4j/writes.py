@@ -35,6 +35,13 @@ def batch_rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGrou
     for edge in batch.edges:
         row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
         edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
+    for rows in batch.edge_rows:
+        group = edges.setdefault((rows.src_label, rows.type, rows.dst_label), [])
+        props = rows.properties or [{} for _ in rows.src_ids]
+        group.extend(
+            {"src": s, "dst": d, "props": p}
+            for s, d, p in zip(rows.src_ids, rows.dst_ids, props, strict=True)
+        )
     return nodes, edges
 
 
@@ -106,7 +113,7 @@ def write_batch(
         for chunk in _chunks(rows, chunk_rows):
             record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
-                raise DanglingReferenceError(_missing_ends(tx, batch.edges))
+                raise DanglingReferenceError(_missing_ends(tx, batch.expanded().edges))
     if head is not None:
         tx.run(q.SET_AUDIT_HEAD, id=audit.HEAD_ID, seq=head.seq, hash=head.hash).consume()
 
