@@ -116,6 +116,20 @@ class GraphBatch:
     def edge_count(self) -> int:
         return len(self.edges) + sum(len(rows) for rows in self.edge_rows)
 
+    def edge_groups(self) -> list[EdgeRows]:
+        """Every edge of the batch as rows of one type between two labels: ``edges``
+        grouped (properties kept per edge), then ``edge_rows``."""
+        groups: dict[tuple[Label, RelType, Label], EdgeRows] = {}
+        for e in self.edges:
+            key = (e.src.label, e.type, e.dst.label)
+            rows = groups.get(key)
+            if rows is None:
+                rows = groups[key] = EdgeRows(e.src.label, e.type, e.dst.label, [], [], [])
+            rows.src_ids.append(e.src.id)
+            rows.dst_ids.append(e.dst.id)
+            rows.properties.append(e.properties)  # type: ignore[union-attr]  # a list, above
+        return [*groups.values(), *self.edge_rows]
+
     def expanded(self) -> GraphBatch:
         """The same batch with its edge rows as single edges (after ``edges``)."""
         if not self.edge_rows:

@@ -9,6 +9,7 @@ columns per type instead of an object per edge.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -100,16 +101,27 @@ def _split(
     """The group's edges by the batch of their later end (an end outside the ingest
     exists already); each part as src ids, dst ids and properties (None: none)."""
     keys = list(group)
+    if not keys:
+        return []
     dst_batch = {d: dst_at.get(d, -1) for d in {d for _, d in keys}}
     at = [max(src_at.get(s, -1), dst_batch[d]) // batch_size for s, d in keys]
     props = list(group.values())
     with_props = any(p is not None for p in props)
+    # Usually each edge follows its record, in record order: the batches are slices.
+    if all(a <= b for a, b in itertools.pairwise(at)):
+        bounds = [i for i in range(1, len(at)) if at[i] != at[i - 1]]
+        out = []
+        for lo, hi in zip([0, *bounds], [*bounds, len(at)], strict=True):
+            part = keys[lo:hi]
+            values = [p or {} for p in props[lo:hi]] if with_props else None
+            out.append((at[lo], ([s for s, _ in part], [d for _, d in part], values)))
+        return out
     parts: dict[int, tuple[list[str], list[str], list[dict[str, Any]]]] = {}
     for (s, d), b, p in zip(keys, at, props, strict=True):
-        part = parts.get(b)
-        if part is None:
-            part = parts[b] = ([], [], [])
-        part[0].append(s)
-        part[1].append(d)
-        part[2].append(p or {})
+        part_lists = parts.get(b)
+        if part_lists is None:
+            part_lists = parts[b] = ([], [], [])
+        part_lists[0].append(s)
+        part_lists[1].append(d)
+        part_lists[2].append(p or {})
     return [(b, (s, d, p if with_props else None)) for b, (s, d, p) in parts.items()]

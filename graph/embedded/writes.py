@@ -17,7 +17,7 @@ from typing import Any
 from graph.embedded import queries as q
 from graph.embedded.derived import DerivedEdges, derivable, dumps
 from graph.models import Edge, EdgeRows, GraphBatch, Node
-from graph.schema import Label, RelType
+from graph.schema import Label
 
 _OUTCOME = Label.OUTCOME
 NUMERIC = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
@@ -31,20 +31,6 @@ def existing_outcomes(db: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def edge_groups(batch: GraphBatch) -> list[EdgeRows]:
-    """Every edge of the batch, as rows of one type between two labels."""
-    groups: dict[tuple[Label, RelType, Label], EdgeRows] = {}
-    for e in batch.edges:
-        key = (e.src.label, e.type, e.dst.label)
-        rows = groups.get(key)
-        if rows is None:
-            rows = groups[key] = EdgeRows(e.src.label, e.type, e.dst.label, [], [], [])
-        rows.src_ids.append(e.src.id)
-        rows.dst_ids.append(e.dst.id)
-        rows.properties.append(e.properties)  # type: ignore[union-attr]  # made a list above
-    return [*groups.values(), *batch.edge_rows]
-
-
 def write_batch(db: sqlite3.Connection, nodes: Sequence[Node], groups: Sequence[EdgeRows]) -> None:
     """Write the nodes and edge groups of one (checked, storable) batch."""
     plain = [(n.label.value, n.id, dumps(n.properties)) for n in nodes if n.label is not _OUTCOME]
@@ -53,7 +39,10 @@ def write_batch(db: sqlite3.Connection, nodes: Sequence[Node], groups: Sequence[
     outcomes = [n for n in nodes if n.label is _OUTCOME]
     derived = [g for g in groups if derivable(g)]
     if outcomes or derived:
-        DerivedEdges(db, outcomes, derived).write(db, [_outcome_row(n) for n in outcomes])
+        # In key order: each b-tree page is then visited once per batch (a node listed
+        # twice keeps its order, so the last one still wins).
+        rows = sorted((_outcome_row(n) for n in outcomes), key=_first)
+        DerivedEdges(db, outcomes, derived).write(db, rows)
     for g in groups:
         if derivable(g):
             continue
@@ -133,19 +122,30 @@ def _edge_rows(g: EdgeRows) -> list[tuple[str, ...]]:
     ]
 
 
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
+
+
 def _number(value: Any) -> float | None:
+    if type(value) is float:
+        return value
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _outcome_row(node: Node) -> tuple[Any, ...]:
-    p = node.properties
+    get = node.properties.get
     return (
         node.id,
-        p.get("date"),
-        p.get("campaign_id"),
-        p.get("channel_id"),
-        p.get("audience_id"),
-        p.get("asset_id"),
-        *(_number(p.get(m)) for m in NUMERIC),
-        dumps(p),
+        get("date"),
+        get("campaign_id"),
+        get("channel_id"),
+        get("audience_id"),
+        get("asset_id"),
+        _number(get("spend")),
+        _number(get("revenue")),
+        _number(get("conversions")),
+        _number(get("clicks")),
+        _number(get("impressions")),
+        _number(get("leads")),
+        dumps(node.properties),
     )

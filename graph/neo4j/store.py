@@ -185,20 +185,20 @@ class Neo4jGraphStore(GraphStore):
     def write(self, batch: GraphBatch) -> WriteResult:
         batch = batch.for_audit()
         chained = audit.touches_chain(batch)
-        nodes, edges = w.batch_rows(batch)
-        if nodes or edges:
+        plan = w.plan_batch(batch)
+        if plan:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(w.write_batch, batch, nodes, edges, self._chunk_rows, (), chained)
+                s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
         return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
         batch = batch.for_audit()
         chained = audit.touches_chain(batch)
-        nodes, edges = w.batch_rows(batch)
+        plan = w.plan_batch(batch)
         try:
             with self._translated("write"), self._driver.session(database=self._database) as s:
                 s.execute_write(
-                    w.write_batch, batch, nodes, edges, self._chunk_rows, preconditions, chained
+                    w.write_batch, batch, plan, self._chunk_rows, preconditions, chained
                 )
         except w.PreconditionFailed:
             return False

@@ -8,6 +8,7 @@ the database, never state it changed itself; raising rolls the transaction back.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from neo4j.exceptions import ConstraintError
 
 from graph import audit
 from graph.errors import AppendOnlyViolationError, DanglingReferenceError
-from graph.models import Edge, GraphBatch, Node, NodeRef, Precondition
+from graph.models import EdgeRows, GraphBatch, Node, NodeRef, Precondition
 from graph.neo4j import queries as q
 from graph.schema import APPEND_ONLY_LABELS, SEALED_LABELS, Label, RelType
 
@@ -28,21 +29,42 @@ class PreconditionFailed(Exception):
     """Raised inside a conditional write's transaction to roll it back."""
 
 
-def batch_rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGroup, list[Row]]]:
-    """The batch as UNWIND rows, grouped by label and by (label, type, label)."""
-    nodes = _node_rows(batch.nodes)
-    edges: dict[EdgeGroup, list[Row]] = {}
-    for edge in batch.edges:
-        row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
-        edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
-    for rows in batch.edge_rows:
-        group = edges.setdefault((rows.src_label, rows.type, rows.dst_label), [])
-        props = rows.properties or [{} for _ in rows.src_ids]
-        group.extend(
+@dataclass
+class Plan:
+    """A batch as UNWIND rows: each label's node rows with the edges they lead (slots),
+    then the other edges grouped by (label, type, label)."""
+
+    nodes: dict[Label, list[Row]] = field(default_factory=dict)
+    slots: dict[Label, list[q.Slot]] = field(default_factory=dict)
+    shared: dict[Label, dict[str, str]] = field(default_factory=dict)  # $c{n} parameters
+    edges: dict[EdgeGroup, list[Row]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.edges)
+
+
+def plan_batch(batch: GraphBatch) -> Plan:
+    """The batch's rows; an edge group becomes a slot of its source nodes' rows when each
+    of those nodes of the batch leads at most one of its edges and none of the group's
+    other ends is written by the batch (so it exists before the statement, or dangles)."""
+    plan = Plan(nodes=_node_rows(batch.nodes))
+    in_batch = {n.ref for n in batch.nodes}
+    by_id: dict[Label, dict[str, list[Row]]] = {}
+    for label, rows in plan.nodes.items():
+        for row in rows:
+            by_id.setdefault(label, {}).setdefault(row["id"], []).append(row)
+    for g in batch.edge_groups():
+        leaders = by_id.get(g.src_label)
+        slots = plan.slots.setdefault(g.src_label, [])
+        if leaders is not None and len(slots) < q.MAX_SLOTS and _leads(g, leaders, in_batch):
+            _attach(plan, g, leaders, len(slots))
+            continue
+        props = g.properties or [{} for _ in g.src_ids]
+        plan.edges.setdefault((g.src_label, g.type, g.dst_label), []).extend(
             {"src": s, "dst": d, "props": p}
-            for s, d, p in zip(rows.src_ids, rows.dst_ids, props, strict=True)
+            for s, d, p in zip(g.src_ids, g.dst_ids, props, strict=True)
         )
-    return nodes, edges
+    return plan
 
 
 def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
@@ -51,6 +73,29 @@ def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
         props = {**node.properties, "id": node.id}
         nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
     return nodes
+
+
+def _leads(g: EdgeRows, rows: dict[str, list[Row]], in_batch: set[NodeRef]) -> bool:
+    if len(set(g.src_ids)) != len(g.src_ids) or not rows.keys() >= set(g.src_ids):
+        return False
+    return not any(NodeRef(g.dst_label, d) in in_batch for d in set(g.dst_ids))
+
+
+def _attach(plan: Plan, g: EdgeRows, rows: dict[str, list[Row]], number: int) -> None:
+    e, p = f"e{number}", f"p{number}"
+    shared = len(rows) == len(g.src_ids) and len(set(g.dst_ids)) == 1
+    if shared:
+        plan.shared.setdefault(g.src_label, {})[f"c{number}"] = g.dst_ids[0]
+    else:
+        for src, dst in zip(g.src_ids, g.dst_ids, strict=True):
+            for row in rows[src]:
+                row[e] = dst
+    if g.properties is not None:
+        for src, props in zip(g.src_ids, g.properties, strict=True):
+            for row in rows[src]:
+                row[p] = dict(props)
+    slot = q.Slot(number, g.type, g.dst_label, props=g.properties is not None, shared=shared)
+    plan.slots[g.src_label].append(slot)
 
 
 def _check_preconditions(
@@ -81,8 +126,7 @@ def _check_preconditions(
 def write_batch(
     tx: ManagedTransaction,
     batch: GraphBatch,
-    nodes: dict[Label, list[Row]],
-    edges: dict[EdgeGroup, list[Row]],
+    plan: Plan,
     chunk_rows: int,
     preconditions: Sequence[Precondition] = (),
     chained: bool = False,
@@ -94,9 +138,10 @@ def write_batch(
     checked: frozenset[Label] = frozenset()
     if chained:  # rows made afresh: the driver may run this function again
         batch, head, stored = _seal(tx, batch, created)
-        nodes = _node_rows(batch.nodes)
+        plan = plan_batch(batch)
         existing.update(stored)  # looked up already (under the head's lock if new)
         checked = SEALED_LABELS
+    nodes = plan.nodes
     for label in (APPEND_ONLY_LABELS & nodes.keys()) - checked:
         ids = [row["id"] for row in nodes[label]]
         existing.update(
@@ -107,15 +152,43 @@ def write_batch(
         if node.label in APPEND_ONLY_LABELS and node.ref in existing:
             raise AppendOnlyViolationError(node.label.value, node.id)
     for label, rows in nodes.items():
-        for chunk in _chunks(rows, chunk_rows):
-            tx.run(q.merge_nodes(label), rows=chunk).consume()
-    for (src, rel, dst), rows in edges.items():
+        _write_nodes(tx, batch, label, rows, plan, chunk_rows)
+    for (src, rel, dst), rows in plan.edges.items():
         for chunk in _chunks(rows, chunk_rows):
             record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
-                raise DanglingReferenceError(_missing_ends(tx, batch.expanded().edges))
+                raise DanglingReferenceError(_missing_ends(tx, batch))
     if head is not None:
         tx.run(q.SET_AUDIT_HEAD, id=audit.HEAD_ID, seq=head.seq, hash=head.hash).consume()
+
+
+def _write_nodes(
+    tx: ManagedTransaction,
+    batch: GraphBatch,
+    label: Label,
+    rows: list[Row],
+    plan: Plan,
+    chunk_rows: int,
+) -> None:
+    """One label's node rows with the edges they lead: a statement per set of slots the
+    rows have (an outcome without an audience leads one OF edge fewer)."""
+    slots = plan.slots.get(label, [])
+    if not slots:
+        for chunk in _chunks(rows, chunk_rows):
+            tx.run(q.merge_nodes(label), rows=chunk).consume()
+        return
+    own = [s for s in slots if not s.shared]
+    kinds: dict[tuple[bool, ...], list[Row]] = {}
+    for row in rows:
+        kinds.setdefault(tuple(f"e{s.number}" in row for s in own), []).append(row)
+    shared = plan.shared.get(label, {})
+    for present, kind in kinds.items():
+        used = [s for s in slots if s.shared or present[own.index(s)]]
+        query = q.merge_nodes_with_edges(label, used)
+        for chunk in _chunks(kind, chunk_rows):
+            record = tx.run(query, shared, rows=chunk).single(strict=True)
+            if record["matched"] < len(chunk):
+                raise DanglingReferenceError(_missing_ends(tx, batch))
 
 
 def _seal(
@@ -160,9 +233,12 @@ def _stored_seals(
     return found
 
 
-def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[str, str]]:
-    """Ends of ``edges`` that exist nowhere (the batch's own nodes are written already)."""
-    ends = list(dict.fromkeys(end for e in edges for end in (e.src, e.dst)))
+def _missing_ends(tx: ManagedTransaction, batch: GraphBatch) -> list[tuple[str, str]]:
+    """Ends of the batch's edges that exist nowhere (its own nodes count as written: a
+    statement of nodes with their edges may fail before the other nodes are)."""
+    written = {n.ref for n in batch.nodes}
+    edges = batch.expanded().edges
+    ends = [e for e in dict.fromkeys(x for e in edges for x in (e.src, e.dst)) if e not in written]
     existing: set[NodeRef] = set()
     for label, ids in ids_by_label(ends).items():
         for r in tx.run(q.existing_ids(label), ids=ids):
