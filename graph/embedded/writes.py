@@ -66,8 +66,9 @@ def missing_ends(
     ends: dict[tuple[Label, str], None] = {}
     for g in groups:
         for label, ids in ((g.src_label, g.src_ids), (g.dst_label, g.dst_ids)):
-            known = in_batch.get(label, set())
-            ends.update(((label, i), None) for i in dict.fromkeys(ids) if i not in known)
+            outside = set(ids) - in_batch.get(label, set())  # usually a handful
+            if outside:
+                ends.update(((label, i), None) for i in dict.fromkeys(ids) if i in outside)
     outcome_ids = [i for label, i in ends if label is _OUTCOME]
     found = existing_outcomes(db, outcome_ids) if outcome_ids else set()
     return [
