@@ -23,6 +23,7 @@ from bench.ingestion import (
     measure_baseline,
     measure_pipeline,
     measure_write_path,
+    warm_up,
 )
 from bench.queries import LOAD_CHUNK, load_graph, measure_queries
 from bench.report import Report, render, write_json
@@ -133,6 +134,7 @@ def run_backend(backend: Backend, s: Settings, report: Report, progress: Progres
     started = time.perf_counter()
     progress.say(f"{name}: generating the demo data set with {s.rows:,} outcome rows")
     data = bench_data.build(s.seed, s.rows)
+    warm_up(backend, data, progress)
     pipeline = measure_pipeline(backend, data, progress)
     sizes = list(s.sizes)
     if data.rows in sizes and data.rows <= LOAD_CHUNK and backend.store is not None:

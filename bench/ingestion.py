@@ -22,7 +22,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, LiteralString
 
@@ -170,6 +170,18 @@ def measure_baseline(backend: Backend, data: BenchData, progress: Progress) -> R
     if isinstance(backend, Neo4jBackend):
         return _neo4j_baseline(backend, data, progress)
     raise TypeError(f"no baseline for backend {backend.name!r}")
+
+
+WARM_UP_ROWS = 20_000
+
+
+def warm_up(backend: Backend, data: BenchData, progress: Progress) -> None:
+    """(b) and (c) once, untimed, on the first rows: a server's JIT and caches warm up
+    before anything is timed (in one pass, the path timed first paid for all of it)."""
+    few = replace(data, rows=min(data.rows, WARM_UP_ROWS))
+    progress.say(f"{backend.name}: warming up on {few.rows:,} rows (untimed)")
+    measure_write_path(backend, few, progress)
+    measure_baseline(backend, few, progress)
 
 
 def baseline_kind(backend: Backend) -> str:
