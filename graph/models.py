@@ -128,6 +128,9 @@ class GraphBatch:
             rows.src_ids.append(e.src.id)
             rows.dst_ids.append(e.dst.id)
             rows.properties.append(e.properties)  # type: ignore[union-attr]  # a list, above
+        for rows in groups.values():
+            if not any(rows.properties or ()):  # no properties on any: say so once
+                rows.properties = None
         return [*groups.values(), *self.edge_rows]
 
     def expanded(self) -> GraphBatch:
