@@ -19,15 +19,17 @@ from typing import Any
 
 import networkx as nx
 
+import graph.embedded.derived as derived
 import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
     existing_outcomes,
+    mirror_groups,
+    missing_ends,
     storable,
-    write_edges,
-    write_nodes,
+    write_batch,
 )
 from graph.errors import (
     AppendOnlyViolationError,
@@ -40,6 +42,7 @@ from graph.errors import (
 from graph.models import (
     CampaignContext,
     Edge,
+    EdgeRows,
     GraphBatch,
     Node,
     NodeRef,
@@ -91,8 +94,12 @@ class EmbeddedGraphStore(GraphStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
+            # 64 MiB of page cache (the default is 2 MiB): a batch of outcomes touches pages
+            # of five b-trees, which then stay in memory for the next batch.
+            self._db.execute("PRAGMA cache_size=-65536")
             for statement in q.SCHEMA:
                 self._db.execute(statement)
+            derived.upgrade(self._db)
         except sqlite3.Error as e:
             raise GraphUnavailableError(f"cannot open the embedded graph at {path}: {e}") from e
         self._graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
@@ -165,7 +172,7 @@ class EmbeddedGraphStore(GraphStore):
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
         self._write(batch, [])
-        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+        return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
         return self._write(batch, preconditions)
@@ -173,7 +180,7 @@ class EmbeddedGraphStore(GraphStore):
     def _write(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
         """One transaction: check the preconditions under the write lock, then write
         (sealing new decisions, approvals and executions into the audit chain)."""
-        batch = storable(batch)
+        batch = storable(batch.for_audit())
         chained = audit.touches_chain(batch)
         head: Node | None = None
         with self._lock:
@@ -185,21 +192,23 @@ class EmbeddedGraphStore(GraphStore):
                     if not all(p.holds(self._props(p.ref)) for p in preconditions):
                         return False  # nothing written: the empty transaction commits
                     self._check_append_only(batch.nodes)
-                    self._check_references(batch)
+                    missing = missing_ends(db, batch.nodes, batch.edge_groups(), self._exists)
+                    if missing:
+                        raise DanglingReferenceError(missing)
                     if chained:
                         batch, head = self._seal(db, batch)
-                    write_nodes(db, batch.nodes)
-                    write_edges(db, batch.edges)
+                    groups = batch.edge_groups()
+                    write_batch(db, batch.nodes, groups)
                     if head is not None:
-                        write_nodes(db, [head])
+                        write_batch(db, [head], [])
             except sqlite3.IntegrityError as e:
                 raise ConstraintViolationError(str(e)) from e
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
             self._version = version  # our own commit does not change data_version
-            self._mirror(batch)
+            self._mirror(batch.nodes, groups)
             if head is not None:
-                self._mirror(GraphBatch(nodes=[head]))
+                self._mirror([head], [])
         return True
 
     def _seal(self, db: sqlite3.Connection, batch: GraphBatch) -> tuple[GraphBatch, Node | None]:
@@ -232,36 +241,25 @@ class EmbeddedGraphStore(GraphStore):
             if node.label in APPEND_ONLY_LABELS and (node.label.value, node.id) in self._graph:
                 raise AppendOnlyViolationError(node.label.value, node.id)
 
-    def _check_references(self, batch: GraphBatch) -> None:
-        in_batch = {n.ref for n in batch.nodes}
-        ends: dict[NodeRef, None] = {}
-        for edge in batch.edges:
-            ends[edge.src] = None
-            ends[edge.dst] = None
-        outcome_ids = [r.id for r in ends if r.label is _OUTCOME and r not in in_batch]
-        found = existing_outcomes(self._db, outcome_ids)
-        missing = [
-            (r.label.value, r.id)
-            for r in ends
-            if r not in in_batch
-            and (
-                r.id not in found
-                if r.label is _OUTCOME
-                else (r.label.value, r.id) not in self._graph
-            )
-        ]
-        if missing:
-            raise DanglingReferenceError(missing)
+    def _exists(self, label: Label, node_id: str) -> bool:
+        return (label.value, node_id) in self._graph
 
-    def _mirror(self, batch: GraphBatch) -> None:
+    def _mirror(self, nodes: Sequence[Node], groups: Sequence[EdgeRows]) -> None:
+        """Bring networkx in step with a committed batch (outcomes live in SQLite only)."""
         graph = self._graph
-        for node in batch.nodes:
-            if node.label is not _OUTCOME:
-                graph.add_node((node.label.value, node.id), props=dict(node.properties))
-        for e in batch.edges:
-            if _OUTCOME not in (e.src.label, e.dst.label):
-                src, dst = (e.src.label.value, e.src.id), (e.dst.label.value, e.dst.id)
-                graph.add_edge(src, dst, key=e.type.value, props=dict(e.properties))
+        graph.add_nodes_from(
+            ((n.label.value, n.id), {"props": dict(n.properties)})
+            for n in nodes
+            if n.label is not _OUTCOME
+        )
+        for g in mirror_groups(groups):
+            sl, rel, dl = g.src_label.value, g.type.value, g.dst_label.value
+            props = g.properties or [{} for _ in g.src_ids]
+            # (u, v, key, data): the stubs know only the 2- and 3-tuples of a MultiDiGraph.
+            graph.add_edges_from(
+                ((sl, s), (dl, d), rel, {"props": dict(p)})  # type: ignore[misc]
+                for s, d, p in zip(g.src_ids, g.dst_ids, props, strict=True)
+            )
 
     # -- reads -----------------------------------------------------------------------------
     def get_node(self, ref: NodeRef) -> Node | None:
@@ -304,6 +302,8 @@ class EmbeddedGraphStore(GraphStore):
                             deleted += db.execute(q.DELETE_NODE, args).rowcount
                             if ref.label in q.OF_COLUMNS:
                                 db.execute(q.clear_of_bits(ref.label), (ref.id,))
+                            elif ref.label is Label.INGEST_RUN:
+                                db.execute(q.FORGET_RUN, (ref.id,))
                         db.execute(q.DELETE_EDGES_OF, args)
                         db.execute(q.DELETE_OUTCOME_EDGES_OF, args)
             except sqlite3.Error as e:
@@ -389,13 +389,15 @@ class EmbeddedGraphStore(GraphStore):
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         with self._reading():
-            derived = 0
+            kept = 0  # edges outcome rows hold (``derived``)
             if rel_type in (None, RelType.OF):
-                derived = int(self._db.execute(q.COUNT_DERIVED_OF).fetchone()[0])
+                kept += int(self._db.execute(q.COUNT_DERIVED_OF).fetchone()[0])
+            if rel_type in (None, RelType.FROM):
+                kept += int(self._db.execute(q.COUNT_DERIVED_FROM).fetchone()[0])
             if rel_type is None:
-                return derived + int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
+                return kept + int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
             args = (rel_type.value, rel_type.value)
-            return derived + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
+            return kept + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
 
     def incident_edges(
         self,
@@ -410,29 +412,13 @@ class EmbeddedGraphStore(GraphStore):
             return out
 
     def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
-        """OF edges recorded as bits of ``of_mask`` rather than as rows."""
-        of = RelType.OF
+        """Edges an outcome row holds rather than a row of ``outcome_edges`` (``derived``)."""
+        of, frm = RelType.OF, RelType.FROM
         if ref.label is _OUTCOME:
-            if not wanted.out_ok(of):
-                return []
-            rows = self._db.execute(q.OUTCOME_REFS, (json.dumps([ref.id]),)).fetchall()
-            if not rows:
-                return []
-            _, *values, mask = rows[0]
-            found = []
-            for (label, (_, bit)), value in zip(q.OF_COLUMNS.items(), values, strict=True):
-                if mask & bit and value is not None:
-                    edge = Edge(src=ref, type=of, dst=NodeRef(label=label, id=value))
-                    found.append(((of.value, label.value, value), edge))
-            return found
-        if ref.label not in q.OF_COLUMNS or not wanted.in_ok(of):
-            return []
-        rows = self._db.execute(q.outcomes_of(ref.label), (ref.id, limit)).fetchall()
-        src = _OUTCOME.value
-        return [
-            ((of.value, src, oid), Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref))
-            for (oid,) in rows
-        ]
+            return derived.edges_of_outcome(self._db, ref, wanted.out_ok(of), wanted.out_ok(frm))
+        if wanted.in_ok(frm if ref.label is Label.INGEST_RUN else of):
+            return derived.edges_into(self._db, ref, limit)
+        return []
 
     def _incident(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[Edge]:
         key = (ref.label.value, ref.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final, LiteralString, cast
 
 from graph.errors import InvalidVocabularyError
@@ -137,6 +138,46 @@ def merge_nodes(label: Label) -> LiteralString:
     """Upsert ``$rows`` of ``{id, props}`` by (label, id), replacing every property."""
     lab = label_text(label)
     return f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An edge each node of a :func:`merge_nodes_with_edges` row may lead: its number
+    (``row.e{n}`` holds the other end's id, ``row.p{n}`` its properties when ``props``; a
+    ``shared`` end is the same for every row: ``$c{n}``, matched once)."""
+
+    number: int
+    rel: RelType
+    label: Label
+    props: bool = False
+    shared: bool = False
+
+
+_SLOTS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
+MAX_SLOTS: Final = len(_SLOTS)
+
+
+def merge_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
+    """Upsert ``$rows`` of ``{id, props, e0, p0, …}`` and, from each, the edges of
+    ``slots`` (every row has them all); returns how many rows found every other end.
+
+    One statement where nodes and their edges would take one each: an outcome row with
+    its four OF edges and its FROM edge is one MERGE and five index lookups. An edge
+    without properties is created bare and emptied when it existed (as ``SET r = {}``).
+    """
+    lab = label_text(label)
+    head: LiteralString = ""
+    body: LiteralString = f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props "
+    for slot in slots:
+        n = _SLOTS[slot.number]
+        other, rel = label_text(slot.label), rel_type_text(slot.rel)
+        if slot.shared:
+            head += f"MATCH (m{n}:{other} {{id: $c{n}}}) "
+        else:
+            body += f"WITH * MATCH (m{n}:{other} {{id: row.e{n}}}) "
+        body += f"MERGE (n)-[r{n}:{rel}]->(m{n}) "
+        body += f"SET r{n} = row.p{n} " if slot.props else f"ON MATCH SET r{n} = {{}} "
+    return head + body + "RETURN count(*) AS matched"
 
 
 def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
