@@ -27,7 +27,8 @@ from graph.models import (
     Subgraph,
     WriteResult,
 )
-from graph.schema import Label, RelType
+from graph.query import Condition, NodeQuery, Scalar, Where, check_where
+from graph.schema import Label, RelType, validate_property_name
 
 Direction = Literal["up", "down"]
 # Which relationship types to follow, and whether out of ("out") or into ("in") the node.
@@ -128,17 +129,68 @@ class GraphStore(ABC):
     def labels_of(self, node_id: str) -> list[Label]:
         """Labels of every node whose id is ``node_id`` (usually one)."""
 
+    def count(self, label: Label | None = None, where: Where | None = None) -> int:
+        """Number of nodes (of one label, or of all); with ``where``, of ``label``'s
+        nodes matching it (see :mod:`graph.query`)."""
+        if not where:
+            return self._count(label)
+        if label is None:
+            raise ValueError("a count with conditions needs a label")
+        return self._count_where(label, check_where(label, where))
+
+    def count_by(
+        self, label: Label, key: str, where: Where | None = None
+    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        """How many of ``label``'s nodes matching ``where`` hold each value of ``key``
+        (None: those without it; a list value as a tuple)."""
+        return self._count_by(label, validate_property_name(key), check_where(label, where))
+
+    def find(
+        self,
+        label: Label,
+        where: Where | None = None,
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Node]:
+        """``label``'s nodes matching ``where``, ordered by ``order_by`` (absent values
+        last, ties by id; by id without it), ``offset`` skipped, at most ``limit``.
+
+        Conditions are equality, :class:`~graph.query.In`, :class:`~graph.query.Range`
+        and None for an absent property (see :mod:`graph.query`).
+        """
+        query = NodeQuery.of(
+            label, where, order_by=order_by, descending=descending, limit=limit, offset=offset
+        )
+        return self._find(query)
+
     @abstractmethod
-    def count(self, label: Label | None = None) -> int:
+    def _find(self, query: NodeQuery) -> list[Node]:
+        """Backend part of :meth:`find` (the query checked)."""
+
+    @abstractmethod
+    def _count(self, label: Label | None) -> int:
         """Number of nodes (of one label, or of all)."""
+
+    @abstractmethod
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        """Backend part of :meth:`count` with conditions (checked)."""
+
+    @abstractmethod
+    def _count_by(
+        self, label: Label, key: str, where: dict[str, Condition]
+    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        """Backend part of :meth:`count_by` (key and conditions checked)."""
 
     @abstractmethod
     def count_edges(self, rel_type: RelType | None = None) -> int:
         """Number of relationships (of one type, or of all)."""
 
-    @abstractmethod
     def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
         """Nodes of one label ordered by id, a page at a time."""
+        return self.find(label, limit=max(limit, 0), offset=max(offset, 0))
 
     @abstractmethod
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
@@ -148,15 +200,12 @@ class GraphStore(ABC):
         is removed. Absent nodes are ignored; returns how many were removed.
         """
 
-    @abstractmethod
     def find_nodes(
         self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
     ) -> list[Node]:
-        """Nodes of ``label`` whose properties equal every value of ``where``, by id.
-
-        Property names are checked as identifiers; values are parameters. Meant for the
-        service's own bookkeeping (pending events, a plan's versions), not for outcomes.
-        """
+        """Nodes of ``label`` whose properties equal every value of ``where``, by id
+        (:meth:`find` with equalities only)."""
+        return self.find(label, where, limit=max(limit, 0))
 
     @abstractmethod
     def update_if(

@@ -21,6 +21,7 @@ import networkx as nx
 
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
+from graph.embedded import find
 from graph.embedded import queries as q
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
@@ -50,6 +51,7 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
+from graph.query import Condition, NodeQuery, Scalar
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
@@ -277,15 +279,6 @@ class EmbeddedGraphStore(GraphStore):
             props = dict(data["props"]) if data is not None else None
         return None if props is None else Node(label=ref.label, id=ref.id, properties=props)
 
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        with self._reading():
-            if label is _OUTCOME:
-                rows = self._db.execute(q.LIST_OUTCOMES, (limit, offset))
-            else:
-                rows = self._db.execute(q.LIST_NODES, (label.value, limit, offset))
-            props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
-
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
         for ref in refs:
             if ref.label in APPEND_ONLY_LABELS:
@@ -315,16 +308,19 @@ class EmbeddedGraphStore(GraphStore):
                     self._graph.remove_node(key)
         return deleted
 
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        sql = q.find_nodes(label, names)
-        params = [_sql_value(where[n]) for n in names]
+    def _find(self, query: NodeQuery) -> list[Node]:
         with self._reading():
-            rows = self._db.execute(sql, (*params, max(limit, 0))).fetchall()
-        props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
+            return find.find(self._db, query)
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        with self._reading():
+            return find.count(self._db, label, where)
+
+    def _count_by(
+        self, label: Label, key: str, where: dict[str, Condition]
+    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        with self._reading():
+            return find.count_by(self._db, label, key, where)
 
     def update_if(
         self,
@@ -378,7 +374,7 @@ class EmbeddedGraphStore(GraphStore):
                 labels.append(_OUTCOME)
         return labels
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         with self._reading():
             if label is _OUTCOME:
                 return int(self._db.execute(q.COUNT_OUTCOMES).fetchone()[0])
@@ -510,15 +506,6 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
-
-
-def _sql_value(value: str | int | float | bool) -> str | int | float:
-    """A property value as json_extract returns it (JSON true is 1)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str | int | float):
-        return value
-    raise TypeError(f"find_nodes compares strings, numbers and booleans, not {value!r}")
 
 
 def _edge(row: tuple[Any, ...]) -> Edge:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final, LiteralString, cast
+from typing import Any, Final, LiteralString, cast
 
 from graph.errors import InvalidVocabularyError
+from graph.query import Condition, In, NodeQuery, Range
 from graph.schema import (
     OUTCOME_GROUP_KEYS,
     OUTCOME_METRICS,
@@ -351,25 +352,6 @@ def delete_nodes(label: Label) -> LiteralString:
     return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) DETACH DELETE n RETURN count(*) AS n"
 
 
-def find_nodes(label: Label, names: Sequence[str]) -> LiteralString:
-    """Nodes of ``label`` whose properties ``names`` equal ``$p0``, ``$p1``… by id."""
-    lab = label_text(label)
-    conditions: list[LiteralString] = []
-    for i, name in enumerate(names):
-        conditions.append(f"n.{_property_text(name)} = $where[{_index_text(i)}]")
-    where: LiteralString = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    return f"MATCH (n:{lab}) {where}RETURN properties(n) AS props ORDER BY n.id LIMIT $limit"
-
-
-def _index_text(i: int) -> LiteralString:
-    if not 0 <= i < len(_DIGITS):
-        raise ValueError(f"at most {len(_DIGITS)} conditions, got {i + 1}")
-    return _DIGITS[i]
-
-
-_DIGITS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
-
-
 def lock_node(label: Label) -> LiteralString:
     """Take the node's write lock (a no-op write) and return its properties."""
     lab = label_text(label)
@@ -395,7 +377,64 @@ def outcome_keys(filters: Sequence[LiteralString]) -> LiteralString:
     )
 
 
-def list_nodes(label: Label) -> LiteralString:
-    """Nodes of ``label`` ordered by id, ``$skip`` and ``$limit`` applied."""
+# -- node queries (GraphStore.find / count / count_by; see graph/query.py) ------------------
+_OPS: Final[dict[str, LiteralString]] = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _param(params: dict[str, Any], value: Any) -> LiteralString:
+    name = f"w{len(params)}"
+    params[name] = value
+    # A name made here from a counter, never from input.
+    return cast(LiteralString, "$" + name)  # type: ignore[redundant-cast]
+
+
+def _condition(name: str, cond: Condition, params: dict[str, Any]) -> LiteralString:
+    prop: LiteralString = f"n.{_property_text(name)}"
+    if cond is None:
+        return f"{prop} IS NULL"
+    if isinstance(cond, In):
+        return f"{prop} IN {_param(params, list(cond.values))}"
+    if isinstance(cond, Range):
+        return " AND ".join(
+            f"{prop} {_OPS[op]} {_param(params, bound)}" for op, bound in cond.bounds()
+        )
+    return f"{prop} = {_param(params, cond)}"
+
+
+def _match(label: Label, where: dict[str, Condition]) -> tuple[LiteralString, dict[str, Any]]:
+    """``MATCH (n:Label) WHERE …`` for ``where``, and its parameters."""
     lab = label_text(label)
-    return f"MATCH (n:{lab}) RETURN properties(n) AS props ORDER BY n.id SKIP $skip LIMIT $limit"
+    params: dict[str, Any] = {}
+    conditions = [_condition(name, cond, params) for name, cond in where.items()]
+    clause: LiteralString = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"MATCH (n:{lab}){clause}", params
+
+
+def find(query: NodeQuery) -> tuple[LiteralString, dict[str, Any]]:
+    """The nodes ``query`` asks for (``$skip``, ``$limit`` added to its parameters):
+    absent values last whichever the direction, ties by id."""
+    match, params = _match(query.label, query.where)
+    way: LiteralString = " DESC" if query.descending else ""
+    if query.order_by is None:
+        order: LiteralString = "n.id"
+    elif query.order_by == "id":
+        order = f"n.id{way}"
+    else:
+        prop: LiteralString = f"n.{_property_text(query.order_by)}"
+        order = f"{prop} IS NULL, {prop}{way}, n.id"
+    params.update(skip=query.offset, limit=query.limit)
+    return f"{match} RETURN properties(n) AS props ORDER BY {order} SKIP $skip LIMIT $limit", params
+
+
+def count_where(label: Label, where: dict[str, Condition]) -> tuple[LiteralString, dict[str, Any]]:
+    """How many nodes of ``label`` match ``where``."""
+    match, params = _match(label, where)
+    return f"{match} RETURN count(n) AS n", params
+
+
+def count_by(
+    label: Label, key: str, where: dict[str, Condition]
+) -> tuple[LiteralString, dict[str, Any]]:
+    """How many nodes of ``label`` matching ``where`` hold each value of ``key``."""
+    match, params = _match(label, where)
+    return f"{match} RETURN n.{_property_text(key)} AS key, count(n) AS n", params

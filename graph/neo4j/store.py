@@ -54,6 +54,7 @@ from graph.models import (
     WriteResult,
 )
 from graph.neo4j import queries as q
+from graph.query import Condition, NodeQuery, Scalar
 from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, SEALED_LABELS, Label, RelType
 
 T = TypeVar("T")
@@ -235,24 +236,29 @@ class Neo4jGraphStore(GraphStore):
         # As the embedded backend lists them: by label name, then Outcome last.
         return sorted(set(labels), key=lambda lab: (lab is Label.OUTCOME, lab.value))
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         return int(self._read(q.count_nodes(label))[0]["n"])
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        query, params = q.count_where(label, where)
+        return int(self._read(query, **params)[0]["n"])
+
+    def _count_by(
+        self, label: Label, key: str, where: dict[str, Condition]
+    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        query, params = q.count_by(label, key, where)
+        out: dict[Scalar | tuple[Scalar, ...] | None, int] = {}
+        for r in self._read(query, **params):
+            value = tuple(r["key"]) if isinstance(r["key"], list) else r["key"]
+            out[value] = out.get(value, 0) + int(r["n"])
+        return out
+
+    def _find(self, query: NodeQuery) -> list[Node]:
+        text, params = q.find(query)
+        return [_node(query.label, r["props"]) for r in self._read(text, **params)]
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         return int(self._read(q.count_edges(rel_type))[0]["n"])
-
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        records = self._read(q.list_nodes(label), skip=max(offset, 0), limit=max(limit, 0))
-        return [_node(label, r["props"]) for r in records]
-
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        records = self._read(
-            q.find_nodes(label, names), where=[where[n] for n in names], limit=max(limit, 0)
-        )
-        return [_node(label, r["props"]) for r in records]
 
     def update_if(
         self,
