@@ -232,10 +232,18 @@ class GraphStore(ABC):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
         """Edges touching each of ``refs``, at most ``limit_per_node`` per node, ordered by
         type, then the other end's label and id. With ``directions``, only edges of those
-        types in that direction (the limit counts only those); without, all of them."""
+        types in that direction (the limit counts only those); without, all of them.
+
+        Nodes are taken in the order of ``refs``; with ``limit``, at most that many edges
+        in all (the first ones of that order). A read that takes longer than ``timeout``
+        seconds raises :class:`QueryTimeoutError`.
+        """
 
     # -- domain queries --------------------------------------------------------------
     @abstractmethod
@@ -267,10 +275,17 @@ class GraphStore(ABC):
         return get_neighbourhood(self, ref, limit)
 
     def get_lineage(
-        self, ref: NodeRef, direction: Direction = "up", depth: int = 3, limit: int = 500
+        self,
+        ref: NodeRef,
+        direction: Direction = "up",
+        depth: int = 3,
+        limit: int = 500,
+        budget: WalkBudget | None = None,
     ) -> Subgraph:
-        """Nodes and edges that led to (up) or followed from (down) a node, breadth first."""
-        return get_lineage(self, ref, direction, depth, limit)
+        """Nodes and edges that led to (up) or followed from (down) a node, breadth first,
+        within ``budget`` (by default ``limit`` nodes and the edges and time that
+        :meth:`WalkBudget.of` gives them); a walk that stops early says why."""
+        return get_lineage(self, ref, direction, depth, budget or WalkBudget.of(limit))
 
     # -- shared helpers --------------------------------------------------------------
     def resolve(self, node_id: str) -> NodeRef:
@@ -297,4 +312,4 @@ class GraphStore(ABC):
 
 # Imported last: these modules implement the concrete operations over the primitives.
 from graph.decisions import record_decision  # noqa: E402
-from graph.lineage import get_lineage, get_neighbourhood  # noqa: E402
+from graph.lineage import WalkBudget, get_lineage, get_neighbourhood  # noqa: E402

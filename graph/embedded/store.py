@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -37,6 +38,7 @@ from graph.errors import (
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
@@ -398,12 +400,22 @@ class EmbeddedGraphStore(GraphStore):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        wanted = _Wanted(directions)
+        out: list[Edge] = []
         with self._reading():
-            out: list[Edge] = []
             for ref in refs:
-                out.extend(self._incident(ref, limit_per_node, _Wanted(directions)))
-            return out
+                if deadline is not None and time.monotonic() > deadline:
+                    raise QueryTimeoutError(timeout or 0.0)
+                room = limit_per_node if limit is None else min(limit_per_node, limit - len(out))
+                if room <= 0 and limit is not None:
+                    break
+                out.extend(self._incident(ref, room, wanted))
+        return out
 
     def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
         """OF edges recorded as bits of ``of_mask`` rather than as rows."""

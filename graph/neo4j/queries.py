@@ -221,14 +221,20 @@ def count_edges(rel_type: RelType | None) -> LiteralString:
 
 
 def incident_edges(
-    label: Label, out_types: Sequence[RelType] | None, in_types: Sequence[RelType] | None
+    label: Label,
+    out_types: Sequence[RelType] | None,
+    in_types: Sequence[RelType] | None,
+    *,
+    total: bool = False,
 ) -> LiteralString:
     """Edges of each node of ``label`` with an id in ``$ids``.
 
     With type lists, only those types going out and coming in, as typed, directed patterns
     (so Neo4j never expands the thousands of FROM/OF edges of a run or a campaign); with
     None for both, every edge. At most ``$limit`` per node, ordered by type, the other
-    end's label and id (an outgoing edge before an incoming one when these tie).
+    end's label and id (an outgoing edge before an incoming one when these tie); with
+    ``total``, at most ``$total`` in all, nodes taken in the order of ``$ids`` (rows leave
+    UNWIND and the per-node subquery in order, so the limit stops the reading early).
     """
     lab = label_text(label)
     if out_types is None and in_types is None:
@@ -252,6 +258,7 @@ def incident_edges(
         "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
         "properties(r) AS props } "
         "RETURN id, type, outgoing, other_label, other_id, props"
+        + (" LIMIT $total" if total else "")
     )
 
 

@@ -39,6 +39,7 @@ from graph.errors import (
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
@@ -156,10 +157,26 @@ class Neo4jGraphStore(GraphStore):
             )
         return records
 
-    def _read_unit(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run several read queries in one managed read transaction."""
-        with self._translated("read"), self._driver.session(database=self._database) as session:
-            return session.execute_read(work)
+    def _read_unit(
+        self, work: Callable[[ManagedTransaction], T], timeout: float | None = None
+    ) -> T:
+        """Run several read queries in one managed read transaction (a timeout in seconds
+        raises QueryTimeoutError when the server ends it)."""
+        if timeout is not None:
+            if timeout < 0.001:  # the driver would round it to 0: no timeout at all
+                raise QueryTimeoutError(timeout)
+            work = neo4j.unit_of_work(timeout=timeout)(work)
+        try:
+            with (
+                self._translated("read"),
+                self._driver.session(database=self._database) as session,
+            ):
+                return session.execute_read(work)
+        except GraphError as e:
+            cause = e.__cause__
+            if timeout is not None and isinstance(cause, Neo4jError) and _timed_out(cause):
+                raise QueryTimeoutError(timeout) from cause
+            raise
 
     # -- schema --------------------------------------------------------------------------
     def applied_migrations(self) -> dict[str, str]:
@@ -313,20 +330,28 @@ class Neo4jGraphStore(GraphStore):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
-        if not refs:
+        if not refs or (limit is not None and limit <= 0):
             return []
         wanted = _ids_by_label(refs)
         out_types = in_types = None
         if directions is not None:
             out_types = [r for r, d in directions.items() if d == "out"]
             in_types = [r for r, d in directions.items() if d == "in"]
+        params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
+        if limit is not None:
+            params["total"] = limit
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
+            # One query per label, each a prefix (in the order of refs) of its label's
+            # edges: together they hold the first ``limit`` edges in the order of refs.
             found: dict[NodeRef, list[Edge]] = {}
             for label, ids in wanted.items():
-                query = q.incident_edges(label, out_types, in_types)
-                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0)):
+                query = q.incident_edges(label, out_types, in_types, total=limit is not None)
+                for r in tx.run(query, ids=ids, **params):
                     here = NodeRef(label=label, id=r["id"])
                     other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
                     src, dst = (here, other) if r["outgoing"] else (other, here)
@@ -334,8 +359,9 @@ class Neo4jGraphStore(GraphStore):
                     found.setdefault(here, []).append(edge)
             return found
 
-        found = self._read_unit(work)
-        return [edge for ref in refs for edge in found.get(ref, [])]
+        found = self._read_unit(work, timeout)
+        edges = [edge for ref in dict.fromkeys(refs) for edge in found.get(ref, [])]
+        return edges if limit is None else edges[:limit]
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -567,6 +593,11 @@ def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
     for ref in refs:
         out.setdefault(ref.label, {})[ref.id] = None
     return {label: list(ids) for label, ids in out.items()}
+
+
+def _timed_out(error: Neo4jError) -> bool:
+    """Whether the server ended the transaction for taking longer than its timeout."""
+    return "TransactionTimedOut" in (error.code or "")
 
 
 def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
