@@ -7,9 +7,9 @@ both): :mod:`graph.neo4j` (Neo4j 5 over Bolt) and :mod:`graph.embedded` (SQLite 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, overload
 
 from graph.errors import AmbiguousNodeIdError, NodeNotFoundError
 from graph.models import (
@@ -27,7 +27,7 @@ from graph.models import (
     Subgraph,
     WriteResult,
 )
-from graph.query import Condition, NodeQuery, Scalar, Where, check_where
+from graph.query import Condition, NodeQuery, Range, Value, Where, check_where
 from graph.schema import Label, RelType, validate_property_name
 
 Direction = Literal["up", "down"]
@@ -138,12 +138,28 @@ class GraphStore(ABC):
             raise ValueError("a count with conditions needs a label")
         return self._count_where(label, check_where(label, where))
 
+    @overload
+    def count_by(self, label: Label, key: str, where: Where | None = None) -> dict[Value, int]: ...
+
+    @overload
     def count_by(
-        self, label: Label, key: str, where: Where | None = None
-    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        self, label: Label, key: tuple[str, ...], where: Where | None = None
+    ) -> dict[tuple[Value, ...], int]: ...
+
+    def count_by(
+        self, label: Label, key: str | tuple[str, ...], where: Where | None = None
+    ) -> dict[Value, int] | dict[tuple[Value, ...], int]:
         """How many of ``label``'s nodes matching ``where`` hold each value of ``key``
-        (None: those without it; a list value as a tuple)."""
-        return self._count_by(label, validate_property_name(key), check_where(label, where))
+        (None: those without it; a list value as a tuple), or each combination of the
+        values of several keys (a tuple of names: the answer's keys are tuples)."""
+        keys = (key,) if isinstance(key, str) else tuple(key)
+        if not keys:
+            raise ValueError("count_by needs at least one key")
+        checked = tuple(validate_property_name(k) for k in keys)
+        counts = self._count_by(label, checked, check_where(label, where))
+        if isinstance(key, str):
+            return {k[0]: n for k, n in counts.items()}
+        return counts
 
     def find(
         self,
@@ -180,9 +196,27 @@ class GraphStore(ABC):
 
     @abstractmethod
     def _count_by(
-        self, label: Label, key: str, where: dict[str, Condition]
-    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
-        """Backend part of :meth:`count_by` (key and conditions checked)."""
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        """Backend part of :meth:`count_by` (keys and conditions checked)."""
+
+    def find_all(
+        self, label: Label, where: Where | None = None, page: int = 5000
+    ) -> Iterator[Node]:
+        """Every node of ``label`` matching ``where``, by id, read ``page`` at a time (each
+        page starts after the last id of the one before, so none is read twice)."""
+        conditions = dict(where or {})
+        if "id" in conditions:
+            raise ValueError("find_all pages by id: use find for a condition on id")
+        last: str | None = None
+        while True:
+            if last is not None:
+                conditions["id"] = Range(gt=last)
+            found = self.find(label, conditions, limit=page)
+            yield from found
+            if len(found) < page:
+                return
+            last = found[-1].id
 
     @abstractmethod
     def count_edges(self, rel_type: RelType | None = None) -> int:

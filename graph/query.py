@@ -84,6 +84,8 @@ class Range:
 
 
 Condition = Scalar | None | In | Range
+# A property value as a group of ``count_by``: None when absent, a list as a tuple.
+Value = Scalar | tuple[Scalar, ...] | None
 Where = Mapping[str, Condition]
 
 
@@ -142,6 +144,7 @@ __all__ = [
     "NodeQuery",
     "Range",
     "Scalar",
+    "Value",
     "Where",
     "check_where",
     "kind_of",

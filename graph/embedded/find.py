@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from graph.models import Node
-from graph.query import Condition, In, Kind, NodeQuery, Range, kind_of
+from graph.query import Condition, In, Kind, NodeQuery, Range, Value, kind_of
 from graph.schema import Label, validate_label, validate_property_name
 
 _TYPES: Final[dict[Kind, str]] = {
@@ -57,6 +57,9 @@ def _condition(name: str, cond: Condition, params: list[Any]) -> str:
         if name == "id" and cond.kind == "string":
             return "id IN (SELECT value FROM json_each(?))"
         return f"{value} IN (SELECT value FROM json_each(?)) AND {typ} IN {_TYPES[cond.kind]}"
+    if isinstance(cond, Range) and name == "id" and cond.kind == "string":
+        params.extend(bound for _, bound in cond.bounds())
+        return " AND ".join(f"id {_OPS[op]} ?" for op, _ in cond.bounds())
     if isinstance(cond, Range):
         parts = []
         for op, bound in cond.bounds():
@@ -109,21 +112,24 @@ def count(db: sqlite3.Connection, label: Label, where: dict[str, Condition]) -> 
 
 
 def count_by(
-    db: sqlite3.Connection, label: Label, key: str, where: dict[str, Condition]
-) -> dict[Any, int]:
+    db: sqlite3.Connection, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+) -> dict[tuple[Value, ...], int]:
     clause, params = _where(label, where)
-    value, typ = _value(key), _type(key)
-    sql = f"SELECT {typ}, {value}, count(*) {clause} GROUP BY 1, 2"
-    out: dict[Any, int] = {}
-    for typ_name, raw, n in db.execute(sql, params):
-        found: Any
-        if typ_name in ("true", "false"):
-            found = typ_name == "true"
-        elif typ_name == "array":
-            found = tuple(json.loads(raw))
-        elif typ_name == "object":
-            found = json.dumps(json.loads(raw), sort_keys=True)
-        else:
-            found = raw
-        out[found] = out.get(found, 0) + int(n)
+    columns = ", ".join(f"{_type(k)}, {_value(k)}" for k in keys)
+    groups = ", ".join(str(i + 1) for i in range(2 * len(keys)))
+    sql = f"SELECT {columns}, count(*) {clause} GROUP BY {groups}"
+    out: dict[tuple[Value, ...], int] = {}
+    for row in db.execute(sql, params):
+        found = tuple(_group_value(row[2 * i], row[2 * i + 1]) for i in range(len(keys)))
+        out[found] = out.get(found, 0) + int(row[-1])
     return out
+
+
+def _group_value(typ: str | None, raw: Any) -> Value:
+    if typ in ("true", "false"):
+        return typ == "true"
+    if typ == "array":
+        return tuple(json.loads(raw))
+    if typ == "object":
+        return json.dumps(json.loads(raw), sort_keys=True)
+    return cast(Value, raw)

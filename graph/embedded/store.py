@@ -53,7 +53,7 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
-from graph.query import Condition, NodeQuery, Scalar
+from graph.query import Condition, NodeQuery, Value
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
@@ -319,10 +319,10 @@ class EmbeddedGraphStore(GraphStore):
             return find.count(self._db, label, where)
 
     def _count_by(
-        self, label: Label, key: str, where: dict[str, Condition]
-    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
         with self._reading():
-            return find.count_by(self._db, label, key, where)
+            return find.count_by(self._db, label, keys, where)
 
     def update_if(
         self,

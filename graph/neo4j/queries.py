@@ -430,7 +430,13 @@ def find(query: NodeQuery) -> tuple[LiteralString, dict[str, Any]]:
         prop: LiteralString = f"n.{_property_text(query.order_by)}"
         order = f"{prop} IS NULL, {prop}{way}, n.id"
     params.update(skip=query.offset, limit=query.limit)
-    return f"{match} RETURN properties(n) AS props ORDER BY {order} SKIP $skip LIMIT $limit", params
+    # One record holding every node: the driver handles a record at a time, and a page of
+    # thousands of records costs it more than the server takes to find them.
+    return (
+        f"{match} WITH n ORDER BY {order} SKIP $skip LIMIT $limit "
+        "RETURN collect(properties(n)) AS rows",
+        params,
+    )
 
 
 def count_where(label: Label, where: dict[str, Condition]) -> tuple[LiteralString, dict[str, Any]]:
@@ -440,8 +446,19 @@ def count_where(label: Label, where: dict[str, Condition]) -> tuple[LiteralStrin
 
 
 def count_by(
-    label: Label, key: str, where: dict[str, Condition]
+    label: Label, keys: Sequence[str], where: dict[str, Condition]
 ) -> tuple[LiteralString, dict[str, Any]]:
-    """How many nodes of ``label`` matching ``where`` hold each value of ``key``."""
+    """How many nodes of ``label`` matching ``where`` hold each combination of the values
+    of ``keys`` (returned as ``k0``, ``k1``… with ``n``)."""
     match, params = _match(label, where)
-    return f"{match} RETURN n.{_property_text(key)} AS key, count(n) AS n", params
+    columns = [f"n.{_property_text(k)} AS k{_index_text(i)}" for i, k in enumerate(keys)]
+    return f"{match} RETURN {', '.join(columns)}, count(n) AS n", params
+
+
+def _index_text(i: int) -> LiteralString:
+    if not 0 <= i < len(_DIGITS):
+        raise ValueError(f"at most {len(_DIGITS)} keys, got {i + 1}")
+    return _DIGITS[i]
+
+
+_DIGITS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import (
@@ -55,7 +55,7 @@ from graph.models import (
     WriteResult,
 )
 from graph.neo4j import queries as q
-from graph.query import Condition, NodeQuery, Scalar
+from graph.query import Condition, NodeQuery, Value
 from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, SEALED_LABELS, Label, RelType
 
 T = TypeVar("T")
@@ -261,18 +261,18 @@ class Neo4jGraphStore(GraphStore):
         return int(self._read(query, **params)[0]["n"])
 
     def _count_by(
-        self, label: Label, key: str, where: dict[str, Condition]
-    ) -> dict[Scalar | tuple[Scalar, ...] | None, int]:
-        query, params = q.count_by(label, key, where)
-        out: dict[Scalar | tuple[Scalar, ...] | None, int] = {}
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        query, params = q.count_by(label, keys, where)
+        out: dict[tuple[Value, ...], int] = {}
         for r in self._read(query, **params):
-            value = tuple(r["key"]) if isinstance(r["key"], list) else r["key"]
-            out[value] = out.get(value, 0) + int(r["n"])
+            found = tuple(_group_value(r[f"k{i}"]) for i in range(len(keys)))
+            out[found] = out.get(found, 0) + int(r["n"])
         return out
 
     def _find(self, query: NodeQuery) -> list[Node]:
         text, params = q.find(query)
-        return [_node(query.label, r["props"]) for r in self._read(text, **params)]
+        return [_node(query.label, props) for props in self._read(text, **params)[0]["rows"]]
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         return int(self._read(q.count_edges(rel_type))[0]["n"])
@@ -593,6 +593,10 @@ def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
     for ref in refs:
         out.setdefault(ref.label, {})[ref.id] = None
     return {label: list(ids) for label, ids in out.items()}
+
+
+def _group_value(value: Any) -> Value:
+    return tuple(value) if isinstance(value, list) else cast(Value, value)
 
 
 def _timed_out(error: Neo4jError) -> bool:

@@ -53,6 +53,7 @@ def test_equality_in_and_absent(alerts: GraphStore) -> None:
     assert alerts.find(Label.ALERT, {"severity": In([])}) == []
     assert _ids(alerts.find(Label.ALERT, {"id": In(["a5", "a1", "zz"])})) == ["a1", "a5"]
     assert _ids(alerts.find(Label.ALERT, {"id": "a2"})) == ["a2"]
+    assert _ids(alerts.find(Label.ALERT, {"id": Range(gt="a2", lte="a4")})) == ["a3", "a4"]
 
 
 def test_kinds_never_mix(alerts: GraphStore) -> None:
@@ -116,6 +117,12 @@ def test_count_and_count_by(alerts: GraphStore) -> None:
     }
     assert alerts.count_by(Label.ALERT, "muted") == {None: 3, True: 1, False: 1}
     assert alerts.count_by(Label.ALERT, "status", {"status": "gone"}) == {}
+    assert alerts.count_by(Label.ALERT, ("status", "severity")) == {
+        ("open", "warning"): 2,
+        ("open", "critical"): 1,
+        ("open", None): 1,
+        ("closed", "critical"): 1,
+    }
     with pytest.raises(ValueError, match="needs a label"):
         alerts.count(None, {"status": "open"})
 
@@ -184,3 +191,7 @@ def test_order_and_count_are_not_taken_from_a_capped_scan(many_events: GraphStor
     assert _ids(newest) == [f"ev-{i:05d}" for i in (BIG - 1, BIG - 2, BIG - 3)]
     last_page = many_events.find(Label.EVENT, order_by="created_at", limit=5, offset=BIG - 2)
     assert _ids(last_page) == [f"ev-{BIG - 2:05d}", f"ev-{BIG - 1:05d}"]
+    running_ids = [n.id for n in many_events.find_all(Label.EVENT, {"status": "running"}, 500)]
+    assert running_ids == [f"ev-{i:05d}" for i in range(0, BIG, 7)]
+    with pytest.raises(ValueError, match="pages by id"):
+        next(many_events.find_all(Label.EVENT, {"id": "ev-00001"}))
