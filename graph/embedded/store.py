@@ -22,7 +22,7 @@ import networkx as nx
 
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
-from graph.embedded import find
+from graph.embedded import edges, find
 from graph.embedded import queries as q
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
@@ -58,27 +58,6 @@ from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
-_Found = tuple[tuple[str, str, str], Edge]  # (sort key, edge)
-
-
-class _Wanted:
-    """Which relationship types to follow out of and into a node (all, when not given)."""
-
-    def __init__(self, directions: Directions | None) -> None:
-        every = [r.value for r in RelType]
-        if directions is None:
-            self._out, self._in = set(every), set(every)
-        else:
-            self._out = {r.value for r, d in directions.items() if d == "out"}
-            self._in = {r.value for r, d in directions.items() if d == "in"}
-        self.out_json = json.dumps(sorted(self._out))
-        self.in_json = json.dumps(sorted(self._in))
-
-    def out_ok(self, rel: str) -> bool:
-        return rel in self._out
-
-    def in_ok(self, rel: str) -> bool:
-        return rel in self._in
 
 
 class EmbeddedGraphStore(GraphStore):
@@ -405,7 +384,7 @@ class EmbeddedGraphStore(GraphStore):
         timeout: float | None = None,
     ) -> list[Edge]:
         deadline = None if timeout is None else time.monotonic() + timeout
-        wanted = _Wanted(directions)
+        wanted = edges.Wanted(directions)
         out: list[Edge] = []
         with self._reading():
             for ref in refs:
@@ -414,51 +393,8 @@ class EmbeddedGraphStore(GraphStore):
                 room = limit_per_node if limit is None else min(limit_per_node, limit - len(out))
                 if room <= 0 and limit is not None:
                     break
-                out.extend(self._incident(ref, room, wanted))
+                out.extend(edges.incident(self._db, self._graph, ref, room, wanted))
         return out
-
-    def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
-        """OF edges recorded as bits of ``of_mask`` rather than as rows."""
-        of = RelType.OF
-        if ref.label is _OUTCOME:
-            if not wanted.out_ok(of):
-                return []
-            rows = self._db.execute(q.OUTCOME_REFS, (json.dumps([ref.id]),)).fetchall()
-            if not rows:
-                return []
-            _, *values, mask = rows[0]
-            found = []
-            for (label, (_, bit)), value in zip(q.OF_COLUMNS.items(), values, strict=True):
-                if mask & bit and value is not None:
-                    edge = Edge(src=ref, type=of, dst=NodeRef(label=label, id=value))
-                    found.append(((of.value, label.value, value), edge))
-            return found
-        if ref.label not in q.OF_COLUMNS or not wanted.in_ok(of):
-            return []
-        rows = self._db.execute(q.outcomes_of(ref.label), (ref.id, limit)).fetchall()
-        src = _OUTCOME.value
-        return [
-            ((of.value, src, oid), Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref))
-            for (oid,) in rows
-        ]
-
-    def _incident(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[Edge]:
-        key = (ref.label.value, ref.id)
-        found = self._derived_edges(ref, limit, wanted)
-        label = ref.label.value
-        for row in self._db.execute(q.OUTCOME_EDGES_FROM, (label, ref.id, wanted.out_json, limit)):
-            found.append(((row[2], row[3], row[4]), _edge(row)))
-        for row in self._db.execute(q.OUTCOME_EDGES_TO, (label, ref.id, wanted.in_json, limit)):
-            found.append(((row[2], row[0], row[1]), _edge(row)))
-        if key in self._graph:
-            for _, dst, rel, data in self._graph.out_edges(key, keys=True, data=True):
-                if wanted.out_ok(rel):
-                    found.append(((rel, *dst), _edge((*key, rel, *dst, data["props"]))))
-            for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
-                if wanted.in_ok(rel) and src != key:  # a self-loop was listed as outgoing
-                    found.append(((rel, *src), _edge((*src, rel, *key, data["props"]))))
-        found.sort(key=lambda item: item[0])
-        return [edge for _, edge in found[:limit]]
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -518,13 +454,3 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
-
-
-def _edge(row: tuple[Any, ...]) -> Edge:
-    sl, si, rel, dl, di, props = row
-    return Edge(
-        src=NodeRef(label=Label(sl), id=si),
-        type=RelType(rel),
-        dst=NodeRef(label=Label(dl), id=di),
-        properties=json.loads(props) if isinstance(props, str) else dict(props),
-    )
