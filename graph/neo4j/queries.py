@@ -221,22 +221,22 @@ def count_edges(rel_type: RelType | None) -> LiteralString:
 
 
 def incident_edges(
-    label: Label,
+    labels: Sequence[Label],
     out_types: Sequence[RelType] | None,
     in_types: Sequence[RelType] | None,
     *,
     total: bool = False,
 ) -> LiteralString:
-    """Edges of each node of ``label`` with an id in ``$ids``.
+    """Edges of the nodes of each of ``labels`` whose ids are in ``$ids0``, ``$ids1``… (one
+    list per label, in order), in one statement answering one record (``rows``).
 
     With type lists, only those types going out and coming in, as typed, directed patterns
     (so Neo4j never expands the thousands of FROM/OF edges of a run or a campaign); with
     None for both, every edge. At most ``$limit`` per node, ordered by type, the other
     end's label and id (an outgoing edge before an incoming one when these tie); with
-    ``total``, at most ``$total`` in all, nodes taken in the order of ``$ids`` (rows leave
-    UNWIND and the per-node subquery in order, so the limit stops the reading early).
+    ``total``, at most ``$total`` per label, nodes taken in the order of their list (rows
+    leave UNWIND and the per-node subquery in order, so the limit stops the reading early).
     """
-    lab = label_text(label)
     if out_types is None and in_types is None:
         body: LiteralString = "MATCH (n)-[r]-(m) RETURN r, m, startNode(r) = n AS outgoing"
     else:
@@ -250,16 +250,36 @@ def incident_edges(
         if not parts:
             parts.append("MATCH (n) WHERE false RETURN null AS r, null AS m, false AS outgoing")
         body = " UNION ALL ".join(parts)
+    branches: list[LiteralString] = []
+    for i, label in enumerate(labels):
+        lab = label_text(label)
+        branches.append(
+            f"UNWIND $ids{_index_text(i)} AS id MATCH (n:{lab} {{id: id}}) "
+            f"CALL (n) {{ CALL (n) {{ {body} }} "
+            "WITH r, m, outgoing, head(labels(m)) AS other_label "
+            "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
+            "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
+            "properties(r) AS props } "
+            f"RETURN '{lab}' AS label, id, type, outgoing, other_label, other_id, props"
+            + (" LIMIT $total" if total else "")
+        )
     return (
-        f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) "
-        f"CALL (n) {{ CALL (n) {{ {body} }} "
-        "WITH r, m, outgoing, head(labels(m)) AS other_label "
-        "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
-        "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
-        "properties(r) AS props } "
-        "RETURN id, type, outgoing, other_label, other_id, props"
-        + (" LIMIT $total" if total else "")
+        f"CALL () {{ {' UNION ALL '.join(branches)} }} "
+        "RETURN collect([label, id, type, outgoing, other_label, other_id, props]) AS rows"
     )
+
+
+def nodes_of(labels: Sequence[Label]) -> LiteralString:
+    """Properties of the nodes of each of ``labels`` whose ids are in ``$ids0``, ``$ids1``…
+    (one list per label, in order), in one record (``rows`` of ``[label, props]``)."""
+    branches: list[LiteralString] = []
+    for i, label in enumerate(labels):
+        lab = label_text(label)
+        branches.append(
+            f"UNWIND $ids{_index_text(i)} AS id MATCH (n:{lab} {{id: id}}) "
+            f"RETURN '{lab}' AS label, properties(n) AS props"
+        )
+    return f"CALL () {{ {' UNION ALL '.join(branches)} }} RETURN collect([label, props]) AS rows"
 
 
 # -- domain queries ------------------------------------------------------------------------
@@ -457,8 +477,12 @@ def count_by(
 
 def _index_text(i: int) -> LiteralString:
     if not 0 <= i < len(_DIGITS):
-        raise ValueError(f"at most {len(_DIGITS)} keys, got {i + 1}")
+        raise ValueError(f"at most {len(_DIGITS)} items, got {i + 1}")
     return _DIGITS[i]
 
 
-_DIGITS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
+_DIGITS: Final[tuple[LiteralString, ...]] = (
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+    "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30",
+    "31",
+)  # fmt: skip

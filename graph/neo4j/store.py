@@ -229,17 +229,12 @@ class Neo4jGraphStore(GraphStore):
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         if not refs:
             return []
-        wanted = _ids_by_label(refs)
-
-        def work(tx: ManagedTransaction) -> dict[NodeRef, Node]:
-            found: dict[NodeRef, Node] = {}
-            for label, ids in wanted.items():
-                for record in tx.run(q.get_nodes(label), ids=ids):
-                    node = Node(label=label, id=record["id"], properties=record["props"])
-                    found.setdefault(node.ref, node)
-            return found
-
-        found = self._read_unit(work)
+        wanted = _ids_by_label(refs, ordered=True)
+        params = {f"ids{i}": ids for i, ids in enumerate(wanted.values())}
+        found: dict[NodeRef, Node] = {}
+        for label, props in self._read(q.nodes_of(list(wanted)), **params)[0]["rows"]:
+            node = _node(label, props)
+            found.setdefault(node.ref, node)
         return [found[r] for r in refs if r in found]
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
@@ -336,27 +331,28 @@ class Neo4jGraphStore(GraphStore):
     ) -> list[Edge]:
         if not refs or (limit is not None and limit <= 0):
             return []
-        wanted = _ids_by_label(refs)
+        wanted = _ids_by_label(refs, ordered=True)  # one query text per set of labels
         out_types = in_types = None
         if directions is not None:
             out_types = [r for r, d in directions.items() if d == "out"]
             in_types = [r for r, d in directions.items() if d == "in"]
         params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
+        params.update({f"ids{i}": ids for i, ids in enumerate(wanted.values())})
         if limit is not None:
             params["total"] = limit
+        query = q.incident_edges(list(wanted), out_types, in_types, total=limit is not None)
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
-            # One query per label, each a prefix (in the order of refs) of its label's
-            # edges: together they hold the first ``limit`` edges in the order of refs.
+            # Each label's part is a prefix (in the order of refs) of its label's edges:
+            # together they hold the first ``limit`` edges in the order of refs.
             found: dict[NodeRef, list[Edge]] = {}
-            for label, ids in wanted.items():
-                query = q.incident_edges(label, out_types, in_types, total=limit is not None)
-                for r in tx.run(query, ids=ids, **params):
-                    here = NodeRef(label=label, id=r["id"])
-                    other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
-                    src, dst = (here, other) if r["outgoing"] else (other, here)
-                    edge = Edge(src=src, type=RelType(r["type"]), dst=dst, properties=r["props"])
-                    found.setdefault(here, []).append(edge)
+            record = tx.run(query, params).single(strict=True)
+            for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
+                here = NodeRef(label=Label(label), id=node_id)
+                other = NodeRef(label=Label(other_label), id=other_id)
+                src, dst = (here, other) if outgoing else (other, here)
+                edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
+                found.setdefault(here, []).append(edge)
             return found
 
         found = self._read_unit(work, timeout)
@@ -588,11 +584,13 @@ def _node(label: str, props: dict[str, Any]) -> Node:
     return Node(label=Label(label), id=props["id"], properties=props)
 
 
-def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
+def _ids_by_label(refs: Iterable[NodeRef], ordered: bool = False) -> dict[Label, list[str]]:
+    """The ids of ``refs`` by label (labels in the order met, or by name if ``ordered``)."""
     out: dict[Label, dict[str, None]] = {}
     for ref in refs:
         out.setdefault(ref.label, {})[ref.id] = None
-    return {label: list(ids) for label, ids in out.items()}
+    labels = sorted(out, key=lambda lab: lab.value) if ordered else list(out)
+    return {label: list(out[label]) for label in labels}
 
 
 def _group_value(value: Any) -> Value:
