@@ -308,8 +308,8 @@ def _metric_sum(metric: LiteralString) -> LiteralString:
 
 
 def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]) -> LiteralString:
-    """Sums of the outcome metrics grouped by ``group_by`` and ordered by it, nulls first
-    (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
+    """Sums of the outcome metrics grouped by ``group_by`` (each key once) and ordered by
+    it, nulls first (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
     unknown = [f for f in filters if f not in _FILTERS]
     if unknown:
         raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
@@ -325,7 +325,13 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
     order: LiteralString = (
         " ORDER BY " + ", ".join(f"`{k}` IS NOT NULL, `{k}`" for k in keys) if keys else ""
     )
-    return f"MATCH (o:Outcome) {where}RETURN {', '.join(columns)}{order}"
+    # One record (``groups``: a list per group of its keys, rows and metrics, in that
+    # order): thousands of small records cost the driver more than the sums cost the server.
+    values = [f"`{k}`" for k in keys] + ["rows"] + list(_METRICS)
+    return (
+        f"MATCH (o:Outcome) {where}WITH {', '.join(columns)}{order} "
+        f"RETURN collect([{', '.join(values)}]) AS groups"
+    )
 
 
 # A campaign with its brand(s), targets and decisions; lists come back sorted as the

@@ -569,13 +569,19 @@ def _outcome_filters(
 
 def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
     filters, params = _outcome_filters(tx, query)
+    keys = list(dict.fromkeys(query.group_by))
+    width = len(keys)
+    record = tx.run(q.aggregate_outcomes(query.group_by, filters), params).single(strict=True)
     totals: list[OutcomeTotals] = []
-    for r in tx.run(q.aggregate_outcomes(query.group_by, filters), params):
-        if r["rows"] == 0:
+    for group in record["groups"]:
+        if group[width] == 0:
             continue
-        keys = {k: r[k] for k in query.group_by}
-        metrics = {m: float(r[m] or 0.0) for m in OUTCOME_METRICS}
-        totals.append(OutcomeTotals(**keys, rows=int(r["rows"]), **metrics))
+        fields: dict[str, Any] = dict(zip(keys, group[:width], strict=True))
+        fields["rows"] = int(group[width])
+        for metric, value in zip(OUTCOME_METRICS, group[width + 1 :], strict=True):
+            fields[metric] = float(value or 0.0)
+        # Values straight from the store: built without validation (thousands per report).
+        totals.append(OutcomeTotals.model_construct(**fields))
     return totals
 
 
