@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from demo import DemoDataset, generate
 from graph.models import Edge, Node, NodeRef, clean_properties
 from ingest import RECORD_TYPES, Part, describe
-from ingest.demo import DemoDataset, generate
 
 Record = dict[str, Any]
 
@@ -38,7 +38,7 @@ class BenchData:
         return [str(r["id"]) for r in self.dataset.records("campaigns")]
 
     def dimension_parts(self) -> list[Part]:
-        """One ingest part per dimension kind (as ``api.cli.dataset_parts`` builds them)."""
+        """One ingest part per dimension kind (as ``demo.dataset_parts`` builds them)."""
         return [records_part(kind, list(self.dataset.records(kind))) for kind in DIMENSION_KINDS]
 
     def outcome_records(self) -> Iterator[Record]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import networkx as nx
 
+import graph.embedded.queries as q
 from graph.base import Directions
-from graph.embedded import queries as q
 from graph.models import Edge, NodeRef
 from graph.schema import Label, RelType
 

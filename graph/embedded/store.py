@@ -20,10 +20,11 @@ from typing import Any
 
 import networkx as nx
 
+import graph.embedded.edges as edges
+import graph.embedded.find as find
+import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
-from graph.embedded import edges, find
-from graph.embedded import queries as q
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
     existing_outcomes,

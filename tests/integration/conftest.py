@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.cli import dataset_parts
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
-from ingest.demo import generate
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 import migrations
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
+from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from ingest import ingest
-from ingest.demo import generate
 from retrieval.indexer import Indexer
 from tests.integration.http_server import serve
 

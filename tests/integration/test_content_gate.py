@@ -11,10 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
-from ingest.demo import generate
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
