@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from graph.base import GraphStore
 from graph.models import Node, NodeRef
+from graph.query import Condition, In
 from graph.schema import Label
-from reports._graph import campaigns, moment, nodes, within
+from reports._graph import campaigns, days, moment, within
 
 CLOSED = frozenset({"won", "lost"})
 UNASSIGNED = "(unassigned)"
@@ -76,8 +77,14 @@ def load_leads(
 ) -> list[Lead]:
     """The brand's leads created in [start, end], oldest first."""
     by_id = campaigns(store, brand_id)
+    where: dict[str, Condition] = {}
+    if brand_id is not None:
+        where["campaign_id"] = In(by_id)
+    window = days(start, end)
+    if window is not None:
+        where["created_at"] = window
     out = []
-    for node in nodes(store, Label.LEAD):
+    for node in store.find_all(Label.LEAD, where):
         p = node.properties
         created = moment(p.get("created_at"))
         campaign = by_id.get(str(p.get("campaign_id")))
