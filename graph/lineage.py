@@ -87,10 +87,7 @@ def get_lineage(
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
     deadline = None if budget.seconds is None else time.monotonic() + budget.seconds
-    root = store.get_node(ref)
-    if root is None:
-        raise NodeNotFoundError(ref.id, ref.label.value)
-    walk = _Walk(ref, direction)
+    walk = _Walk(ref, direction)  # a missing root has no edges: it is found missing below
     reason: TruncatedReason | None = None
     frontier = [ref]
     for _ in range(depth):
@@ -110,7 +107,9 @@ def get_lineage(
             if reason:
                 break
         frontier = next_frontier
-    nodes = [root, *store.get_nodes([r for r in walk.seen if r != ref])]
+    nodes = store.get_nodes(list(walk.seen))  # the root first, read with the others
+    if not nodes or nodes[0].ref != ref:
+        raise NodeNotFoundError(ref.id, ref.label.value)
     return Subgraph(
         root=ref,
         nodes=nodes,

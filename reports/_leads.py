@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from graph.base import GraphStore
@@ -22,9 +22,9 @@ STAGE_TIMES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Lead:
-    """One lead, read once."""
+    """One lead, read once (what a report asks of it many times over is worked out then)."""
 
     node: Node
     created: datetime
@@ -37,25 +37,21 @@ class Lead:
     business_unit: str | None
     value: float | None
     brand_id: str | None = None
+    id: str = field(init=False)
+    ref: NodeRef = field(init=False)
+    # Where the lead came from: its channel (else the CRM's source label).
+    source: str = field(init=False)
+    response_minutes: float | None = field(init=False)
 
-    @property
-    def ref(self) -> NodeRef:
-        return NodeRef(Label.LEAD, self.node.id)
-
-    @property
-    def id(self) -> str:
-        return self.node.id
-
-    @property
-    def source(self) -> str:
-        """Where the lead came from: its channel (else the CRM's source label)."""
-        return self.channel_id or str(self.node.properties.get("source") or "(unknown)")
-
-    @property
-    def response_minutes(self) -> float | None:
-        if self.first_response is None:
-            return None
-        return max(0.0, (self.first_response - self.created).total_seconds() / 60)
+    def __post_init__(self) -> None:
+        self.id = self.node.id
+        self.ref = NodeRef(Label.LEAD, self.id)
+        self.source = self.channel_id or str(self.node.properties.get("source") or "(unknown)")
+        self.response_minutes = (
+            None
+            if self.first_response is None
+            else max(0.0, (self.first_response - self.created).total_seconds() / 60)
+        )
 
     @property
     def won(self) -> bool:
