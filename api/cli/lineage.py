@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 import typer
 
 from api.cli._common import fail, one_line_errors, open_cli_services, out
+from graph.lineage import WalkBudget
 
 
 @one_line_errors
@@ -14,6 +15,7 @@ def lineage(
     node_id: Annotated[str, typer.Argument(help="a node id, or Label:id when ids collide")],
     direction: Annotated[str, typer.Option(help="up: causes; down: effects")] = "up",
     depth: Annotated[int, typer.Option(help="how many steps to follow (1-10)")] = 3,
+    limit: Annotated[int, typer.Option(min=1, max=5000, help="most nodes returned")] = 500,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Show what led to (up) or followed from (down) a node."""
@@ -22,7 +24,8 @@ def lineage(
     walk: Literal["up", "down"] = "up" if direction == "up" else "down"
     with open_cli_services() as services:
         ref = services.graph.resolve(node_id)
-        sub = services.graph.get_lineage(ref, walk, depth)
+        budget = WalkBudget.of(limit, seconds=services.settings.lineage_seconds)
+        sub = services.graph.get_lineage(ref, walk, depth, budget=budget)
     if as_json:
         from api.schemas.graph import SubgraphPublic
 
@@ -33,4 +36,13 @@ def lineage(
     for e in sub.edges:
         out.print(f"  {e.src} -[{e.type.value}]-> {e.dst}", highlight=False)
     if sub.truncated:
-        out.print("  … truncated at the node limit")
+        out.print(
+            f"  … truncated: {_WHY.get(sub.truncated_reason or '', 'the walk stopped early')}"
+        )
+
+
+_WHY = {
+    "nodes": "the node limit (--limit) was reached",
+    "edges": "the walk read as many edges as its budget allows",
+    "time": "the walk ran out of time (MARKETGRAPH_LINEAGE_SECONDS)",
+}

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import GraphDep, ServicesDep, Viewer
+from api.deps import GraphDep, ServicesDep, SettingsDep, Viewer
 from api.schemas.graph import (
     CampaignContextPublic,
     ChannelTotalsPublic,
@@ -18,7 +18,7 @@ from api.schemas.graph import (
     SubgraphPublic,
 )
 from api.scope import ScopeDep
-from graph.lineage import MAX_DEPTH
+from graph.lineage import MAX_DEPTH, WalkBudget
 from graph.models import Node, NodeRef
 from graph.schema import Label
 from ingest.records import AssetKind
@@ -35,6 +35,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such nod
 async def lineage(
     node_id: str,
     graph: GraphDep,
+    settings: SettingsDep,
     _: Viewer,
     scope: ScopeDep,
     direction: Annotated[
@@ -43,12 +44,15 @@ async def lineage(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 3,
     limit: Annotated[int, Query(ge=1, le=5000, description="most nodes returned")] = 500,
 ) -> SubgraphPublic:
-    """The nodes and edges that led to (up) or followed from (down) a node."""
+    """The nodes and edges that led to (up) or followed from (down) a node, within a budget
+    of nodes (``limit``), edges read and time; a walk that stops early says why."""
 
     def walk() -> SubgraphPublic:
         ref = graph.resolve(node_id)
         scope.require_ref(ref, "node")
-        return SubgraphPublic.of(scope.subgraph(graph.get_lineage(ref, direction, depth, limit)))
+        budget = WalkBudget.of(limit, seconds=settings.lineage_seconds)
+        sub = graph.get_lineage(ref, direction, depth, budget=budget)
+        return SubgraphPublic.of(scope.subgraph(sub))
 
     return await run_in_threadpool(walk)
 
