@@ -32,7 +32,6 @@ PENDING, RUNNING, DONE, FAILED, SKIPPED = "pending", "running", "done", "failed"
 WAITING, REJECTED, BLOCKED = "waiting_approval", "rejected", "blocked"
 FINISHED = frozenset({DONE, FAILED, SKIPPED, REJECTED})
 MAX_ATTEMPTS = 3
-MAX_TASKS = 1000
 
 
 @dataclass
@@ -102,7 +101,7 @@ def advance(
         plan = load_plan(store, plan_id)
         if plan.status != EXECUTING:
             break
-        tasks = {n.id: n for n in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS)}
+        tasks = {n.id: n for n in store.find_all(Label.TASK, {"plan_id": plan_id})}
         for task in _ordered(tasks, plan):
             status = str(task.properties.get("status"))
             if status in FINISHED or status in (WAITING, BLOCKED):
@@ -157,7 +156,7 @@ def advance(
                 )
             )
             progressed = True
-    for node in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS):
+    for node in store.find_all(Label.TASK, {"plan_id": plan_id}):
         report.statuses[str(node.properties.get("key", node.id))] = str(
             node.properties.get("status")
         )
