@@ -234,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import research
 
         return research.main(args[1:])
+    if args[:1] == ["lineage"]:  # `python -m bench lineage`: see bench/lineage.py
+        from bench import lineage
+
+        return lineage.main(args[1:])
     if args[:1] == ["audit"]:  # `python -m bench audit`: see bench/audit.py
         from bench import audit
 

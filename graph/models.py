@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from graph.schema import SEALED_LABELS, STORE_OWNED_LABELS, Label, RelType
 # A property value both backends can store: a primitive or a list of primitives.
 PropertyValue = str | int | float | bool | None | list[str] | list[int] | list[float]
 Properties = dict[str, Any]
+TruncatedReason = Literal["nodes", "edges", "time"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,8 @@ class Subgraph:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     truncated: bool = False
+    # Which budget a walk spent when it stopped early: nodes, edges (read) or time.
+    truncated_reason: TruncatedReason | None = None
 
 
 class OutcomeQuery(BaseModel):

@@ -44,7 +44,6 @@ WAITING, REJECTED, BLOCKED = (
 )
 FINISHED = frozenset({DONE, FAILED, SKIPPED, REJECTED})
 MAX_ATTEMPTS = 3
-MAX_TASKS = 1000
 
 
 @dataclass
@@ -114,7 +113,7 @@ def advance(
         plan = load_plan(store, plan_id)
         if plan.status != EXECUTING:
             break
-        tasks = {n.id: n for n in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS)}
+        tasks = {n.id: n for n in store.find_all(Label.TASK, {"plan_id": plan_id})}
         views = {i: TaskView.from_node(n) for i, n in tasks.items()}
         for task in _ordered(tasks, plan):
             view = views[task.id]
@@ -168,7 +167,7 @@ def advance(
                 )
             )
             progressed = True
-    for node in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS):
+    for node in store.find_all(Label.TASK, {"plan_id": plan_id}):
         finished = TaskView.from_node(node)
         report.statuses[finished.task_key] = finished.status.value
     return report

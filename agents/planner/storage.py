@@ -25,7 +25,6 @@ from graph.schema import Label, RelType
 from graph.views import AllocationView
 
 MAX_LINES = 1000  # most allocations read back for one plan
-MAX_VERSIONS = 1000
 
 
 def plan_id_for(family: str, version: int) -> str:
@@ -118,7 +117,7 @@ def load_plan(store: GraphStore, plan_id: str) -> PlanResult:
 def versions(store: GraphStore, plan: Node) -> list[dict[str, Any]]:
     """Every version of the plan's family, oldest first, with its status."""
     family = str(plan.properties.get("family", plan.id))
-    nodes = store.find_nodes(Label.PLAN, {"family": family}, limit=MAX_VERSIONS)
+    nodes = list(store.find_all(Label.PLAN, {"family": family}))
     nodes.sort(key=lambda n: int(n.properties.get("version", 1)))
     return [
         {

@@ -20,12 +20,12 @@ from api.schemas.campaigns import (
 )
 from api.scope import ScopeDep
 from graph.models import Node, NodeRef, OutcomeQuery, OutcomeTotals
+from graph.query import Condition, In
 from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["campaigns"])
 
 MAX_TREND_DAYS = 3660  # ten years of days: more is a mistake, not a chart
-_MAX_BRANDS = 10_000
 
 Brand = Annotated[str | None, Query(description="only this brand's (default: every brand)")]
 Start = Annotated[date | None, Query(description="first day of outcomes, inclusive")]
@@ -45,7 +45,7 @@ async def list_brands(graph: GraphDep, _: Viewer, scope: ScopeDep) -> list[Brand
 
     def read() -> list[Node]:
         if scope.brands is None:
-            return graph.list_nodes(Label.BRAND, limit=_MAX_BRANDS)
+            return list(graph.find_all(Label.BRAND))
         refs = [NodeRef(label=Label.BRAND, id=b) for b in sorted(scope.brands)]
         return graph.get_nodes(refs)
 
@@ -68,16 +68,8 @@ async def list_campaigns(
     brands = scope.brand_filter(brand_id)
 
     def read() -> list[CampaignSummary]:
-        if brands is None:
-            nodes = graph.list_nodes(Label.CAMPAIGN, limit=limit, offset=offset)
-        else:
-            # each brand's first offset+limit campaigns by id hold the merged page
-            found = {
-                n.id: n
-                for b in brands
-                for n in graph.find_nodes(Label.CAMPAIGN, {"brand_id": b}, offset + limit)
-            }
-            nodes = [found[i] for i in sorted(found)][offset : offset + limit]
+        where: dict[str, Condition] = {} if brands is None else {"brand_id": In(brands)}
+        nodes = graph.find(Label.CAMPAIGN, where, limit=limit, offset=offset)
         if not nodes:
             return []
         query = OutcomeQuery(

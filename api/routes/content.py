@@ -16,6 +16,7 @@ from api.schemas.graph import NodePublic
 from api.scope import ScopeDep
 from graph.base import GraphStore
 from graph.models import NodeRef
+from graph.query import Condition, In
 from graph.schema import Label
 
 router = APIRouter(prefix="/v1", tags=["content"])
@@ -100,11 +101,11 @@ async def edits(
 
 
 def _report(graph: GraphStore, brands: list[str] | None) -> EditReportPublic:
-    where: dict[str, str | int | float | bool] = {"status": "approved"}
-    if brands is not None and len(brands) == 1:
-        where["brand_id"] = brands[0]
+    where: dict[str, Condition] = {"status": "approved"}
+    if brands is not None:
+        where["brand_id"] = In(brands)
     records = []
-    for asset in graph.find_nodes(Label.ASSET, where, limit=100_000):
+    for asset in graph.find_all(Label.ASSET, where):
         p = asset.properties
         if brands is not None and p.get("brand_id") not in brands:
             continue

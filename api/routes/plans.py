@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -18,6 +19,7 @@ from api.schemas.plans import (
 )
 from api.scope import ScopeDep
 from graph.models import NodeRef
+from graph.query import Condition, In
 from graph.schema import Label
 from workflows import plans
 
@@ -52,17 +54,23 @@ async def list_plans(
     status: str | None = Query(default=None, description="only plans with this status"),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
-    """Plan versions, newest first."""
+    """Plan versions, newest first (by created_at)."""
     brands = scope.brand_filter(brand_id)
-    where: dict[str, str | int | float | bool] = {}
-    if brands is not None and len(brands) == 1:
-        where["brand_id"] = brands[0]
+    where: dict[str, Condition] = {}
+    if brands is not None:
+        where["brand_id"] = In(brands)
     if status:
         where["status"] = status
-    nodes = await run_in_threadpool(services.graph.find_nodes, Label.PLAN, where, 10_000)
-    if brands is not None:
-        nodes = [n for n in nodes if n.properties.get("brand_id") in brands]
-    nodes.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
+    nodes = await run_in_threadpool(
+        partial(
+            services.graph.find,
+            Label.PLAN,
+            where,
+            order_by="created_at",
+            descending=True,
+            limit=limit,
+        )
+    )
     return [
         PlanSummary(
             id=n.id,
@@ -75,7 +83,7 @@ async def list_plans(
             end_date=str(n.properties.get("end_date", "")),
             created_at=str(n.properties.get("created_at", "")),
         )
-        for n in nodes[:limit]
+        for n in nodes
     ]
 
 

@@ -147,8 +147,6 @@ WHERE dst_label = ? AND dst_id = ? AND type IN (SELECT value FROM json_each(?))
 ORDER BY type, src_label, src_id LIMIT ?"""
 
 MIGRATION_NODES: Final = "SELECT id, props FROM nodes WHERE label = 'Migration'"
-LIST_NODES: Final = "SELECT props FROM nodes WHERE label = ? ORDER BY id LIMIT ? OFFSET ?"
-LIST_OUTCOMES: Final = "SELECT props FROM outcomes ORDER BY id LIMIT ? OFFSET ?"
 DELETE_NODE: Final = "DELETE FROM nodes WHERE label = ? AND id = ?"
 DELETE_OUTCOME: Final = "DELETE FROM outcomes WHERE id = ?"
 DELETE_EDGES_OF: Final = """
@@ -215,17 +213,6 @@ def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
         f"SELECT {select_keys}count(*), total(spend), total(revenue), total(conversions), "
         f"total(clicks), total(impressions), total(leads) FROM outcomes {where} {group}"
     )
-
-
-def find_nodes(label: Label, names: list[str]) -> str:
-    """Nodes of ``label`` whose properties ``names`` equal the bound values, by id."""
-    lab = validate_label(label).value
-    if lab == Label.OUTCOME.value:
-        raise InvalidVocabularyError("label", lab, ["any label but Outcome"])
-    conditions = "".join(
-        f" AND json_extract(props, '$.{validate_property_name(n)}') = ?" for n in names
-    )
-    return f"SELECT props FROM nodes WHERE label = '{lab}'{conditions} ORDER BY id LIMIT ?"
 
 
 def outcome_keys(filters: list[str]) -> str:

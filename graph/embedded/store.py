@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -20,6 +21,8 @@ from typing import Any
 import networkx as nx
 
 import graph.embedded.derived as derived
+import graph.embedded.edges as edges
+import graph.embedded.find as find
 import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
@@ -38,6 +41,7 @@ from graph.errors import (
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
@@ -53,31 +57,11 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
+from graph.query import Condition, NodeQuery, Value
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
-_Found = tuple[tuple[str, str, str], Edge]  # (sort key, edge)
-
-
-class _Wanted:
-    """Which relationship types to follow out of and into a node (all, when not given)."""
-
-    def __init__(self, directions: Directions | None) -> None:
-        every = [r.value for r in RelType]
-        if directions is None:
-            self._out, self._in = set(every), set(every)
-        else:
-            self._out = {r.value for r, d in directions.items() if d == "out"}
-            self._in = {r.value for r, d in directions.items() if d == "in"}
-        self.out_json = json.dumps(sorted(self._out))
-        self.in_json = json.dumps(sorted(self._in))
-
-    def out_ok(self, rel: str) -> bool:
-        return rel in self._out
-
-    def in_ok(self, rel: str) -> bool:
-        return rel in self._in
 
 
 class EmbeddedGraphStore(GraphStore):
@@ -275,15 +259,6 @@ class EmbeddedGraphStore(GraphStore):
             props = dict(data["props"]) if data is not None else None
         return None if props is None else Node(label=ref.label, id=ref.id, properties=props)
 
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        with self._reading():
-            if label is _OUTCOME:
-                rows = self._db.execute(q.LIST_OUTCOMES, (limit, offset))
-            else:
-                rows = self._db.execute(q.LIST_NODES, (label.value, limit, offset))
-            props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
-
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
         for ref in refs:
             if ref.label in APPEND_ONLY_LABELS:
@@ -315,16 +290,19 @@ class EmbeddedGraphStore(GraphStore):
                     self._graph.remove_node(key)
         return deleted
 
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        sql = q.find_nodes(label, names)
-        params = [_sql_value(where[n]) for n in names]
+    def _find(self, query: NodeQuery) -> list[Node]:
         with self._reading():
-            rows = self._db.execute(sql, (*params, max(limit, 0))).fetchall()
-        props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
+            return find.find(self._db, query)
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        with self._reading():
+            return find.count(self._db, label, where)
+
+    def _count_by(
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        with self._reading():
+            return find.count_by(self._db, label, keys, where)
 
     def update_if(
         self,
@@ -378,7 +356,7 @@ class EmbeddedGraphStore(GraphStore):
                 labels.append(_OUTCOME)
         return labels
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         with self._reading():
             if label is _OUTCOME:
                 return int(self._db.execute(q.COUNT_OUTCOMES).fetchone()[0])
@@ -404,39 +382,22 @@ class EmbeddedGraphStore(GraphStore):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        wanted = edges.Wanted(directions)
+        out: list[Edge] = []
         with self._reading():
-            out: list[Edge] = []
             for ref in refs:
-                out.extend(self._incident(ref, limit_per_node, _Wanted(directions)))
-            return out
-
-    def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
-        """Edges an outcome row holds rather than a row of ``outcome_edges`` (``derived``)."""
-        of, frm = RelType.OF, RelType.FROM
-        if ref.label is _OUTCOME:
-            return derived.edges_of_outcome(self._db, ref, wanted.out_ok(of), wanted.out_ok(frm))
-        if wanted.in_ok(frm if ref.label is Label.INGEST_RUN else of):
-            return derived.edges_into(self._db, ref, limit)
-        return []
-
-    def _incident(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[Edge]:
-        key = (ref.label.value, ref.id)
-        found = self._derived_edges(ref, limit, wanted)
-        label = ref.label.value
-        for row in self._db.execute(q.OUTCOME_EDGES_FROM, (label, ref.id, wanted.out_json, limit)):
-            found.append(((row[2], row[3], row[4]), _edge(row)))
-        for row in self._db.execute(q.OUTCOME_EDGES_TO, (label, ref.id, wanted.in_json, limit)):
-            found.append(((row[2], row[0], row[1]), _edge(row)))
-        if key in self._graph:
-            for _, dst, rel, data in self._graph.out_edges(key, keys=True, data=True):
-                if wanted.out_ok(rel):
-                    found.append(((rel, *dst), _edge((*key, rel, *dst, data["props"]))))
-            for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
-                if wanted.in_ok(rel) and src != key:  # a self-loop was listed as outgoing
-                    found.append(((rel, *src), _edge((*src, rel, *key, data["props"]))))
-        found.sort(key=lambda item: item[0])
-        return [edge for _, edge in found[:limit]]
+                if deadline is not None and time.monotonic() > deadline:
+                    raise QueryTimeoutError(timeout or 0.0)
+                room = limit_per_node if limit is None else min(limit_per_node, limit - len(out))
+                if room <= 0 and limit is not None:
+                    break
+                out.extend(edges.incident(self._db, self._graph, ref, room, wanted))
+        return out
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -496,22 +457,3 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
-
-
-def _sql_value(value: str | int | float | bool) -> str | int | float:
-    """A property value as json_extract returns it (JSON true is 1)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str | int | float):
-        return value
-    raise TypeError(f"find_nodes compares strings, numbers and booleans, not {value!r}")
-
-
-def _edge(row: tuple[Any, ...]) -> Edge:
-    sl, si, rel, dl, di, props = row
-    return Edge(
-        src=NodeRef(label=Label(sl), id=si),
-        type=RelType(rel),
-        dst=NodeRef(label=Label(dl), id=di),
-        properties=json.loads(props) if isinstance(props, str) else dict(props),
-    )

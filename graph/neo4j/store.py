@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import (
@@ -41,6 +41,7 @@ from graph.errors import (
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
@@ -55,6 +56,7 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
+from graph.query import Condition, NodeQuery, Value
 from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
 
 T = TypeVar("T")
@@ -154,10 +156,26 @@ class Neo4jGraphStore(GraphStore):
             )
         return records
 
-    def _read_unit(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run several read queries in one managed read transaction."""
-        with self._translated("read"), self._driver.session(database=self._database) as session:
-            return session.execute_read(work)
+    def _read_unit(
+        self, work: Callable[[ManagedTransaction], T], timeout: float | None = None
+    ) -> T:
+        """Run several read queries in one managed read transaction (a timeout in seconds
+        raises QueryTimeoutError when the server ends it)."""
+        if timeout is not None:
+            if timeout < 0.001:  # the driver would round it to 0: no timeout at all
+                raise QueryTimeoutError(timeout)
+            work = neo4j.unit_of_work(timeout=timeout)(work)
+        try:
+            with (
+                self._translated("read"),
+                self._driver.session(database=self._database) as session,
+            ):
+                return session.execute_read(work)
+        except GraphError as e:
+            cause = e.__cause__
+            if timeout is not None and isinstance(cause, Neo4jError) and _timed_out(cause):
+                raise QueryTimeoutError(timeout) from cause
+            raise
 
     # -- schema --------------------------------------------------------------------------
     def applied_migrations(self) -> dict[str, str]:
@@ -212,17 +230,12 @@ class Neo4jGraphStore(GraphStore):
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         if not refs:
             return []
-        wanted = w.ids_by_label(refs)
-
-        def work(tx: ManagedTransaction) -> dict[NodeRef, Node]:
-            found: dict[NodeRef, Node] = {}
-            for label, ids in wanted.items():
-                for record in tx.run(q.get_nodes(label), ids=ids):
-                    node = Node(label=label, id=record["id"], properties=record["props"])
-                    found.setdefault(node.ref, node)
-            return found
-
-        found = self._read_unit(work)
+        wanted = _ids_by_label(refs, ordered=True)
+        params = {f"ids{i}": ids for i, ids in enumerate(wanted.values())}
+        found: dict[NodeRef, Node] = {}
+        for label, props in self._read(q.nodes_of(list(wanted)), **params)[0]["rows"]:
+            node = _node(label, props)
+            found.setdefault(node.ref, node)
         return [found[r] for r in refs if r in found]
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
@@ -236,24 +249,29 @@ class Neo4jGraphStore(GraphStore):
         # As the embedded backend lists them: by label name, then Outcome last.
         return sorted(set(labels), key=lambda lab: (lab is Label.OUTCOME, lab.value))
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         return int(self._read(q.count_nodes(label))[0]["n"])
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        query, params = q.count_where(label, where)
+        return int(self._read(query, **params)[0]["n"])
+
+    def _count_by(
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        query, params = q.count_by(label, keys, where)
+        out: dict[tuple[Value, ...], int] = {}
+        for r in self._read(query, **params):
+            found = tuple(_group_value(r[f"k{i}"]) for i in range(len(keys)))
+            out[found] = out.get(found, 0) + int(r["n"])
+        return out
+
+    def _find(self, query: NodeQuery) -> list[Node]:
+        text, params = q.find(query)
+        return [_node(query.label, props) for props in self._read(text, **params)[0]["rows"]]
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         return int(self._read(q.count_edges(rel_type))[0]["n"])
-
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        records = self._read(q.list_nodes(label), skip=max(offset, 0), limit=max(limit, 0))
-        return [_node(label, r["props"]) for r in records]
-
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        records = self._read(
-            q.find_nodes(label, names), where=[where[n] for n in names], limit=max(limit, 0)
-        )
-        return [_node(label, r["props"]) for r in records]
 
     def update_if(
         self,
@@ -286,29 +304,39 @@ class Neo4jGraphStore(GraphStore):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
-        if not refs:
+        if not refs or (limit is not None and limit <= 0):
             return []
-        wanted = w.ids_by_label(refs)
+        wanted = _ids_by_label(refs, ordered=True)  # one query text per set of labels
         out_types = in_types = None
         if directions is not None:
             out_types = [r for r, d in directions.items() if d == "out"]
             in_types = [r for r, d in directions.items() if d == "in"]
+        params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
+        params.update({f"ids{i}": ids for i, ids in enumerate(wanted.values())})
+        if limit is not None:
+            params["total"] = limit
+        query = q.incident_edges(list(wanted), out_types, in_types, total=limit is not None)
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
+            # Each label's part is a prefix (in the order of refs) of its label's edges:
+            # together they hold the first ``limit`` edges in the order of refs.
             found: dict[NodeRef, list[Edge]] = {}
-            for label, ids in wanted.items():
-                query = q.incident_edges(label, out_types, in_types)
-                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0)):
-                    here = NodeRef(label=label, id=r["id"])
-                    other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
-                    src, dst = (here, other) if r["outgoing"] else (other, here)
-                    edge = Edge(src=src, type=RelType(r["type"]), dst=dst, properties=r["props"])
-                    found.setdefault(here, []).append(edge)
+            record = tx.run(query, params).single(strict=True)
+            for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
+                here = NodeRef(label=Label(label), id=node_id)
+                other = NodeRef(label=Label(other_label), id=other_id)
+                src, dst = (here, other) if outgoing else (other, here)
+                edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
+                found.setdefault(here, []).append(edge)
             return found
 
-        found = self._read_unit(work)
-        return [edge for ref in refs for edge in found.get(ref, [])]
+        found = self._read_unit(work, timeout)
+        edges = [edge for ref in dict.fromkeys(refs) for edge in found.get(ref, [])]
+        return edges if limit is None else edges[:limit]
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -380,16 +408,40 @@ def _outcome_filters(
 
 def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
     filters, params = _outcome_filters(tx, query)
+    keys = list(dict.fromkeys(query.group_by))
+    width = len(keys)
+    record = tx.run(q.aggregate_outcomes(query.group_by, filters), params).single(strict=True)
     totals: list[OutcomeTotals] = []
-    for r in tx.run(q.aggregate_outcomes(query.group_by, filters), params):
-        if r["rows"] == 0:
+    for group in record["groups"]:
+        if group[width] == 0:
             continue
-        keys = {k: r[k] for k in query.group_by}
-        metrics = {m: float(r[m] or 0.0) for m in OUTCOME_METRICS}
-        totals.append(OutcomeTotals(**keys, rows=int(r["rows"]), **metrics))
+        fields: dict[str, Any] = dict(zip(keys, group[:width], strict=True))
+        fields["rows"] = int(group[width])
+        for metric, value in zip(OUTCOME_METRICS, group[width + 1 :], strict=True):
+            fields[metric] = float(value or 0.0)
+        # Values straight from the store: built without validation (thousands per report).
+        totals.append(OutcomeTotals.model_construct(**fields))
     return totals
 
 
 # -- helpers -------------------------------------------------------------------------------
 def _node(label: str, props: dict[str, Any]) -> Node:
     return Node(label=Label(label), id=props["id"], properties=props)
+
+
+def _ids_by_label(refs: Iterable[NodeRef], ordered: bool = False) -> dict[Label, list[str]]:
+    """The ids of ``refs`` by label (labels in the order met, or by name if ``ordered``)."""
+    out: dict[Label, dict[str, None]] = {}
+    for ref in refs:
+        out.setdefault(ref.label, {})[ref.id] = None
+    labels = sorted(out, key=lambda lab: lab.value) if ordered else list(out)
+    return {label: list(out[label]) for label in labels}
+
+
+def _group_value(value: Any) -> Value:
+    return tuple(value) if isinstance(value, list) else cast(Value, value)
+
+
+def _timed_out(error: Neo4jError) -> bool:
+    """Whether the server ended the transaction for taking longer than its timeout."""
+    return "TransactionTimedOut" in (error.code or "")
