@@ -169,9 +169,7 @@ def session(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Sessio
     assert s.errors == [], "the console had browser errors:\n" + "\n".join(s.errors)
 
 
-def create_plan(
-    console: Console, headers: dict[str, str], **changes: Any
-) -> dict[str, Any]:
+def create_plan(console: Console, headers: dict[str, str], **changes: Any) -> dict[str, Any]:
     r = console.http.post("/v1/plans", json={**REQUEST, **changes}, headers=headers)
     assert r.status_code == 200, r.text
     plan: dict[str, Any] = r.json()
@@ -211,5 +209,3 @@ def log_in(s: Session, console: Console, key: str) -> None:
     page.fill("#api-key", key)
     page.click("#login-form button[type=submit]")
     expect(page.locator("#login")).to_be_hidden()
-
-
