@@ -61,6 +61,7 @@ class Neo4jConnection:
     user: str | None = None
     password: str | None = None
     database: str | None = None
+    http_uri: str | None = None  # Neo4j Browser's server, when the session started it
 
 
 def _neo4j_required() -> bool:
@@ -101,7 +102,7 @@ def neo4j_connection() -> Iterator[Neo4jConnection]:
         server.stop()
         _no_neo4j(f"the Neo4j test server did not start: {e}")
     try:
-        yield Neo4jConnection(uri=server.bolt_uri)
+        yield Neo4jConnection(uri=server.bolt_uri, http_uri=server.http_uri)
     finally:
         server.stop()
 
