@@ -22,8 +22,8 @@ from agents.orchestrator.policy import ApprovalPolicy
 from agents.planner.plan import PlanRequest, make_plan
 from api.browser_style import grass, style_command
 from api.cli import dataset_parts
+from demo import generate
 from ingest import ingest
-from ingest.demo import generate
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import Neo4jConnection, clear_neo4j, open_neo4j_store
 

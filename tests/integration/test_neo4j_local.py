@@ -22,8 +22,8 @@ from neo4j import GraphDatabase
 
 import migrations
 from api.cli import dataset_parts
+from demo import generate
 from ingest import ingest
-from ingest.demo import generate
 from tests.conftest import ROOT, Neo4jConnection, clear_neo4j, open_neo4j_store
 from tests.integration.http_server import free_port
 from tests.neo4j_server import Neo4jServer, java_available
