@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 import migrations
-from api.cli import dataset_parts
+from demo import dataset_parts
 from demo import generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef

@@ -21,7 +21,7 @@ import pytest
 from neo4j import GraphDatabase
 
 import migrations
-from api.cli import dataset_parts
+from demo import dataset_parts
 from demo import generate
 from ingest import ingest
 from tests.conftest import ROOT, Neo4jConnection, clear_neo4j, open_neo4j_store
