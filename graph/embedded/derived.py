@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import graph.embedded.queries as q
+from graph.embedded.jsontext import dumps
 from graph.models import Edge, EdgeRows, Node, NodeRef
 from graph.schema import Label, RelType
 
@@ -29,12 +30,6 @@ OF_SLOTS: dict[Label, tuple[int, int]] = {
 }
 REF_COLUMNS = tuple(column for column, _ in q.OF_COLUMNS.values())
 StoredRow = tuple[str, str, str, str, str, str]  # an outcome_edges row
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
-
-
-def dumps(props: dict[str, Any]) -> str:
-    """Properties as stored (compact JSON; ``{}`` for none)."""
-    return _ENCODE(props) if props else "{}"
 
 
 @dataclass(slots=True)

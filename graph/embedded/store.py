@@ -23,6 +23,7 @@ import networkx as nx
 import graph.embedded.derived as derived
 import graph.embedded.edges as edges
 import graph.embedded.find as find
+import graph.embedded.outcome_rows as outcome_rows
 import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
@@ -252,8 +253,8 @@ class EmbeddedGraphStore(GraphStore):
 
     def _node(self, ref: NodeRef) -> Node | None:
         if ref.label is _OUTCOME:
-            row = self._db.execute(q.OUTCOME_PROPS, (ref.id,)).fetchone()
-            props = json.loads(row[0]) if row else None
+            row = self._db.execute(q.OUTCOME_ROW, (ref.id,)).fetchone()
+            props = outcome_rows.properties(row) if row else None
         else:
             data = self._graph.nodes.get((ref.label.value, ref.id))
             props = dict(data["props"]) if data is not None else None
