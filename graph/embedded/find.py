@@ -18,6 +18,7 @@ import sqlite3
 from typing import Any, Final, cast
 
 import graph.embedded.outcome_rows as outcome_rows
+from graph.embedded.jsontext import loads
 from graph.models import Node
 from graph.query import Condition, In, Kind, NodeQuery, Range, Value, kind_of
 from graph.schema import Label, validate_label, validate_property_name
@@ -112,7 +113,7 @@ def find(db: sqlite3.Connection, query: NodeQuery) -> list[Node]:
     rows = db.execute(sql, (*params, query.limit, query.offset)).fetchall()
     out = []
     for (text,) in rows:
-        props = json.loads(text)
+        props = loads(text)
         out.append(Node(label=label, id=props["id"], properties=props))
     return out
 

@@ -14,12 +14,11 @@ the aggregates read the columns alone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from math import copysign
 from typing import Any, Final
 
-from graph.embedded.jsontext import dumps
+from graph.embedded.jsontext import dumps, loads
 from graph.models import Node
 from graph.schema import validate_property_name
 
@@ -109,7 +108,7 @@ def properties(values: Sequence[Any]) -> dict[str, Any]:
     props = {k: v for k, v in zip(_ORDER, values[1:12], strict=True) if v is not None}
     text = values[12]
     if text != "{}":
-        props.update(json.loads(text))
+        props.update(loads(text))
     props["id"] = values[0]
     return props
 

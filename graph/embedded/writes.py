@@ -9,7 +9,6 @@ outcome at one end, of ``outcome_edges``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import graph.embedded.outcome_rows as outcome_rows
 import graph.embedded.queries as q
 from graph.embedded.derived import DerivedEdges, derivable
-from graph.embedded.jsontext import dumps
+from graph.embedded.jsontext import dumps, encode
 from graph.models import Edge, EdgeRows, GraphBatch, Node
 from graph.schema import Label
 
@@ -27,7 +26,7 @@ _OUTCOME = Label.OUTCOME
 def existing_outcomes(db: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 50_000):
-        chunk = json.dumps(ids[start : start + 50_000])
+        chunk = encode(ids[start : start + 50_000])
         found.update(row[0] for row in db.execute(q.EXISTING_OUTCOMES, (chunk,)))
     return found
 
