@@ -25,8 +25,10 @@ OUTCOME_ID = "2026-03-01|c1|ch-email||"
 
 
 def _dimensions(store: GraphStore) -> None:
-    parts = [("brands", BRANDS), ("channels", CHANNELS), ("audiences", AUDIENCES)]
-    ingest(store, [part(kind, records) for kind, records in parts])
+    ingest(
+        store,
+        [part("brands", BRANDS), part("channels", CHANNELS), part("audiences", AUDIENCES)],
+    )
     ingest(store, [part("campaigns", [{**CAMPAIGNS[0], "asset_ids": []}])])
 
 
