@@ -107,6 +107,10 @@ class PlanView(NodeView):
     created_at: str = ""
     created_by: str | None = None
     supersedes: str | None = None
+    days: int | None = None
+    kpis: str | None = None  # JSON: target_roas, roas_low, roas_high…
+    decided_at: str | None = None
+    executed_at: str | None = None
 
     @property
     def family_id(self) -> str:
@@ -125,6 +129,12 @@ class TaskView(NodeView):
     depends_on: list[str] = Field(default_factory=list)
     detail: str | None = None
     decision_id: str | None = None
+    channel_id: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    gate_decision_id: str | None = None  # the decision the task waits on at its gate
+    gate_action: str | None = None
+    gate_amount: float | None = None
 
     @field_validator("depends_on", mode="before")
     @classmethod
@@ -181,6 +191,12 @@ class ExecutionView(NodeView):
     plan_id: str | None = None
     task_id: str | None = None
     external_ref: str | None = None
+    before: str | None = None  # JSON: the line's state before the action
+    after: str | None = None  # JSON: and after it
+    undo: str | None = None  # JSON: the action that undoes it
+    attempts: int | None = None  # webhook deliveries tried
+    delivered_at: str | None = None
+    last_error: str | None = None
 
 
 class DecisionView(NodeView):

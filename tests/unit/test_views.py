@@ -11,6 +11,8 @@ from graph.models import Node
 from graph.schema import Label
 from graph.views import (
     AllocationView,
+    ExecutionStatus,
+    ExecutionView,
     PlanStatus,
     PlanView,
     TaskStatus,
@@ -87,3 +89,106 @@ def test_the_agents_status_constants_are_the_enums_values() -> None:
         runs.REJECTED,
         runs.BLOCKED,
     }
+
+
+def test_a_task_reads_its_channel_times_and_gate() -> None:
+    node = Node(
+        label=Label.TASK,
+        id="p.content-ch1",
+        properties={
+            "id": "p.content-ch1",
+            "plan_id": "p",
+            "status": "waiting_approval",
+            "attempts": 1,
+            "depends_on": [],
+            "channel_id": "ch1",
+            "started_at": "2026-07-01T10:00:00+00:00",
+            "finished_at": "2026-07-01T10:05:00+00:00",
+            "gate_decision_id": "dec_1",
+            "gate_action": "budget_change",
+            "gate_amount": 1200.5,
+        },
+    )
+    task = TaskView.from_node(node)
+    assert (task.channel_id, task.gate_decision_id, task.gate_action) == (
+        "ch1",
+        "dec_1",
+        "budget_change",
+    )
+    assert task.gate_amount == 1200.5
+    assert (task.started_at, task.finished_at) == (
+        "2026-07-01T10:00:00+00:00",
+        "2026-07-01T10:05:00+00:00",
+    )
+    assert task.to_node() == node
+    bare = TaskView.from_node(Node(label=Label.TASK, id="t", properties={"plan_id": "p"}))
+    assert (bare.channel_id, bare.gate_decision_id, bare.gate_amount) == (None, None, None)
+
+
+def test_a_plan_reads_its_days_kpis_and_when_it_was_decided_and_executed() -> None:
+    node = Node(
+        label=Label.PLAN,
+        id="p",
+        properties={
+            "id": "p",
+            "status": "executing",
+            "brand_id": "b",
+            "days": 10,
+            "kpis": '{"target_roas":3.0}',
+            "decided_at": "2026-06-30T16:00:00+00:00",
+            "executed_at": "2026-06-30T18:00:00+00:00",
+        },
+    )
+    plan = PlanView.from_node(node)
+    assert plan.status is PlanStatus.EXECUTING
+    assert (plan.days, plan.kpis) == (10, '{"target_roas":3.0}')
+    assert (plan.decided_at, plan.executed_at) == (
+        "2026-06-30T16:00:00+00:00",
+        "2026-06-30T18:00:00+00:00",
+    )
+    assert PlanView.from_node(node).model_dump(include={"days", "kpis"}) == {
+        "days": 10,
+        "kpis": '{"target_roas":3.0}',
+    }
+    bare = PlanView.from_node(
+        Node(label=Label.PLAN, id="q", properties={"status": "approved", "brand_id": "b"})
+    )
+    assert (bare.days, bare.kpis, bare.executed_at, bare.decided_at) == (None,) * 4
+
+
+def test_an_execution_reads_its_line_states_undo_and_delivery() -> None:
+    node = Node(
+        label=Label.EXECUTION,
+        id="exe_1",
+        properties={
+            "id": "exe_1",
+            "idempotency_key": "k",
+            "adapter": "webhook",
+            "kind": "set_budget",
+            "status": "delivered",
+            "applied_at": "2026-07-01T10:00:00+00:00",
+            "before": '{"budget":0}',
+            "after": '{"budget":10}',
+            "undo": '{"kind":"set_budget"}',
+            "attempts": 2,
+            "delivered_at": "2026-07-01T10:01:00+00:00",
+            "last_error": "HTTP 503: busy",
+        },
+    )
+    execution = ExecutionView.from_node(node)
+    assert execution.status is ExecutionStatus.DELIVERED
+    assert (execution.before, execution.after, execution.undo) == (
+        '{"budget":0}',
+        '{"budget":10}',
+        '{"kind":"set_budget"}',
+    )
+    assert (execution.attempts, execution.delivered_at, execution.last_error) == (
+        2,
+        "2026-07-01T10:01:00+00:00",
+        "HTTP 503: busy",
+    )
+    assert execution.to_node() == node
+    bare = ExecutionView.from_node(
+        Node(label=Label.EXECUTION, id="e", properties={**node.properties, "undo": None})
+    )
+    assert bare.undo is None and "undo" not in bare.to_node().properties
