@@ -19,6 +19,7 @@ from agents.orchestrator.runs import TaskContext, TaskOutcome
 from agents.tasks.common import decision_id_for, record_once
 from graph.models import DecisionRecord, Edge, Evidence, NodeRef
 from graph.schema import Label, RelType
+from graph.views import TaskView
 
 AGENT = "budget"
 
@@ -32,7 +33,7 @@ class BudgetAgent:
         self.router = router
 
     def run(self, ctx: TaskContext) -> TaskOutcome:
-        key = str(ctx.task.properties.get("key"))
+        key = str(TaskView.from_node(ctx.task).key)
         if key == "budget-monitor":
             return TaskOutcome(
                 "done", "the validation agent checks this plan on every outcome ingestion"
@@ -45,7 +46,7 @@ class BudgetAgent:
         plan = ctx.plan
         days = (plan.end_date - plan.start_date).days + 1
         gate_id = decision_id_for(ctx.key, "budget_change")
-        if ctx.task.properties.get("gate_decision_id") != gate_id:
+        if TaskView.from_node(ctx.task).gate_decision_id != gate_id:
             try:
                 waiting = self._gate(ctx, gate_id, days)
             except NoAdapterError as e:

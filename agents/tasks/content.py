@@ -34,6 +34,7 @@ from agents.tasks.common import decision_id_for, record_once
 from graph.base import GraphStore
 from graph.models import DecisionRecord, Evidence, Node, NodeRef, OutcomeQuery, sha256_hex
 from graph.schema import Label
+from graph.views import TaskView
 
 AGENT = "content"
 VARIANTS = 3
@@ -68,10 +69,11 @@ class ContentAgent:
 
     def run(self, ctx: TaskContext) -> TaskOutcome:
         decision_id = decision_id_for(ctx.key, "draft_content")
-        if ctx.task.properties.get("gate_decision_id") == decision_id:
+        task = TaskView.from_node(ctx.task)
+        if task.gate_decision_id == decision_id:
             return self._approved(ctx, decision_id)
         store, plan = ctx.store, ctx.plan
-        channel_id = str(ctx.task.properties.get("channel_id"))
+        channel_id = str(task.channel_id)
         brand = store.require_node(NodeRef(label=Label.BRAND, id=plan.brand_id))
         channel = store.get_node(NodeRef(label=Label.CHANNEL, id=channel_id))
         kind = str((channel.properties if channel else {}).get("kind", "paid_social"))
@@ -233,9 +235,10 @@ class ContentAgent:
     # -- after the gate --------------------------------------------------------------------
     def _approved(self, ctx: TaskContext, decision_id: str) -> TaskOutcome:
         store = ctx.store
+        channel_id = TaskView.from_node(ctx.task).channel_id
         ratios = []
         for experiment in store.find_all(Label.EXPERIMENT, {"plan_id": ctx.plan.id}):
-            if experiment.properties.get("channel_id") != ctx.task.properties.get("channel_id"):
+            if experiment.properties.get("channel_id") != channel_id:
                 continue
             refs = [
                 NodeRef(label=Label.ASSET, id=str(a))

@@ -16,6 +16,7 @@ from agents.orchestrator.runs import TaskContext, TaskOutcome
 from agents.tasks.common import decision_id_for, record_once
 from graph.models import DecisionRecord, Edge, Evidence, NodeRef
 from graph.schema import Label, RelType
+from graph.views import TaskView
 
 AGENT = "distribution"
 
@@ -30,7 +31,7 @@ class DistributionAgent:
 
     def run(self, ctx: TaskContext) -> TaskOutcome:
         store, plan = ctx.store, ctx.plan
-        channel_id = str(ctx.task.properties.get("channel_id"))
+        channel_id = str(TaskView.from_node(ctx.task).channel_id)
         experiments = [
             e
             for e in store.find_all(Label.EXPERIMENT, {"plan_id": plan.id})
