@@ -17,16 +17,16 @@ from typing import Any, Literal
 
 from agents.orchestrator.errors import GateError, SelfApprovalError
 from agents.orchestrator.policy import ApprovalPolicy, GateAction, GateRule
-from agents.planner.models import APPROVED, PENDING_APPROVAL, REJECTED
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, new_id
 from graph.schema import Label, RelType
+from graph.views import PlanStatus, PlanView, TaskStatus, TaskView
 
 Verdict = Literal["approved", "rejected"]
-WAITING = "waiting_approval"  # a task at its gate
-TASK_APPROVED = "pending"  # an approved task goes back to the queue
-TASK_REJECTED = "rejected"
+WAITING = TaskStatus.WAITING_APPROVAL  # a task at its gate
+TASK_APPROVED = TaskStatus.PENDING  # an approved task goes back to the queue
+TASK_REJECTED = TaskStatus.REJECTED
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,20 @@ class Gate:
     rule: GateRule
 
     @property
+    def view(self) -> PlanView | TaskView:
+        """The subject, typed: a plan version or a task."""
+        return subject_view(self.subject)
+
+    @property
+    def waiting_status(self) -> PlanStatus | TaskStatus:
+        """The subject's status while it waits at this gate."""
+        return PlanStatus.PENDING_APPROVAL if self.subject.label is Label.PLAN else WAITING
+
+    @property
     def amount(self) -> float | None:
         """The amount at stake: a plan's budget, a budget change's total."""
-        key = "budget" if self.subject.label is Label.PLAN else "gate_amount"
-        value = self.subject.properties.get(key)
-        try:
-            return None if value is None else float(value)
-        except (TypeError, ValueError):
-            return None
+        view = self.view
+        return view.budget if isinstance(view, PlanView) else view.gate_amount
 
     @property
     def approvers_needed(self) -> int:
@@ -54,10 +60,14 @@ class Gate:
 
     @property
     def requested_by(self) -> str | None:
-        value = self.subject.properties.get("created_by") or self.subject.properties.get(
-            "requested_by"
-        )
-        return None if value is None else str(value)
+        """Who asked for the plan version (a task is asked for by its agent, not a person)."""
+        view = self.view
+        return view.created_by if isinstance(view, PlanView) else None
+
+
+def subject_view(node: Node) -> PlanView | TaskView:
+    """A gate's subject, typed: a Plan version or a Task."""
+    return PlanView.from_node(node) if node.label is Label.PLAN else TaskView.from_node(node)
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,7 @@ def find_gate(store: GraphStore, decision_id: str, policy: ApprovalPolicy) -> Ga
         return Gate(decision_id, plans[0], "plan", policy.plan)
     tasks = store.find_nodes(Label.TASK, {"gate_decision_id": decision_id}, limit=1)
     if tasks:
-        action = str(tasks[0].properties.get("gate_action", "publish"))
-        if action not in ("publish", "budget_change"):
-            action = "publish"
-        gate_action: GateAction = "publish" if action == "publish" else "budget_change"
+        gate_action = _task_action(TaskView.from_node(tasks[0]))
         return Gate(decision_id, tasks[0], gate_action, policy.rule(gate_action))
     raise NodeNotFoundError(decision_id, "gated Decision")
 
@@ -99,10 +106,10 @@ def decide(
             forbids it: a 403.
     """
     now = now or datetime.now(UTC)
-    waiting = PENDING_APPROVAL if gate.subject.label is Label.PLAN else WAITING
-    current = str(gate.subject.properties.get("status", ""))
+    waiting = gate.waiting_status
+    current = gate.view.status
     if current != waiting:
-        raise GateError(str(gate.subject.ref), current, waiting)
+        raise GateError(str(gate.subject.ref), current.value, waiting.value)
     if (
         verdict == "approved"
         and not gate.rule.allow_self_approval
@@ -123,14 +130,14 @@ def settle(
     """Derive the subject's state from all approvals of the decision and move it there."""
     records = approvals_of(store, gate.decision_id)
     status = _derived(gate, records, now)
-    waiting = PENDING_APPROVAL if gate.subject.label is Label.PLAN else WAITING
+    waiting = gate.waiting_status
     if status != waiting:
-        changes: dict[str, str | None] = {"status": status, "decided_at": now.isoformat()}
-        moved = store.update_if(gate.subject.ref, {"status": waiting}, changes)
+        changes: dict[str, str | None] = {"status": status.value, "decided_at": now.isoformat()}
+        moved = store.update_if(gate.subject.ref, {"status": waiting.value}, changes)
         if moved is None:
             fresh = store.get_node(gate.subject.ref)
-            status = str(fresh.properties.get("status", "")) if fresh else status
-    return GateState(status=status, approvals=records, approval_id=approval_id)
+            status = subject_view(fresh).status if fresh else status
+    return GateState(status=status.value, approvals=records, approval_id=approval_id)
 
 
 def approvals_of(store: GraphStore, decision_id: str) -> list[dict[str, Any]]:
@@ -143,14 +150,14 @@ def approvals_of(store: GraphStore, decision_id: str) -> list[dict[str, Any]]:
     return records
 
 
-def _derived(gate: Gate, records: list[dict[str, Any]], now: datetime) -> str:
+def _derived(gate: Gate, records: list[dict[str, Any]], now: datetime) -> PlanStatus | TaskStatus:
     plan = gate.subject.label is Label.PLAN
     if any(r.get("verdict") == "rejected" for r in records):
-        return REJECTED if plan else TASK_REJECTED
+        return PlanStatus.REJECTED if plan else TASK_REJECTED
     fresh = [r for r in records if r.get("verdict") == "approved" and _fresh(gate.rule, r, now)]
     if len({r.get("approver") for r in fresh}) >= gate.approvers_needed:
-        return APPROVED if plan else TASK_APPROVED
-    return PENDING_APPROVAL if plan else WAITING
+        return PlanStatus.APPROVED if plan else TASK_APPROVED
+    return gate.waiting_status
 
 
 def _fresh(rule: GateRule, record: dict[str, Any], now: datetime) -> bool:
@@ -172,7 +179,7 @@ def _approval_node(
         "verdict": verdict,
         "approver": actor,
         "role": role,
-        "brand_id": gate.subject.properties.get("brand_id"),
+        "brand_id": gate.view.brand_id if isinstance(gate.view, PlanView) else None,
         "comment": comment,
         "created_at": now.isoformat(),
     }
@@ -185,47 +192,44 @@ def waiting(
     """The approval queue: plan versions and tasks waiting at a gate, oldest first."""
     now = now or datetime.now(UTC)
     items: list[dict[str, Any]] = []
-    pending = {"status": PENDING_APPROVAL}
+    pending = {"status": PlanStatus.PENDING_APPROVAL.value}
     for plan in store.find(Label.PLAN, pending, order_by="created_at", limit=limit):
-        p = plan.properties
-        decision_id = str(p.get("decision_id", ""))
+        p = PlanView.from_node(plan)
+        decision_id = p.decision_id or ""
         items.append(
             {
                 "decision_id": decision_id,
                 "subject": str(plan.ref),
                 "action": "plan",
-                "brand_id": p.get("brand_id"),
-                "summary": f"plan {p.get('family', plan.id)} version {p.get('version', 1)}: "
-                f"{p.get('budget')} over {p.get('start_date')} to {p.get('end_date')}",
-                "requested_by": p.get("created_by"),
-                "requested_at": p.get("created_at"),
+                "brand_id": p.brand_id,
+                "summary": f"plan {p.family or plan.id} version {p.version}: "
+                f"{p.budget} over {p.start_date} to {p.end_date}",
+                "requested_by": p.created_by,
+                "requested_at": p.created_at,
                 "approvals": _approved_count(store, decision_id, policy.plan, now),
                 "approvers_needed": Gate(decision_id, plan, "plan", policy.plan).approvers_needed,
             }
         )
     tasks = _oldest_waiting_tasks(store, limit)
-    plan_ids = sorted(
-        {str(t.properties.get("plan_id")) for t in tasks if t.properties.get("plan_id")}
-    )
+    views = {t.id: TaskView.from_node(t) for t in tasks}
+    plan_ids = sorted({v.plan_id for v in views.values() if v.plan_id})
     brand_of_plan = {
-        n.id: n.properties.get("brand_id")
+        n.id: PlanView.from_node(n).brand_id
         for n in store.get_nodes([NodeRef(label=Label.PLAN, id=i) for i in plan_ids])
     }
     for task in tasks:
-        p = task.properties
-        decision_id = str(p.get("gate_decision_id", ""))
-        action: GateAction = (
-            "budget_change" if p.get("gate_action") == "budget_change" else "publish"
-        )
+        t = views[task.id]
+        decision_id = t.gate_decision_id or ""
+        action = _task_action(t)
         items.append(
             {
                 "decision_id": decision_id,
                 "subject": str(task.ref),
                 "action": action,
-                "brand_id": p.get("brand_id") or brand_of_plan.get(str(p.get("plan_id"))),
-                "summary": str(p.get("detail") or p.get("action") or task.id),
-                "requested_by": p.get("agent"),
-                "requested_at": p.get("finished_at") or p.get("started_at"),
+                "brand_id": brand_of_plan.get(t.plan_id),
+                "summary": t.detail or t.action or task.id,
+                "requested_by": t.agent,
+                "requested_at": t.finished_at or t.started_at,
                 "approvals": _approved_count(store, decision_id, policy.rule(action), now),
                 "approvers_needed": Gate(
                     decision_id, task, action, policy.rule(action)
@@ -239,34 +243,42 @@ def waiting(
 def _oldest_waiting_tasks(store: GraphStore, limit: int) -> list[Node]:
     """The ``limit`` tasks waiting longest at their gate: a task has waited since it
     finished its work (``finished_at``), else since it started."""
+    waiting = WAITING.value
     done = store.find(
-        Label.TASK, {"status": WAITING}, order_by="finished_at", limit=limit
+        Label.TASK, {"status": waiting}, order_by="finished_at", limit=limit
     )  # those without finished_at come last, and are read below by started_at
-    done = [t for t in done if t.properties.get("finished_at") is not None]
+    done = [t for t in done if TaskView.from_node(t).finished_at is not None]
     started = store.find(
-        Label.TASK, {"status": WAITING, "finished_at": None}, order_by="started_at", limit=limit
+        Label.TASK, {"status": waiting, "finished_at": None}, order_by="started_at", limit=limit
     )
     tasks = done + started
-    tasks.sort(key=lambda t: (str(_task_requested_at(t) or ""), t.id))
+    tasks.sort(key=lambda t: (_task_requested_at(t) or "", t.id))
     return tasks[:limit]
 
 
-def _task_requested_at(task: Node) -> object:
-    return task.properties.get("finished_at") or task.properties.get("started_at")
+def _task_requested_at(task: Node) -> str | None:
+    view = TaskView.from_node(task)
+    return view.finished_at or view.started_at
+
+
+def _task_action(task: TaskView) -> GateAction:
+    """The gate a waiting task is at: a budget change, else publishing."""
+    return "budget_change" if task.gate_action == "budget_change" else "publish"
 
 
 def waiting_summary(store: GraphStore) -> tuple[dict[GateAction, int], list[object]]:
     """How many items wait at a gate, by action, and when the oldest plan and the oldest
     task began to wait (counted and ordered by the store, not read one by one)."""
     counts: dict[GateAction, int] = {
-        "plan": store.count(Label.PLAN, {"status": PENDING_APPROVAL}),
+        "plan": store.count(Label.PLAN, {"status": PlanStatus.PENDING_APPROVAL.value}),
         "publish": 0,
         "budget_change": 0,
     }
-    for action, n in store.count_by(Label.TASK, "gate_action", {"status": WAITING}).items():
+    for action, n in store.count_by(Label.TASK, "gate_action", {"status": WAITING.value}).items():
         counts["budget_change" if action == "budget_change" else "publish"] += n
-    plans = store.find(Label.PLAN, {"status": PENDING_APPROVAL}, order_by="created_at", limit=1)
-    oldest = [p.properties.get("created_at") for p in plans]
+    pending = {"status": PlanStatus.PENDING_APPROVAL.value}
+    plans = store.find(Label.PLAN, pending, order_by="created_at", limit=1)
+    oldest: list[object] = [PlanView.from_node(p).created_at or None for p in plans]
     oldest += [_task_requested_at(t) for t in _oldest_waiting_tasks(store, 1)]
     return counts, oldest
 
