@@ -22,6 +22,7 @@ from agents.channels.outbox.config import WebhookConfig
 from agents.channels.outbox.entries import OutboxEntry
 from graph.base import GraphStore
 from graph.models import Node
+from graph.views import ExecutionView
 
 
 class WebhookAdapter(ChannelAdapter):
@@ -43,11 +44,11 @@ class WebhookAdapter(ChannelAdapter):
         check_references(self.store, action)
 
     def _side_nodes(self, execution: Node, action: Action, after: LineState) -> list[Node]:
-        p = execution.properties
+        recorded = ExecutionView.from_node(execution)
         body = {
             "idempotency_key": action.idempotency_key,
             "execution_id": execution.id,
-            "applied_at": p["applied_at"],
+            "applied_at": recorded.applied_at,
             "action": action.model_dump(mode="json"),
             "line": {
                 "id": after.id,
@@ -56,11 +57,11 @@ class WebhookAdapter(ChannelAdapter):
                 "campaign_id": after.key.campaign_id,
                 "revision": after.revision,
             },
-            "before": json.loads(p["before"]),
+            "before": json.loads(str(recorded.before)),
             "after": after.summary(),
-            "undo": json.loads(p["undo"]) if "undo" in p else None,
+            "undo": json.loads(recorded.undo) if recorded.undo is not None else None,
         }
-        created = datetime.fromisoformat(p["applied_at"])
+        created = datetime.fromisoformat(recorded.applied_at)
         entry = OutboxEntry(
             id=execution.id,
             idempotency_key=action.idempotency_key,

@@ -22,6 +22,7 @@ from agents.channels.journal import execution_id
 from graph.base import GraphStore
 from graph.models import GraphBatch, Node, NodeRef, Precondition, clean_properties
 from graph.schema import Label
+from graph.views import ExecutionStatus, ExecutionView
 
 EntryStatus = Literal["pending", "delivering", "delivered", "failed"]
 STATUSES: tuple[EntryStatus, ...] = ("pending", "delivering", "delivered", "failed")
@@ -101,9 +102,10 @@ def get_entry(store: GraphStore, entry_id: str) -> OutboxEntry:
         if node is not None:
             return entry_of(node)
     for candidate in (entry_id, execution_id(entry_id)):
-        execution = store.get_node(NodeRef(label=Label.EXECUTION, id=candidate))
-        if execution is not None and execution.properties.get("status") == "delivered":
-            when = execution.properties.get("delivered_at")
+        node = store.get_node(NodeRef(label=Label.EXECUTION, id=candidate))
+        execution = None if node is None else ExecutionView.from_node(node)
+        if execution is not None and execution.status is ExecutionStatus.DELIVERED:
+            when = execution.delivered_at
             raise OutboxStateError(f"{candidate} was delivered at {when}; nothing to retry")
     raise OutboxEntryNotFoundError(entry_id)
 
@@ -129,10 +131,10 @@ def retry_entry(store: GraphStore, entry_id: str, by: str = "unknown") -> Outbox
         history=[*entry.history, note][-HISTORY:],
     )
     nodes = [again.node()]
-    execution = store.get_node(entry.execution_ref)
-    if execution is not None and execution.properties.get("status") == "failed":
-        props = {**execution.properties, "status": "pending"}
-        nodes.append(Node(label=Label.EXECUTION, id=execution.id, properties=props))
+    found = store.get_node(entry.execution_ref)
+    execution = None if found is None else ExecutionView.from_node(found)
+    if execution is not None and execution.status is ExecutionStatus.FAILED:
+        nodes.append(execution.model_copy(update={"status": ExecutionStatus.PENDING}).to_node())
     if not store.write_if(GraphBatch(nodes=nodes), [entry.guard()]):
         raise OutboxStateError(f"{entry.id} changed while retrying it; look at it again")
     return again

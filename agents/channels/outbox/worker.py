@@ -34,7 +34,7 @@ from agents.channels.outbox.entries import HISTORY, OutboxEntry, list_entries
 from agents.channels.outbox.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from graph.base import GraphStore
 from graph.models import GraphBatch, Node
-from graph.schema import Label
+from graph.views import ExecutionStatus, ExecutionView
 
 log = logging.getLogger("marketgraph.outbox")
 RETRYABLE = frozenset({408, 425, 429})
@@ -168,7 +168,7 @@ class OutboxWorker:
         }
         if result.ok:
             done = entry.changed(status="delivered", delivered_at=now, last_error=None, **common)
-            execution = {"status": "delivered", "delivered_at": now.isoformat()}
+            execution = {"status": ExecutionStatus.DELIVERED, "delivered_at": now.isoformat()}
             if result.external_ref:
                 execution["external_ref"] = result.external_ref
             kind = "delivered"
@@ -182,7 +182,7 @@ class OutboxWorker:
             execution, kind = {}, "retrying"
         else:
             done = entry.changed(status="failed", last_error=result.error, **common)
-            execution = {"status": "failed", "last_error": result.error or ""}
+            execution = {"status": ExecutionStatus.FAILED, "last_error": result.error or ""}
             kind = "failed"
             log.warning(
                 "outbox entry %s failed after %d attempts: %s",
@@ -205,7 +205,7 @@ class OutboxWorker:
         node = self.store.get_node(entry.execution_ref)
         if node is None:
             return []
-        return [Node(label=Label.EXECUTION, id=node.id, properties={**node.properties, **changes})]
+        return [ExecutionView.from_node(node).model_copy(update=changes).to_node()]
 
 
 def backoff_delay(config: WebhookConfig, attempt: int, rng: random.Random) -> float:
