@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from graph.base import GraphStore
 from graph.models import DecisionRecord, Evidence, Node, NodeRef, clean_properties
 from graph.schema import Label
+from graph.views import AlertStatus, AlertView
 
 
 class AlertPublic(BaseModel):
@@ -65,7 +66,10 @@ def record_alerts(
     existing = store.existing_ids(Label.ALERT, [d.id for d in drafts])
     now = datetime.now(UTC).isoformat()
     fresh = [d for d in drafts if d.id not in existing]
-    old = {n.id: n for n in store.get_nodes([NodeRef(Label.ALERT, i) for i in existing])}
+    old = {
+        n.id: AlertView.from_node(n)
+        for n in store.get_nodes([NodeRef(Label.ALERT, i) for i in existing])
+    }
     decision_id = None
     if fresh:
         produced = [
@@ -81,7 +85,7 @@ def record_alerts(
                         "subject": str(d.subject),
                         "message": d.message,
                         "created_at": now,
-                        "status": "open",
+                        "status": AlertStatus.OPEN.value,
                     }
                 ),
             )
@@ -106,7 +110,7 @@ def record_alerts(
     out = []
     for d in drafts:
         stored = old.get(d.id)
-        created = str(stored.properties.get("created_at")) if stored else now
+        created = stored.created_at if stored else now
         out.append(
             AlertPublic(
                 id=d.id,

@@ -29,6 +29,7 @@ from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.query import In
 from graph.schema import Label, RelType
+from graph.views import AllocationView, PlanView
 from reports._graph import campaigns, moment
 from reports.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
 from reports.errors import check_inputs
@@ -77,16 +78,17 @@ def planning_kpis(
     owned = campaigns(store, brand_id)  # also checks the brand exists
     kpis = Kpis(lineage_limit)
     plans = []
-    for plan in store.find_all(Label.PLAN, {"brand_id": brand_id}):
-        executed = moment(plan.properties.get("executed_at"))
+    for node in store.find_all(Label.PLAN, {"brand_id": brand_id}):
+        plan = PlanView.from_node(node)
+        executed = moment(plan.executed_at)
         if executed is not None and executed <= as_of:
             plans.append(plan)
-    plans.sort(key=lambda p: str(p.properties.get("executed_at")))
+    plans.sort(key=lambda p: str(p.executed_at))
     leads = list(store.find_all(Label.LEAD, {"campaign_id": In(owned)}))
     rows: list[PlanPerformance] = []
     refs: dict[str, list[NodeRef]] = {"roas": [], "adherence": [], "cpl": [], "cycle": []}
     for plan in plans:
-        row, used = _one(store, plan.id, plan.properties, leads, as_of)
+        row, used = _one(store, plan, leads, as_of)
         rows.append(row)
         for key in refs:
             refs[key].extend(used)
@@ -165,29 +167,26 @@ def planning_kpis(
 
 def _one(
     store: GraphStore,
-    plan_id: str,
-    p: dict[str, object],
+    plan: PlanView,
     leads: list[Node],
     as_of: datetime,
 ) -> tuple[PlanPerformance, list[NodeRef]]:
-    plan_ref = NodeRef(Label.PLAN, plan_id)
-    start = date.fromisoformat(str(p["start_date"]))
-    end = date.fromisoformat(str(p["end_date"]))
-    days = int(str(p.get("days") or (end - start).days + 1))
+    plan_ref = plan.ref
+    start = date.fromisoformat(str(plan.start_date))
+    end = date.fromisoformat(str(plan.end_date))
+    days = plan.days or (end - start).days + 1
     last = min(end, as_of.date())
     elapsed = max(0, (last - start).days + 1)
-    budget = float(str(p.get("budget", 0.0)))
+    budget = plan.budget
     parts = store.incident_edges([plan_ref], 2000, {RelType.PART_OF: "in"})
     members = store.get_nodes([e.src for e in parts])
-    allocations = [n for n in members if n.label is Label.ALLOCATION]
-    pairs = {
-        (str(a.properties["channel_id"]), str(a.properties["audience_id"])) for a in allocations
-    }
+    allocations = [AllocationView.from_node(n) for n in members if n.label is Label.ALLOCATION]
+    pairs = {(a.channel_id, a.audience_id) for a in allocations}
     channels = sorted({c for c, _ in pairs})
     spend = revenue = outcome_leads = 0.0
     if elapsed > 0 and pairs:
         query = OutcomeQuery(
-            brand_id=str(p["brand_id"]),
+            brand_id=plan.brand_id,
             channel_ids=channels,
             start=start,
             end=last,
@@ -209,18 +208,18 @@ def _one(
         ):
             lead_refs.append(NodeRef(Label.LEAD, str(props["id"])))
     lead_count = len(lead_refs) or round(outcome_leads)
-    kpi = _json(p.get("kpis"))
+    kpi = _json(plan.kpis)
     forecast = _float(kpi.get("target_roas"))
     low, high = _float(kpi.get("roas_low")), _float(kpi.get("roas_high"))
     actual = revenue / spend if spend > 0 else None
     planned = budget * elapsed / days if days > 0 else 0.0
-    created = moment(p.get("created_at"))
-    executed = moment(p.get("executed_at"))
-    decided = moment(p.get("decided_at"))
+    created = moment(plan.created_at)
+    executed = moment(plan.executed_at)
+    decided = moment(plan.decided_at)
     row = PlanPerformance(
-        plan_id=plan_id,
-        version=int(str(p.get("version", 1))),
-        status=str(p.get("status", "")),
+        plan_id=plan.id,
+        version=plan.version,
+        status=plan.status.value,
         start=start,
         end=end,
         days_elapsed=elapsed,
