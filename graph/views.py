@@ -5,7 +5,8 @@ A view is a pydantic model over a node's properties: ``from_node`` checks the la
 reads the properties into typed fields (statuses as enums), ``to_node`` writes them back.
 Properties a view does not name are kept (``extra="allow"``), so a round trip never drops
 what another part of the service stored. The status enums are the one definition of each
-status; the agents' constants are their values.
+status (the event bus's too, though an Event has no view: ``Event.from_node`` reads it);
+the agents' constants are their values.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ class ExecutionStatus(StrEnum):
     APPLIED = "applied"
     PENDING = "pending"
     DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class EventStatus(StrEnum):
+    """Where an event on the bus is: waiting, being handled (leased), handled or given up."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    HANDLED = "handled"
     FAILED = "failed"
 
 

@@ -34,6 +34,7 @@ from graph.models import (
 )
 from graph.query import Condition, In, Range
 from graph.schema import Label
+from graph.views import EventStatus
 
 log = logging.getLogger("marketgraph.events")
 
@@ -49,7 +50,13 @@ EVENT_TYPES: tuple[str, ...] = (
     "kpi_breached",
     "replan_proposed",
 )
-PENDING, RUNNING, HANDLED, FAILED = "pending", "running", "handled", "failed"
+# The event statuses (graph.views.EventStatus), as the plain strings stored on Event nodes.
+PENDING, RUNNING, HANDLED, FAILED = (
+    EventStatus.PENDING.value,
+    EventStatus.RUNNING.value,
+    EventStatus.HANDLED.value,
+    EventStatus.FAILED.value,
+)
 MAX_ATTEMPTS = 5
 LEASE_SECONDS = 120.0
 RETRY_SECONDS = 10.0  # first back-off after a failed handler; doubles each time

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from agents.orchestrator import runs
+from agents.orchestrator import events, runs
 from agents.planner import models
 from graph.models import Node
 from graph.schema import Label
 from graph.views import (
     AllocationView,
+    EventStatus,
     ExecutionStatus,
     ExecutionView,
     PlanStatus,
@@ -88,6 +89,12 @@ def test_the_agents_status_constants_are_the_enums_values() -> None:
         runs.WAITING,
         runs.REJECTED,
         runs.BLOCKED,
+    }
+    assert {s.value for s in EventStatus} == {
+        events.PENDING,
+        events.RUNNING,
+        events.HANDLED,
+        events.FAILED,
     }
 
 
