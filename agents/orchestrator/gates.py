@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from agents.orchestrator.errors import GateError, SelfApprovalError
@@ -38,9 +39,9 @@ class Gate:
     action: GateAction
     rule: GateRule
 
-    @property
+    @cached_property
     def view(self) -> PlanView | TaskView:
-        """The subject, typed: a plan version or a task."""
+        """The subject, typed: a plan version or a task (read once)."""
         return subject_view(self.subject)
 
     @property
