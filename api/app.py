@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from fastapi import FastAPI
 
+from api.body_limit import BodyLimit
 from api.errors import install_error_handlers
 from api.observe import install_observability, watching
 from api.openapi import install_openapi
@@ -171,9 +172,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(alerts.router)
     app.include_router(console.router)
 
+    configured = settings or (services.settings if services is not None else get_settings())
+    # Bodies over their limits are refused before anything reads them (inside the request
+    # context, so refusals get request ids and access lines too).
+    app.add_middleware(BodyLimit, limits=configured.limits)
     # Request ids, access lines, latency by route template; traces when asked for.
-    install_observability(
-        app, settings or (services.settings if services is not None else get_settings())
-    )
+    install_observability(app, configured)
 
     return app

@@ -42,7 +42,13 @@ from graph.errors import (
     NodeNotFoundError,
 )
 from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
-from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
+from ingest.errors import (
+    EmptyInputError,
+    LimitExceededError,
+    RecordsRejectedError,
+    UnknownKindError,
+    UnreadableInputError,
+)
 from retrieval.errors import (
     DenseUnavailableError,
     EmbeddingModelMismatchError,
@@ -81,6 +87,8 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InvalidVocabularyError: (400, "invalid_vocabulary"),
     UnknownKindError: (404, "unknown_kind"),
     UnreadableInputError: (400, "unreadable_input"),
+    EmptyInputError: (422, "empty_input"),
+    LimitExceededError: (422, "limit_exceeded"),
     ColumnsError: (422, "bad_columns"),
     UnknownSourceError: (404, "unknown_source"),
     BadOptionError: (400, "bad_option"),
@@ -119,6 +127,8 @@ def _details(exc: Exception) -> Any:
             ],
             "accepted_if_skipping": exc.accepted,
         }
+    if isinstance(exc, LimitExceededError):
+        return {"limit": exc.limit, "allowed": exc.allowed, "found": exc.found}
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError | UnknownSourceError):
@@ -141,6 +151,8 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
         return _reply(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, RecordsRejectedError):
         return _reply(422, "records_rejected", str(exc), _details(exc))
+    if isinstance(exc, LimitExceededError) and exc.too_large:
+        return _reply(413, "too_large", str(exc), _details(exc))
     for cls in type(exc).__mro__:
         if cls in _STATUS:
             status, code = _STATUS[cls]

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import Limits
+
 Role = Literal["viewer", "analyst", "planner", "approver", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "planner", "approver", "admin")
 _PLACEHOLDERS = {"changeme", "changethis", "secret", "password", "apikey", "key"}
@@ -20,7 +22,11 @@ class Settings(BaseSettings):
     """Everything the service reads from its environment (API.md, "Configuration")."""
 
     model_config = SettingsConfigDict(
-        env_prefix="MARKETGRAPH_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="MARKETGRAPH_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_nested_delimiter="__",
     )
 
     data_dir: Path = Field(default=Path("./.marketgraph"), description="embedded stores live here")
@@ -84,6 +90,10 @@ class Settings(BaseSettings):
     )
     metrics_cache_seconds: float = Field(
         default=5.0, ge=0, le=300, description="how long /metrics reuses the graph's gauges"
+    )
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="limits on request bodies and ingest input (MARKETGRAPH_LIMITS__NAME)",
     )
     otel: bool = Field(
         default=False, description="trace requests and webhook calls with OpenTelemetry"

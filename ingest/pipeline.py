@@ -3,12 +3,15 @@
 A batch (one call, one or more files of any kinds) is validated and reference-checked as
 a whole before anything is written, so a bad record means nothing lands unless the
 caller asked to skip bad records. Every node written gets a FROM edge to the IngestRun,
-which READ its Source(s); re-ingesting identical content is recognised and changes nothing.
+which READ its Source(s); re-ingesting identical content (by the same key, with the same
+brands) is recognised and changes nothing. Rejections are kept up to a limit and counted
+beyond it (:mod:`ingest.limits`); a batch with no record at all writes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +24,11 @@ from pydantic import ValidationError
 from graph.base import GraphStore
 from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, sha256_hex
 from graph.schema import Label, RelType
-from ingest.errors import RecordsRejectedError, Rejection, UnknownKindError
+from ingest.errors import EmptyInputError, RecordsRejectedError, Rejection, UnknownKindError
+from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.readers import RawRow, SourceInfo
 from ingest.records import KINDS, RECORD_TYPES, CanonicalRecord
+from ingest.runs import process_props, tracking
 from ingest.scope import check_brands
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -44,7 +49,11 @@ class Part:
 
 @dataclass
 class IngestReport:
-    """What an ingest did; ``rejected`` is empty unless bad records were skipped."""
+    """What an ingest did; ``rejected`` is empty unless bad records were skipped.
+
+    ``rejected`` holds the first rejections (up to the ``rejections_kept`` limit);
+    ``rejected_count`` counts them all.
+    """
 
     run_id: str
     accepted: int
@@ -52,6 +61,7 @@ class IngestReport:
     already_ingested: bool = False
     rejects_file: Path | None = None
     index_pending: int = 0
+    rejected_count: int = 0
 
 
 @dataclass
@@ -63,9 +73,17 @@ class _Accepted:
     record: CanonicalRecord
 
 
-def run_id_for(parts: Sequence[Part], skip_bad: bool) -> str:
-    """The same content ingested the same way always gets the same run id."""
+def run_id_for(
+    parts: Sequence[Part],
+    skip_bad: bool,
+    actor: str | None = None,
+    brands: Collection[str] | None = None,
+) -> str:
+    """The same content ingested the same way, by the same sender with the same brands,
+    always gets the same run id (and another sender's batch never passes for it)."""
     key = "|".join(sorted(f"{p.kind}:{p.source.sha256}" for p in parts)) + f"|skip={skip_bad}"
+    scope = "*" if brands is None else ";".join(sorted(brands))
+    key += f"|by={actor or '-'}|brands={scope}"
     return "run_" + sha256_hex(key.encode())[:24]
 
 
@@ -79,54 +97,72 @@ def ingest(
     progress: Progress | None = None,
     on_written: OnWritten | None = None,
     brands: Collection[str] | None = None,
+    actor: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> IngestReport:
     """Validate, check references and write ``parts`` as one ingest run.
 
     ``brands`` limits what may be written to those brands' records (a key limited to
-    brands): any other record is rejected like a bad one.
+    brands): any other record is rejected like a bad one. ``actor`` (a key id) is who
+    sends it; with ``brands`` it is part of the run id.
     """
     for part in parts:
         if part.kind not in RECORD_TYPES:
             raise UnknownKindError(part.kind, KINDS)
-    run_id = run_id_for(parts, skip_bad)
+    run_id = run_id_for(parts, skip_bad, actor, brands)
     previous = store.get_node(NodeRef(label=Label.INGEST_RUN, id=run_id))
     if previous is not None and previous.properties.get("status") == "completed":
         count = int(previous.properties.get("accepted", 0))
         return IngestReport(run_id=run_id, accepted=count, already_ingested=True)
 
-    accepted, rejected = _validate(parts, progress)
+    keep = limits.rejections_kept
+    accepted, rejected, more = _validate(parts, progress, keep, stop=not skip_bad)
+    rejected += _duplicates(accepted)
     if brands is not None:
         rejected += check_brands(store, accepted, brands)
     rejected += _check_references(store, accepted)
-    if rejected:
-        bad = {(r.source, r.line) for r in rejected}
-        accepted = [a for a in accepted if (a.source, a.line) not in bad]
-        if not skip_bad:
-            raise RecordsRejectedError(sorted(rejected, key=_order), len(accepted))
     rejected.sort(key=_order)
+    total = len(rejected) + max(more, 0)
+    rejected = rejected[:keep]
+    if total and not skip_bad:
+        raise RecordsRejectedError(rejected, len(accepted), total=total, stopped=more < 0)
+    if not accepted and not total:
+        names = ", ".join(p.source.name for p in parts)
+        raise EmptyInputError(f"{names or 'the input'}: no records in it; nothing was written")
 
     started = datetime.now(UTC).isoformat()
-    run = _run_node(run_id, parts, skip_bad, started, "running", len(accepted), len(rejected))
+    meta = {**process_props(), "by": actor, "brands": sorted(brands) if brands else None}
+
+    def run_node(status: str) -> Node:
+        node = _run_node(run_id, parts, skip_bad, started, status, len(accepted), total)
+        node.properties.update(clean_properties(meta))
+        return node
+
+    run = run_node("running")
     sources = [_source_node(p.source) for p in parts]
     reads = [Edge(src=run.ref, type=RelType.READ, dst=s.ref) for s in sources]
     store.write(GraphBatch(nodes=[run, *sources], edges=reads))
     try:
-        written = _write_records(store, accepted, run.ref, batch_size, progress)
-    except Exception:
+        written = _write_records(
+            store, accepted, run.ref, batch_size, tracking(store, run.ref, progress)
+        )
+    except BaseException as e:
         # Whole batches that landed stay (each is idempotent); the run says it did not
         # finish, and ingesting the same content again completes it.
-        failed = _run_node(run_id, parts, skip_bad, started, "failed", len(accepted), len(rejected))
-        store.write(GraphBatch(nodes=[failed]))
+        status = "failed" if isinstance(e, Exception) else "interrupted"
+        store.update_if(run.ref, {"status": "running"}, {"status": status})
         raise
-    done = _run_node(run_id, parts, skip_bad, started, "completed", len(accepted), len(rejected))
+    done = run_node("completed")
     done.properties["finished_at"] = datetime.now(UTC).isoformat()
     store.write(GraphBatch(nodes=[done]))
 
-    report = IngestReport(run_id=run_id, accepted=len(accepted), rejected=rejected)
+    report = IngestReport(
+        run_id=run_id, accepted=len(accepted), rejected=rejected, rejected_count=total
+    )
     if on_written is not None:
         report.index_pending = on_written(written)
     if rejected and rejects_dir is not None:
-        report.rejects_file = _write_rejects(rejects_dir, run_id, rejected)
+        report.rejects_file = _write_rejects(rejects_dir, run_id, rejected, total)
     return report
 
 
@@ -135,14 +171,26 @@ def _order(r: Rejection) -> tuple[str, int]:
 
 
 def _validate(
-    parts: Sequence[Part], progress: Progress | None
-) -> tuple[list[_Accepted], list[Rejection]]:
+    parts: Sequence[Part], progress: Progress | None, keep: int, stop: bool
+) -> tuple[list[_Accepted], list[Rejection], int]:
+    """The valid records, the first ``keep`` rejections and how many more there were.
+
+    With ``stop`` (nothing will be written anyway), reading stops at ``keep`` rejections
+    and the count of the rest is -1: unknown.
+    """
     accepted: list[_Accepted] = []
     rejected: list[Rejection] = []
+    more = 0
     for part in parts:
         model = RECORD_TYPES[part.kind]
         name = part.source.name
         for line, raw in part.rows:
+            if len(rejected) >= keep:
+                if stop:
+                    return accepted, rejected, -1
+                if isinstance(raw, Rejection) or not _valid(model, raw):
+                    more += 1
+                    continue
             if isinstance(raw, Rejection):
                 rejected.append(Rejection(raw.line, raw.reason, name, part.kind))
                 continue
@@ -154,7 +202,35 @@ def _validate(
             accepted.append(_Accepted(part.kind, line, name, part.source.node_id, record))
             if progress and len(accepted) % 10_000 == 0:
                 progress("validating", len(accepted), 0)
-    return accepted, rejected
+    return accepted, rejected, more
+
+
+def _valid(model: type[CanonicalRecord], raw: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(raw)
+    except ValidationError:
+        return False
+    return True
+
+
+def _duplicates(accepted: list[_Accepted]) -> list[Rejection]:
+    """Records of an id already in the batch: the first stays, the others are rejected
+    (one write per id, so ``accepted`` counts what lands)."""
+    first: dict[tuple[Label, str], _Accepted] = {}
+    rejected: list[Rejection] = []
+    keep: list[_Accepted] = []
+    for a in accepted:
+        key = (a.record.label, a.record.node_id())
+        seen = first.setdefault(key, a)
+        if seen is a:
+            keep.append(a)
+            continue
+        where = f"line {seen.line}" + (f" of {seen.source}" if seen.source != a.source else "")
+        reason = f"{key[0].value} {key[1]!r} is also on {where}; a batch holds each id once"
+        raw = a.record.model_dump(mode="json", exclude_none=True)
+        rejected.append(Rejection(a.line, reason, a.source, a.kind, raw))
+    accepted[:] = keep
+    return rejected
 
 
 def _reason(error: ValidationError) -> str:
@@ -166,7 +242,9 @@ def _reason(error: ValidationError) -> str:
         if item["type"] == "missing":
             parts.append(f"{where}: required field is missing")
         elif "input" in item and not isinstance(item["input"], dict):
-            parts.append(f"{where}: {message} (got {item['input']!r})")
+            got = repr(item["input"])
+            got = got if len(got) <= 80 else f"{got[:60]}… ({len(got):,} characters)"
+            parts.append(f"{where}: {message} (got {got})")
         else:
             parts.append(f"{where}: {message}")
     return "; ".join(parts)
@@ -323,10 +401,14 @@ def _source_node(source: SourceInfo) -> Node:
     return Node(label=Label.SOURCE, id=source.node_id, properties=props)
 
 
-def _write_rejects(directory: Path, run_id: str, rejected: Sequence[Rejection]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
+def _write_rejects(directory: Path, run_id: str, rejected: Sequence[Rejection], total: int) -> Path:
+    """The kept rejections with their records, readable by the owner alone (0600); a last
+    line says how many more there were when the limit left some out."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / f"{run_id}.rejects.jsonl"
-    with path.open("w", encoding="utf-8") as out:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
         for r in rejected:
             row = {
                 "source": r.source,
@@ -336,4 +418,8 @@ def _write_rejects(directory: Path, run_id: str, rejected: Sequence[Rejection]) 
                 "record": r.record,
             }
             out.write(json.dumps(row) + "\n")
+        if total > len(rejected):
+            left = total - len(rejected)
+            out.write(json.dumps({"more": left, "reason": "left out: over rejections_kept"}))
+            out.write("\n")
     return path

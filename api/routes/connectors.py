@@ -8,11 +8,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Analyst, ServicesDep
-from api.errors import ApiError
 from api.metrics import INGESTED_ROWS
-from api.routes.ingest import MAX_BODY_BYTES
 from api.schemas.connectors import ExportIngestPublic
-from api.schemas.ingest import RejectedRecord
+from api.schemas.ingest import rejected_records
 from api.scope import ScopeDep
 from ingest.connectors import Export, get_connector, ingest_export
 from ingest.connectors.files import export_from_zip
@@ -52,12 +50,11 @@ async def ingest_export_body(
     """Read a Google Ads, Meta Ads, GA4, HubSpot or CMS export (body: the file as
     downloaded; a zipped Markdown folder as ``application/zip``) and ingest it."""
     get_connector(source)
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"body is over {MAX_BODY_BYTES} bytes; split it")
+    body = await request.body()  # within its limit (api/body_limit.py)
     name = filename or f"http:{source}"
+    limits = services.settings.limits
     if request.headers.get("content-type", "").split(";")[0].strip() == "application/zip":
-        export = export_from_zip(name, body)
+        export = export_from_zip(name, body, limits)
     else:
         export = Export.single(name, body)
     result = await run_in_threadpool(
@@ -72,6 +69,8 @@ async def ingest_export_body(
         rejects_dir=services.settings.rejects_dir,
         on_written=services.index_written,
         brands=scope.brands,
+        actor=principal.key_id,
+        limits=limits,
     )
     report = result.report
     if not report.already_ingested:
@@ -79,7 +78,8 @@ async def ingest_export_body(
     return ExportIngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,
-        rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
+        rejected=rejected_records(report.rejected, limits.rejections_reported),
+        rejected_count=report.rejected_count,
         already_ingested=report.already_ingested,
         index_pending=report.index_pending,
         source=source,
