@@ -34,7 +34,7 @@ from api.routes import (
     search,
     usecases,
 )
-from api.services import Services, ensure_admin_key, open_services
+from api.services import Services, ensure_admin_key, open_services, show_generated_key
 from api.settings import Settings, get_settings
 
 log = logging.getLogger("marketgraph")
@@ -138,8 +138,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             return
         opened = open_services(settings or get_settings())
         key = ensure_admin_key(opened)
-        if key:
-            log.warning("no API key was configured; generated an admin key (shown once): %s", key)
+        if key:  # the key goes to the terminal (or a 0600 file), never into the log
+            where = show_generated_key(key, opened.settings)
+            log.warning("no API key was configured; generated an admin key, shown in %s", where)
         app.state.services = opened
         try:
             async with watching(app, opened), _background(opened):

@@ -242,3 +242,26 @@ def ensure_admin_key(services: Services) -> str | None:
     if not services.keys.is_empty():
         return None
     return create_key(services.settings.keys_path, "admin", "generated-admin")
+
+
+def show_generated_key(key: str, settings: Settings) -> str:
+    """Show a generated key once, never through logging (the log is JSON that others read).
+
+    On the terminal when there is one; otherwise (a container, a service manager) in a
+    file of the data dir that its owner alone can read. Returns where it went, for a log
+    line that does not hold the key.
+    """
+    message = f"no API key was configured; generated an admin key (shown once): {key}\n"
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(message)
+        return "the terminal"
+    except OSError:
+        pass
+    path = settings.data_dir / "generated-admin-key.txt"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    return f"{path} (mode 600: read it, then delete the file)"

@@ -179,10 +179,15 @@ class ConfiguredKey:
     brands: tuple[str, ...] | None = None
 
 
-def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
-    """Parse ``key:role,key:role@brand-a;brand-b``; raises ValueError naming the bad entry.
+MIN_KEY_CHARS = 16
 
-    ``@`` after the role limits the key to the ``;``-separated brand ids.
+
+def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
+    """Parse ``key:role,key:role@brand-a;brand-b``; raises ValueError naming the variable
+    and the bad entry (by position: the key itself is never repeated).
+
+    ``@`` after the role limits the key to the ``;``-separated brand ids. A key has at
+    least :data:`MIN_KEY_CHARS` characters.
     """
     keys: dict[str, ConfiguredKey] = {}
     for position, entry in enumerate(text.split(","), start=1):
@@ -191,18 +196,31 @@ def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
             continue
         key, sep, spec = entry.rpartition(":")
         if not sep or not key:
-            raise ValueError(f"entry {position} must look like KEY:ROLE or KEY:ROLE@BRAND;BRAND")
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} must look like KEY:ROLE "
+                "or KEY:ROLE@BRAND;BRAND"
+            )
         role, at, brand_text = spec.partition("@")
         if role not in ROLES:
-            raise ValueError(f"entry {position} has role {role!r}; roles are {', '.join(ROLES)}")
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} has role {role!r}; "
+                f"roles are {', '.join(ROLES)}"
+            )
         brands: tuple[str, ...] | None = None
         if at:
             brands = tuple(sorted({b.strip() for b in brand_text.split(";") if b.strip()}))
             if not brands:
-                raise ValueError(f"entry {position} has '@' but no brand id after it")
+                raise ValueError(
+                    f"MARKETGRAPH_API_KEYS entry {position} has '@' but no brand id after it"
+                )
         if key.lower() in _PLACEHOLDERS:
             raise ValueError(
-                f"entry {position} uses the placeholder key {key!r}; choose a real one"
+                f"MARKETGRAPH_API_KEYS entry {position} uses a placeholder key; choose a real one"
+            )
+        if len(key) < MIN_KEY_CHARS:
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} has a key of {len(key)} characters; "
+                f"keys need at least {MIN_KEY_CHARS}"
             )
         keys[key] = ConfiguredKey(role=role, brands=brands)
     return keys

@@ -20,7 +20,15 @@ from agents.orchestrator.policy import ApprovalPolicy, GateAction, GateRule
 from agents.planner.models import APPROVED, PENDING_APPROVAL, REJECTED
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
-from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, new_id
+from graph.models import (
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    Precondition,
+    clean_properties,
+    new_id,
+)
 from graph.schema import Label, RelType
 
 Verdict = Literal["approved", "rejected"]
@@ -90,8 +98,13 @@ def decide(
     role: str,
     comment: str | None = None,
     now: datetime | None = None,
+    key_id: str | None = None,
 ) -> GateState:
     """Record ``actor``'s verdict on ``gate`` and move its subject if that settles it.
+
+    ``key_id`` is the API key that gave it (recorded: a name alone is not an identity).
+    The approval is written only while the subject still waits, checked in the same
+    transaction, so a verdict racing a settled gate (another replica) is refused.
 
     Raises:
         GateError: the subject is no longer waiting (decided, superseded…): a 409.
@@ -110,10 +123,16 @@ def decide(
         and gate.requested_by == actor
     ):
         raise SelfApprovalError(str(gate.subject.ref), actor)
-    approval = _approval_node(gate, verdict, actor, role, comment, now)
+    approval = _approval_node(gate, verdict, actor, role, comment, now, key_id)
     rel = RelType.APPROVES if verdict == "approved" else RelType.REJECTS
     target = NodeRef(label=Label.DECISION, id=gate.decision_id)
-    store.write(GraphBatch(nodes=[approval], edges=[Edge(src=approval.ref, type=rel, dst=target)]))
+    batch = GraphBatch(nodes=[approval], edges=[Edge(src=approval.ref, type=rel, dst=target)])
+    still = Precondition(gate.subject.ref, {"status": waiting})
+    if not store.write_if(batch, [Precondition(approval.ref), still]):
+        fresh = store.get_node(gate.subject.ref)
+        raise GateError(
+            str(gate.subject.ref), str((fresh or gate.subject).properties.get("status")), waiting
+        )
     return settle(store, gate, now, approval.id)
 
 
@@ -161,7 +180,13 @@ def _fresh(rule: GateRule, record: dict[str, Any], now: datetime) -> bool:
 
 
 def _approval_node(
-    gate: Gate, verdict: Verdict, actor: str, role: str, comment: str | None, now: datetime
+    gate: Gate,
+    verdict: Verdict,
+    actor: str,
+    role: str,
+    comment: str | None,
+    now: datetime,
+    key_id: str | None,
 ) -> Node:
     approval_id = new_id("apr")
     props = {
@@ -171,6 +196,7 @@ def _approval_node(
         "action": gate.action,
         "verdict": verdict,
         "approver": actor,
+        "key_id": key_id,
         "role": role,
         "brand_id": gate.subject.properties.get("brand_id"),
         "comment": comment,

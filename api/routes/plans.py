@@ -93,7 +93,13 @@ async def approve_plan(
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
+        services.orchestrator.decide_plan,
+        plan_id,
+        "approved",
+        user.name,
+        user.role,
+        body.comment,
+        user.key_id,
     )
     return PlanPublic.of(plan)
 
@@ -105,7 +111,13 @@ async def reject_plan(
     """Reject a plan version waiting at its gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
+        services.orchestrator.decide_plan,
+        plan_id,
+        "rejected",
+        user.name,
+        user.role,
+        body.comment,
+        user.key_id,
     )
     return PlanPublic.of(plan)
 

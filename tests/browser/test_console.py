@@ -57,13 +57,13 @@ ARTIFACTS = Path(
 TIMEOUT_MS = 20_000
 
 KEYS = {
-    "plan-key-123": "planner",
-    "appr-key-123": "approver",
-    "admin-key-123": "admin",
-    "view-key-123": "viewer",
+    "plan-key-123-secret": "planner",
+    "appr-key-123-secret": "approver",
+    "admin-key-123-secret": "admin",
+    "view-key-123-secret": "viewer",
 }
-PLANNER = {"Authorization": "Bearer plan-key-123"}
-ADMIN = {"Authorization": "Bearer admin-key-123"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
+ADMIN = {"Authorization": "Bearer admin-key-123-secret"}
 BRAND = "brand-trailhead"
 REQUEST: dict[str, Any] = {
     "brand_id": BRAND,
@@ -239,10 +239,10 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     expect(page.locator("#login-message")).to_have_text("invalid API key")
     s.shot("wrong-key")
 
-    _log_in(s, console, "appr-key-123")
+    _log_in(s, console, "appr-key-123-secret")
     expect(page.locator("#whoami")).to_contain_text("approver")
     expect(page.locator("#whoami")).to_contain_text("every brand")
-    assert page.evaluate("sessionStorage.getItem('marketgraph.key')") == "appr-key-123"
+    assert page.evaluate("sessionStorage.getItem('marketgraph.key')") == "appr-key-123-secret"
 
     # the plan waits in the queue; approving it there changes its status in page and graph
     page.click("#nav a[data-view=approvals]")
@@ -392,7 +392,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
 
     # an admin may approve, but not a plan of their own: the 403 is shown inline
     own = _create_plan(console, ADMIN)
-    _log_in(s, console, "admin-key-123")
+    _log_in(s, console, "admin-key-123-secret")
     page.goto(f"{console.url}/console/#/plans/{own['id']}")
     box = page.locator(".verdict-box")
     box.get_by_role("button", name="Approve").click()
@@ -407,7 +407,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     # a viewer sees the queue but no buttons
     page.click("#logout")
     expect(page.locator("#login-message")).to_have_text("Logged out.")
-    _log_in(s, console, "view-key-123")
+    _log_in(s, console, "view-key-123-secret")
     page.click("#nav a[data-view=approvals]")
     gate = page.locator(f"article.gate[data-decision='{own['decision_id']}']")
     expect(gate).to_be_visible()
