@@ -20,7 +20,9 @@ from agents.research.tools import ResearchTool, external_tools
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
+from graph.errors import GraphError
 from graph.models import Node
+from ingest.runs import recover_interrupted
 from migrations import apply_pending
 from retrieval.base import TextIndex
 from retrieval.indexer import Indexer
@@ -143,6 +145,7 @@ def open_services(
             applied = apply_pending(graph)
             if applied:
                 log.info("applied migrations: %s", ", ".join(applied))
+            end_dead_runs(graph)
         index = open_index(settings, recreate=recreate_index)
     except BaseException:
         graph.close()
@@ -153,6 +156,19 @@ def open_services(
         index.close()
         graph.close()
         raise
+
+
+def end_dead_runs(graph: GraphStore) -> list[str]:
+    """Mark ingest runs left ``running`` by a process that is gone as ``interrupted``
+    (on every start: the server's and each command's); re-ingesting completes them."""
+    try:
+        ended = recover_interrupted(graph)
+    except GraphError as e:  # never stops a start; the next one tries again
+        log.warning("could not check for interrupted ingest runs: %s", e)
+        return []
+    for run_id in ended:
+        log.warning("ingest run %s was left running by a process that is gone: interrupted", run_id)
+    return ended
 
 
 def open_llm(settings: Settings) -> BaseChatModel | None:

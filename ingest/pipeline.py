@@ -117,6 +117,9 @@ def ingest(
 
     keep = limits.rejections_kept
     accepted, rejected, more = _validate(parts, progress, keep, stop=not skip_bad)
+    if not accepted and not rejected:
+        names = ", ".join(p.source.name for p in parts)
+        raise EmptyInputError(f"{names or 'the input'}: no records in it; nothing was written")
     rejected += _duplicates(accepted)
     if brands is not None:
         rejected += check_brands(store, accepted, brands)
@@ -126,9 +129,6 @@ def ingest(
     rejected = rejected[:keep]
     if total and not skip_bad:
         raise RecordsRejectedError(rejected, len(accepted), total=total, stopped=more < 0)
-    if not accepted and not total:
-        names = ", ".join(p.source.name for p in parts)
-        raise EmptyInputError(f"{names or 'the input'}: no records in it; nothing was written")
 
     started = datetime.now(UTC).isoformat()
     meta = {**process_props(), "by": actor, "brands": sorted(brands) if brands else None}

@@ -164,7 +164,9 @@ def _value_problem(key: str, value: Any, depth: int) -> str | None:
     elif isinstance(value, bool) or value is None:
         return None
     elif isinstance(value, int | float):
-        if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        if not math.isfinite(value):
+            return f"{key}: {value!r} is not a finite number"
+        if abs(value) > MAX_AMOUNT:
             return f"{key}: number {value!r} is beyond ±{MAX_AMOUNT:g} (limit)"
     elif isinstance(value, list | dict):
         if depth >= 4:

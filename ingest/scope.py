@@ -91,10 +91,12 @@ def _own_problem(a: _Accepted, stored: _Stored, allowed: frozenset[str], listed:
     references checked afterwards.
     """
     record = a.record
-    if record.label in (Label.OUTCOME, Label.LEAD):
-        return None
     ref = NodeRef(record.label, record.node_id())
     before = stored.nodes.get(ref)
+    if record.label in (Label.OUTCOME, Label.LEAD):
+        if before is not None and not stored.usable(ref, allowed):
+            return f"{ref} is stored under another brand; this key may not overwrite it"
+        return None
     brand = record.node_id() if record.label is Label.BRAND else getattr(record, "brand_id", None)
     if record.label is Label.CHANNEL or (record.label is Label.AUDIENCE and not brand):
         if before is not None and stored.brands.get(ref) == SHARED and _restates(a, before):
