@@ -163,7 +163,7 @@ def _merge(store: GraphStore, kind: str, rows: Sequence[RawRow]) -> list[RawRow]
             old = stored[str(raw["id"])]
             mine, theirs = raw.get("brand_id"), old.get("brand_id")
             if kind in _BRANDED and mine and theirs and mine != theirs:
-                reason = f"{label.value} {raw['id']} belongs to brand {theirs}, not {mine}"
+                reason = f"{label.value} {raw['id']} belongs to another brand than {mine}"
                 out.append((line, Rejection(line, reason)))
                 continue
             raw = {**old, **raw}
