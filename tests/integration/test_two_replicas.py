@@ -23,10 +23,10 @@ import httpx
 import pytest
 
 from api.cli import dataset_parts
+from demo import generate
 from graph.neo4j import Neo4jGraphStore
 from graph.schema import Label
 from ingest import ingest
-from ingest.demo import generate
 from tests.integration.execution_helpers import receiver, wait_for
 from tests.integration.http_server import free_port
 from tests.integration.test_cli import BIN
