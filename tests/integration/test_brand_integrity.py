@@ -34,11 +34,13 @@ KEYS = {
     "integrity-analyst-0001": f"analyst@{OWN}",
     "integrity-planner-0001": f"planner@{OWN}",
     "integrity-approver-0001": f"approver@{OWN}",
+    "integrity-approver-all-01": "approver",
 }
 ADMIN = {"Authorization": "Bearer integrity-admin-0001"}
 ANALYST = {"Authorization": "Bearer integrity-analyst-0001"}
 PLANNER = {"Authorization": "Bearer integrity-planner-0001"}
 APPROVER = {"Authorization": "Bearer integrity-approver-0001"}
+ANY_APPROVER = {"Authorization": "Bearer integrity-approver-all-01"}
 NDJSON = {"Content-Type": "application/x-ndjson"}
 ROUTING = {"rules": [{"name": "all", "owners": ["sam"]}], "capacity": {"sam": 100}}
 PLAN = {"budget": 30_000, "start_date": "2026-07-01", "end_date": "2026-07-14"}
@@ -307,3 +309,21 @@ def test_no_write_crosses_a_brand(served: tuple[httpx.Client, GraphStore, Theirs
             if problem:
                 failures.append(f"{operation[0]} {operation[1]} / {a.what}: {problem}")
     assert failures == [], "\n".join(failures)
+
+
+def test_an_approval_names_the_key_that_gave_it(
+    served: tuple[httpx.Client, GraphStore, Theirs],
+) -> None:
+    client, store, theirs = served
+    me = client.get("/v1/me", headers=ANY_APPROVER).json()
+    r = client.post(
+        f"/v1/plans/{theirs.plan}/approve", json={"comment": "go"}, headers=ANY_APPROVER
+    )
+    assert r.status_code == 200, r.text
+    (approval,) = store.find_nodes(Label.APPROVAL, {"decision_id": theirs.decision}, limit=10)
+    assert approval.properties["key_id"] == me["key_id"] and me["key_id"].startswith("key_")
+    assert approval.properties["approver"] == me["name"]
+    # the gate is settled: a late verdict is refused, and nothing more is recorded
+    late = client.post(f"/v1/plans/{theirs.plan}/reject", json={}, headers=ANY_APPROVER)
+    assert late.status_code == 409
+    assert len(store.find_nodes(Label.APPROVAL, {"decision_id": theirs.decision}, 10)) == 1
