@@ -10,6 +10,7 @@ beyond it (:mod:`ingest.limits`); a batch with no record at all writes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import defaultdict
@@ -206,11 +207,20 @@ def _validate(
 
 
 def _valid(model: type[CanonicalRecord], raw: dict[str, Any]) -> bool:
+    """Whether a record is valid, cheaply when a required field is missing (beyond the
+    kept rejections, bad records are only counted)."""
+    if not all(name in raw for name in _required(model)):
+        return False
     try:
         model.model_validate(raw)
     except ValidationError:
         return False
     return True
+
+
+@functools.cache
+def _required(model: type[CanonicalRecord]) -> tuple[str, ...]:
+    return tuple(name for name, f in model.model_fields.items() if f.is_required())
 
 
 def _duplicates(accepted: list[_Accepted]) -> list[Rejection]:
