@@ -62,12 +62,13 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except RecordsRejectedError as e:
-            summary = f"{len(e.rejected)} bad record(s), nothing was written"
+            counted = f"{e.total:,} or more" if e.stopped else f"{e.total:,}"
+            summary = f"{counted} bad record(s), nothing was written"
             err.print(f"[bold red]error:[/] {summary} (fix them, or use --skip-bad):")
             for r in e.rejected[:20]:
                 err.print(f"  {r}", highlight=False, soft_wrap=True)
-            if len(e.rejected) > 20:
-                err.print(f"  … and {len(e.rejected) - 20} more", highlight=False)
+            if e.total > 20:
+                err.print(f"  … and {e.total - 20:,} more", highlight=False)
             raise typer.Exit(1) from None
         except ValidationError as e:
             first = e.errors()[0]
@@ -143,7 +144,8 @@ def _print_report(report: IngestReport) -> None:
         return
     out.print(f"ingested {report.accepted} records as {report.run_id}")
     if report.rejected:
-        out.print(f"skipped {len(report.rejected)} bad records (listed in {report.rejects_file}):")
+        count = max(report.rejected_count, len(report.rejected))
+        out.print(f"skipped {count:,} bad records (listed in {report.rejects_file}):")
         for r in report.rejected[:20]:
             out.print(f"  {r}", highlight=False)
     if report.index_pending:
@@ -296,11 +298,12 @@ def ingest_command(
         raise _fail("--brand, --channel and --timezone go with --from SOURCE", 2)
     if file is None:
         raise _fail("give a file: ingest KIND FILE (or ingest --from SOURCE FILE)", 2)
+    depth = get_settings().limits.json_depth
     if kind == "all":
-        parts = _folder_parts(file)
+        parts = _folder_parts(file, depth)
     elif kind in KINDS:
         info, fmt, data = read_file(file)
-        parts = [Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name))]
+        parts = [Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name, depth))]
     else:
         raise _fail(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}, all", 2)
     with _services() as services, _progress(f"ingest {file.name}") as progress:
@@ -311,6 +314,7 @@ def ingest_command(
             rejects_dir=services.settings.rejects_dir,
             progress=progress,
             on_written=services.index_written,
+            limits=services.settings.limits,
         )
         if not report.already_ingested and any(p.kind == "outcomes" for p in parts):
             services.outcomes_arrived(report.run_id)  # the validation agent checks the plans
@@ -332,7 +336,7 @@ def _ingest_export(
         get_connector(source)  # an unknown source fails before anything is opened
     except UnknownSourceError as e:
         raise _fail(str(e), 2) from None
-    export = export_from_path(path)
+    export = export_from_path(path, get_settings().limits)
     with _services() as services, _progress(f"ingest {path.name}") as progress:
         result = ingest_export(
             services.graph,
@@ -345,6 +349,7 @@ def _ingest_export(
             rejects_dir=services.settings.rejects_dir,
             progress=progress,
             on_written=services.index_written,
+            limits=services.settings.limits,
         )
     counts = ", ".join(f"{n} {kind}" for kind, n in result.records.items() if n)
     out.print(f"{source} export for {result.brand_id}: {counts}", highlight=False)
@@ -353,7 +358,7 @@ def _ingest_export(
     _print_report(result.report)
 
 
-def _folder_parts(folder: Path) -> list[Part]:
+def _folder_parts(folder: Path, depth: int) -> list[Part]:
     if not folder.is_dir():
         raise _fail(f"{folder}: with kind 'all', give a folder holding files like brands.jsonl", 2)
     parts = []
@@ -362,7 +367,8 @@ def _folder_parts(folder: Path) -> list[Part]:
             path = folder / f"{kind}{suffix}"
             if path.exists():
                 info, fmt, data = read_file(path)
-                parts.append(Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name)))
+                rows = read_rows(data, fmt, info.name, depth)
+                parts.append(Part(kind=kind, source=info, rows=rows))
     if not parts:
         names = ", ".join(f"{k}.jsonl" for k in KINDS)
         raise _fail(f"{folder}: no record files found; expected some of {names}", 2)

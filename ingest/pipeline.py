@@ -10,7 +10,6 @@ beyond it (:mod:`ingest.limits`); a batch with no record at all writes nothing.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections import defaultdict
@@ -25,6 +24,7 @@ from pydantic import ValidationError
 from graph.base import GraphStore
 from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, sha256_hex
 from graph.schema import Label, RelType
+from ingest.checks import reject_duplicates, validate_quietly
 from ingest.errors import EmptyInputError, RecordsRejectedError, Rejection, UnknownKindError
 from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.readers import RawRow, SourceInfo
@@ -121,7 +121,7 @@ def ingest(
     if not accepted and not rejected:
         names = ", ".join(p.source.name for p in parts)
         raise EmptyInputError(f"{names or 'the input'}: no records in it; nothing was written")
-    rejected += _duplicates(accepted)
+    rejected += reject_duplicates(accepted)
     if brands is not None:
         rejected += check_brands(store, accepted, brands)
     rejected += _check_references(store, accepted)
@@ -186,61 +186,27 @@ def _validate(
         model = RECORD_TYPES[part.kind]
         name = part.source.name
         for line, raw in part.rows:
-            if len(rejected) >= keep:
-                if stop:
+            if len(rejected) >= keep:  # past the kept rejections: count, do not keep
+                if stop:  # nothing will be written anyway
                     return accepted, rejected, -1
-                if isinstance(raw, Rejection) or not _valid(model, raw):
+                found = None if isinstance(raw, Rejection) else validate_quietly(model, raw)
+                if found is None:
                     more += 1
                     continue
-            if isinstance(raw, Rejection):
+                record = found
+            elif isinstance(raw, Rejection):
                 rejected.append(Rejection(raw.line, raw.reason, name, part.kind))
                 continue
-            try:
-                record = model.model_validate(raw)
-            except ValidationError as e:
-                rejected.append(Rejection(line, _reason(e), name, part.kind, raw))
-                continue
+            else:
+                try:
+                    record = model.model_validate(raw)
+                except ValidationError as e:
+                    rejected.append(Rejection(line, _reason(e), name, part.kind, raw))
+                    continue
             accepted.append(_Accepted(part.kind, line, name, part.source.node_id, record))
             if progress and len(accepted) % 10_000 == 0:
                 progress("validating", len(accepted), 0)
     return accepted, rejected, more
-
-
-def _valid(model: type[CanonicalRecord], raw: dict[str, Any]) -> bool:
-    """Whether a record is valid, cheaply when a required field is missing (beyond the
-    kept rejections, bad records are only counted)."""
-    if not all(name in raw for name in _required(model)):
-        return False
-    try:
-        model.model_validate(raw)
-    except ValidationError:
-        return False
-    return True
-
-
-@functools.cache
-def _required(model: type[CanonicalRecord]) -> tuple[str, ...]:
-    return tuple(name for name, f in model.model_fields.items() if f.is_required())
-
-
-def _duplicates(accepted: list[_Accepted]) -> list[Rejection]:
-    """Records of an id already in the batch: the first stays, the others are rejected
-    (one write per id, so ``accepted`` counts what lands)."""
-    first: dict[tuple[Label, str], _Accepted] = {}
-    rejected: list[Rejection] = []
-    keep: list[_Accepted] = []
-    for a in accepted:
-        key = (a.record.label, a.record.node_id())
-        seen = first.setdefault(key, a)
-        if seen is a:
-            keep.append(a)
-            continue
-        where = f"line {seen.line}" + (f" of {seen.source}" if seen.source != a.source else "")
-        reason = f"{key[0].value} {key[1]!r} is also on {where}; a batch holds each id once"
-        raw = a.record.model_dump(mode="json", exclude_none=True)
-        rejected.append(Rejection(a.line, reason, a.source, a.kind, raw))
-    accepted[:] = keep
-    return rejected
 
 
 def _reason(error: ValidationError) -> str:
