@@ -1,55 +1,49 @@
-"""Checks of a batch beyond each record's own: ids repeated in it, and quick validation of
-the records past the kept rejections (only counted, so no reason is worked out)."""
+"""Checks of a batch beyond each record's own: ids repeated in it.
+
+A batch holds each id once: a second record of the same id (in the same file or another
+part of the batch) is rejected, naming where the first one is, so ``accepted`` counts
+exactly the nodes written and no record silently replaces another.
+"""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
 
 from graph.schema import Label
 from ingest.errors import Rejection
-from ingest.records import CanonicalRecord
-
-if TYPE_CHECKING:
-    from ingest.pipeline import _Accepted
+from ingest.validation import Table
 
 
-def validate_quietly(model: type[CanonicalRecord], raw: dict[str, Any]) -> CanonicalRecord | None:
-    """The record, or None when it is not valid; cheap when a required field is missing."""
-    if not all(name in raw for name in _required(model)):
-        return None
-    try:
-        return model.model_validate(raw)
-    except ValidationError:
-        return None
-
-
-@functools.cache
-def _required(model: type[CanonicalRecord]) -> tuple[str, ...]:
-    return tuple(name for name, f in model.model_fields.items() if f.is_required())
-
-
-def reject_duplicates(accepted: list[_Accepted]) -> list[Rejection]:
+def reject_duplicates(tables: list[Table]) -> list[Rejection]:
     """Records of an id already in the batch: the first stays, the later ones are
-    rejected (one write per id, so ``accepted`` counts what lands)."""
-    first: dict[tuple[Label, str], _Accepted] = {}
+    rejected; ``tables`` keep the others."""
+    by_label: dict[Label, list[int]] = {}
+    for i, t in enumerate(tables):
+        by_label.setdefault(t.label, []).append(i)
     rejected: list[Rejection] = []
-    keep: list[_Accepted] = []
-    for a in accepted:
-        key = (a.record.label, a.record.node_id())
-        seen = first.setdefault(key, a)
-        if seen is a:
-            keep.append(a)
-            continue
-        where = f"line {seen.line}" + (f" of {seen.source}" if seen.source != a.source else "")
-        reason = f"{key[0].value} {key[1]!r} is also on {where}; a batch holds each id once"
-        raw = a.record.model_dump(mode="json", exclude_none=True)
-        rejected.append(Rejection(a.line, reason, a.source, a.kind, raw))
-    accepted[:] = keep
+    for label, indexes in by_label.items():
+        distinct: set[str] = set()
+        for i in indexes:
+            distinct.update(tables[i].ids)
+        if len(distinct) == sum(len(tables[i]) for i in indexes):
+            continue  # the usual batch: every id once
+        del distinct
+        first: dict[str, tuple[str, int]] = {}
+        for i in indexes:
+            t = tables[i]
+            keep: list[int] = []
+            for row, (node_id, line) in enumerate(zip(t.ids, t.lines, strict=True)):
+                seen = first.get(node_id)
+                if seen is None:
+                    first[node_id] = (t.source, line)
+                    keep.append(row)
+                    continue
+                where = f"line {seen[1]}" + (f" of {seen[0]}" if seen[0] != t.source else "")
+                reason = f"{label.value} {node_id!r} is also on {where}; a batch holds each id once"
+                rejected.append(Rejection(line, reason, t.source, t.kind, t.dump(row)))
+            if len(keep) < len(t):
+                tables[i] = t.keep(keep)
     return rejected
 
 
-__all__: Sequence[str] = ["reject_duplicates", "validate_quietly"]
+__all__: Sequence[str] = ["reject_duplicates"]

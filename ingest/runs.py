@@ -58,7 +58,7 @@ def recover_interrupted(
     now = now or datetime.now(UTC)
     here = socket.gethostname()
     marked = []
-    for run in store.find_nodes(Label.INGEST_RUN, {"status": "running"}, limit=1000):
+    for run in store.find_all(Label.INGEST_RUN, {"status": "running"}):
         p = run.properties
         if p.get("host") == here and isinstance(p.get("pid"), int):
             alive = _pid_alive(int(p["pid"]))

@@ -17,14 +17,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
 from graph.base import GraphStore
-from graph.models import NodeRef
-from graph.schema import Label
+from graph.lineage import WalkBudget
+from graph.models import Edge, GraphBatch, Node, NodeRef
+from graph.schema import Label, RelType
 from tests.integration.hostile_world import (
     ADMIN,
     BOUND,
@@ -371,3 +372,71 @@ def test_rejections_are_counted_beyond_those_listed(
     assert answer["accepted"] == 3 and answer["rejected_count"] == 30_000
     assert len(answer["rejected"]) == 100 and len(r.content) < BOUND
     assert store.get_node(NodeRef(Label.CAMPAIGN, "cmp-ok-2")) is not None
+
+
+class _CountingReads:
+    """The real store, passed through, with the edges its lineage reads return counted."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.read = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def incident_edges(self, *args: Any, **kwargs: Any) -> list[Edge]:
+        found: list[Edge] = self._store.incident_edges(*args, **kwargs)
+        self.read += len(found)
+        return found
+
+
+def _fan_out(store: GraphStore, campaigns: int, outcomes: int) -> None:
+    """``brand-own`` runs ``campaigns`` more campaigns of ``outcomes`` outcomes each."""
+    brand = NodeRef(Label.BRAND, OWN)
+    nodes, edges = [], []
+    for c in range(campaigns):
+        cid = f"cmp-fan-{c:03d}"
+        nodes.append(Node(Label.CAMPAIGN, cid, {"id": cid, "brand_id": OWN, "name": cid}))
+        edges.append(Edge(brand, RelType.RUNS, NodeRef(Label.CAMPAIGN, cid)))
+        for o in range(outcomes):
+            oid = f"o-{cid}-{o:03d}"
+            props = {"id": oid, "campaign_id": cid, "date": "2026-03-01", "spend": 1.0}
+            nodes.append(Node(Label.OUTCOME, oid, props))
+            edges.append(
+                Edge(NodeRef(Label.OUTCOME, oid), RelType.OF, NodeRef(Label.CAMPAIGN, cid))
+            )
+    store.write(GraphBatch(nodes=nodes, edges=edges))
+
+
+def test_a_lineage_walk_stays_within_its_budget(graph_store: GraphStore, tmp_path: Path) -> None:
+    """8. One viewer's lineage walk over a wide graph reads no more than its budget: it
+    stops at the first node it has no room for (it used to read ``limit + 1`` edges of
+    every frontier node at every level) and says so; a walk past its time budget stops."""
+    load_world(graph_store)
+    _fan_out(graph_store, campaigns=60, outcomes=60)  # 3,660 nodes under brand-own
+    counting = _CountingReads(graph_store)
+    down = {"direction": "down", "depth": "10"}
+    with serve(cast(GraphStore, counting), tmp_path, KEYS, run_worker=False) as client:
+        r = client.get(f"/v1/lineage/Brand:{OWN}", params={**down, "limit": "50"}, headers=LIMITED)
+        assert r.status_code == 200, r.text[:500]
+        body = r.json()
+        assert body["truncated"] is True and body["truncated_reason"] == "nodes"
+        assert len(body["nodes"]) == 50 and len(r.content) < BOUND
+        # 60 campaigns x 51 edges each is what the old walk read; the budget is 2,000
+        assert counting.read <= WalkBudget.of(50).edges + 1, counting.read
+
+        counting.read = 0  # the request of the issue: depth 10, limit 5,000
+        r = client.get(f"/v1/lineage/Brand:{OWN}", params={**down, "limit": "5000"},
+                       headers=LIMITED)  # fmt: skip
+        assert r.status_code == 200, r.text[:500]
+        assert counting.read <= WalkBudget.of(5000).edges + 1, counting.read
+        assert len(r.json()["nodes"]) <= 5000
+        other = {str(n["id"]) for n in r.json()["nodes"]} & {"cmp-other", "ast-other"}
+        assert other == set(), other  # a limited key's walk shows its brand alone
+
+    with serve(graph_store, tmp_path / "slow", KEYS, run_worker=False,
+               lineage_seconds=1e-6) as client:  # fmt: skip
+        r = client.get(f"/v1/lineage/Brand:{OWN}", params={**down, "limit": "5000"},
+                       headers=LIMITED)  # fmt: skip
+        assert r.status_code == 200, r.text[:500]
+        assert r.json()["truncated"] is True and r.json()["truncated_reason"] == "time"
