@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from fastapi import FastAPI
 
+from api.body_limit import BodyLimit
 from api.errors import install_error_handlers
 from api.observe import install_observability, watching
 from api.openapi import install_openapi
@@ -33,7 +34,7 @@ from api.routes import (
     search,
     usecases,
 )
-from api.services import Services, ensure_admin_key, open_services
+from api.services import Services, ensure_admin_key, open_services, show_generated_key
 from api.settings import Settings, get_settings
 
 log = logging.getLogger("marketgraph")
@@ -137,8 +138,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             return
         opened = open_services(settings or get_settings())
         key = ensure_admin_key(opened)
-        if key:
-            log.warning("no API key was configured; generated an admin key (shown once): %s", key)
+        if key:  # the key goes to the terminal (or a 0600 file), never into the log
+            where = show_generated_key(key, opened.settings)
+            log.warning("no API key was configured; generated an admin key, shown in %s", where)
         app.state.services = opened
         try:
             async with watching(app, opened), _background(opened):
@@ -171,9 +173,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(alerts.router)
     app.include_router(console.router)
 
+    configured = settings or (services.settings if services is not None else get_settings())
+    # Bodies over their limits are refused before anything reads them (inside the request
+    # context, so refusals get request ids and access lines too).
+    app.add_middleware(BodyLimit, limits=configured.limits)
     # Request ids, access lines, latency by route template; traces when asked for.
-    install_observability(
-        app, settings or (services.settings if services is not None else get_settings())
-    )
+    install_observability(app, configured)
 
     return app

@@ -41,6 +41,9 @@ MINIMUM_ROLE: dict[Capability, Role] = {
 }
 
 
+ENV_KEY_PREFIX = "env-key-"  # keys from MARKETGRAPH_API_KEYS are named env-key-1, env-key-2…
+
+
 class ApiKeyError(ValueError):
     """A key cannot be created or revoked as asked (unknown role, name, ambiguous id)."""
 
@@ -97,7 +100,7 @@ class KeyRing:
         for i, (key, spec) in enumerate(configured.items(), 1):
             digest = _digest(key)
             self._configured[digest] = Principal(
-                name=f"env-key-{i}",
+                name=f"{ENV_KEY_PREFIX}{i}",
                 role=spec.role,
                 brands=frozenset(spec.brands) if spec.brands else None,
                 key_id=_key_id(digest),
@@ -123,7 +126,7 @@ class KeyRing:
                 key_id=e.get("id") or _key_id(e["sha256"]),
             )
             for e in _read_entries(self._file)
-            if not e.get("revoked_at") and not e.get("revoked")
+            if not _revoked(e)
         }
         self._stamp = stamp
 
@@ -171,6 +174,10 @@ class KeyRing:
         return infos
 
 
+def _revoked(entry: dict[str, Any]) -> bool:
+    return bool(entry.get("revoked_at") or entry.get("revoked"))
+
+
 def _read_entries(key_file: Path) -> list[dict[str, Any]]:
     if not key_file.exists():
         return []
@@ -179,28 +186,41 @@ def _read_entries(key_file: Path) -> list[dict[str, Any]]:
 
 
 def _write_entries(key_file: Path, entries: list[dict[str, Any]]) -> None:
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    """Replace the key file atomically; it is readable by its owner alone from the start."""
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = key_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, indent=2), encoding="utf-8")
-    os.chmod(tmp, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(entries, indent=2))
     tmp.replace(key_file)
 
 
 def create_key(key_file: Path, role: Role, name: str, brands: Iterable[str] | None = None) -> str:
     """Create a key, store its hash in ``key_file`` and return the key (shown once).
 
-    ``brands`` limits the key to those brands (None: every brand).
+    ``brands`` limits the key to those brands (None: every brand). The name is who the
+    key is (an approval records it with the key's id), so no two live keys share one.
     """
     if role not in ROLES:
         raise ApiKeyError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if not name.strip():
         raise ApiKeyError("a key needs a name saying who or what it is for")
+    if name.strip().startswith(ENV_KEY_PREFIX):
+        raise ApiKeyError(f"names starting {ENV_KEY_PREFIX!r} are the environment keys'")
     limited = sorted({b.strip() for b in brands if b.strip()}) if brands is not None else None
     if limited is not None and not limited:
         raise ApiKeyError("--brand was given without a brand id")
     key = "mg_" + secrets.token_urlsafe(32)
     digest = _digest(key)
     entries = _read_entries(key_file)
+    taken = [e for e in entries if e["name"] == name.strip() and not _revoked(e)]
+    if taken:
+        held = taken[0].get("id") or _key_id(taken[0]["sha256"])
+        raise ApiKeyError(
+            f"a live key is already named {name.strip()!r} ({held}); names say who approves, "
+            "so choose another, or revoke that key first"
+        )
     entry: dict[str, Any] = {
         "id": _key_id(digest),
         "name": name.strip(),
@@ -222,7 +242,7 @@ def revoke_key(key_file: Path, name_or_id: str) -> list[str]:
     remains; they no longer authenticate.
     """
     entries = _read_entries(key_file)
-    live = [e for e in entries if not e.get("revoked_at") and not e.get("revoked")]
+    live = [e for e in entries if not _revoked(e)]
     by_id = [e for e in live if (e.get("id") or _key_id(e["sha256"])) == name_or_id]
     chosen = by_id or [e for e in live if e["name"] == name_or_id]
     if not chosen:
@@ -241,3 +261,28 @@ def revoke_key(key_file: Path, name_or_id: str) -> list[str]:
         e["revoked_at"] = now
     _write_entries(key_file, entries)
     return [str(e["id"]) for e in chosen]
+
+
+def key_holder(ring: KeyRing, key: str | None, capability: Capability) -> Principal:
+    """Who holds ``key`` (given on the command line), if it may do ``capability``.
+
+    A typed name is not an identity: the CLI gives verdicts with the approver's own key,
+    as the API does, and the approval records its name and key id.
+
+    Raises:
+        ApiKeyError: no key, an unknown or revoked one, or a role that may not.
+    """
+    if not key:
+        raise ApiKeyError(
+            "give your API key: --key KEY or MARKETGRAPH_API_KEY (a typed name is not an identity)"
+        )
+    principal = ring.authenticate(key)
+    if principal is None:
+        raise ApiKeyError("that API key is not a live key here (revoked, mistyped, or another's)")
+    if not principal.may(capability):
+        needed = MINIMUM_ROLE[capability]
+        raise ApiKeyError(
+            f"the key of {principal.name} has the role {principal.role!r}; "
+            f"this needs the {needed!r} role"
+        )
+    return principal

@@ -41,7 +41,14 @@ from graph.errors import (
     NodeNotFoundError,
 )
 from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
-from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
+from ingest.errors import (
+    EmptyInputError,
+    LimitExceededError,
+    RecordsRejectedError,
+    UnknownKindError,
+    UnreadableInputError,
+)
+from ingest.limits import DEFAULT_LIMITS
 from reports.errors import BadWindowError, RoutingConfigError
 from retrieval.errors import (
     DenseUnavailableError,
@@ -81,6 +88,8 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     InvalidVocabularyError: (400, "invalid_vocabulary"),
     UnknownKindError: (404, "unknown_kind"),
     UnreadableInputError: (400, "unreadable_input"),
+    EmptyInputError: (422, "empty_input"),
+    LimitExceededError: (422, "limit_exceeded"),
     ColumnsError: (422, "bad_columns"),
     UnknownSourceError: (404, "unknown_source"),
     BadOptionError: (400, "bad_option"),
@@ -105,20 +114,36 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     LineContentionError: (409, "line_contention"),
     OutboxEntryNotFoundError: (404, "not_found"),
     OutboxStateError: (409, "outbox_state"),
-    BriefConflictError: (409, "brief_conflict"),
+    BriefConflictError: (404, "not_found"),
     BadWindowError: (422, "bad_window"),
     RoutingConfigError: (422, "bad_routing_config"),
 }
 
 
+def _rejected(exc: RecordsRejectedError, listed: int) -> dict[str, Any]:
+    """The first ``listed`` rejections, and how many there were in all (bounded answer)."""
+    return {
+        "rejected": [
+            {"line": r.line, "reason": r.reason, "source": r.source} for r in exc.rejected[:listed]
+        ],
+        "rejected_count": exc.total,
+        "more": max(exc.total - listed, 0),
+        "stopped_counting": exc.stopped,
+        "accepted_if_skipping": exc.accepted,
+    }
+
+
+def _listed(request: Request) -> int:
+    services = getattr(request.app.state, "services", None)
+    limits = services.settings.limits if services is not None else DEFAULT_LIMITS
+    return limits.rejections_reported
+
+
 def _details(exc: Exception) -> Any:
     if isinstance(exc, RecordsRejectedError):
-        return {
-            "rejected": [
-                {"line": r.line, "reason": r.reason, "source": r.source} for r in exc.rejected
-            ],
-            "accepted_if_skipping": exc.accepted,
-        }
+        return _rejected(exc, DEFAULT_LIMITS.rejections_reported)
+    if isinstance(exc, LimitExceededError):
+        return {"limit": exc.limit, "allowed": exc.allowed, "found": exc.found}
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError | UnknownSourceError):
@@ -140,7 +165,9 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ApiError):
         return _reply(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, RecordsRejectedError):
-        return _reply(422, "records_rejected", str(exc), _details(exc))
+        return _reply(422, "records_rejected", str(exc), _rejected(exc, _listed(request)))
+    if isinstance(exc, LimitExceededError) and exc.too_large:
+        return _reply(413, "too_large", str(exc), _details(exc))
     for cls in type(exc).__mro__:
         if cls in _STATUS:
             status, code = _STATUS[cls]

@@ -20,7 +20,10 @@ from agents.validation.agent import ValidationAgent
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore
+from graph.errors import GraphError
 from graph.models import Node
+from ingest.limits import Limits
+from ingest.runs import recover_interrupted
 from migrations import apply_pending
 from retrieval.base import TextIndex
 from retrieval.indexer import Indexer
@@ -66,6 +69,10 @@ class Services:
     @property
     def rejects_dir(self) -> Path:
         return self.settings.rejects_dir
+
+    @property
+    def limits(self) -> Limits:
+        return self.settings.limits
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -144,6 +151,7 @@ def open_services(
             applied = apply_pending(graph)
             if applied:
                 log.info("applied migrations: %s", ", ".join(applied))
+            end_dead_runs(graph)
         index = open_index(settings, recreate=recreate_index)
     except BaseException:
         graph.close()
@@ -154,6 +162,19 @@ def open_services(
         index.close()
         graph.close()
         raise
+
+
+def end_dead_runs(graph: GraphStore) -> list[str]:
+    """Mark ingest runs left ``running`` by a process that is gone as ``interrupted``
+    (on every start: the server's and each command's); re-ingesting completes them."""
+    try:
+        ended = recover_interrupted(graph)
+    except GraphError as e:  # never stops a start; the next one tries again
+        log.warning("could not check for interrupted ingest runs: %s", e)
+        return []
+    for run_id in ended:
+        log.warning("ingest run %s was left running by a process that is gone: interrupted", run_id)
+    return ended
 
 
 def open_llm(settings: Settings) -> BaseChatModel | None:
@@ -250,3 +271,26 @@ def ensure_admin_key(services: Services) -> str | None:
     if not services.keys.is_empty():
         return None
     return create_key(services.settings.keys_path, "admin", "generated-admin")
+
+
+def show_generated_key(key: str, settings: Settings) -> str:
+    """Show a generated key once, never through logging (the log is JSON that others read).
+
+    On the terminal when there is one; otherwise (a container, a service manager) in a
+    file of the data dir that its owner alone can read. Returns where it went, for a log
+    line that does not hold the key.
+    """
+    message = f"no API key was configured; generated an admin key (shown once): {key}\n"
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(message)
+        return "the terminal"
+    except OSError:
+        pass
+    path = settings.data_dir / "generated-admin-key.txt"
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    return f"{path} (mode 600: read it, then delete the file)"

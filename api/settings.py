@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import Limits
+
 Role = Literal["viewer", "analyst", "planner", "approver", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "planner", "approver", "admin")
 _PLACEHOLDERS = {"changeme", "changethis", "secret", "password", "apikey", "key"}
@@ -20,7 +22,11 @@ class Settings(BaseSettings):
     """Everything the service reads from its environment (API.md, "Configuration")."""
 
     model_config = SettingsConfigDict(
-        env_prefix="MARKETGRAPH_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="MARKETGRAPH_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_nested_delimiter="__",
     )
 
     data_dir: Path = Field(default=Path("./.marketgraph"), description="embedded stores live here")
@@ -92,6 +98,10 @@ class Settings(BaseSettings):
     )
     metrics_cache_seconds: float = Field(
         default=5.0, ge=0, le=300, description="how long /metrics reuses the graph's gauges"
+    )
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="limits on request bodies and ingest input (MARKETGRAPH_LIMITS__NAME)",
     )
     otel: bool = Field(
         default=False, description="trace requests and webhook calls with OpenTelemetry"
@@ -177,10 +187,15 @@ class ConfiguredKey:
     brands: tuple[str, ...] | None = None
 
 
-def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
-    """Parse ``key:role,key:role@brand-a;brand-b``; raises ValueError naming the bad entry.
+MIN_KEY_CHARS = 16
 
-    ``@`` after the role limits the key to the ``;``-separated brand ids.
+
+def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
+    """Parse ``key:role,key:role@brand-a;brand-b``; raises ValueError naming the variable
+    and the bad entry (by position: the key itself is never repeated).
+
+    ``@`` after the role limits the key to the ``;``-separated brand ids. A key has at
+    least :data:`MIN_KEY_CHARS` characters.
     """
     keys: dict[str, ConfiguredKey] = {}
     for position, entry in enumerate(text.split(","), start=1):
@@ -189,18 +204,31 @@ def parse_api_keys(text: str) -> dict[str, ConfiguredKey]:
             continue
         key, sep, spec = entry.rpartition(":")
         if not sep or not key:
-            raise ValueError(f"entry {position} must look like KEY:ROLE or KEY:ROLE@BRAND;BRAND")
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} must look like KEY:ROLE "
+                "or KEY:ROLE@BRAND;BRAND"
+            )
         role, at, brand_text = spec.partition("@")
         if role not in ROLES:
-            raise ValueError(f"entry {position} has role {role!r}; roles are {', '.join(ROLES)}")
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} has role {role!r}; "
+                f"roles are {', '.join(ROLES)}"
+            )
         brands: tuple[str, ...] | None = None
         if at:
             brands = tuple(sorted({b.strip() for b in brand_text.split(";") if b.strip()}))
             if not brands:
-                raise ValueError(f"entry {position} has '@' but no brand id after it")
+                raise ValueError(
+                    f"MARKETGRAPH_API_KEYS entry {position} has '@' but no brand id after it"
+                )
         if key.lower() in _PLACEHOLDERS:
             raise ValueError(
-                f"entry {position} uses the placeholder key {key!r}; choose a real one"
+                f"MARKETGRAPH_API_KEYS entry {position} uses a placeholder key; choose a real one"
+            )
+        if len(key) < MIN_KEY_CHARS:
+            raise ValueError(
+                f"MARKETGRAPH_API_KEYS entry {position} has a key of {len(key)} characters; "
+                f"keys need at least {MIN_KEY_CHARS}"
             )
         keys[key] = ConfiguredKey(role=role, brands=brands)
     return keys

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Final
 
-from ingest.records import OutcomeRecord
+from ingest.limits import FIRST_DAY, LAST_DAY, MAX_AMOUNT, RECORD_FIELDS, TEXT_CHARS
+from ingest.records import RESERVED, RESERVED_PREFIXES, OutcomeRecord
 
 Raw = dict[str, Any]
 Properties = dict[str, Any]
@@ -25,7 +26,8 @@ BulkValidator = Callable[[Sequence[Raw]], list[Properties | None]]
 
 _BAD: Final = object()  # a value the bulk path leaves to the model
 _MAX_ID = 256
-_MAX_INT = 2**53  # converted to float exactly by Python and by pydantic alike
+_MAX_INT = int(MAX_AMOUNT)  # below 2**53: converted to float exactly by Python and pydantic
+_FIRST, _LAST = FIRST_DAY.isoformat(), LAST_DAY.isoformat()  # ISO dates sort as text
 _UNSIGNED = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,12})?")
 _SIGNED = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,12})?")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -33,6 +35,8 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _date(value: str) -> object:
     if not _ISO_DATE.fullmatch(value):
+        return _BAD
+    if not _FIRST <= value <= _LAST:  # the record limits' window
         return _BAD
     try:
         return date.fromisoformat(value).isoformat()
@@ -65,17 +69,18 @@ def _strings(column: list[Any], check: Callable[[str], object], required: bool) 
 
 
 def _numbers(column: list[Any], signed: bool, required: bool) -> list[Any]:
-    """Finite floats (not below zero unless ``signed``); ints and plain decimal text
-    become floats."""
+    """Finite floats within ±MAX_AMOUNT (not below zero unless ``signed``); ints and plain
+    decimal text (at most 15 digits before the point, so below MAX_AMOUNT) become floats."""
     text = _SIGNED if signed else _UNSIGNED
     out: list[Any] = []
     append = out.append
     for v in column:
         t = type(v)
         if t is float:  # v - v is NaN for an infinity or a NaN
-            append(v if v - v == 0.0 and (signed or v >= 0.0) else _BAD)
+            ok = v - v == 0.0 and -MAX_AMOUNT <= v <= MAX_AMOUNT and (signed or v >= 0.0)
+            append(v if ok else _BAD)
         elif t is int:
-            append(float(v) if -_MAX_INT < v < _MAX_INT and (signed or v >= 0) else _BAD)
+            append(float(v) if -_MAX_INT <= v <= _MAX_INT and (signed or v >= 0) else _BAD)
         elif v is None:
             append(_BAD if required else None)
         elif t is str and text.fullmatch(v):
@@ -116,16 +121,23 @@ def _outcomes(rows: Sequence[Raw]) -> list[Properties | None]:
 
 
 def _with_extras(raw: Raw, names: list[str], values: tuple[Any, ...]) -> Properties | None:
-    """A row with unknown fields: kept when they are plain values (strings, booleans,
-    finite numbers, nulls), as the model keeps them; anything else goes to the model."""
-    if _BAD in values or "id" in raw:
+    """A row with unknown fields: kept when they are plain values within the record limits
+    (strings, booleans, finite numbers, nulls), as the model keeps them; anything else (a
+    reserved or long name, a long text, a list, too many fields) goes to the model."""
+    if _BAD in values or "id" in raw or len(raw) > RECORD_FIELDS - len(_OUTCOME_FIELDS):
         return None
     props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
     for key, value in raw.items():
         if key in _OUTCOME_KEYS or value is None:
             continue
+        if key in _RESERVED or key.startswith(RESERVED_PREFIXES) or len(key) > _MAX_ID:
+            return None
         t = type(value)
-        if t is float and not math.isfinite(value):
+        if t is float and not (math.isfinite(value) and abs(value) <= MAX_AMOUNT):
+            return None
+        if t is int and abs(value) > MAX_AMOUNT:
+            return None
+        if t is str and len(value) > TEXT_CHARS:
             return None
         if t not in (str, int, float, bool):
             return None
@@ -150,6 +162,7 @@ _OUTCOME_FIELDS: Final[dict[str, tuple[str, bool]]] = {
     "leads": ("count", False),
 }
 _OUTCOME_KEYS: Final = frozenset(_OUTCOME_FIELDS)
+_RESERVED: Final = RESERVED | {"brand_id"}  # an outcome's brand is its campaign's
 if tuple(_OUTCOME_FIELDS) != tuple(OutcomeRecord.model_fields):  # pragma: no cover
     raise ImportError("ingest.columns is out of step with OutcomeRecord's fields")
 

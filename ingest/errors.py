@@ -40,12 +40,53 @@ class UnreadableInputError(IngestError, ValueError):
 class RecordsRejectedError(IngestError, ValueError):
     """Some records are bad and the caller did not ask to skip them: nothing was written."""
 
-    def __init__(self, rejected: Sequence[Rejection], accepted: int) -> None:
-        self.rejected = list(rejected)
+    def __init__(
+        self,
+        rejected: Sequence[Rejection],
+        accepted: int,
+        *,
+        total: int | None = None,
+        stopped: bool = False,
+    ) -> None:
+        self.rejected = list(rejected)  # the first ones (up to the rejections_kept limit)
         self.accepted = accepted
+        self.total = max(total or 0, len(self.rejected))  # all of them, or as far as read
+        self.stopped = stopped  # reading stopped at the limit: there may be more
         first = "; ".join(str(r) for r in self.rejected[:3])
-        more = f" (and {len(self.rejected) - 3} more)" if len(self.rejected) > 3 else ""
+        more = f" (and {self.total - 3:,} more)" if self.total > 3 else ""
+        counted = f"{self.total:,} or more" if stopped else f"{self.total:,}"
+        stop = (
+            f"; checking stopped at {self.total:,} (limit rejections_kept={self.total})"
+            if stopped
+            else ""
+        )
         super().__init__(
-            f"{len(self.rejected)} bad record(s), nothing was written: {first}{more}. "
+            f"{counted} bad record(s), nothing was written: {first}{more}{stop}. "
             "Fix them, or ingest with skip-bad to keep the good records."
         )
+
+
+class LimitExceededError(IngestError, ValueError):
+    """Input over one of the limits of :mod:`ingest.limits`; nothing was written.
+
+    ``too_large`` marks limits on size (a 413 over HTTP); the others are a 422.
+    """
+
+    def __init__(
+        self,
+        limit: str,
+        allowed: int | float | str,
+        message: str,
+        *,
+        found: int | float | str | None = None,
+        too_large: bool = False,
+    ) -> None:
+        self.limit = limit
+        self.allowed = allowed
+        self.found = found
+        self.too_large = too_large
+        super().__init__(f"{message} (limit {limit}={allowed})")
+
+
+class EmptyInputError(IngestError, ValueError):
+    """The input holds no record at all: nothing to ingest, and nothing was written."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ingest.errors import Rejection, UnreadableInputError
+from ingest.limits import DEFAULT_LIMITS, depth_reason
 
 Format = Literal["jsonl", "csv"]
 RawRow = tuple[int, dict[str, Any] | Rejection]
@@ -52,8 +53,11 @@ def describe(name: str, data: bytes) -> SourceInfo:
     return SourceInfo(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
-def read_rows(data: bytes, fmt: Format, name: str = "") -> Iterator[RawRow]:
-    """Yield each record with its line number; a line that is not a record is a Rejection."""
+def read_rows(
+    data: bytes, fmt: Format, name: str = "", max_depth: int = DEFAULT_LIMITS.json_depth
+) -> Iterator[RawRow]:
+    """Yield each record with its line number; a line that is not a record is a Rejection
+    (so is a JSON line nested deeper than ``max_depth``)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -61,14 +65,18 @@ def read_rows(data: bytes, fmt: Format, name: str = "") -> Iterator[RawRow]:
             f"{name or 'input'}: not UTF-8 text ({e.reason} at byte {e.start})"
         ) from e
     if fmt == "jsonl":
-        yield from _jsonl(text, name)
+        yield from _jsonl(text, name, max_depth)
     else:
         yield from _csv(text, name)
 
 
-def _jsonl(text: str, name: str) -> Iterator[RawRow]:
+def _jsonl(text: str, name: str, max_depth: int) -> Iterator[RawRow]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        deep = depth_reason(line, max_depth)
+        if deep:
+            yield number, Rejection(number, deep, name)
             continue
         try:
             value = json.loads(line)

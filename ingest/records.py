@@ -1,7 +1,9 @@
 """The canonical records of DATA.md as pydantic models, one per kind.
 
-Unknown fields are kept (``extra="allow"``) and become node properties. Reference fields
-(``brand_id``, ``channel_ids``…) are declared in :data:`REFERENCES` and become edges.
+Unknown fields are kept (``extra="allow"``) and become node properties, except the
+reserved ones the service itself relies on (:data:`RESERVED`). Reference fields
+(``brand_id``, ``channel_ids``…) are declared per kind and become edges. Texts, lists,
+amounts and dates stay within the record limits of :mod:`ingest.limits`.
 """
 
 from __future__ import annotations
@@ -18,9 +20,25 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from graph.schema import Label, RelType
+from ingest.limits import (
+    FIRST_DAY,
+    LAST_DAY,
+    LIST_ITEMS,
+    LONG_TEXT_CHARS,
+    MAX_AMOUNT,
+    RECORD_FIELDS,
+    TEXT_CHARS,
+)
+
+# Fields a record may not carry: the service reads them to tell who may see a node
+# (``brand_ids``, ``brand_id`` where a kind has no brand of its own) or writes them itself
+# (the audit seal). Refused, never silently dropped.
+RESERVED = frozenset({"brand_ids"})
+RESERVED_PREFIXES = ("audit_",)
 
 
 def _to_str_id(value: Any) -> Any:
@@ -40,6 +58,8 @@ def _finite(value: float) -> float:
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("timestamp needs a UTC offset, e.g. 2026-03-01T09:30:00+00:00")
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise ValueError(f"must lie between {FIRST_DAY} and {LAST_DAY} (got {value.date()})")
     return value
 
 
@@ -50,11 +70,15 @@ def _split_list(value: Any) -> Any:
 
 
 Id = Annotated[str, BeforeValidator(_to_str_id), Field(min_length=1, max_length=256)]
-IdList = Annotated[list[Id], BeforeValidator(_split_list)]
-NameList = Annotated[list[str], BeforeValidator(_split_list)]
-Money = Annotated[float, Field(ge=0), AfterValidator(_finite)]
-Count = Annotated[float, Field(ge=0), AfterValidator(_finite)]
-Amount = Annotated[float, AfterValidator(_finite)]
+IdList = Annotated[list[Id], BeforeValidator(_split_list), Field(max_length=LIST_ITEMS)]
+Text = Annotated[str, Field(max_length=TEXT_CHARS)]
+Name = Annotated[str, Field(min_length=1, max_length=TEXT_CHARS)]
+LongText = Annotated[str, Field(max_length=LONG_TEXT_CHARS)]
+NameList = Annotated[list[Text], BeforeValidator(_split_list), Field(max_length=LIST_ITEMS)]
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT), AfterValidator(_finite)]
+Count = Annotated[float, Field(ge=0, le=MAX_AMOUNT), AfterValidator(_finite)]
+Amount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT), AfterValidator(_finite)]
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 Timestamp = Annotated[datetime, AfterValidator(_aware)]
 
 
@@ -102,27 +126,78 @@ class CanonicalRecord(BaseModel):
     label: ClassVar[Label]
     references: ClassVar[tuple[Reference, ...]] = ()
 
+    @model_validator(mode="after")
+    def _check_extra(self) -> CanonicalRecord:
+        """Unknown fields: none reserved, and within the same limits as declared ones."""
+        extra = self.__pydantic_extra__
+        if extra:
+            if len(extra) + len(type(self).model_fields) > RECORD_FIELDS:
+                raise ValueError(f"more than {RECORD_FIELDS} fields (limit {RECORD_FIELDS})")
+            declared = type(self).model_fields
+            for key, value in extra.items():
+                problem = _extra_problem(key, value, "brand_id" in declared)
+                if problem:
+                    raise ValueError(problem)
+        return self
+
     def node_id(self) -> str:
         return str(getattr(self, "id"))  # noqa: B009  (every kind but outcomes has an id)
+
+
+def _extra_problem(key: str, value: Any, has_brand: bool) -> str | None:
+    if (
+        key in RESERVED
+        or key.startswith(RESERVED_PREFIXES)
+        or (key == "brand_id" and not has_brand)
+    ):
+        return f"field {key!r} is reserved: the service sets it, a record may not"
+    if len(key) > 256:
+        return f"a field name is longer than 256 characters ({key[:40]!r}…)"
+    return _value_problem(key, value, 0)
+
+
+def _value_problem(key: str, value: Any, depth: int) -> str | None:
+    """Why an unknown field's value is over a record limit (None: it is not)."""
+    if isinstance(value, str):
+        if len(value) > TEXT_CHARS:
+            return f"{key}: text of {len(value):,} characters (limit {TEXT_CHARS:,})"
+    elif isinstance(value, bool) or value is None:
+        return None
+    elif isinstance(value, int | float):
+        if not math.isfinite(value):
+            return f"{key}: {value!r} is not a finite number"
+        if abs(value) > MAX_AMOUNT:
+            return f"{key}: number {value!r} is beyond ±{MAX_AMOUNT:g} (limit)"
+    elif isinstance(value, list | dict):
+        if depth >= 4:
+            return f"{key}: nested more than 4 levels"
+        if len(value) > LIST_ITEMS:
+            return f"{key}: {len(value):,} items (limit {LIST_ITEMS:,})"
+        items = value.values() if isinstance(value, dict) else value
+        for item in items:
+            problem = _value_problem(key, item, depth + 1)
+            if problem:
+                return problem
+    return None
 
 
 class BrandRecord(CanonicalRecord):
     label = Label.BRAND
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    voice: str | None = None
-    guidelines: str | None = None
+    voice: LongText | None = None
+    guidelines: LongText | None = None
     competitors: NameList | None = None
-    baseline_roas: Annotated[float, Field(ge=0), AfterValidator(_finite)] | None = None
+    baseline_roas: Money | None = None
 
 
 class ChannelRecord(CanonicalRecord):
     label = Label.CHANNEL
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     kind: ChannelKind
-    platform: str | None = None
+    platform: Text | None = None
 
 
 class AudienceRecord(CanonicalRecord):
@@ -131,12 +206,12 @@ class AudienceRecord(CanonicalRecord):
         Reference(field="brand_id", label=Label.BRAND, rel=RelType.BELONGS_TO, outgoing=True),
     )
     id: Id
-    name: str = Field(min_length=1)
+    name: Name
     brand_id: Id | None = None
-    description: str | None = None
-    size: Annotated[int, Field(ge=0)] | None = None
-    consent: str | None = None
-    region: str | None = None
+    description: LongText | None = None
+    size: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    consent: Text | None = None
+    region: Text | None = None
 
 
 class CampaignRecord(CanonicalRecord):
@@ -157,13 +232,13 @@ class CampaignRecord(CanonicalRecord):
     )
     id: Id
     brand_id: Id
-    name: str = Field(min_length=1)
+    name: Name
     objective: Literal["revenue", "conversions", "leads", "awareness"] | None = None
-    business_unit: str | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    business_unit: Text | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     budget: Money | None = None
-    status: str | None = None
+    status: Text | None = None
     channel_ids: IdList = Field(default_factory=list)
     audience_ids: IdList = Field(default_factory=list)
     asset_ids: IdList = Field(default_factory=list)
@@ -188,12 +263,12 @@ class AssetRecord(CanonicalRecord):
     id: Id
     brand_id: Id
     kind: AssetKind
-    title: str = Field(min_length=1)
-    body: str | None = None
-    url: str | None = None
+    title: Name
+    body: LongText | None = None
+    url: Text | None = None
     created_at: Timestamp | None = None
     campaign_ids: IdList = Field(default_factory=list)
-    language: str | None = None
+    language: Text | None = None
 
 
 class OutcomeRecord(CanonicalRecord):
@@ -204,7 +279,7 @@ class OutcomeRecord(CanonicalRecord):
         Reference(field="audience_id", label=Label.AUDIENCE, rel=RelType.OF, outgoing=True),
         Reference(field="asset_id", label=Label.ASSET, rel=RelType.OF, outgoing=True),
     )
-    date: date
+    date: Day
     campaign_id: Id
     channel_id: Id
     spend: Money
@@ -232,9 +307,9 @@ class LeadRecord(CanonicalRecord):
     created_at: Timestamp
     campaign_id: Id
     channel_id: Id | None = None
-    owner: str | None = None
+    owner: Text | None = None
     first_response_at: Timestamp | None = None
-    stage: str | None = None
+    stage: Text | None = None
     converted_at: Timestamp | None = None
     value: Money | None = None
 

@@ -9,7 +9,9 @@ properties and references.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import functools
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,28 +88,48 @@ class Table:
 
 
 def validate_parts(
-    parts: Sequence[tuple[str, SourceInfo, Iterable[RawRow]]], progress: Progress | None
-) -> tuple[list[Table], list[Rejection]]:
-    """A table of accepted records per part (kind, source, rows), and the rejections."""
+    parts: Sequence[tuple[str, SourceInfo, Iterable[RawRow]]],
+    progress: Progress | None,
+    *,
+    keep: int | None = None,
+    stop: bool = False,
+) -> tuple[list[Table], list[Rejection], int]:
+    """A table of accepted records per part (kind, source, rows), the first ``keep``
+    rejections, and how many more rejections there were.
+
+    Past ``keep`` rejections, the rest are counted, not kept (no reason is worded); with
+    ``stop`` (nothing will be written anyway), reading stops there and the count of the
+    rest is -1: unknown. Kinds without a bulk path are read as they stream.
+    """
+    cap = sys.maxsize if keep is None else keep
     tables: list[Table] = []
     rejected: list[Rejection] = []
+    more = 0
     accepted = 0
     for kind, source, rows in parts:
+        model = RECORD_TYPES[kind]
         table = Table(kind, source.name, source.node_id)
         table.refs = {ref.field: [] for ref in table.references}
-        read = list(rows)
-        good = [(line, raw) for line, raw in read if not isinstance(raw, Rejection)]
+        tables.append(table)
         bulk = BULK_VALIDATORS.get(kind)
-        checked = bulk([raw for _, raw in good]) if bulk else [None] * len(good)
-        done = iter(zip(good, checked, strict=True))
+        read: Iterable[RawRow] = rows
+        checked: Iterator[dict[str, Any] | None] | None = None
+        if bulk is not None:
+            read = list(rows)
+            checked = iter(bulk([raw for _, raw in read if not isinstance(raw, Rejection)]))
         # The table's columns, appended to directly for the rows the bulk path vouched for.
         lines, raws, ids, all_props = table.lines, table.raws, table.ids, table.props
         ref_columns = [(r.field, table.refs[r.field]) for r in table.references]
         for line, raw in read:
             if isinstance(raw, Rejection):
-                rejected.append(Rejection(raw.line, raw.reason, source.name, kind))
+                if len(rejected) < cap:
+                    rejected.append(Rejection(raw.line, raw.reason, source.name, kind))
+                elif stop:
+                    return tables, rejected, -1
+                else:
+                    more += 1
                 continue
-            (_, raw), props = next(done)
+            props = None if checked is None else next(checked)
             if props is not None:
                 lines.append(line)
                 raws.append(raw)
@@ -116,17 +138,25 @@ def validate_parts(
                 for name, column in ref_columns:
                     column.append(props.get(name))
             else:
-                try:
-                    record = RECORD_TYPES[kind].model_validate(raw)
-                except ValidationError as e:
-                    rejected.append(Rejection(line, reason(e), source.name, kind, raw))
-                    continue
+                if len(rejected) >= cap:  # past the kept rejections: count, do not keep
+                    if stop:
+                        return tables, rejected, -1
+                    found = validate_quietly(model, raw)
+                    if found is None:
+                        more += 1
+                        continue
+                    record = found
+                else:
+                    try:
+                        record = model.model_validate(raw)
+                    except ValidationError as e:
+                        rejected.append(Rejection(line, reason(e), source.name, kind, raw))
+                        continue
                 table.add(line, raw, record_properties(record), record_targets(record))
             accepted += 1
             if progress and accepted % 10_000 == 0:
                 progress("validating", accepted, 0)
-        tables.append(table)
-    return tables, rejected
+    return tables, rejected, more
 
 
 def record_properties(record: CanonicalRecord) -> dict[str, Any]:
@@ -161,7 +191,25 @@ def reason(error: ValidationError) -> str:
         if item["type"] == "missing":
             parts.append(f"{where}: required field is missing")
         elif "input" in item and not isinstance(item["input"], dict):
-            parts.append(f"{where}: {message} (got {item['input']!r})")
+            got = repr(item["input"])
+            got = got if len(got) <= 80 else f"{got[:60]}… ({len(got):,} characters)"
+            parts.append(f"{where}: {message} (got {got})")
         else:
             parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+def validate_quietly(model: type[CanonicalRecord], raw: Raw) -> CanonicalRecord | None:
+    """The record, or None when it is not valid; cheap when a required field is missing
+    (for the records past the kept rejections, only counted)."""
+    if not all(name in raw for name in _required(model)):
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _required(model: type[CanonicalRecord]) -> tuple[str, ...]:
+    return tuple(name for name, f in model.model_fields.items() if f.is_required())

@@ -17,6 +17,7 @@ from agents.orchestrator import Orchestrator
 from agents.research.tools import ResearchTool
 from graph.base import GraphStore
 from graph.models import Node
+from ingest.limits import DEFAULT_LIMITS, Limits
 from retrieval.indexer import Indexer
 from retrieval.retriever import HybridRetriever
 
@@ -51,6 +52,11 @@ class Context(Protocol):
         """Where an ingest that skips bad records writes them."""
         ...
 
+    @property
+    def limits(self) -> Limits:
+        """The limits on what callers send (ingest input: depth, rejections kept…)."""
+        ...
+
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; how many wait for a retry."""
         ...
@@ -73,6 +79,7 @@ class Wired:
     research_tools: Sequence[ResearchTool] = ()
     rejects_dir: Path | None = None
     indexer: Indexer | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         return 0 if self.indexer is None else self.indexer.index_nodes(nodes).pending

@@ -25,12 +25,16 @@ def ingest_records(
     *,
     skip_bad: bool = False,
     brands: Collection[str] | None = None,
+    actor: str | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest canonical records (one part per file and kind) as one run.
+    """Ingest canonical records (one part per file and kind) as one run, within the
+    context's limits.
 
-    ``brands`` limits what may be written to those brands' records (a key limited to
-    brands); anything else is rejected like a bad record.
+    ``brands`` limits what may be written to what those brands may create, change and
+    use (a key limited to brands); anything else is rejected like a bad record.
+    ``actor`` (a key id) is who sends it, recorded on the run (and, for a key limited to
+    brands, part of the run id).
     """
     report = ingest(
         ctx.graph,
@@ -40,6 +44,8 @@ def ingest_records(
         progress=progress,
         on_written=ctx.index_written,
         brands=brands,
+        actor=actor,
+        limits=ctx.limits,
     )
     if not report.already_ingested:
         kinds = sorted({p.kind for p in parts})
@@ -59,10 +65,12 @@ def ingest_platform_export(
     timezone: str | None = None,
     skip_bad: bool = False,
     brands: Collection[str] | None = None,
+    actor: str | None = None,
     progress: Progress | None = None,
 ) -> ExportReport:
     """Read a platform export (Google Ads, Meta Ads, GA4, HubSpot, a CMS), map it into
-    canonical records and ingest them as one run."""
+    canonical records and ingest them as one run (``brands`` and ``actor`` as for
+    :func:`ingest_records`)."""
     get_connector(source)  # an unknown source fails before anything is read
     result = ingest_export(
         ctx.graph,
@@ -76,6 +84,8 @@ def ingest_platform_export(
         progress=progress,
         on_written=ctx.index_written,
         brands=brands,
+        actor=actor,
+        limits=ctx.limits,
     )
     report = result.report
     if not report.already_ingested:

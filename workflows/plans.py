@@ -30,10 +30,17 @@ def show_plan(ctx: Context, plan_id: str) -> PlanResult:
 
 
 def decide_plan(
-    ctx: Context, plan_id: str, verdict: Verdict, actor: str, role: str, comment: str | None
+    ctx: Context,
+    plan_id: str,
+    verdict: Verdict,
+    actor: str,
+    role: str,
+    comment: str | None,
+    key_id: str | None = None,
 ) -> PlanResult:
-    """An approver's verdict (approved / rejected) on a plan version waiting at its gate."""
-    plan = ctx.orchestrator.decide_plan(plan_id, verdict, actor, role, comment)
+    """An approver's verdict (approved / rejected) on a plan version waiting at its gate;
+    ``key_id`` (the approver's API key) is recorded on the approval."""
+    plan = ctx.orchestrator.decide_plan(plan_id, verdict, actor, role, comment, key_id)
     ctx.wake_worker()
     return plan
 
@@ -82,10 +89,16 @@ def approvals(ctx: Context, brands: Collection[str] | None = None) -> list[dict[
 
 
 def decide(
-    ctx: Context, decision_id: str, verdict: Verdict, actor: str, role: str, comment: str | None
+    ctx: Context,
+    decision_id: str,
+    verdict: Verdict,
+    actor: str,
+    role: str,
+    comment: str | None,
+    key_id: str | None = None,
 ) -> GateState:
-    """A verdict on any gated decision (a plan, a publish, a budget change); the worker
-    then moves what waited on it."""
-    state = ctx.orchestrator.decide(decision_id, verdict, actor, role, comment)
+    """A verdict on any gated decision (a plan, a publish, a budget change), recorded with
+    the approver's ``key_id``; the worker then moves what waited on it."""
+    state = ctx.orchestrator.decide(decision_id, verdict, actor, role, comment, key_id)
     ctx.wake_worker()
     return state

@@ -20,7 +20,15 @@ from agents.orchestrator.errors import GateError, SelfApprovalError
 from agents.orchestrator.policy import ApprovalPolicy, GateAction, GateRule
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
-from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, new_id
+from graph.models import (
+    Edge,
+    GraphBatch,
+    Node,
+    NodeRef,
+    Precondition,
+    clean_properties,
+    new_id,
+)
 from graph.schema import Label, RelType
 from graph.views import PlanStatus, PlanView, TaskStatus, TaskView
 
@@ -98,8 +106,13 @@ def decide(
     role: str,
     comment: str | None = None,
     now: datetime | None = None,
+    key_id: str | None = None,
 ) -> GateState:
     """Record ``actor``'s verdict on ``gate`` and move its subject if that settles it.
+
+    ``key_id`` is the API key that gave it (recorded: a name alone is not an identity).
+    The approval is written only while the subject still waits, checked in the same
+    transaction, so a verdict racing a settled gate (another replica) is refused.
 
     Raises:
         GateError: the subject is no longer waiting (decided, superseded…): a 409.
@@ -118,10 +131,16 @@ def decide(
         and gate.requested_by == actor
     ):
         raise SelfApprovalError(str(gate.subject.ref), actor)
-    approval = _approval_node(gate, verdict, actor, role, comment, now)
+    approval = _approval_node(gate, verdict, actor, role, comment, now, key_id)
     rel = RelType.APPROVES if verdict == "approved" else RelType.REJECTS
     target = NodeRef(label=Label.DECISION, id=gate.decision_id)
-    store.write(GraphBatch(nodes=[approval], edges=[Edge(src=approval.ref, type=rel, dst=target)]))
+    batch = GraphBatch(nodes=[approval], edges=[Edge(src=approval.ref, type=rel, dst=target)])
+    still = Precondition(gate.subject.ref, {"status": waiting})
+    if not store.write_if(batch, [Precondition(approval.ref), still]):
+        fresh = store.get_node(gate.subject.ref)
+        raise GateError(
+            str(gate.subject.ref), str((fresh or gate.subject).properties.get("status")), waiting
+        )
     return settle(store, gate, now, approval.id)
 
 
@@ -169,7 +188,13 @@ def _fresh(rule: GateRule, record: dict[str, Any], now: datetime) -> bool:
 
 
 def _approval_node(
-    gate: Gate, verdict: Verdict, actor: str, role: str, comment: str | None, now: datetime
+    gate: Gate,
+    verdict: Verdict,
+    actor: str,
+    role: str,
+    comment: str | None,
+    now: datetime,
+    key_id: str | None,
 ) -> Node:
     approval_id = new_id("apr")
     props = {
@@ -179,6 +204,7 @@ def _approval_node(
         "action": gate.action,
         "verdict": verdict,
         "approver": actor,
+        "key_id": key_id,
         "role": role,
         "brand_id": gate.view.brand_id if isinstance(gate.view, PlanView) else None,
         "comment": comment,

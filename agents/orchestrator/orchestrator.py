@@ -164,23 +164,36 @@ class Orchestrator:
         return plan
 
     def decide_plan(
-        self, plan_id: str, verdict: gates.Verdict, actor: str, role: str, comment: str | None
+        self,
+        plan_id: str,
+        verdict: gates.Verdict,
+        actor: str,
+        role: str,
+        comment: str | None,
+        key_id: str | None = None,
     ) -> PlanResult:
-        """An approver's verdict on a plan version waiting at its gate."""
+        """An approver's verdict on a plan version waiting at its gate (``key_id``: the
+        API key that gave it, recorded on the approval)."""
         plan = load_plan(self.store, plan_id)
         gate = gates.find_gate(self.store, plan.decision_id, self.policy)
-        state = gates.decide(self.store, gate, verdict, actor, role, comment)
+        state = gates.decide(self.store, gate, verdict, actor, role, comment, key_id=key_id)
         if state.status != gate.subject.properties.get("status"):
             kind = "plan_approved" if state.status == APPROVED else "plan_rejected"
             self.bus.publish(Event(kind, plan_id, subject=f"Plan:{plan_id}"))
         return load_plan(self.store, plan_id)
 
     def decide(
-        self, decision_id: str, verdict: gates.Verdict, actor: str, role: str, comment: str | None
+        self,
+        decision_id: str,
+        verdict: gates.Verdict,
+        actor: str,
+        role: str,
+        comment: str | None,
+        key_id: str | None = None,
     ) -> gates.GateState:
         """An approver's verdict on any gated decision (a plan, a publish, a budget change)."""
         gate = gates.find_gate(self.store, decision_id, self.policy)
-        state = gates.decide(self.store, gate, verdict, actor, role, comment)
+        state = gates.decide(self.store, gate, verdict, actor, role, comment, key_id=key_id)
         subject = str(gate.subject.ref)
         if gate.subject.label is Label.PLAN:
             if state.status != gate.subject.properties.get("status"):

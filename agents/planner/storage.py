@@ -142,7 +142,7 @@ def approvals(store: GraphStore, plan: Node) -> list[dict[str, Any]]:
     out = [
         {
             k: n.properties.get(k)
-            for k in ("id", "verdict", "approver", "role", "comment", "created_at")
+            for k in ("id", "verdict", "approver", "key_id", "role", "comment", "created_at")
         }
         for n in nodes
     ]

@@ -8,13 +8,15 @@ class ResearchError(Exception):
 
 
 class BriefConflictError(ResearchError, ValueError):
-    """The brief named by id belongs to another brand (a 409: research it for that brand)."""
+    """The brief named by id belongs to another brand: a 404, the same answer as for a
+    brief that does not exist to be read, so ids of other brands cannot be probed (the
+    message does not name the owner)."""
 
     def __init__(self, brief_id: str, brand_id: str, owner: str) -> None:
         self.brief_id = brief_id
         self.brand_id = brand_id
         self.owner = owner
-        super().__init__(f"brief {brief_id!r} belongs to brand {owner!r}, not {brand_id!r}")
+        super().__init__(f"no brief {brief_id!r} of brand {brand_id!r}")
 
 
 class ResearchToolError(ResearchError):

@@ -49,12 +49,13 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except RecordsRejectedError as e:
-            summary = f"{len(e.rejected)} bad record(s), nothing was written"
+            counted = f"{e.total:,} or more" if e.stopped else f"{e.total:,}"
+            summary = f"{counted} bad record(s), nothing was written"
             err.print(f"[bold red]error:[/] {summary} (fix them, or use --skip-bad):")
             for r in e.rejected[:20]:
                 err.print(f"  {r}", highlight=False, soft_wrap=True)
-            if len(e.rejected) > 20:
-                err.print(f"  … and {len(e.rejected) - 20} more", highlight=False)
+            if e.total > 20:
+                err.print(f"  … and {e.total - 20:,} more", highlight=False)
             raise typer.Exit(1) from None
         except ValidationError as e:
             first = e.errors()[0]
@@ -134,7 +135,8 @@ def print_report(report: IngestReport) -> None:
         return
     out.print(f"ingested {report.accepted} records as {report.run_id}")
     if report.rejected:
-        out.print(f"skipped {len(report.rejected)} bad records (listed in {report.rejects_file}):")
+        count = max(report.rejected_count, len(report.rejected))
+        out.print(f"skipped {count:,} bad records (listed in {report.rejects_file}):")
         for r in report.rejected[:20]:
             out.print(f"  {r}", highlight=False)
     if report.index_pending:

@@ -15,6 +15,7 @@ from api.cli._common import (
     print_report,
     progress_bar,
 )
+from api.settings import get_settings
 from ingest import KINDS, Part, read_file, read_rows
 from workflows.ingest import ingest_platform_export, ingest_records
 
@@ -54,11 +55,12 @@ def ingest_command(
         raise fail("--brand, --channel and --timezone go with --from SOURCE", 2)
     if file is None:
         raise fail("give a file: ingest KIND FILE (or ingest --from SOURCE FILE)", 2)
+    depth = get_settings().limits.json_depth
     if kind == "all":
-        parts = _folder_parts(file)
+        parts = _folder_parts(file, depth)
     elif kind in KINDS:
         info, fmt, data = read_file(file)
-        parts = [Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name))]
+        parts = [Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name, depth))]
     else:
         raise fail(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}, all", 2)
     with open_cli_services() as services, progress_bar(f"ingest {file.name}") as progress:
@@ -81,7 +83,7 @@ def _ingest_export(
         get_connector(source)  # an unknown source fails before anything is opened
     except UnknownSourceError as e:
         raise fail(str(e), 2) from None
-    export = export_from_path(path)
+    export = export_from_path(path, get_settings().limits)
     with open_cli_services() as services, progress_bar(f"ingest {path.name}") as progress:
         result = ingest_platform_export(
             services,
@@ -100,7 +102,7 @@ def _ingest_export(
     print_report(result.report)
 
 
-def _folder_parts(folder: Path) -> list[Part]:
+def _folder_parts(folder: Path, depth: int) -> list[Part]:
     if not folder.is_dir():
         raise fail(f"{folder}: with kind 'all', give a folder holding files like brands.jsonl", 2)
     parts = []
@@ -109,7 +111,8 @@ def _folder_parts(folder: Path) -> list[Part]:
             path = folder / f"{kind}{suffix}"
             if path.exists():
                 info, fmt, data = read_file(path)
-                parts.append(Part(kind=kind, source=info, rows=read_rows(data, fmt, info.name)))
+                rows = read_rows(data, fmt, info.name, depth)
+                parts.append(Part(kind=kind, source=info, rows=rows))
     if not parts:
         names = ", ".join(f"{k}.jsonl" for k in KINDS)
         raise fail(f"{folder}: no record files found; expected some of {names}", 2)

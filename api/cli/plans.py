@@ -1,8 +1,9 @@
 """``marketgraph plan …`` and ``marketgraph approvals``: the planner and its gates from a shell.
 
-The CLI talks to the stores directly, as an operator would; verdicts name who gives them
-(``--as``), which the approval records, and the same policy applies as over HTTP (no
-approving your own plan unless the policy allows it).
+The CLI talks to the stores directly, as an operator would. A verdict is given with the
+approver's own API key (``--key`` or ``MARKETGRAPH_API_KEY``), as over HTTP: the approval
+records the key's name and id, a key limited to brands sees only its brands' plans, and
+the same policy applies (no approving your own plan unless the policy allows it).
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from typing import Annotated, Any
 
 import typer
 
+from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
+from agents.planner.storage import load_plan
+from api.auth import ApiKeyError, key_holder
 from api.cli._common import fail, one_line_errors, open_cli_services, out
+from graph.errors import NodeNotFoundError
 from workflows import plans
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
@@ -108,32 +113,70 @@ def show(
     _show(plan, as_json)
 
 
+ApproverKey = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        envvar="MARKETGRAPH_API_KEY",
+        show_envvar=True,
+        help="your API key (an approver's); the approval records its name and id",
+    ),
+]
+# A typed name is not an identity: kept only to say so.
+NoName = Annotated[str | None, typer.Option("--as", hidden=True)]
+
+
+def _verdict(
+    plan_id: str,
+    verdict: Verdict,
+    key: str | None,
+    name: str | None,
+    comment: str | None,
+    as_json: bool,
+) -> None:
+    if name is not None:
+        raise fail(
+            "--as names nobody: give the verdict with your key (--key KEY or MARKETGRAPH_API_KEY)",
+            2,
+        )
+    with open_cli_services() as services:
+        try:
+            who = key_holder(services.keys, key, "approve")
+        except ApiKeyError as e:
+            raise fail(str(e), 2) from None
+        plan = load_plan(services.graph, plan_id)
+        if not who.sees_brand(plan.brand_id):  # the same answer as a plan that is not there
+            raise NodeNotFoundError(plan_id, "Plan")
+        plan = plans.decide_plan(
+            services, plan_id, verdict, who.name, who.role, comment, who.key_id
+        )
+    _show(plan, as_json)
+
+
 @plan_app.command("approve")
 @one_line_errors
 def approve(
     plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    actor: Annotated[str, typer.Option("--as", help="who approves (recorded)")],
+    key: ApproverKey = None,
     comment: Annotated[str | None, typer.Option(help="why")] = None,
     as_json: AsJson = False,
+    name: NoName = None,
 ) -> None:
-    """Approve a plan version at its gate."""
-    with open_cli_services() as services:
-        plan = plans.decide_plan(services, plan_id, "approved", actor, "admin", comment)
-    _show(plan, as_json)
+    """Approve a plan version at its gate, with your key."""
+    _verdict(plan_id, "approved", key, name, comment, as_json)
 
 
 @plan_app.command("reject")
 @one_line_errors
 def reject(
     plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    actor: Annotated[str, typer.Option("--as", help="who rejects (recorded)")],
+    key: ApproverKey = None,
     comment: Annotated[str | None, typer.Option(help="why")] = None,
     as_json: AsJson = False,
+    name: NoName = None,
 ) -> None:
-    """Reject a plan version at its gate."""
-    with open_cli_services() as services:
-        plan = plans.decide_plan(services, plan_id, "rejected", actor, "admin", comment)
-    _show(plan, as_json)
+    """Reject a plan version at its gate, with your key."""
+    _verdict(plan_id, "rejected", key, name, comment, as_json)
 
 
 @plan_app.command("execute")

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import Principal
 from api.deps import Approver, ServicesDep, Viewer
 from api.schemas.plans import GateItem, VerdictCreate
 from api.scope import ScopeDep
@@ -44,7 +45,7 @@ async def approve(
 ) -> VerdictPublic:
     """Approve a gated decision (a plan, a publish, a budget change)."""
     await scope.guard(NodeRef(label=Label.DECISION, id=decision_id), "gated decision")
-    return await _decide(decision_id, "approved", body, services, user.name, user.role)
+    return await _decide(decision_id, "approved", body, services, user)
 
 
 @router.post("/approvals/{decision_id}/reject", response_model=VerdictPublic, responses=_STATE)
@@ -53,7 +54,7 @@ async def reject(
 ) -> VerdictPublic:
     """Reject a gated decision."""
     await scope.guard(NodeRef(label=Label.DECISION, id=decision_id), "gated decision")
-    return await _decide(decision_id, "rejected", body, services, user.name, user.role)
+    return await _decide(decision_id, "rejected", body, services, user)
 
 
 async def _decide(
@@ -61,17 +62,17 @@ async def _decide(
     verdict: str,
     body: VerdictCreate,
     services: ServicesDep,
-    actor: str,
-    role: str,
+    user: Principal,
 ) -> VerdictPublic:
     state = await run_in_threadpool(
         plans.decide,
         services,
         decision_id,
         "approved" if verdict == "approved" else "rejected",
-        actor,
-        role,
+        user.name,
+        user.role,
         body.comment,
+        user.key_id,
     )
     approved = {r.get("approver") for r in state.approvals if r.get("verdict") == "approved"}
     return VerdictPublic(

@@ -8,10 +8,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Analyst, ServicesDep
-from api.errors import ApiError
-from api.routes.ingest import MAX_BODY_BYTES
 from api.schemas.connectors import ExportIngestPublic
-from api.schemas.ingest import RejectedRecord
+from api.schemas.ingest import rejected_records
 from api.scope import ScopeDep
 from ingest.connectors import Export, get_connector
 from ingest.connectors.files import export_from_zip
@@ -52,12 +50,11 @@ async def ingest_export_body(
     """Read a Google Ads, Meta Ads, GA4, HubSpot or CMS export (body: the file as
     downloaded; a zipped Markdown folder as ``application/zip``) and ingest it."""
     get_connector(source)
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"body is over {MAX_BODY_BYTES} bytes; split it")
+    body = await request.body()  # within its limit (api/body_limit.py)
     name = filename or f"http:{source}"
+    limits = services.settings.limits
     if request.headers.get("content-type", "").split(";")[0].strip() == "application/zip":
-        export = export_from_zip(name, body)
+        export = export_from_zip(name, body, limits)
     else:
         export = Export.single(name, body)
     result = await run_in_threadpool(
@@ -70,12 +67,14 @@ async def ingest_export_body(
         timezone=timezone,
         skip_bad=skip_bad,
         brands=scope.brands,
+        actor=principal.key_id,
     )
     report = result.report
     return ExportIngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,
-        rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
+        rejected=rejected_records(report.rejected, limits.rejections_reported),
+        rejected_count=report.rejected_count,
         already_ingested=report.already_ingested,
         index_pending=report.index_pending,
         source=source,

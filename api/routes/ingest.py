@@ -9,14 +9,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Analyst, ServicesDep
 from api.errors import ApiError
-from api.schemas.ingest import IngestPublic, RejectedRecord
+from api.schemas.ingest import IngestPublic, rejected_records
 from api.scope import ScopeDep
 from ingest import KINDS, Part, UnknownKindError, describe, detect_format, read_rows
 from workflows.ingest import ingest_records as ingest_workflow
 
 router = APIRouter(prefix="/v1/ingest", tags=["ingest"])
-
-MAX_BODY_BYTES = 256 * 1024 * 1024
 
 
 @router.post(
@@ -52,19 +50,24 @@ async def ingest_records(
             f"Content-Type {content_type or '(none)'} is not supported; "
             "send application/x-ndjson or text/csv",
         ) from None
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"body is over {MAX_BODY_BYTES} bytes; split it")
+    body = await request.body()  # within its limit (api/body_limit.py)
     name = source or f"http:{kind}.{fmt}"
     info = describe(name, body)
-    part = Part(kind=kind, source=info, rows=read_rows(body, fmt, name))
+    limits = services.settings.limits
+    part = Part(kind=kind, source=info, rows=read_rows(body, fmt, name, limits.json_depth))
     report = await run_in_threadpool(
-        ingest_workflow, services, [part], skip_bad=skip_bad, brands=scope.brands
+        ingest_workflow,
+        services,
+        [part],
+        skip_bad=skip_bad,
+        brands=scope.brands,
+        actor=principal.key_id,
     )
     return IngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,
-        rejected=[RejectedRecord(line=r.line, reason=r.reason) for r in report.rejected],
+        rejected=rejected_records(report.rejected, limits.rejections_reported),
+        rejected_count=report.rejected_count,
         already_ingested=report.already_ingested,
         index_pending=report.index_pending,
     )

@@ -116,7 +116,14 @@ async def approve_plan(
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        plans.decide_plan, services, plan_id, "approved", user.name, user.role, body.comment
+        plans.decide_plan,
+        services,
+        plan_id,
+        "approved",
+        user.name,
+        user.role,
+        body.comment,
+        user.key_id,
     )
     return await _public(services, plan)
 
@@ -128,7 +135,14 @@ async def reject_plan(
     """Reject a plan version waiting at its gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        plans.decide_plan, services, plan_id, "rejected", user.name, user.role, body.comment
+        plans.decide_plan,
+        services,
+        plan_id,
+        "rejected",
+        user.name,
+        user.role,
+        body.comment,
+        user.key_id,
     )
     return await _public(services, plan)
 

@@ -18,8 +18,7 @@ from workflows.research import run_research
 router = APIRouter(prefix="/v1", tags=["research"])
 
 _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "no such brand"},
-    409: {"description": "the brief id names another brand's brief"},
+    404: {"description": "no such brand, or the brief id names another brand's brief"},
     422: {"description": "invalid request"},
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such research brief"}}

@@ -108,7 +108,8 @@ class VersionPublic(BaseModel):
 class ApprovalPublic(BaseModel):
     id: str
     verdict: str
-    approver: str
+    approver: str = Field(description="the name of the key that gave the verdict")
+    key_id: str | None = Field(default=None, description="the id of that key (key_…)")
     role: str | None = None
     comment: str | None = None
     created_at: str

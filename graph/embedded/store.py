@@ -8,6 +8,7 @@ to the same file (``marketgraph ingest`` beside ``marketgraph serve``) is notice
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -65,16 +66,31 @@ _OUTCOME = Label.OUTCOME
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
 
 
+def _owner_only(path: Path) -> None:
+    """The database readable by its owner alone (0600), created so if it is new; SQLite
+    gives its WAL and shared-memory files the database's mode."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # SQLite says why it cannot open it
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.chmod(f"{path}{suffix}", 0o600)
+        except OSError:  # absent, or another user's file: theirs to guard
+            continue
+
+
 class EmbeddedGraphStore(GraphStore):
     """The default backend: one SQLite file under the data dir, nothing to install."""
 
     backend = "embedded"
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
         try:
+            _owner_only(path)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")

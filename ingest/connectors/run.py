@@ -28,6 +28,7 @@ from ingest.connectors.hubspot_contacts import HubSpotContactsConnector
 from ingest.connectors.hubspot_deals import HubSpotDealsConnector
 from ingest.connectors.meta_ads import MetaAdsConnector
 from ingest.errors import Rejection, UnreadableInputError
+from ingest.limits import DEFAULT_LIMITS, Limits, check_json_depth
 from ingest.pipeline import IngestReport, OnWritten, Part, Progress, ingest
 from ingest.readers import RawRow
 from ingest.records import KINDS, RECORD_TYPES
@@ -90,9 +91,12 @@ def ingest_export(
     progress: Progress | None = None,
     on_written: OnWritten | None = None,
     brands: Collection[str] | None = None,
+    actor: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ExportReport:
     """Convert ``export`` with the ``source`` connector and ingest it as one run."""
     connector = get_connector(source)
+    _check_depth(export, limits.json_depth)
     brand = _brand(store, brand_id)
     if channel_id and not store.existing_ids(Label.CHANNEL, [channel_id]):
         raise NodeNotFoundError(channel_id, Label.CHANNEL.value)
@@ -119,8 +123,18 @@ def ingest_export(
         progress=progress,
         on_written=on_written,
         brands=brands,
+        actor=actor,
+        limits=limits,
     )
     return ExportReport(source, brand.id, report, counts, output.notes)
+
+
+def _check_depth(export: Export, limit: int) -> None:
+    """JSON files of the export nest no deeper than ``limit`` (the parser's stack is
+    Python's); checked before the connector parses anything."""
+    for name, data in export.files:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+            check_json_depth(data, limit, name)
 
 
 def _brand(store: GraphStore, brand_id: str | None) -> Node:
@@ -149,7 +163,7 @@ def _merge(store: GraphStore, kind: str, rows: Sequence[RawRow]) -> list[RawRow]
             old = stored[str(raw["id"])]
             mine, theirs = raw.get("brand_id"), old.get("brand_id")
             if kind in _BRANDED and mine and theirs and mine != theirs:
-                reason = f"{label.value} {raw['id']} belongs to brand {theirs}, not {mine}"
+                reason = f"{label.value} {raw['id']} belongs to another brand than {mine}"
                 out.append((line, Rejection(line, reason)))
                 continue
             raw = {**old, **raw}

@@ -50,13 +50,13 @@ ARTIFACTS = Path(
 TIMEOUT_MS = 20_000
 
 KEYS = {
-    "plan-key-123": "planner",
-    "appr-key-123": "approver",
-    "admin-key-123": "admin",
-    "view-key-123": "viewer",
+    "plan-key-123-secret": "planner",
+    "appr-key-123-secret": "approver",
+    "admin-key-123-secret": "admin",
+    "view-key-123-secret": "viewer",
 }
-PLANNER = {"Authorization": "Bearer plan-key-123"}
-ADMIN = {"Authorization": "Bearer admin-key-123"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
+ADMIN = {"Authorization": "Bearer admin-key-123-secret"}
 BRAND = "brand-trailhead"
 REQUEST: dict[str, Any] = {
     "brand_id": BRAND,

@@ -51,10 +51,10 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     expect(page.locator("#login-message")).to_have_text("invalid API key")
     s.shot("wrong-key")
 
-    log_in(s, console, "appr-key-123")
+    log_in(s, console, "appr-key-123-secret")
     expect(page.locator("#whoami")).to_contain_text("approver")
     expect(page.locator("#whoami")).to_contain_text("every brand")
-    assert page.evaluate("sessionStorage.getItem('marketgraph.key')") == "appr-key-123"
+    assert page.evaluate("sessionStorage.getItem('marketgraph.key')") == "appr-key-123-secret"
 
     # the plan waits in the queue; approving it there changes its status in page and graph
     page.click("#nav a[data-view=approvals]")
@@ -237,7 +237,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
 
     # an admin may approve, but not a plan of their own: the 403 is shown inline
     own = create_plan(console, ADMIN)
-    log_in(s, console, "admin-key-123")
+    log_in(s, console, "admin-key-123-secret")
     page.goto(f"{console.url}/console/#/plans/{own['id']}")
     box = page.locator(".verdict-box")
     box.get_by_role("button", name="Approve").click()
@@ -252,7 +252,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     # a viewer sees the queue but no buttons
     page.click("#logout")
     expect(page.locator("#login-message")).to_have_text("Logged out.")
-    log_in(s, console, "view-key-123")
+    log_in(s, console, "view-key-123-secret")
     page.click("#nav a[data-view=approvals]")
     gate = page.locator(f"article.gate[data-decision='{own['decision_id']}']")
     expect(gate).to_be_visible()

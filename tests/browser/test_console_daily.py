@@ -26,7 +26,7 @@ from tests.browser.conftest import ADMIN, PLANNER, Console, Session, create_plan
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-VIEWER = {"Authorization": "Bearer view-key-123"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
 EMBEROAK = "brand-emberoak"  # a GBP brand
 BRIEF = "Autumn candle gifting push. Keep email at 1,500 at least; weekends matter most."
 
@@ -40,7 +40,7 @@ def test_a_planner_creates_and_replans_from_the_console(session: Session, consol
     from playwright.sync_api import expect
 
     page, s = session.page, session
-    log_in(s, console, "plan-key-123")
+    log_in(s, console, "plan-key-123-secret")
     page.click("#nav a[data-view=plans]")
     page.click("#new-plan")
     form = page.locator("#plan-form")
@@ -174,7 +174,7 @@ def test_campaigns_are_searched_sorted_and_paged_with_totals_per_currency(
     assert r.status_code == 200, r.text
 
     page, s = session.page, session
-    log_in(s, console, "view-key-123")
+    log_in(s, console, "view-key-123-secret")
     page.click("#nav a[data-view=campaigns]")
 
     # every brand: one total per currency, as the API sums them
@@ -288,7 +288,7 @@ def test_an_approver_reads_edits_and_approves_drafts_at_the_publish_gate(
     assert len(drafts) >= 3
 
     page, s = session.page, session
-    log_in(s, console, "appr-key-123")
+    log_in(s, console, "appr-key-123-secret")
     page.click("#nav a[data-view=approvals]")
     article = page.locator(f"article.gate[data-decision='{item['decision_id']}']")
     expect(article).to_contain_text("wait for the publish gate")

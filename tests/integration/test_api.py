@@ -13,9 +13,13 @@ from graph.base import GraphStore
 from graph.schema import Label
 from tests.integration.http_server import serve
 
-KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst", "admin-key-123": "admin"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
-ANALYST = {"Authorization": "Bearer analyst-key-123"}
+KEYS = {
+    "view-key-123-secret": "viewer",
+    "analyst-key-123-secret": "analyst",
+    "admin-key-123-secret": "admin",
+}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
 NDJSON = {"Content-Type": "application/x-ndjson"}
 
 
@@ -82,7 +86,9 @@ def test_roles_gate_ingestion(client: httpx.Client) -> None:
     error = assert_error(refused, 403, "forbidden")
     assert "analyst" in str(error["message"])
     accepted = client.post(
-        "/v1/ingest/brands", content=BRANDS, headers={"X-API-Key": "analyst-key-123", **NDJSON}
+        "/v1/ingest/brands",
+        content=BRANDS,
+        headers={"X-API-Key": "analyst-key-123-secret", **NDJSON},
     )
     assert accepted.status_code == 200 and accepted.json()["accepted"] == 1
 

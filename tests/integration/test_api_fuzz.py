@@ -28,8 +28,8 @@ from ingest import ingest
 from retrieval.indexer import Indexer
 from tests.integration.http_server import serve
 
-ADMIN = {"Authorization": "Bearer fuzz-admin-0001"}
-LIMITED = {"Authorization": "Bearer fuzz-limited-0001"}  # a planner limited to one brand
+ADMIN = {"Authorization": "Bearer fuzz-admin-0001-secret"}
+LIMITED = {"Authorization": "Bearer fuzz-limited-0001-secret"}  # a planner limited to one brand
 EXAMPLES = int(os.environ.get("MARKETGRAPH_FUZZ_EXAMPLES", "40"))
 
 
@@ -43,7 +43,10 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Clie
         index = open_index(Settings(data_dir=data_dir))  # type: ignore[call-arg]
         Indexer(store, index).reindex_all()
         index.close()
-        keys = {"fuzz-admin-0001": "admin", "fuzz-limited-0001": "planner@brand-trailhead"}
+        keys = {
+            "fuzz-admin-0001-secret": "admin",
+            "fuzz-limited-0001-secret": "planner@brand-trailhead",
+        }
         with serve(store, data_dir, keys, run_worker=False) as client:
             plan = {
                 "brand_id": "brand-trailhead",

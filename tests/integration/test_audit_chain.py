@@ -596,9 +596,9 @@ def test_cli_audit_verify_exits_0_when_intact_and_1_listing_findings(tmp_path: P
 
 
 KEYS = {
-    "view-key-123": "viewer",
-    "admin-key-123": "admin",
-    "brand-admin-123": "admin@brand-trailhead",  # its findings would name every brand
+    "view-key-123-secret": "viewer",
+    "admin-key-123-secret": "admin",
+    "brand-admin-123-secret": "admin@brand-trailhead",  # its findings would name every brand
 }
 
 
@@ -611,7 +611,7 @@ def client(graph_store: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
 def test_http_audit_verify_is_for_admins(
     client: httpx.Client, graph_store: GraphStore, chain: list[NodeRef]
 ) -> None:
-    admin = {"Authorization": "Bearer admin-key-123"}
+    admin = {"Authorization": "Bearer admin-key-123-secret"}
     ok = client.get("/v1/audit/verify", headers=admin)
     assert ok.status_code == 200, ok.text
     body = ok.json()
@@ -621,9 +621,11 @@ def test_http_audit_verify_is_for_admins(
         7,
         [],
     )
-    denied = client.get("/v1/audit/verify", headers={"Authorization": "Bearer view-key-123"})
+    denied = client.get("/v1/audit/verify", headers={"Authorization": "Bearer view-key-123-secret"})
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
-    limited = client.get("/v1/audit/verify", headers={"Authorization": "Bearer brand-admin-123"})
+    limited = client.get(
+        "/v1/audit/verify", headers={"Authorization": "Bearer brand-admin-123-secret"}
+    )
     assert limited.status_code == 403 and limited.json()["error"]["code"] == "brand_forbidden"
 
     Tamper(graph_store).delete_edge(chain[0], RelType.BASED_ON, BRAND)

@@ -21,9 +21,9 @@ from graph.schema import Label
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
-KEYS = {"view-key-123": "viewer", "trail-key-123": "viewer@brand-trailhead"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
-TRAIL = {"Authorization": "Bearer trail-key-123"}
+KEYS = {"view-key-123-secret": "viewer", "trail-key-123-secret": "viewer@brand-trailhead"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+TRAIL = {"Authorization": "Bearer trail-key-123-secret"}
 TRAILHEAD = "brand-trailhead"
 
 

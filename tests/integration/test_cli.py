@@ -13,9 +13,9 @@ import pytest
 BIN = Path(sys.executable).parent / "marketgraph"
 
 
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETGRAPH_")}
-    env.update(MARKETGRAPH_DATA_DIR=str(data_dir), COLUMNS="200")
+    env.update(MARKETGRAPH_DATA_DIR=str(data_dir), COLUMNS="200", **extra)
     return subprocess.run(
         [str(BIN), *args], env=env, capture_output=True, text=True, timeout=300, cwd=data_dir
     )

@@ -49,6 +49,14 @@ def test_bad_key_requests_are_one_line(tmp_path: Path) -> None:
     assert_one_line_error(
         run(tmp_path, "keys", "create", "--role", "boss", "--name", "x"), 2, "unknown role"
     )
-    for _ in range(2):
-        assert run(tmp_path, "keys", "create", "--role", "viewer", "--name", "twin").returncode == 0
-    assert_one_line_error(run(tmp_path, "keys", "revoke", "twin"), 1, "revoke one by id")
+    # a name is who approves: no two live keys share one (a revoked key's name is free)
+    assert run(tmp_path, "keys", "create", "--role", "viewer", "--name", "twin").returncode == 0
+    twin = run(tmp_path, "keys", "create", "--role", "approver", "--name", "twin")
+    assert_one_line_error(twin, 2, "a live key is already named 'twin'")
+    assert len(json.loads(run(tmp_path, "keys", "list", "--json").stdout)) == 1
+    assert_one_line_error(
+        run(tmp_path, "keys", "create", "--role", "admin", "--name", "env-key-1"), 2, "env-key-"
+    )
+    assert run(tmp_path, "keys", "revoke", "twin").returncode == 0
+    assert run(tmp_path, "keys", "create", "--role", "viewer", "--name", "twin").returncode == 0
+    assert (tmp_path / "api-keys.json").stat().st_mode & 0o777 == 0o600

@@ -37,12 +37,36 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
     assert plan["decision_id"] in waiting.stdout and "plan" in waiting.stdout
     early = run(tmp_path, "plan", "execute", plan["id"])
     assert_one_line_error(early, 1, "pending_approval", "approved")
-    own = run(tmp_path, "plan", "approve", plan["id"], "--as", "pat")
+    # A verdict is given with the approver's key; a typed name is nobody.
+    keys = {
+        name: run(tmp_path, "keys", "create", "--role", role, "--name", name).stdout.strip()
+        for name, role in (("pat", "approver"), ("sam", "approver"), ("vic", "viewer"))
+    }
+    keys["ann"] = run(
+        tmp_path, "keys", "create", "--role", "approver", "--name", "ann", "--brand", "brand-x"
+    ).stdout.strip()
+    named = run(tmp_path, "plan", "approve", plan["id"], "--as", "sam")
+    assert_one_line_error(named, 2, "--as names nobody", "--key")
+    assert_one_line_error(run(tmp_path, "plan", "approve", plan["id"]), 2, "give your API key")
+    wrong = run(tmp_path, "plan", "approve", plan["id"], "--key", "mg_not-a-key-at-all")
+    assert_one_line_error(wrong, 2, "not a live key")
+    viewer = run(tmp_path, "plan", "approve", plan["id"], "--key", keys["vic"])
+    assert_one_line_error(viewer, 2, "role 'viewer'", "'approver'")
+    elsewhere = run(tmp_path, "plan", "reject", plan["id"], "--key", keys["ann"])
+    assert_one_line_error(elsewhere, 1, f"no Plan node with id {plan['id']!r}")
+    own = run(tmp_path, "plan", "approve", plan["id"], "--key", keys["pat"])
     assert_one_line_error(own, 1, "pat asked for")
+    assert plan["decision_id"] in run(tmp_path, "approvals").stdout  # nothing was recorded
 
-    approved = run(tmp_path, "plan", "approve", plan["id"], "--as", "sam", "--comment", "ok")
+    approved = run(
+        tmp_path, "plan", "approve", plan["id"], "--comment", "ok", "--json",
+        MARKETGRAPH_API_KEY=keys["sam"],
+    )  # fmt: skip
     assert approved.returncode == 0, approved.stderr
-    assert "approved" in approved.stdout
+    verdicts = json.loads(approved.stdout)["approvals"]
+    sam = next(k for k in json.loads(run(tmp_path, "keys", "list", "--json").stdout)
+               if k["name"] == "sam")  # fmt: skip
+    assert [(v["approver"], v["key_id"]) for v in verdicts] == [("sam", sam["id"])]
     assert run(tmp_path, "approvals").stdout.strip() == "nothing waits for approval"
     executed = run(tmp_path, "plan", "execute", plan["id"], "--json")
     assert executed.returncode == 0, executed.stderr

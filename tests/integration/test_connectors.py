@@ -426,7 +426,7 @@ def test_an_export_cannot_move_a_campaign_to_another_brand(store: GraphStore) ->
         store, "google-ads", Export.single("a.csv", text.encode()), brand_id="brand-trailhead"
     )
     with pytest.raises(
-        RecordsRejectedError, match="Campaign gads-42 belongs to brand brand-trailhead"
+        RecordsRejectedError, match="Campaign gads-42 belongs to another brand than brand-emb"
     ):
         ingest_export(
             store,

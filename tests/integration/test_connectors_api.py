@@ -18,9 +18,9 @@ from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 from tests.integration.test_cli import assert_one_line_error, run, write_jsonl
 
-KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst"}
-ANALYST = {"Authorization": "Bearer analyst-key-123"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
+KEYS = {"view-key-123-secret": "viewer", "analyst-key-123-secret": "analyst"}
+ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
 BRAND = '{"id": "brand-ledgerline", "name": "Ledgerline", "currency": "EUR"}'
 
 

@@ -31,14 +31,14 @@ from tests.integration.test_api import assert_error
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {
-    "view-key-123": "viewer",
-    "appr-key-123": "approver",
-    "trail-key-123": "viewer@brand-trailhead",
-    "two-key-123": "analyst@brand-trailhead;brand-emberoak",
+    "view-key-123-secret": "viewer",
+    "appr-key-123-secret": "approver",
+    "trail-key-123-secret": "viewer@brand-trailhead",
+    "two-key-123-secret": "analyst@brand-trailhead;brand-emberoak",
 }
-VIEWER = {"Authorization": "Bearer view-key-123"}
-TRAIL = {"Authorization": "Bearer trail-key-123"}
-TWO = {"Authorization": "Bearer two-key-123"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+TRAIL = {"Authorization": "Bearer trail-key-123-secret"}
+TWO = {"Authorization": "Bearer two-key-123-secret"}
 TRAILHEAD, EMBEROAK, LEDGERLINE = "brand-trailhead", "brand-emberoak", "brand-ledgerline"
 METRICS = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
 
@@ -94,7 +94,7 @@ def test_me_names_the_key_its_role_and_brands(client: httpx.Client) -> None:
         "key_id": _get(client, "/v1/me", VIEWER)["key_id"],
         "capabilities": ["read"],
     }
-    two = _get(client, "/v1/me", {"X-API-Key": "two-key-123"})
+    two = _get(client, "/v1/me", {"X-API-Key": "two-key-123-secret"})
     assert (two["role"], two["brands"]) == ("analyst", [EMBEROAK, TRAILHEAD])
     assert two["capabilities"] == ["ingest", "read", "research"]
     assert (
@@ -103,7 +103,7 @@ def test_me_names_the_key_its_role_and_brands(client: httpx.Client) -> None:
     )
     assert (
         "approve"
-        in _get(client, "/v1/me", {"Authorization": "Bearer appr-key-123"})["capabilities"]
+        in _get(client, "/v1/me", {"Authorization": "Bearer appr-key-123-secret"})["capabilities"]
     )
     assert_error(client.get("/v1/me"), 401, "unauthorized")
     assert_error(
@@ -246,7 +246,10 @@ def test_a_campaign_without_outcomes_has_an_empty_trend(
     r = client.post(
         "/v1/ingest/campaigns",
         content='{"id": "cmp-quiet", "brand_id": "brand-trailhead", "name": "Quiet"}',
-        headers={"Authorization": "Bearer two-key-123", "Content-Type": "application/x-ndjson"},
+        headers={
+            "Authorization": "Bearer two-key-123-secret",
+            "Content-Type": "application/x-ndjson",
+        },
     )
     assert r.status_code == 200, r.text
     trend = _get(client, "/v1/campaigns/cmp-quiet/trend", VIEWER)

@@ -17,10 +17,14 @@ from ingest import ingest
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
-KEYS = {"plan-key-123": "planner", "appr-key-123": "approver", "view-key-123": "viewer"}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
-APPROVER = {"Authorization": "Bearer appr-key-123"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
+KEYS = {
+    "plan-key-123-secret": "planner",
+    "appr-key-123-secret": "approver",
+    "view-key-123-secret": "viewer",
+}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
+APPROVER = {"Authorization": "Bearer appr-key-123-secret"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
 
 
 def _until(client: httpx.Client, what: str, check: Any, seconds: float = 120) -> Any:

@@ -32,13 +32,13 @@ from tests.integration.test_cli import run, write_jsonl
 pytestmark = pytest.mark.integration
 
 KEYS = {
-    "analyst-key-123": "analyst",
-    "planner-key-123": "planner",
-    "approver-key-123": "approver",
+    "analyst-key-123-secret": "analyst",
+    "planner-key-123-secret": "planner",
+    "approver-key-123-secret": "approver",
 }
-ANALYST = {"Authorization": "Bearer analyst-key-123"}
-PLANNER = {"Authorization": "Bearer planner-key-123"}
-APPROVER = {"Authorization": "Bearer approver-key-123"}
+ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
+PLANNER = {"Authorization": "Bearer planner-key-123-secret"}
+APPROVER = {"Authorization": "Bearer approver-key-123-secret"}
 LEDGER = "brand-ledgerline"
 LEDGERLINE: dict[str, object] = {"id": LEDGER, "name": "Ledgerline", "currency": "EUR"}
 TRAILHEAD = "brand-trailhead"
@@ -218,7 +218,11 @@ def test_plans_reports_search_and_lineage_agree(tmp_path: Path) -> None:
         *("--start", "2026-12-01", "--end", "2026-12-14", "--max", "ch-meta=3000"),
         *("--as", "pat", "--json"),
     )
-    approved = cli(cli_dir, "plan", "approve", made["id"], "--as", "sam", "--json")
+    approver = {  # a verdict is given with the approver's key, as over HTTP
+        "MARKETGRAPH_API_KEYS": ",".join(f"{k}:{r}" for k, r in KEYS.items()),
+        "MARKETGRAPH_API_KEY": "approver-key-123-secret",
+    }
+    approved = ok(run(cli_dir, "plan", "approve", made["id"], "--json", **approver))
     executed = cli(cli_dir, "plan", "execute", made["id"], "--no-wait", "--json")
     back = cli(cli_dir, "plan", "rollback", made["id"], "--to-version", "1", "--json")
 

@@ -135,12 +135,12 @@ def test_incident_edges_total_limit_takes_nodes_in_order(fan_out: GraphStore) ->
 
 @pytest.fixture
 def client(fan_out: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
-    with serve(fan_out, tmp_path, {"view-key-123": "viewer"}) as http:
+    with serve(fan_out, tmp_path, {"view-key-123-secret": "viewer"}) as http:
         yield http
 
 
 def test_the_api_says_why_a_walk_stopped(client: httpx.Client) -> None:
-    viewer = {"Authorization": "Bearer view-key-123"}
+    viewer = {"Authorization": "Bearer view-key-123-secret"}
     r = client.get("/v1/lineage/Brand:b1?direction=down&depth=10&limit=40", headers=viewer)
     assert r.status_code == 200, r.text
     body = r.json()

@@ -48,13 +48,13 @@ from tests.integration.http_server import free_port, serve
 
 BIN = Path(sys.executable).parent / "marketgraph"
 KEYS = {
-    "planner-key-123": "planner",
-    "approver-key-123": "approver",
-    "view-key-123": "viewer",
+    "planner-key-123-secret": "planner",
+    "approver-key-123-secret": "approver",
+    "view-key-123-secret": "viewer",
 }
-PLANNER = {"Authorization": "Bearer planner-key-123"}
-APPROVER = {"Authorization": "Bearer approver-key-123"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
+PLANNER = {"Authorization": "Bearer planner-key-123-secret"}
+APPROVER = {"Authorization": "Bearer approver-key-123-secret"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
 BRAND = "brand-trailhead"
 
 

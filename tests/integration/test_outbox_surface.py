@@ -84,14 +84,14 @@ def test_the_outbox_commands(tmp_path: Path) -> None:
         one_line_error(run(tmp_path, "outbox", "retry", entry_id), 1, "was delivered at")
 
 
-KEYS = {"view-key-123": "viewer", "plan-key-456": "planner"}
+KEYS = {"view-key-123-secret": "viewer", "plan-key-456-secret": "planner"}
 
 
 def test_the_outbox_over_http(graph_store: GraphStore, tmp_path: Path) -> None:
     with receiver(answer=lambda key, n: 400) as hook:
         entry_id = failed_entry(graph_store, hook.url)
-    viewer = {"Authorization": "Bearer view-key-123"}
-    planner = {"Authorization": "Bearer plan-key-456"}
+    viewer = {"Authorization": "Bearer view-key-123-secret"}
+    planner = {"Authorization": "Bearer plan-key-456-secret"}
 
     with serve(graph_store, tmp_path, KEYS) as http:
         assert http.get("/v1/outbox").status_code == 401

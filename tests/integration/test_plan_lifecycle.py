@@ -17,17 +17,17 @@ from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
 KEYS = {
-    "view-key-123": "viewer",
-    "plan-key-123": "planner",
-    "appr-key-123": "approver",
-    "appr-key-456": "approver",
-    "admin-key-123": "admin",
+    "view-key-123-secret": "viewer",
+    "plan-key-123-secret": "planner",
+    "appr-key-123-secret": "approver",
+    "appr-key-456-secret": "approver",
+    "admin-key-123-secret": "admin",
 }
-VIEWER = {"Authorization": "Bearer view-key-123"}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
-APPROVER = {"Authorization": "Bearer appr-key-123"}
-APPROVER2 = {"Authorization": "Bearer appr-key-456"}
-ADMIN = {"Authorization": "Bearer admin-key-123"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
+APPROVER = {"Authorization": "Bearer appr-key-123-secret"}
+APPROVER2 = {"Authorization": "Bearer appr-key-456-secret"}
+ADMIN = {"Authorization": "Bearer admin-key-123-secret"}
 REQUEST: dict[str, Any] = {
     "brand_id": "brand-trailhead",
     "budget": 30_000,

@@ -15,9 +15,9 @@ from graph.schema import Label
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
-KEYS = {"view-key-123": "viewer", "plan-key-123": "planner"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
+KEYS = {"view-key-123-secret": "viewer", "plan-key-123-secret": "planner"}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
 BRAND = "brand-trailhead"
 REQUEST: dict[str, Any] = {
     "brand_id": BRAND,

@@ -143,7 +143,7 @@ def test_bad_requests_write_nothing(loaded: HybridRetriever) -> None:
         research(store, loaded, ResearchRequest(brand_id="nope", topic=TOPIC))
     first = research(store, loaded, request(brief_id="brief-spring"))
     assert first.brief_id == "brief-spring"
-    with pytest.raises(BriefConflictError, match="belongs to brand 'b1'"):
+    with pytest.raises(BriefConflictError, match="no brief 'brief-spring' of brand 'rival'"):
         research(
             store, loaded, ResearchRequest(brand_id="rival", topic=TOPIC, brief_id="brief-spring")
         )

@@ -16,10 +16,14 @@ from tests.integration.http_server import serve
 from tests.integration.research_data import BRAND, RISING_HOOK, records
 from tests.integration.test_api import assert_error
 
-KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst", "plan-key-123": "planner"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
-ANALYST = {"Authorization": "Bearer analyst-key-123"}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
+KEYS = {
+    "view-key-123-secret": "viewer",
+    "analyst-key-123-secret": "analyst",
+    "plan-key-123-secret": "planner",
+}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
 BODY = {"brand_id": BRAND, "topic": "waterproof hiking boots", "window_days": 60}
 
 
@@ -107,9 +111,10 @@ def test_research_errors_are_4xx_and_write_nothing(
     mine = client.post("/v1/research", json={**BODY, "brief_id": "brief-1"}, headers=ANALYST)
     assert mine.status_code == 200, mine.text
     theirs = {**BODY, "brand_id": "rival", "brief_id": "brief-1"}
+    # another brand's brief is a 404 like a missing id, and its brand is not named
     error = assert_error(
-        client.post("/v1/research", json=theirs, headers=ANALYST), 409, "brief_conflict"
+        client.post("/v1/research", json=theirs, headers=ANALYST), 404, "not_found"
     )
-    assert "brief-1" in str(error["message"]) and "b1" in str(error["message"])
+    assert "brief-1" in str(error["message"]) and "b1" not in str(error["message"])
     assert graph_store.count(Label.DECISION) == 1
     assert_error(client.get("/v1/research/rb_nope", headers=VIEWER), 404, "not_found")

@@ -33,14 +33,14 @@ from tests.integration.http_server import serve
 
 OWN, OTHER = "brand-trailhead", "brand-ledgerline"
 RANK = {role: i for i, role in enumerate(("viewer", "analyst", "planner", "admin"))}
-KEYS = {f"{role}-key-0001": role for role in ROLES}
+KEYS = {f"{role}-key-0001-secret": role for role in ROLES}
 LIMITED = {
-    "lim-viewer-0001": f"viewer@{OWN}",
-    "lim-analyst-0001": f"analyst@{OWN}",
-    "lim-planner-0001": f"planner@{OWN}",
-    "lim-approver-0001": f"approver@{OWN}",
+    "lim-viewer-0001-secret": f"viewer@{OWN}",
+    "lim-analyst-0001-secret": f"analyst@{OWN}",
+    "lim-planner-0001-secret": f"planner@{OWN}",
+    "lim-approver-0001-secret": f"approver@{OWN}",
 }
-ADMIN = {"Authorization": "Bearer admin-key-0001"}
+ADMIN = {"Authorization": "Bearer admin-key-0001-secret"}
 PLAN = {"budget": 30_000, "start_date": "2026-07-01", "end_date": "2026-07-14"}
 
 
@@ -95,7 +95,7 @@ def test_every_v1_operation_declares_a_role_and_enforces_it(empty_client: httpx.
         anonymous = _call(empty_client, method, url, None)
         assert anonymous.status_code == 401, (method, path, anonymous.text)
         for role in ROLES:
-            r = _call(empty_client, method, url, f"{role}-key-0001")
+            r = _call(empty_client, method, url, f"{role}-key-0001-secret")
             assert r.status_code < 500, (method, path, role, r.text)
             if _may(role, needed):
                 assert r.status_code not in (401, 403), (method, path, role, r.text)
@@ -191,7 +191,7 @@ def test_a_key_limited_to_a_brand_never_sees_another(
         "entry_id": "nope",
         "asset_id": store.find_nodes(Label.ASSET, {"brand_id": OTHER}, limit=1)[0].id,
     }
-    viewer = "lim-viewer-0001"
+    viewer = "lim-viewer-0001-secret"
     gets = [(m, p) for m, p, _ in _operations(client) if m == "GET"]
     assert len(gets) >= 12
     for _, path in gets:
@@ -220,7 +220,7 @@ def test_a_key_limited_to_a_brand_never_sees_another(
         hits = _call(client, "POST", "/v1/search", viewer, json={"query": query, "k": 50})
         assert hits.status_code == 200 and _leaks(hits, foreign) == set(), hits.text
     assert hits.json()["items"], "the brand's own items are found"
-    unlimited = _call(client, "POST", "/v1/search", "viewer-key-0001", json={"query": query})
+    unlimited = _call(client, "POST", "/v1/search", "viewer-key-0001-secret", json={"query": query})
     assert _leaks(unlimited, foreign), "the same query finds other brands' items without a limit"
     across = _call(client, "POST", "/v1/search", viewer, json={"query": "x", "brand_id": OTHER})
     assert across.status_code == 403
@@ -233,7 +233,7 @@ def test_a_key_limited_to_a_brand_cannot_act_on_another(
     other_plan = _post(client, "/v1/plans", {**PLAN, "brand_id": OTHER}, ADMIN)
     approvals = store.count(Label.APPROVAL)
     refused = _call(
-        client, "POST", "/v1/plans", "lim-planner-0001", json={**PLAN, "brand_id": OTHER}
+        client, "POST", "/v1/plans", "lim-planner-0001-secret", json={**PLAN, "brand_id": OTHER}
     )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "brand_forbidden"
     for path in (
@@ -242,17 +242,20 @@ def test_a_key_limited_to_a_brand_cannot_act_on_another(
         f"/v1/plans/{other_plan['id']}/rollback",
     ):
         body = {"to_version": 1} if path.endswith("rollback") else {}
-        r = _call(client, "POST", path, "lim-approver-0001", json=body)
+        r = _call(client, "POST", path, "lim-approver-0001-secret", json=body)
         assert r.status_code == 404, (path, r.text)
     assert store.count(Label.APPROVAL) == approvals  # nothing was recorded
-    r = _call(client, "POST", f"/v1/plans/{other_plan['id']}/replan", "lim-planner-0001")
+    r = _call(client, "POST", f"/v1/plans/{other_plan['id']}/replan", "lim-planner-0001-secret")
     assert r.status_code == 404
     # its own brand's plan goes through the same doors
     own = _post(
-        client, "/v1/plans", {**PLAN, "brand_id": OWN}, {"Authorization": "Bearer lim-planner-0001"}
+        client,
+        "/v1/plans",
+        {**PLAN, "brand_id": OWN},
+        {"Authorization": "Bearer lim-planner-0001-secret"},
     )
     verdict = _call(
-        client, "POST", f"/v1/approvals/{own['decision_id']}/approve", "lim-approver-0001"
+        client, "POST", f"/v1/approvals/{own['decision_id']}/approve", "lim-approver-0001-secret"
     )
     assert verdict.status_code == 200 and verdict.json()["status"] == "approved"
 
@@ -261,7 +264,10 @@ def test_a_key_limited_to_a_brand_cannot_act_on_another(
     channel = {"id": "ch-sneaky", "name": "Sneaky", "kind": "web"}
     mine = {"id": "cmp-mine", "brand_id": OWN, "name": "Mine"}
     body = "\n".join(json.dumps(c) for c in (mine, campaign))
-    analyst = {"Authorization": "Bearer lim-analyst-0001", "Content-Type": "application/x-ndjson"}
+    analyst = {
+        "Authorization": "Bearer lim-analyst-0001-secret",
+        "Content-Type": "application/x-ndjson",
+    }
     r = client.post("/v1/ingest/campaigns", content=body, headers=analyst)
     assert r.status_code == 422, r.text
     rejected = r.json()["error"]["details"]["rejected"]

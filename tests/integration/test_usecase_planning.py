@@ -166,17 +166,17 @@ def test_planning_kpis_match_the_hand_worked_values(graph_store: GraphStore) -> 
 @pytest.mark.parametrize("graph_store", ["embedded"], indirect=True)
 def test_planning_kpis_over_http(graph_store: GraphStore, tmp_path: Path) -> None:
     _fixture(graph_store)
-    with serve(graph_store, tmp_path, {"view-key-123": "viewer"}) as client:
+    with serve(graph_store, tmp_path, {"view-key-123-secret": "viewer"}) as client:
         r = client.get(
             "/v1/usecases/planning",
             params={"brand_id": "b1", "as_of": AS_OF.isoformat()},
-            headers={"Authorization": "Bearer view-key-123"},
+            headers={"Authorization": "Bearer view-key-123-secret"},
         )
         assert r.status_code == 200, r.text
         assert {k["name"]: k["value"] for k in r.json()["kpis"]}["budget_adherence"] == 0.5
         missing = client.get(
             "/v1/usecases/planning",
             params={"brand_id": "nope"},
-            headers={"Authorization": "Bearer view-key-123"},
+            headers={"Authorization": "Bearer view-key-123-secret"},
         )
         assert missing.status_code == 404

@@ -20,10 +20,14 @@ from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 from tests.integration.test_cli import assert_one_line_error, run
 
-KEYS = {"view-key-123": "viewer", "analyst-key-123": "analyst", "plan-key-123": "planner"}
-VIEWER = {"Authorization": "Bearer view-key-123"}
-ANALYST = {"Authorization": "Bearer analyst-key-123"}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
+KEYS = {
+    "view-key-123-secret": "viewer",
+    "analyst-key-123-secret": "analyst",
+    "plan-key-123-secret": "planner",
+}
+VIEWER = {"Authorization": "Bearer view-key-123-secret"}
+ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
+PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
 AS_OF = "2026-03-04T00:00:00+00:00"
 DEMO_AS_OF = "2026-12-01T00:00:00+00:00"
 

@@ -41,6 +41,10 @@ values = st.one_of(
         ["", " ", "0", "-0", "12.50", "007", "1e3", "1_000", " 5", "5 ", "-3.2", "nan", "inf"]
     ),
     st.sampled_from(["2026-03-01", "2026-02-30", "2026-3-1", "2026-03-01T00:00:00", "x"]),
+    # the record limits: dates of 1970-2100, amounts within ±1e15, texts of 10,000
+    st.sampled_from(["0001-01-01", "1969-12-31", "1970-01-01", "2100-12-31", "2101-01-01"]),
+    st.sampled_from([1e15, -1e15, 1e15 + 2, 10**15, 10**15 + 1, 1e300, "999999999999999.9"]),
+    st.sampled_from(["y" * 10_000, "y" * 10_001]),
     st.sampled_from(["cmp-1", " cmp-1", "cmp-1 ", "a" * 256, "a" * 257, "ch\u00a0", "é"]),
     st.text(max_size=12),
     st.lists(st.integers(), max_size=2),
@@ -53,6 +57,9 @@ rows = st.fixed_dictionaries(
         "utm": values,
         "id": values,
         "note": values,
+        "brand_id": values,
+        "brand_ids": values,
+        "audit_hash": values,
     },
 )
 
