@@ -41,7 +41,12 @@ from graph.errors import (
     MigrationError,
     NodeNotFoundError,
 )
-from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
+from ingest.connectors.errors import (
+    BadOptionError,
+    ColumnsError,
+    CurrencyMismatchError,
+    UnknownSourceError,
+)
 from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
 from retrieval.errors import (
     DenseUnavailableError,
@@ -84,6 +89,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     ColumnsError: (422, "bad_columns"),
     UnknownSourceError: (404, "unknown_source"),
     BadOptionError: (400, "bad_option"),
+    CurrencyMismatchError: (422, "currency_mismatch"),
     GraphUnavailableError: (503, "graph_unavailable"),
     MigrationError: (503, "migration_error"),
     IndexUnavailableError: (503, "index_unavailable"),
@@ -123,6 +129,8 @@ def _details(exc: Exception) -> Any:
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError | UnknownSourceError):
         return {"known": exc.known}
+    if isinstance(exc, CurrencyMismatchError):
+        return {"column": exc.header, "export": exc.found, "brand": exc.currency}
     if isinstance(exc, ColumnsError):
         return {"missing": exc.missing, "unknown": exc.unknown, "expected": exc.expected}
     if isinstance(exc, InfeasibleConstraintsError):
