@@ -40,6 +40,7 @@ from graph.errors import (
     InvalidVocabularyError,
     MigrationError,
     NodeNotFoundError,
+    NoSuchBrandError,
 )
 from ingest.connectors.errors import (
     BadOptionError,
@@ -99,6 +100,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
     UnknownBrandError: (422, "unknown_brand"),
+    NoSuchBrandError: (422, "unknown_brand"),
     UnknownVersionError: (404, "unknown_version"),
     PlanStateError: (409, "plan_state"),
     GateError: (409, "not_waiting"),
@@ -125,6 +127,8 @@ def _details(exc: Exception) -> Any:
             ],
             "accepted_if_skipping": exc.accepted,
         }
+    if isinstance(exc, NoSuchBrandError):
+        return {"brand_id": exc.brand_id, "did_you_mean": exc.suggestion}
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError | UnknownSourceError):

@@ -6,6 +6,10 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from graph.base import GraphStore
+from graph.errors import NoSuchBrandError
+from graph.schema import Label
+
 
 def did_you_mean(value: str, candidates: Iterable[str]) -> str | None:
     """The candidate ``value`` most likely meant, or None when none is close.
@@ -29,3 +33,11 @@ def did_you_mean(value: str, candidates: Iterable[str]) -> str | None:
         return inside[0]
     close = difflib.get_close_matches(typed, list(folded), n=1, cutoff=0.75)
     return folded[close[0]] if close else None
+
+
+def require_brand(store: GraphStore, brand_id: str) -> None:
+    """Raise NoSuchBrandError (with the closest brand id) unless the brand exists."""
+    if store.existing_ids(Label.BRAND, [brand_id]):
+        return
+    known = [n.id for n in store.list_nodes(Label.BRAND, limit=1000)]
+    raise NoSuchBrandError(brand_id, did_you_mean(brand_id, known))

@@ -9,6 +9,7 @@ from api.deps import ServicesDep, Viewer
 from api.schemas.search import SearchCreate, SearchPublic
 from api.scope import ScopeDep
 from graph.models import NodeRef
+from graph.suggest import require_brand
 from retrieval.retriever import ContextBundle
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/v1", tags=["search"])
     response_model=SearchPublic,
     responses={
         400: {"description": "dense search without a model"},
+        422: {"description": "an unknown brand_id"},
         503: {"description": "index down"},
     },
 )
@@ -29,6 +31,8 @@ async def search(
     brands = scope.brand_filter(body.brand_id)
 
     def find() -> ContextBundle:
+        if body.brand_id:
+            require_brand(services.graph, body.brand_id)
         bundle = services.retriever.search(
             body.query,
             k=body.k,

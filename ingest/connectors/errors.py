@@ -66,7 +66,7 @@ class BadOptionError(IngestError, ValueError):
     unknown time zone)."""
 
 
-class UnknownBrandError(NodeNotFoundError):
+class BrandNotFoundError(NodeNotFoundError):
     """The export names a brand the graph does not have (and no name to create it)."""
 
     def __init__(self, brand_id: str, known: Sequence[str]) -> None:

@@ -27,7 +27,7 @@ from graph.schema import Label
 from ingest.connectors._values import slug
 from ingest.connectors.base import Connector, Context, Export, Probe
 from ingest.connectors.cms import CMSConnector
-from ingest.connectors.errors import BadOptionError, UnknownBrandError, UnknownSourceError
+from ingest.connectors.errors import BadOptionError, BrandNotFoundError, UnknownSourceError
 from ingest.connectors.ga4 import GA4Connector
 from ingest.connectors.google_ads import GoogleAdsConnector
 from ingest.connectors.hubspot_contacts import HubSpotContactsConnector
@@ -167,7 +167,7 @@ def _brand(
             return found, False
         if not name:
             known = [b.id for b in store.list_nodes(Label.BRAND, limit=200)]
-            raise UnknownBrandError(brand_id, known)
+            raise BrandNotFoundError(brand_id, known)
         return _new_brand(brand_id, name.strip(), currency, probe), True
     brands = store.list_nodes(Label.BRAND, limit=6)
     if len(brands) == 1:

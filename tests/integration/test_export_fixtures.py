@@ -14,7 +14,7 @@ from graph.models import GraphBatch, Node, NodeRef, OutcomeQuery
 from graph.schema import Label
 from ingest import RecordsRejectedError
 from ingest.connectors import ColumnsError, Export, ingest_export
-from ingest.connectors.errors import BadOptionError, CurrencyMismatchError, UnknownBrandError
+from ingest.connectors.errors import BadOptionError, BrandNotFoundError, CurrencyMismatchError
 from ingest.connectors.files import export_from_path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
@@ -250,7 +250,7 @@ def test_the_file_is_checked_before_the_brand_and_a_typo_gets_a_suggestion(
     with pytest.raises(ColumnsError, match=r"missing column\(s\) 'Day'"):
         ingest_export(graph_store, "google-ads", bad)  # an empty graph: the file first
     store = with_brands(graph_store)
-    with pytest.raises(UnknownBrandError) as unknown:
+    with pytest.raises(BrandNotFoundError) as unknown:
         ingest_export(store, "meta-ads", fixture(ISSUE), brand_id="emberoak")
     assert "did you mean brand-emberoak?" in str(unknown.value)
     assert "--brand-name NAME" in str(unknown.value)
