@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from qdrant_client import QdrantClient
 
+from demo import DemoDataset, generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import Part, ingest
-from ingest.demo import DemoDataset, generate
 from ingest.readers import describe, read_rows
 from retrieval.indexer import Indexer
 from retrieval.lazy import LazyIndex
