@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
 from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
-from agents.channels.router import ChannelRouter, demo_markets
+from agents.channels.router import ChannelRouter, Market
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
 from agents.orchestrator.events import Event
 from agents.orchestrator.orchestrator import research_step
@@ -198,11 +198,7 @@ def assemble(
         settings.research_analytics_api_key,
         settings.research_timeout,
     )
-    router = ChannelRouter(
-        graph,
-        webhooks=config,
-        market_factory=demo_markets(graph, settings.sandbox_seed) if settings.sandbox else None,
-    )
+    router = ChannelRouter(graph, webhooks=config, market_factory=sandbox_markets(settings, graph))
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
@@ -230,6 +226,16 @@ def assemble(
         router=router,
         validator=validator,
     )
+
+
+def sandbox_markets(settings: Settings, graph: GraphStore) -> Callable[[str], Market | None] | None:
+    """The demo's sandbox markets for the demo brands, when configured (the demo package is
+    not even loaded otherwise)."""
+    if not settings.sandbox:
+        return None
+    from demo.sandbox import demo_markets
+
+    return demo_markets(graph, settings.sandbox_seed)
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:

@@ -62,7 +62,9 @@ class Settings(BaseSettings):
         default=None, description="webhook URLs and secrets per channel (TOML or JSON)"
     )
     sandbox: bool = Field(
-        default=True, description="run the demo brands' channels on the sandbox market"
+        default=False,
+        description="run the demo brands' channels on the sandbox market (`marketgraph demo` "
+        "and `serve --demo-if-empty` turn it on for their process)",
     )
     sandbox_seed: int = Field(default=7, description="the demo seed whose market is simulated")
 

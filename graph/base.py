@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Literal
 
+from graph.decisions import record_decision
 from graph.errors import AmbiguousNodeIdError, NodeNotFoundError
+from graph.lineage import get_lineage, get_neighbourhood
 from graph.models import (
     CampaignContext,
     DecisionRecord,
@@ -244,8 +246,3 @@ class GraphStore(ABC):
         if node is None:
             raise NodeNotFoundError(ref.id, ref.label.value)
         return node
-
-
-# Imported last: these modules implement the concrete operations over the primitives.
-from graph.decisions import record_decision  # noqa: E402
-from graph.lineage import get_lineage, get_neighbourhood  # noqa: E402

@@ -21,7 +21,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.orchestrator import gates
+import agents.orchestrator.gates as gates
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.observers import Observers
 from agents.orchestrator.policy import ApprovalPolicy

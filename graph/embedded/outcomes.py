@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.embedded import queries as q
+import graph.embedded.queries as q
 from graph.embedded.writes import NUMERIC
 from graph.models import OutcomeQuery, OutcomeTotals
 from graph.schema import Label, RelType

@@ -19,9 +19,9 @@ from typing import Any
 
 import networkx as nx
 
+import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
-from graph.embedded import queries as q
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
     existing_outcomes,

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from graph.embedded import queries as q
+import graph.embedded.queries as q
 from graph.models import Edge, GraphBatch, Node
 from graph.schema import Label, RelType
 

@@ -29,6 +29,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+import graph.neo4j.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
 from graph.errors import (
@@ -53,7 +54,6 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
-from graph.neo4j import queries as q
 from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, SEALED_LABELS, Label, RelType
 
 T = TypeVar("T")

@@ -24,8 +24,7 @@ import pytest
 
 import migrations
 from api.auth import create_key, revoke_key
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label

@@ -18,10 +18,9 @@ from agents.orchestrator.orchestrator import research_step
 from agents.planner.storage import load_plan
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
-from demo import generate
+from demo import dataset_parts, generate
 from demo.loop import run_cycle
 from demo.sandbox import SandboxMarket
 from graph.base import GraphStore

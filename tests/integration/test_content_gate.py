@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
 from tests.integration.http_server import serve
@@ -39,7 +38,7 @@ def test_drafts_wait_at_the_publish_gate_and_edits_are_measured(
     graph_store: GraphStore, tmp_path: Path
 ) -> None:
     ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5) as client:
+    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5, sandbox=True) as client:
         plan = client.post(
             "/v1/plans",
             json={

@@ -15,8 +15,7 @@ from agents.orchestrator.policy import ApprovalPolicy
 from agents.planner.plan import PlanRequest, make_plan
 from agents.planner.storage import load_plan
 from agents.planner.versions import replan
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.models import NodeRef
 from ingest import ingest
 from tests.conftest import Neo4jConnection, clear_neo4j, open_neo4j_store

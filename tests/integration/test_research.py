@@ -266,8 +266,7 @@ def test_on_the_demo_a_brief_names_real_competitor_angles_and_real_hooks(
 ) -> None:
     import numpy as np
 
-    from api.cli import dataset_parts
-    from demo import generate
+    from demo import dataset_parts, generate
 
     dataset = generate(seed=7, outcome_rows=8000)
     retriever = load(graph_store, tmp_path / "qdrant", dataset_parts(dataset))

@@ -1,4 +1,5 @@
-"""``marketgraph usecase …``: the use-case reports and actions on the command line."""
+"""``marketgraph usecase …``: the use-case reports (``reports/``) and their actions on the
+command line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
-from api.cli import fail, one_line_errors, open_cli_services, out
+from api.cli._common import fail, one_line_errors, open_cli_services, out
 from reports import (
     AlertsRecorded,
     Kpi,

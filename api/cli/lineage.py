@@ -1,0 +1,36 @@
+"""``marketgraph lineage``: what led to a node, or what followed from it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import typer
+
+from api.cli._common import fail, one_line_errors, open_cli_services, out
+
+
+@one_line_errors
+def lineage(
+    node_id: Annotated[str, typer.Argument(help="a node id, or Label:id when ids collide")],
+    direction: Annotated[str, typer.Option(help="up: causes; down: effects")] = "up",
+    depth: Annotated[int, typer.Option(help="how many steps to follow (1-10)")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Show what led to (up) or followed from (down) a node."""
+    if direction not in ("up", "down"):
+        raise fail(f"--direction must be up or down, got {direction!r}", 2)
+    walk: Literal["up", "down"] = "up" if direction == "up" else "down"
+    with open_cli_services() as services:
+        ref = services.graph.resolve(node_id)
+        sub = services.graph.get_lineage(ref, walk, depth)
+    if as_json:
+        from api.schemas.graph import SubgraphPublic
+
+        out.print_json(SubgraphPublic.of(sub).model_dump_json())
+        return
+    summary = f"{len(sub.nodes)} nodes, {len(sub.edges)} edges"
+    out.print(f"[bold]{sub.root}[/] ({walk}, depth {depth}): {summary}")
+    for e in sub.edges:
+        out.print(f"  {e.src} -[{e.type.value}]-> {e.dst}", highlight=False)
+    if sub.truncated:
+        out.print("  … truncated at the node limit")
