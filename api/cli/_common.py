@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from agents.channels.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
+from api.cli._values import UsageError
 from api.services import Services, open_graph, open_services
 from api.settings import Settings, get_settings
 from graph.base import GraphStore
@@ -24,8 +25,10 @@ from ingest import IngestError, IngestReport
 from ingest.errors import RecordsRejectedError
 from migrations import apply_pending
 
-err = Console(stderr=True)
-out = Console()
+# soft_wrap: lines are never broken at the console's width, so output piped to a file or
+# another program (where rich would assume 80 columns) keeps each line whole.
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
@@ -56,6 +59,8 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if len(e.rejected) > 20:
                 err.print(f"  … and {len(e.rejected) - 20} more", highlight=False)
             raise typer.Exit(1) from None
+        except UsageError as e:
+            raise fail(str(e), 2) from None
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
