@@ -56,7 +56,7 @@ def test_ingest_then_lineage(tmp_path: Path) -> None:
     again = run(tmp_path, "ingest", "campaigns", str(campaigns))
     assert "already ingested" in again.stdout
 
-    shown = run(tmp_path, "lineage", "c1", "--json")
+    shown = run(tmp_path, "lineage", "c1", "--all", "--json")
     assert shown.returncode == 0, shown.stderr
     nodes = {n["node_id"] for n in json.loads(shown.stdout)["nodes"]}
     assert {"Campaign:c1", "Brand:b1"} <= nodes
