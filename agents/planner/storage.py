@@ -17,7 +17,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.planner.models import PlanLine, PlanResult
+from agents.planner.models import (
+    APPROVED,
+    COMPLETED,
+    EXECUTING,
+    PENDING_APPROVAL,
+    REJECTED,
+    STOPPED,
+    SUPERSEDED,
+    PlanLine,
+    PlanResult,
+)
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, Node, NodeRef, clean_properties
@@ -229,3 +239,29 @@ def _line(n: Node) -> PlanLine:
         thin=bool(p.get("thin", False)),
         allocation_id=n.id,
     )
+
+
+STATUSES = (PENDING_APPROVAL, APPROVED, REJECTED, EXECUTING, COMPLETED, SUPERSEDED, STOPPED)
+_MAX_LISTED = 10_000
+
+
+def list_plans(
+    store: GraphStore,
+    brands: Sequence[str] | None = None,
+    status: str | None = None,
+    limit: int = 100,
+) -> list[Node]:
+    """Plan versions of ``brands`` (None: every brand) with ``status``, newest first."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown plan status {status!r}; expected one of {', '.join(STATUSES)}")
+    where: dict[str, str | int | float | bool] = {"status": status} if status else {}
+    if brands is None:
+        nodes = store.find_nodes(Label.PLAN, where, _MAX_LISTED)
+    else:
+        nodes = [
+            n
+            for b in dict.fromkeys(brands)
+            for n in store.find_nodes(Label.PLAN, {**where, "brand_id": b}, _MAX_LISTED)
+        ]
+    nodes.sort(key=lambda n: (str(n.properties.get("created_at", "")), n.id), reverse=True)
+    return nodes[:limit]

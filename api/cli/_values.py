@@ -5,8 +5,11 @@ not in the graph get the closest one ("did you mean brand-trailhead?")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
 
 from graph.base import GraphStore
 from graph.schema import Label
@@ -71,3 +74,12 @@ def existing_id(store: GraphStore, label: Label, value: str, option: str) -> str
     close = did_you_mean(value, known)
     hint = f"; did you mean {close}?" if close else ""
     raise UsageError(f"{option} {value!r}: no {label.value.lower()} with that id{hint}")
+
+
+def options_error(e: ValidationError, options: Mapping[str, str]) -> UsageError:
+    """A request model's first complaint, named by the option that fed the field."""
+    first = e.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    option = options.get(field, f"--{field.replace('_', '-')}")
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return UsageError(f"{option}: {message}")

@@ -8,33 +8,39 @@ approving your own plan unless the policy allows it).
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from agents.orchestrator.gates import waiting
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import load_plan
-from api.cli._common import fail, one_line_errors, open_cli_services, out
+from agents.planner.storage import STATUSES, list_plans, load_plan
+from api.cli._channels import brand_channels, channel_limits
+from api.cli._common import one_line_errors, open_cli_services, out
+from api.cli._format import Names, brand_currency, money, plan_titles
+from api.cli._values import (
+    AMOUNT_FORMS,
+    UsageError,
+    amount,
+    day,
+    existing_id,
+    options_error,
+    window,
+)
+from graph.schema import Label
+
+OBJECTIVES = ("revenue", "conversions")
+_PLAN_OPTIONS = {
+    "brand_id": "--brand",
+    "start_date": "--start",
+    "end_date": "--end",
+    "constraints": "--min/--max",
+}
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
-
-
-def _limits(values: list[str] | None, option: str) -> dict[str, Decimal]:
-    out_: dict[str, Decimal] = {}
-    for value in values or []:
-        channel, sep, amount = value.partition("=")
-        try:
-            if not sep or not channel:
-                raise InvalidOperation
-            out_[channel.strip()] = Decimal(amount.strip())
-        except InvalidOperation:
-            raise fail(f"{option} takes CHANNEL=AMOUNT, got {value!r}", 2) from None
-    return out_
 
 
 def _show(plan: PlanResult, as_json: bool) -> None:
@@ -67,35 +73,95 @@ def _show(plan: PlanResult, as_json: bool) -> None:
 @one_line_errors
 def create(
     brand: Annotated[str, typer.Option(help="the brand to plan for")],
-    budget: Annotated[str, typer.Option(help="total budget of the period")],
+    budget: Annotated[str, typer.Option(help=f"total budget of the period: {AMOUNT_FORMS}")],
     start: Annotated[str, typer.Option(help="first day, YYYY-MM-DD")],
     end: Annotated[str, typer.Option(help="last day, YYYY-MM-DD")],
     objective: Annotated[str | None, typer.Option(help="revenue or conversions")] = None,
     brief: Annotated[str | None, typer.Option(help="the brief, in words")] = None,
     minimum: Annotated[
-        list[str] | None, typer.Option("--min", help="CHANNEL=AMOUNT, repeatable")
+        list[str] | None,
+        typer.Option("--min", help="CHANNEL=AMOUNT (an id, name or kind: email=5k), repeatable"),
     ] = None,
     maximum: Annotated[
-        list[str] | None, typer.Option("--max", help="CHANNEL=AMOUNT, repeatable")
+        list[str] | None,
+        typer.Option("--max", help="CHANNEL=AMOUNT (an id, name or kind), repeatable"),
     ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
     """Plan a budget from the graph; the plan waits at its approval gate."""
-    body: dict[str, Any] = {
-        "brand_id": brand,
-        "budget": budget,
-        "start_date": start,
-        "end_date": end,
-        "brief": brief,
-        "constraints": {"min": _limits(minimum, "--min"), "max": _limits(maximum, "--max")},
-    }
-    if objective is not None:
-        body["objective"] = objective
-    request = PlanRequest.model_validate(body)
+    total = amount(budget, "--budget")
+    first, last = day(start, "--start"), day(end, "--end")
+    window(first, last)
+    if objective is not None and objective not in OBJECTIVES:
+        raise UsageError(f"--objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
     with open_cli_services() as services:
+        brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
+        channels = brand_channels(services.graph, brand) if minimum or maximum else []
+        body: dict[str, Any] = {
+            "brand_id": brand,
+            "budget": total,
+            "start_date": first,
+            "end_date": last,
+            "brief": brief,
+            "constraints": {
+                "min": channel_limits(minimum, channels, "--min"),
+                "max": channel_limits(maximum, channels, "--max"),
+            },
+        }
+        if objective is not None:
+            body["objective"] = objective
+        try:
+            request = PlanRequest.model_validate(body)
+        except ValidationError as e:
+            raise options_error(e, _PLAN_OPTIONS) from None
         plan = services.orchestrator.create_plan(request, requested_by)
     _show(plan, as_json)
+
+
+@plan_app.command("list")
+@one_line_errors
+def list_command(
+    brand: Annotated[str | None, typer.Option(help="only this brand's plans")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=f"only plans with this status: {', '.join(STATUSES)}")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="at most this many (newest first)")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Plan versions, newest first: status, brand, budget, period, brief."""
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    if not 1 <= limit <= 1000:
+        raise UsageError(f"--limit {limit} is not between 1 and 1000")
+    with open_cli_services() as services:
+        if brand is not None:
+            brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
+        nodes = list_plans(services.graph, [brand] if brand else None, status, limit)
+        if as_json:
+            from api.schemas.plans import PlanSummary
+
+            out.print_json(json.dumps([PlanSummary.of(n).model_dump() for n in nodes]))
+            return
+        titles = plan_titles(services.graph, [n.id for n in nodes])
+        names = Names(services.graph)
+        names.load(Label.BRAND, (str(n.properties.get("brand_id") or "") for n in nodes))
+        currencies = {
+            b: brand_currency(services.graph, b)
+            for b in {str(n.properties.get("brand_id") or "") for n in nodes}
+            if b
+        }
+    if not nodes:
+        out.print("no plans" + (f" with status {status}" if status else ""))
+    for n in nodes:
+        p = n.properties
+        brand_id = str(p.get("brand_id") or "")
+        out.print(
+            f"{n.id}  {p.get('status', '')!s:<16} {names(Label.BRAND, brand_id)}  "
+            f"{money(float(p.get('budget') or 0), currencies.get(brand_id))}  "
+            f"{p.get('start_date')}..{p.get('end_date')}  {titles.get(n.id, '')}",
+            highlight=False,
+        )
 
 
 @plan_app.command("show")
@@ -169,10 +235,13 @@ def replan(
     """A new version on fresh curves (it waits at the gate again)."""
     changes: dict[str, Any] = {}
     if budget is not None:
-        changes["budget"] = budget
-    for key, value in (("start_date", start), ("end_date", end)):
+        changes["budget"] = str(amount(budget, "--budget"))
+    first = day(start, "--start") if start is not None else None
+    last = day(end, "--end") if end is not None else None
+    window(first, last)
+    for key, value in (("start_date", first), ("end_date", last)):
         if value is not None:
-            changes[key] = date.fromisoformat(value).isoformat()
+            changes[key] = value.isoformat()
     with open_cli_services() as services:
         plan = services.orchestrator.replan(plan_id, changes, requested_by)
     _show(plan, as_json)

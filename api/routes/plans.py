@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
+from agents.planner.storage import list_plans as plan_versions
 from agents.planner.storage import load_plan
 from api.deps import Approver, Planner, ServicesDep, Viewer
 from api.schemas.plans import (
     PlanCreate,
     PlanPublic,
+    PlanStatus,
     PlanSummary,
     ReplanCreate,
     RollbackCreate,
@@ -49,34 +51,13 @@ async def list_plans(
     _: Viewer,
     scope: ScopeDep,
     brand_id: str | None = Query(default=None, description="only this brand's plans"),
-    status: str | None = Query(default=None, description="only plans with this status"),
+    status: Annotated[PlanStatus | None, Query(description="only plans with this status")] = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
     """Plan versions, newest first."""
     brands = scope.brand_filter(brand_id)
-    where: dict[str, str | int | float | bool] = {}
-    if brands is not None and len(brands) == 1:
-        where["brand_id"] = brands[0]
-    if status:
-        where["status"] = status
-    nodes = await run_in_threadpool(services.graph.find_nodes, Label.PLAN, where, 10_000)
-    if brands is not None:
-        nodes = [n for n in nodes if n.properties.get("brand_id") in brands]
-    nodes.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
-    return [
-        PlanSummary(
-            id=n.id,
-            family=str(n.properties.get("family", n.id)),
-            version=int(n.properties.get("version", 1)),
-            status=str(n.properties.get("status", "")),
-            brand_id=str(n.properties.get("brand_id", "")),
-            budget=float(n.properties.get("budget", 0.0)),
-            start_date=str(n.properties.get("start_date", "")),
-            end_date=str(n.properties.get("end_date", "")),
-            created_at=str(n.properties.get("created_at", "")),
-        )
-        for n in nodes[:limit]
-    ]
+    nodes = await run_in_threadpool(plan_versions, services.graph, brands, status, limit)
+    return [PlanSummary.of(n) for n in nodes]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
