@@ -10,6 +10,7 @@ COPY migrations ./migrations
 COPY bench ./bench
 COPY reports ./reports
 COPY demo ./demo
+COPY workflows ./workflows
 RUN pip install --no-cache-dir .
 ENV MARKETGRAPH_DATA_DIR=/data
 VOLUME /data

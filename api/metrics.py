@@ -3,8 +3,8 @@
 Two kinds, both prefixed ``marketgraph_``:
 
 - Process series, in prometheus_client's default registry: this process's HTTP requests
-  (by route template), the records its routes ingested, and the agent work its
-  orchestrator did (the server's worker running tasks and events, the planner behind
+  (by route template), the records it ingested (counted by ``workflows.ingest``), and the
+  agent work its orchestrator did (the server's worker running tasks and events, the planner behind
   ``POST /v1/plans``), reported through ``Orchestrator.observers``.
 - Graph series, read through the GraphStore contract when /metrics is scraped
   (:class:`GraphCollector`): the state that every process sharing the graph leaves
@@ -63,11 +63,6 @@ REQUEST_LATENCY = Histogram(
     "marketgraph_http_request_duration_seconds",
     "HTTP request latency by method, route template and status",
     ["method", "route", "status"],
-)
-INGESTED_ROWS = Counter(
-    "marketgraph_ingested_rows",
-    "Records this process ingested over HTTP, by kind (from:SOURCE for platform exports)",
-    ["kind"],
 )
 AGENT_RUNS = Counter(
     "marketgraph_agent_runs",

@@ -7,14 +7,13 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
 from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from agents.channels.router import ChannelRouter, Market
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
-from agents.orchestrator.events import Event
-from agents.orchestrator.orchestrator import research_step
 from agents.research.tools import ResearchTool, external_tools
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
@@ -27,6 +26,7 @@ from retrieval.base import TextIndex
 from retrieval.indexer import Indexer
 from retrieval.lazy import LazyIndex
 from retrieval.retriever import HybridRetriever
+from workflows.research import planning_research
 
 log = logging.getLogger("marketgraph")
 COLLECTION = "marketgraph_texts"
@@ -34,7 +34,7 @@ COLLECTION = "marketgraph_texts"
 
 @dataclass
 class Services:
-    """Long-lived clients, created once per process."""
+    """Long-lived clients, created once per process (the workflows' ``Context``)."""
 
     settings: Settings
     graph: GraphStore
@@ -49,14 +49,6 @@ class Services:
     validator: ValidationAgent | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def outcomes_arrived(self, run_id: str, brand_id: str | None = None) -> None:
-        """Tell the validation agent (through the event bus) that outcomes were ingested."""
-        payload = {"brand_id": brand_id} if brand_id else {}
-        self.orchestrator.bus.publish(
-            Event("outcomes_ingested", run_id, subject=f"IngestRun:{run_id}", payload=payload)
-        )
-        self.wake_worker()
-
     outbox: OutboxWorker | None = None  # None without a webhook file
 
     def wake_worker(self) -> None:
@@ -66,6 +58,14 @@ class Services:
     @property
     def policy(self) -> ApprovalPolicy:
         return self.orchestrator.policy
+
+    @property
+    def llm_model(self) -> str | None:
+        return self.settings.llm_model
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.settings.rejects_dir
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -207,12 +207,11 @@ def assemble(
         else task_agents(router, llm=llm, on_written=indexer.index_nodes),
         retriever=retriever,
         llm=llm,
-        research=research_step(retriever, llm, tools, on_written=indexer.index_nodes),
         lease_seconds=settings.lease_seconds,
     )
     validator = ValidationAgent(graph, router, orchestrator.propose_replan)
     orchestrator.bus.subscribe("outcomes_ingested", validator.handle)
-    return Services(
+    services = Services(
         settings=settings,
         graph=graph,
         keys=KeyRing(settings.configured_keys(), settings.keys_path),
@@ -226,6 +225,8 @@ def assemble(
         router=router,
         validator=validator,
     )
+    orchestrator.research = planning_research(services)  # before planning, as a workflow
+    return services
 
 
 def sandbox_markets(settings: Settings, graph: GraphStore) -> Callable[[str], Market | None] | None:

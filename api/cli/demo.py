@@ -23,7 +23,8 @@ from api.services import Services
 from api.settings import Settings, get_settings
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
-from ingest import IngestReport, ingest
+from ingest import IngestReport
+from workflows.ingest import ingest_records
 
 if TYPE_CHECKING:
     from demo.loop import CycleReport
@@ -90,13 +91,7 @@ def load_demo(services: Services, seed: int, outcome_rows: int | None) -> Ingest
     dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
     parts = dataset_parts(dataset)
     with progress_bar("demo data") as progress:
-        report = ingest(
-            services.graph,
-            parts,
-            rejects_dir=services.settings.rejects_dir,
-            progress=progress,
-            on_written=services.index_written,
-        )
+        report = ingest_records(services, parts, progress=progress)
     print_report(report)
     return report
 

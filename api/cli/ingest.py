@@ -15,7 +15,8 @@ from api.cli._common import (
     print_report,
     progress_bar,
 )
-from ingest import KINDS, Part, ingest, read_file, read_rows
+from ingest import KINDS, Part, read_file, read_rows
+from workflows.ingest import ingest_platform_export, ingest_records
 
 
 @one_line_errors
@@ -76,16 +77,7 @@ def ingest_command(
     else:
         raise fail(f"unknown kind {kind!r}; expected one of: {', '.join(KINDS)}, all", 2)
     with open_cli_services() as services, progress_bar(f"ingest {file.name}") as progress:
-        report = ingest(
-            services.graph,
-            parts,
-            skip_bad=skip_bad,
-            rejects_dir=services.settings.rejects_dir,
-            progress=progress,
-            on_written=services.index_written,
-        )
-        if not report.already_ingested and any(p.kind == "outcomes" for p in parts):
-            services.outcomes_arrived(report.run_id)  # the validation agent checks the plans
+        report = ingest_records(services, parts, skip_bad=skip_bad, progress=progress)
     print_report(report)
 
 
@@ -98,7 +90,7 @@ def _ingest_export(
     channel: str | None,
     timezone: str | None,
 ) -> None:
-    from ingest.connectors import UnknownSourceError, get_connector, ingest_export
+    from ingest.connectors import UnknownSourceError, get_connector
     from ingest.connectors.files import export_from_path
 
     try:
@@ -107,8 +99,8 @@ def _ingest_export(
         raise fail(str(e), 2) from None
     export = export_from_path(path)
     with open_cli_services() as services, progress_bar(f"ingest {path.name}") as progress:
-        result = ingest_export(
-            services.graph,
+        result = ingest_platform_export(
+            services,
             source,
             export,
             brand_id=brand,
@@ -117,9 +109,7 @@ def _ingest_export(
             channel_id=channel,
             timezone=timezone,
             skip_bad=skip_bad,
-            rejects_dir=services.settings.rejects_dir,
             progress=progress,
-            on_written=services.index_written,
         )
     counts = ", ".join(f"{n} {kind}" for kind, n in result.records.items() if n)
     created = " (a new brand)" if result.brand_created else ""

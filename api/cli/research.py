@@ -13,6 +13,7 @@ from rich.console import Console
 from agents.research import Citation, ResearchRequest
 from api.cli._common import fail, one_line_errors, open_cli_services, out
 from api.schemas.research import ResearchCreate, ResearchPublic
+from workflows.research import run_research
 
 
 @one_line_errors
@@ -33,8 +34,6 @@ def research_command(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Research a topic for a brand: competitor angles, trends, audiences, suggestions."""
-    from api.routes.research import run_research
-
     fields = {
         "topic": topic,
         "brand_id": brand,
