@@ -15,6 +15,7 @@ import typer
 from api.cli._common import fail, one_line_errors, open_cli_services, out
 from graph.lineage_summary import LineageItem, LineageSummary, summarize_lineage
 from graph.models import Subgraph
+from workflows.search import lineage as lineage_of
 
 
 @one_line_errors
@@ -35,8 +36,7 @@ def lineage(
         raise fail(f"--limit {limit} is not between 1 and 100000", 2)
     walk: Literal["up", "down"] = "up" if direction == "up" else "down"
     with open_cli_services() as services:
-        ref = services.graph.resolve(node_id)
-        sub = services.graph.get_lineage(ref, walk, depth, limit)
+        sub = lineage_of(services, node_id, walk, depth, limit)
         summary = summarize_lineage(services.graph, sub, walk, depth)
     if as_json:
         _print_json(sub, summary, every)

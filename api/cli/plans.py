@@ -13,9 +13,8 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from agents.orchestrator.gates import waiting
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import STATUSES, list_plans, load_plan
+from agents.planner.storage import STATUSES, list_plans
 from api.cli._channels import brand_channels, channel_limits
 from api.cli._common import one_line_errors, open_cli_services, out
 from api.cli._format import Names, brand_currency, money, plan_titles
@@ -29,6 +28,7 @@ from api.cli._values import (
     window,
 )
 from graph.schema import Label
+from workflows import plans
 
 OBJECTIVES = ("revenue", "conversions")
 _PLAN_OPTIONS = {
@@ -115,7 +115,7 @@ def create(
             request = PlanRequest.model_validate(body)
         except ValidationError as e:
             raise options_error(e, _PLAN_OPTIONS) from None
-        plan = services.orchestrator.create_plan(request, requested_by)
+        plan = plans.create_plan(services, request, requested_by)
     _show(plan, as_json)
 
 
@@ -171,7 +171,7 @@ def show(
 ) -> None:
     """A plan version with its lines, tasks and status."""
     with open_cli_services() as services:
-        plan = load_plan(services.graph, plan_id)
+        plan = plans.show_plan(services, plan_id)
     _show(plan, as_json)
 
 
@@ -185,7 +185,7 @@ def approve(
 ) -> None:
     """Approve a plan version at its gate."""
     with open_cli_services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "approved", actor, "admin", comment)
+        plan = plans.decide_plan(services, plan_id, "approved", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -199,7 +199,7 @@ def reject(
 ) -> None:
     """Reject a plan version at its gate."""
     with open_cli_services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "rejected", actor, "admin", comment)
+        plan = plans.decide_plan(services, plan_id, "rejected", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -215,10 +215,7 @@ def execute(
 ) -> None:
     """Hand an approved plan to the execution agents (and run them, unless --no-wait)."""
     with open_cli_services() as services:
-        services.orchestrator.execute(plan_id, requested_by)
-        if wait:
-            services.orchestrator.run_until_idle()
-        plan = load_plan(services.graph, plan_id)
+        plan = plans.execute_plan(services, plan_id, requested_by, wait=wait)
     _show(plan, as_json)
 
 
@@ -243,7 +240,7 @@ def replan(
         if value is not None:
             changes[key] = value.isoformat()
     with open_cli_services() as services:
-        plan = services.orchestrator.replan(plan_id, changes, requested_by)
+        plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)
 
 
@@ -257,7 +254,7 @@ def rollback(
 ) -> None:
     """A new version equal to an earlier one, recorded as a decision."""
     with open_cli_services() as services:
-        plan = services.orchestrator.rollback(plan_id, to_version, requested_by)
+        plan = plans.rollback(services, plan_id, to_version, requested_by)
     _show(plan, as_json)
 
 
@@ -265,7 +262,7 @@ def rollback(
 def approvals(as_json: AsJson = False) -> None:
     """What waits for a human: plan versions and tasks at their gates."""
     with open_cli_services() as services:
-        items = waiting(services.graph, services.policy)
+        items = plans.approvals(services)
     if as_json:
         out.print_json(json.dumps(items, default=str))
         return

@@ -24,11 +24,9 @@ from reports import (
     lead_sla,
     load_config,
     planning_kpis,
-    record_handoff_alerts,
-    record_sla_alerts,
-    route_leads,
 )
 from reports.creative import Metric
+from workflows.reports import handoff_alerts, route, sla_alerts
 
 usecase_app = typer.Typer(
     help="Marketing use cases: planning, lead SLA and routing, content calendar, creative "
@@ -122,18 +120,29 @@ def leads_command(
 ) -> None:
     """Lead response time, SLA compliance, conversion and breaches, by owner."""
     first, last = _days(start, end)
+    moment = _moment(as_of)
+    recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
         brand = _brand(services.graph, brand)
-        report = lead_sla(
-            services.graph,
-            brand_id=brand,
-            start=first,
-            end=last,
-            sla_minutes=sla_minutes,
-            as_of=_moment(as_of),
-            breach_limit=10_000 if alerts else 100,
-        )
-        recorded = record_sla_alerts(services.graph, report) if alerts else None
+        if alerts:
+            report, recorded = sla_alerts(
+                services,
+                brand_id=brand,
+                start=first,
+                end=last,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+                lineage_limit=200,
+            )
+        else:
+            report = lead_sla(
+                services.graph,
+                brand_id=brand,
+                start=first,
+                end=last,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
         _print(report, report.kpis, as_json, services.graph, brand)
         if as_json:
             return
@@ -175,8 +184,8 @@ def route_command(
     config = load_config(rules)
     first, last = _days(start, end)
     with open_cli_services() as services:
-        result = route_leads(
-            services.graph,
+        result = route(
+            services,
             config,
             brand_id=_brand(services.graph, brand),
             start=first,
@@ -306,18 +315,30 @@ def handoff_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Marketing-to-sales handoff by source, and sources whose handoff degraded."""
+    last, moment = _day(end, "--end"), _moment(as_of)
+    recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
         brand = _brand(services.graph, brand)
-        report = handoff_health(
-            services.graph,
-            brand_id=brand,
-            end=_day(end, "--end"),
-            recent_days=recent_days,
-            baseline_days=baseline_days,
-            sla_minutes=sla_minutes,
-            as_of=_moment(as_of),
-        )
-        recorded = record_handoff_alerts(services.graph, report) if alerts else None
+        if alerts:
+            report, recorded = handoff_alerts(
+                services,
+                brand_id=brand,
+                end=last,
+                recent_days=recent_days,
+                baseline_days=baseline_days,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
+        else:
+            report = handoff_health(
+                services.graph,
+                brand_id=brand,
+                end=last,
+                recent_days=recent_days,
+                baseline_days=baseline_days,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
         _print(report, report.kpis, as_json, services.graph, brand)
         if as_json:
             return

@@ -10,6 +10,7 @@ from api.cli._common import fail, one_line_errors, open_cli_services, out, progr
 from api.cli._values import existing_id
 from graph.schema import Label
 from retrieval.base import SearchMode
+from workflows.search import search as search_texts
 
 
 @one_line_errors
@@ -29,7 +30,7 @@ def search(
     with open_cli_services() as services:
         if brand:
             existing_id(services.graph, Label.BRAND, brand, "--brand")
-        bundle = services.retriever.search(query, k=k, brand_id=brand, mode=modes[mode])
+        bundle = search_texts(services, query, k=k, brand_id=brand, mode=modes[mode])
     if as_json:
         from api.schemas.search import SearchPublic
 

@@ -19,6 +19,7 @@ from graph.models import NodeRef
 from graph.schema import Label
 from ingest.records import AssetKind
 from workflows.campaigns import campaign_context as read_campaign
+from workflows.search import lineage as lineage_of
 
 ASSET_KINDS = [k.value for k in AssetKind]
 
@@ -29,7 +30,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such nod
 @router.get("/lineage/{node_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)
 async def lineage(
     node_id: str,
-    graph: GraphDep,
+    services: ServicesDep,
     _: Viewer,
     scope: ScopeDep,
     direction: Annotated[
@@ -40,12 +41,13 @@ async def lineage(
 ) -> SubgraphPublic:
     """The nodes and edges that led to (up) or followed from (down) a node."""
 
-    def walk() -> SubgraphPublic:
-        ref = graph.resolve(node_id)
+    def guard(ref: NodeRef) -> None:
         scope.require_ref(ref, "node")
-        return SubgraphPublic.of(scope.subgraph(graph.get_lineage(ref, direction, depth, limit)))
 
-    return await run_in_threadpool(walk)
+    sub = await run_in_threadpool(
+        lineage_of, services, node_id, direction, depth, limit, brands=scope.brands, guard=guard
+    )
+    return SubgraphPublic.of(sub)
 
 
 @router.get("/decisions/{decision_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)

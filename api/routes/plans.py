@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from agents.planner.storage import list_plans as plan_versions
-from agents.planner.storage import load_plan
 from api.deps import Approver, Planner, ServicesDep, Viewer
 from api.schemas.plans import (
     PlanCreate,
@@ -22,6 +21,7 @@ from api.schemas.plans import (
 from api.scope import ScopeDep
 from graph.models import NodeRef
 from graph.schema import Label
+from workflows import plans
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
@@ -41,7 +41,7 @@ async def create_plan(
 ) -> PlanPublic:
     """Turn a brief into a plan version that waits at its approval gate."""
     scope.check_brand(body.brand_id)
-    plan = await run_in_threadpool(services.orchestrator.create_plan, body, user.name)
+    plan = await run_in_threadpool(plans.create_plan, services, body, user.name)
     return PlanPublic.of(plan)
 
 
@@ -64,7 +64,7 @@ async def list_plans(
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
+    return PlanPublic.of(await run_in_threadpool(plans.show_plan, services, plan_id))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
@@ -74,7 +74,7 @@ async def approve_plan(
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "approved", user.name, user.role, body.comment
     )
     return PlanPublic.of(plan)
 
@@ -86,7 +86,7 @@ async def reject_plan(
     """Reject a plan version waiting at its gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "rejected", user.name, user.role, body.comment
     )
     return PlanPublic.of(plan)
 
@@ -97,8 +97,7 @@ async def execute_plan(
 ) -> PlanPublic:
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
-    services.wake_worker()
+    plan = await run_in_threadpool(plans.execute_plan, services, plan_id, user.name)
     return PlanPublic.of(plan)
 
 
@@ -108,7 +107,7 @@ async def replan_plan(
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
+    plan = await run_in_threadpool(plans.replan, services, plan_id, body.changes(), user.name)
     return PlanPublic.of(plan)
 
 
@@ -118,7 +117,5 @@ async def rollback_plan(
 ) -> PlanPublic:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(
-        services.orchestrator.rollback, plan_id, body.to_version, user.name
-    )
+    plan = await run_in_threadpool(plans.rollback, services, plan_id, body.to_version, user.name)
     return PlanPublic.of(plan)

@@ -8,9 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServicesDep, Viewer
 from api.schemas.search import SearchCreate, SearchPublic
 from api.scope import ScopeDep
-from graph.models import NodeRef
-from graph.suggest import require_brand
-from retrieval.retriever import ContextBundle
+from workflows.search import search as search_texts
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -20,7 +18,6 @@ router = APIRouter(prefix="/v1", tags=["search"])
     response_model=SearchPublic,
     responses={
         400: {"description": "dense search without a model"},
-        422: {"description": "an unknown brand_id"},
         503: {"description": "index down"},
     },
 )
@@ -29,23 +26,14 @@ async def search(
 ) -> SearchPublic:
     """Assets, campaigns, briefs, plans and guidelines matching a query, with their context."""
     brands = scope.brand_filter(body.brand_id)
-
-    def find() -> ContextBundle:
-        if body.brand_id:
-            require_brand(services.graph, body.brand_id)
-        bundle = services.retriever.search(
-            body.query,
-            k=body.k,
-            brand_id=brands[0] if brands and len(brands) == 1 else brands,
-            kinds=body.kinds,
-            mode=body.mode,
-        )
-        if not scope.limited:
-            return bundle
-        # The index filtered by brand already; the graph has the last word on every item.
-        refs = [NodeRef.parse(i.node_id) for i in bundle.items]
-        seen = {str(n.ref) for n in scope.visible(services.graph.get_nodes(refs))}
-        bundle.items = [i for i in bundle.items if i.node_id in seen]
-        return bundle
-
-    return SearchPublic.of(await run_in_threadpool(find))
+    bundle = await run_in_threadpool(
+        search_texts,
+        services,
+        body.query,
+        k=body.k,
+        brand_id=brands[0] if brands and len(brands) == 1 else brands,
+        kinds=body.kinds,
+        mode=body.mode,
+        visible_to=scope.brands,
+    )
+    return SearchPublic.of(bundle)
