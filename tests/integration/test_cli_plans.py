@@ -72,7 +72,7 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         "--min",
         "ch-meta:5",
     )
-    assert_one_line_error(bad, 2, "--min takes CHANNEL=AMOUNT")
+    assert_one_line_error(bad, 2, "--min 'ch-meta:5' is not CHANNEL=AMOUNT")
     nobody = run(
         tmp_path,
         "plan",
@@ -86,4 +86,4 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         "--end",
         "2026-07-14",
     )
-    assert_one_line_error(nobody, 1, "brand-nope")
+    assert_one_line_error(nobody, 2, "--brand 'brand-nope': no brand with that id")
