@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ingest.connectors._values import SYMBOLS, Amount, Decimal, parse_amount
+from ingest.connectors._values import CURRENCIES, SYMBOLS, Amount, Decimal, parse_amount
 from ingest.connectors.errors import ColumnsError, CurrencyMismatchError
 from ingest.errors import UnreadableInputError
 
@@ -110,8 +110,10 @@ def split_currency(header: str) -> tuple[str, str | None]:
     m = _CURRENCY_SUFFIX.match(header.strip())
     if not m:
         return header.strip(), None
-    code = m.group("currency")
-    return m.group("base"), SYMBOLS.get(code, code)
+    code = SYMBOLS.get(m.group("currency"), m.group("currency"))
+    if code not in CURRENCIES:
+        return header.strip(), None
+    return m.group("base"), code
 
 
 def header_key(header: str) -> str:

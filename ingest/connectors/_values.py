@@ -21,6 +21,17 @@ from ingest.errors import UnreadableInputError
 Decimal = Literal[".", ","]
 EMPTY = frozenset({"", "-", "--", "—", "–", "n/a", "N/A", "(not set)", "null", "None"})
 SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+# ISO 4217 codes in use: a header suffix like "(GBP)" names a currency only if it is one
+# of these ("(ALL)" in a header is far likelier to mean "all" than Albanian lek).
+_ISO_4217 = """AED AFN AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND
+    TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
+    ZWL"""
+CURRENCIES = frozenset(_ISO_4217.split())
 _CURRENCY = re.compile(
     r"^(?P<pre>[A-Z]{3}|US\$|[$€£¥₹])?\s*(?P<num>.*?)\s*(?P<post>[A-Z]{3}|[$€£¥₹])?$"
 )

@@ -70,6 +70,8 @@ def test_currency_suffixes() -> None:
     assert split_currency("Amount spent (GBP)") == ("Amount spent", "GBP")
     assert split_currency("CPC (cost per link click) (€)") == ("CPC (cost per link click)", "EUR")
     assert split_currency("CTR (all)") == ("CTR (all)", None)
+    assert split_currency("CTR (ALL)") == ("CTR (ALL)", None)  # not Albanian lek
+    assert split_currency("Cost (CHF)") == ("Cost", "CHF")
 
 
 def table_of(header: list[str], spec: tuple[Column, ...]) -> Table:
