@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     )
     research_analytics_api_key: SecretStr | None = None
     research_timeout: float = Field(default=10.0, gt=0, le=120)
+    lineage_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="time budget of one lineage walk; past it the answer is truncated (time)",
+    )
 
     log_format: Literal["json", "text"] = Field(
         default="json", description="`marketgraph serve` logs: one JSON object a line, or text"

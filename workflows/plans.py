@@ -51,8 +51,17 @@ def execute_plan(
     return load_plan(ctx.graph, plan_id)
 
 
-def replan(ctx: Context, plan_id: str, changes: dict[str, Any], actor: str | None) -> PlanResult:
+def replan(
+    ctx: Context,
+    plan_id: str,
+    changes: dict[str, Any],
+    actor: str | None,
+    *,
+    reason: str | None = None,
+) -> PlanResult:
     """A new version on fresh curves, with ``changes``; it waits at the gate again."""
+    if reason:
+        return ctx.orchestrator.replan(plan_id, changes, actor, reason=reason)
     return ctx.orchestrator.replan(plan_id, changes, actor)
 
 

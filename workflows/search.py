@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Literal
 
-from graph.lineage import MAX_DEPTH
+from graph.lineage import MAX_DEPTH, WalkBudget
 from graph.models import NodeRef, Subgraph
 from graph.scope import scope_subgraph, visible_nodes
 from graph.suggest import require_brand
@@ -55,8 +55,10 @@ def lineage(
     *,
     brands: Collection[str] | None = None,
     guard: Callable[[NodeRef], object] | None = None,
+    seconds: float | None = None,
 ) -> Subgraph:
-    """What led to (up) or followed from (down) a node (an id, or ``Label:id``).
+    """What led to (up) or followed from (down) a node (an id, or ``Label:id``), within a
+    budget of ``limit`` nodes, the edges read for them and ``seconds``.
 
     ``guard`` is called on the resolved node first (a limited key's 404); the subgraph is
     then trimmed to what ``brands`` may see.
@@ -64,5 +66,6 @@ def lineage(
     ref = ctx.graph.resolve(node_id)
     if guard is not None:
         guard(ref)
-    sub = ctx.graph.get_lineage(ref, direction, depth, limit)
+    budget = WalkBudget.of(limit, seconds=seconds)
+    sub = ctx.graph.get_lineage(ref, direction, depth, budget=budget)
     return sub if brands is None else scope_subgraph(ctx.graph, sub, brands)

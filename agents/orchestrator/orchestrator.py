@@ -231,7 +231,7 @@ class Orchestrator:
     def tick(self, now: datetime | None = None) -> TickReport:
         """Handle due events and advance every executing plan once."""
         report = TickReport(events=self.bus.process_pending(now))
-        for plan in self.store.find_nodes(Label.PLAN, {"status": EXECUTING}, limit=1000):
+        for plan in self.store.find_all(Label.PLAN, {"status": EXECUTING}):
             report.runs.append(self._advance(plan.id, now))
         return report
 

@@ -100,17 +100,3 @@ class Names:
         if (label, node_id) not in self.known:
             self.load(label, [node_id])
         return self.known.get((label, node_id), node_id)
-
-
-def plan_titles(store: GraphStore, plan_ids: Iterable[str]) -> dict[str, str]:
-    """Plans named after their brief (its first sentence), else their period."""
-    titles: dict[str, str] = {}
-    for node in store.get_nodes([NodeRef(Label.PLAN, i) for i in dict.fromkeys(plan_ids)]):
-        p = node.properties
-        brief = " ".join(str(p.get("brief") or "").split())
-        first = brief.split(". ")[0].rstrip(".")
-        if first:
-            titles[node.id] = first if len(first) <= 60 else first[:59].rsplit(" ", 1)[0] + "…"
-        elif p.get("start_date") and p.get("end_date"):
-            titles[node.id] = f"plan for {p['start_date']}..{p['end_date']}"
-    return titles

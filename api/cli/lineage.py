@@ -23,7 +23,7 @@ def lineage(
     node_id: Annotated[str, typer.Argument(help="a node id, or Label:id when ids collide")],
     direction: Annotated[str, typer.Option(help="up: causes; down: effects")] = "up",
     depth: Annotated[int, typer.Option(help="how many steps to follow (1-10)")] = 3,
-    limit: Annotated[int, typer.Option(help="stop the walk at this many nodes")] = 500,
+    limit: Annotated[int, typer.Option(help="stop the walk at this many nodes (1-5000)")] = 500,
     every: Annotated[
         bool, typer.Option("--all", help="list every node and edge, outcome rows included")
     ] = False,
@@ -32,16 +32,18 @@ def lineage(
     """Show what led to (up) or followed from (down) a node, summarised."""
     if direction not in ("up", "down"):
         raise fail(f"--direction {direction!r} is not up or down", 2)
-    if not 1 <= limit <= 100_000:
-        raise fail(f"--limit {limit} is not between 1 and 100000", 2)
+    if not 1 <= limit <= 5000:
+        raise fail(f"--limit {limit} is not between 1 and 5000", 2)
     walk: Literal["up", "down"] = "up" if direction == "up" else "down"
     with open_cli_services() as services:
-        sub = lineage_of(services, node_id, walk, depth, limit)
+        sub = lineage_of(
+            services, node_id, walk, depth, limit, seconds=services.settings.lineage_seconds
+        )
         summary = summarize_lineage(services.graph, sub, walk, depth)
     if as_json:
         _print_json(sub, summary, every)
         return
-    _print_summary(summary, limit)
+    _print_summary(summary, sub.truncated_reason)
     if every:
         _print_all(sub)
     else:
@@ -59,11 +61,11 @@ def _print_json(sub: Subgraph, summary: LineageSummary, every: bool) -> None:
     out.print_json(json.dumps(whole))
 
 
-def _print_summary(s: LineageSummary, limit: int) -> None:
+def _print_summary(s: LineageSummary, reason: str | None) -> None:
     head = f"[bold]{s.root}[/] ({s.direction}, depth {s.depth}): {s.nodes:,} nodes, "
     head += f"{s.edges:,} edges"
     if s.truncated:
-        head += f"; the walk stopped at {limit:,} nodes (--limit)"
+        head += f"; the walk stopped early: {_WHY.get(reason or '', 'its budget ran out')}"
     out.print(head, highlight=False)
     sections: tuple[tuple[str, list[LineageItem]], ...] = (
         ("decisions", s.decisions),
@@ -97,3 +99,10 @@ def _print_all(sub: Subgraph) -> None:
     out.print(f"edges ({len(sub.edges):,})", highlight=False)
     for e in sub.edges:
         out.print(f"  {e.src} -[{e.type.value}]-> {e.dst}", highlight=False)
+
+
+_WHY = {
+    "nodes": "it reached the node limit (--limit)",
+    "edges": "it read as many edges as its budget allows",
+    "time": "it ran out of time (MARKETGRAPH_LINEAGE_SECONDS)",
+}

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 
 from agents.planner.models import PlanRequest, PlanResult
 from agents.planner.storage import STATUSES, list_plans
+from api import plan_names
 from api.cli._channels import brand_channels, channel_limits
 from api.cli._common import one_line_errors, open_cli_services, out
-from api.cli._format import Names, brand_currency, money, plan_titles
+from api.cli._format import Names, brand_currency, money
 from api.cli._values import (
     AMOUNT_FORMS,
     UsageError,
@@ -138,12 +139,13 @@ def list_command(
         if brand is not None:
             brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
         nodes = list_plans(services.graph, [brand] if brand else None, status, limit)
+        titles = plan_names.names(services.graph, [plan_names.ref_of(n) for n in nodes])
         if as_json:
             from api.schemas.plans import PlanSummary
 
-            out.print_json(json.dumps([PlanSummary.of(n).model_dump() for n in nodes]))
+            rows = [PlanSummary.of(n, t).model_dump() for n, t in zip(nodes, titles, strict=True)]
+            out.print_json(json.dumps(rows))
             return
-        titles = plan_titles(services.graph, [n.id for n in nodes])
         names = Names(services.graph)
         names.load(Label.BRAND, (str(n.properties.get("brand_id") or "") for n in nodes))
         currencies = {
@@ -153,13 +155,13 @@ def list_command(
         }
     if not nodes:
         out.print("no plans" + (f" with status {status}" if status else ""))
-    for n in nodes:
+    for n, title in zip(nodes, titles, strict=True):
         p = n.properties
         brand_id = str(p.get("brand_id") or "")
         out.print(
             f"{n.id}  {p.get('status', '')!s:<16} {names(Label.BRAND, brand_id)}  "
             f"{money(float(p.get('budget') or 0), currencies.get(brand_id))}  "
-            f"{p.get('start_date')}..{p.get('end_date')}  {titles.get(n.id, '')}",
+            f"{p.get('start_date')}..{p.get('end_date')}  {title}",
             highlight=False,
         )
 

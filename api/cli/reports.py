@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
+from api import plan_names
 from api.cli._common import fail, one_line_errors, open_cli_services, out
-from api.cli._format import Names, brand_currency, figure, kpi_name, money, percent, plan_titles
+from api.cli._format import Names, brand_currency, figure, kpi_name, money, percent
 from api.cli._values import day, existing_id, window
 from graph.base import GraphStore
+from graph.models import NodeRef
 from graph.schema import Label
 from reports import (
     AlertsRecorded,
@@ -366,7 +368,9 @@ def planning_command(brand: NeedBrand, as_of: AsOfOpt = None, as_json: JsonOpt =
         currency = _print(report, report.kpis, as_json, services.graph, brand)
         if as_json:
             return
-        titles = plan_titles(services.graph, [p.plan_id for p in report.plans])
+        stored = services.graph.get_nodes([NodeRef(Label.PLAN, p.plan_id) for p in report.plans])
+        named = plan_names.names(services.graph, [plan_names.ref_of(n) for n in stored])
+        titles = {n.id: name for n, name in zip(stored, named, strict=True)}
     for p in report.plans:
         roas = "—" if p.actual_roas is None else f"{p.actual_roas:.2f}"
         forecast = "—" if p.forecast_roas is None else f"{p.forecast_roas:.2f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -39,13 +40,24 @@ async def lineage(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 3,
     limit: Annotated[int, Query(ge=1, le=5000, description="most nodes returned")] = 500,
 ) -> SubgraphPublic:
-    """The nodes and edges that led to (up) or followed from (down) a node."""
+    """The nodes and edges that led to (up) or followed from (down) a node, within a budget
+    of nodes (``limit``), edges read and time; a walk that stops early says why."""
 
     def guard(ref: NodeRef) -> None:
         scope.require_ref(ref, "node")
 
     sub = await run_in_threadpool(
-        lineage_of, services, node_id, direction, depth, limit, brands=scope.brands, guard=guard
+        functools.partial(
+            lineage_of,
+            services,
+            node_id,
+            direction,
+            depth,
+            limit,
+            brands=scope.brands,
+            guard=guard,
+            seconds=services.settings.lineage_seconds,
+        )
     )
     return SubgraphPublic.of(sub)
 

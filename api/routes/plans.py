@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
+from agents.planner.models import PlanResult
 from agents.planner.storage import list_plans as plan_versions
+from api import plan_names
 from api.deps import Approver, Planner, ServicesDep, Viewer
+from api.plan_names import PlanRef
 from api.schemas.plans import (
     PlanCreate,
     PlanPublic,
@@ -42,7 +46,7 @@ async def create_plan(
     """Turn a brief into a plan version that waits at its approval gate."""
     scope.check_brand(body.brand_id)
     plan = await run_in_threadpool(plans.create_plan, services, body, user.name)
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.get("/plans", response_model=list[PlanSummary])
@@ -54,17 +58,19 @@ async def list_plans(
     status: Annotated[PlanStatus | None, Query(description="only plans with this status")] = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
-    """Plan versions, newest first."""
+    """Plan versions, newest first (by created_at)."""
     brands = scope.brand_filter(brand_id)
     nodes = await run_in_threadpool(plan_versions, services.graph, brands, status, limit)
-    return [PlanSummary.of(n) for n in nodes]
+    refs = [plan_names.ref_of(n) for n in nodes]
+    named = await run_in_threadpool(plan_names.names, services.graph, refs)
+    return [PlanSummary.of(n, name) for n, name in zip(nodes, named, strict=True)]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    return PlanPublic.of(await run_in_threadpool(plans.show_plan, services, plan_id))
+    return await _public(services, await run_in_threadpool(plans.show_plan, services, plan_id))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
@@ -76,7 +82,7 @@ async def approve_plan(
     plan = await run_in_threadpool(
         plans.decide_plan, services, plan_id, "approved", user.name, user.role, body.comment
     )
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/reject", response_model=PlanPublic, responses=_STATE)
@@ -88,7 +94,7 @@ async def reject_plan(
     plan = await run_in_threadpool(
         plans.decide_plan, services, plan_id, "rejected", user.name, user.role, body.comment
     )
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/execute", response_model=PlanPublic, responses=_STATE)
@@ -98,7 +104,7 @@ async def execute_plan(
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(plans.execute_plan, services, plan_id, user.name)
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/replan", response_model=PlanPublic, responses=_STATE)
@@ -107,8 +113,10 @@ async def replan_plan(
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(plans.replan, services, plan_id, body.changes(), user.name)
-    return PlanPublic.of(plan)
+    plan = await run_in_threadpool(
+        partial(plans.replan, services, plan_id, body.changes(), user.name, reason=body.reason)
+    )
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/rollback", response_model=PlanPublic, responses=_STATE)
@@ -118,4 +126,23 @@ async def rollback_plan(
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(plans.rollback, services, plan_id, body.to_version, user.name)
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
+
+
+async def _public(services: ServicesDep, plan: PlanResult) -> PlanPublic:
+    """The plan as answered, named after its brief (with the brief's text)."""
+
+    def read() -> tuple[str, str | None]:
+        ref = PlanRef(
+            plan.brief_id, plan.brand_id, plan.start_date.isoformat(), plan.end_date.isoformat()
+        )
+        [name] = plan_names.names(services.graph, [ref])
+        brief = (
+            services.graph.get_node(NodeRef(label=Label.BRIEF, id=plan.brief_id))
+            if plan.brief_id
+            else None
+        )
+        return name, (str(brief.properties.get("text") or "") or None) if brief else None
+
+    name, brief = await run_in_threadpool(read)
+    return PlanPublic.of(plan, name=name, brief=brief)

@@ -123,6 +123,8 @@ PlanStatus = Literal[
 
 class PlanSummary(BaseModel):
     id: str
+    name: str = Field(description="the first sentence of its brief, else brand and dates")
+    brief_id: str | None = None
     family: str
     version: int
     status: str
@@ -133,10 +135,13 @@ class PlanSummary(BaseModel):
     created_at: str
 
     @classmethod
-    def of(cls, n: Node) -> PlanSummary:
+    def of(cls, n: Node, name: str) -> PlanSummary:
         p = n.properties
+        brief = p.get("brief_id")
         return cls(
             id=n.id,
+            name=name,
+            brief_id=None if brief is None or brief == "" else str(brief),
             family=str(p.get("family", n.id)),
             version=int(p.get("version", 1)),
             status=str(p.get("status", "")),
@@ -150,6 +155,11 @@ class PlanSummary(BaseModel):
 
 class PlanPublic(BaseModel):
     id: str = Field(description="the Plan node's id (this version)")
+    name: str = Field(
+        default="", description="the first sentence of its brief, else its brand and dates"
+    )
+    brief_id: str | None = Field(default=None, description="the Brief it was made from")
+    brief: str | None = Field(default=None, description="the brief's text")
     family: str = Field(description="the plan across its versions (the first version's id)")
     version: int = Field(description="version of the plan (1 when created)")
     status: str = Field(
@@ -175,9 +185,12 @@ class PlanPublic(BaseModel):
     approvals: list[ApprovalPublic] = Field(description="verdicts at this version's gate")
 
     @classmethod
-    def of(cls, plan: PlanResult) -> PlanPublic:
+    def of(cls, plan: PlanResult, name: str = "", brief: str | None = None) -> PlanPublic:
         return cls(
             id=plan.id,
+            name=name,
+            brief_id=plan.brief_id,
+            brief=brief,
             family=plan.family,
             version=plan.version,
             status=plan.status,

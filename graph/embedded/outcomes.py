@@ -68,5 +68,6 @@ def aggregate(
         metrics = dict(zip(("rows", *NUMERIC), row[width:], strict=True))
         if metrics["rows"] == 0:
             continue
-        totals.append(OutcomeTotals(**keys, **metrics))
+        # Values straight from the store: built without validation (thousands per report).
+        totals.append(OutcomeTotals.model_construct(**keys, **metrics))
     return totals
