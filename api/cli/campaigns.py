@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, cast
 
 import typer
 
@@ -14,16 +14,11 @@ from api.cli._common import JsonOpt, one_line_errors, open_cli_services, out
 from api.cli._format import Names, brand_currency, money
 from api.cli._values import UsageError, day, existing_id, window
 from graph.base import GraphStore
-from graph.models import Node, OutcomeQuery, OutcomeTotals
+from graph.models import Node, OutcomeTotals
 from graph.schema import Label
+from workflows import campaign_listing as listing
+from workflows.campaign_listing import SORT_KEYS, CampaignFilter, Order, SortKey
 from workflows.campaigns import CampaignView, campaign_context
-
-SORTS = (
-    "name", "id", "status", "objective", "start_date", "end_date", "budget",
-    "spend", "revenue", "roas", "conversions",
-)  # fmt: skip
-_METRICS = frozenset({"spend", "revenue", "roas", "conversions"})
-_MAX_SCAN = 100_000
 
 
 @one_line_errors
@@ -32,7 +27,7 @@ def campaigns(
     search: Annotated[
         str | None, typer.Option(help="only campaigns whose name or id holds this (any case)")
     ] = None,
-    sort: Annotated[str, typer.Option(help=f"order by one of: {', '.join(SORTS)}")] = "name",
+    sort: Annotated[str, typer.Option(help=f"order by one of: {', '.join(SORT_KEYS)}")] = "name",
     desc: Annotated[bool, typer.Option("--desc", help="largest (or last) first")] = False,
     limit: Annotated[int, typer.Option(help="at most this many (1-1000)")] = 50,
     offset: Annotated[int, typer.Option(help="skip this many")] = 0,
@@ -40,29 +35,37 @@ def campaigns(
     end: Annotated[str | None, typer.Option(help="totals to this day, YYYY-MM-DD")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Campaigns with their spend, revenue and ROAS: searched, sorted, a page at a time."""
-    if sort not in SORTS:
-        raise UsageError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+    """Campaigns with their spend, revenue and ROAS: searched, sorted, a page at a time
+    (the listing GET /v1/campaigns answers), with totals per currency."""
+    if sort not in SORT_KEYS:
+        raise UsageError(f"--sort {sort!r} is not one of {', '.join(SORT_KEYS)}")
     if not 1 <= limit <= 1000 or offset < 0:
         raise UsageError(f"--limit {limit} / --offset {offset}: limit 1-1000, offset 0 or more")
     first = day(start, "--start") if start else None
     last = day(end, "--end") if end else None
     window(first, last)
-    query = OutcomeQuery(start=first, end=last, group_by=("campaign_id",))
+    order: Order = "desc" if desc else "asc"
+    key = cast(SortKey, sort)
     with open_cli_services() as services:
         graph = services.graph
         if brand is not None:
             brand = existing_id(graph, Label.BRAND, brand, "--brand")
-        rows, total = _page(graph, brand, search, sort, desc, limit, offset, query)
+        where = CampaignFilter(
+            [brand] if brand else None, (search or "").strip() or None, first, last
+        )
+        found = listing.page(graph, where, key, order, limit, offset)
+        rows = found.rows
+        if as_json:
+            from api.schemas.campaigns import CampaignSummary
+
+            items = [CampaignSummary.of(n, t).model_dump(mode="json") for n, t in rows]
+            out.print_json(json.dumps({"total": found.total, "offset": offset, "items": items}))
+            return
+        _, groups = listing.by_currency(graph, where)
         names = Names(graph)
         names.load(Label.BRAND, (str(n.properties.get("brand_id") or "") for n, _ in rows))
         currency = _currencies(graph, rows)
-    if as_json:
-        from api.schemas.campaigns import CampaignSummary
-
-        items = [CampaignSummary.of(n, t).model_dump(mode="json") for n, t in rows]
-        out.print_json(json.dumps({"total": total, "offset": offset, "items": items}))
-        return
+    total = found.total
     shown = f"{offset + 1}-{offset + len(rows)} of {total:,}" if rows else f"none of {total:,}"
     out.print(f"[bold]campaigns[/] {shown}", highlight=False)
     width = max((len(_name(n)) for n, _ in rows), default=0)
@@ -78,61 +81,18 @@ def campaigns(
         )
     if offset + len(rows) < total:
         out.print(f"(--offset {offset + len(rows)} for the next page)", style="dim")
+    for g in groups:  # money of different currencies is never added up
+        roas = "—" if g.totals.roas is None else f"{g.totals.roas:.2f}"
+        out.print(
+            f"total in {g.currency or 'no currency'}: {g.campaigns:,} campaigns of "
+            f"{len(g.brands)} brand(s), spend {money(g.totals.spend, g.currency)}, revenue "
+            f"{money(g.totals.revenue, g.currency)}, ROAS {roas}",
+            highlight=False,
+        )
 
 
 def _name(node: Node) -> str:
     return str(node.properties.get("name") or node.id)
-
-
-def _page(
-    graph: GraphStore,
-    brand: str | None,
-    search: str | None,
-    sort: str,
-    desc: bool,
-    limit: int,
-    offset: int,
-    query: OutcomeQuery,
-) -> tuple[list[tuple[Node, OutcomeTotals | None]], int]:
-    """One page of the matching campaigns with their totals, and how many matched."""
-    if brand is None:
-        nodes = graph.list_nodes(Label.CAMPAIGN, limit=_MAX_SCAN)
-    else:
-        nodes = graph.find_nodes(Label.CAMPAIGN, {"brand_id": brand}, _MAX_SCAN)
-    needle = (search or "").strip().casefold()
-    if needle:
-        nodes = [n for n in nodes if needle in _name(n).casefold() or needle in n.id.casefold()]
-    totals: dict[str, OutcomeTotals] = {}
-    if nodes and sort in _METRICS:
-        totals = _totals(graph, nodes, query)
-    key: Callable[[Node], Any]
-    if sort in _METRICS:
-
-        def key(n: Node) -> Any:
-            t = totals.get(n.id)
-            return (t.roas if t else None) if sort == "roas" else float(getattr(t, sort, 0.0))
-    else:
-
-        def key(n: Node) -> Any:
-            value = n.id if sort == "id" else _name(n) if sort == "name" else n.properties.get(sort)
-            if value is None:
-                return None
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return (0, float(value), "")  # numbers before texts, never compared with them
-            return (1, 0.0, str(value).casefold())
-
-    valued = sorted((n for n in nodes if key(n) is not None), key=lambda n: n.id)
-    valued.sort(key=key, reverse=desc)
-    ordered = valued + sorted((n for n in nodes if key(n) is None), key=lambda n: n.id)
-    chosen = ordered[offset : offset + limit]
-    if sort not in _METRICS and chosen:
-        totals = _totals(graph, chosen, query)
-    return [(n, totals.get(n.id)) for n in chosen], len(nodes)
-
-
-def _totals(graph: GraphStore, nodes: list[Node], query: OutcomeQuery) -> dict[str, OutcomeTotals]:
-    asked = query.model_copy(update={"campaign_ids": [n.id for n in nodes]})
-    return {str(t.campaign_id): t for t in graph.aggregate_outcomes(asked)}
 
 
 def _currencies(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from api.cli._format import money
 from graph.base import GraphStore
 from graph.models import OutcomeQuery
 from graph.schema import Label
@@ -58,6 +59,31 @@ def test_campaigns_are_searched_sorted_and_paged(cli: Invoke, demo: GraphStore) 
     assert str(first.properties["name"]) in text.stdout and first.id in text.stdout
     assert f"spend ${spend[first.id]:,.2f}" in text.stdout and "Trailhead" in text.stdout
     assert "--offset 2 for the next page" in text.stdout
+
+
+def test_campaigns_are_totalled_per_currency_never_added_across(
+    cli: Invoke, demo: GraphStore
+) -> None:
+    currency = {b.id: str(b.properties["currency"]) for b in demo.find_all(Label.BRAND)}
+    brand_of = {c.id: str(c.properties["brand_id"]) for c in demo.find_all(Label.CAMPAIGN)}
+    spend: dict[str, float] = {}
+    for t in demo.aggregate_outcomes(OutcomeQuery(group_by=("campaign_id",))):
+        if t.campaign_id in brand_of:
+            code = currency[brand_of[str(t.campaign_id)]]
+            spend[code] = spend.get(code, 0.0) + t.spend
+    assert len(spend) > 1  # the demo's brands pay in several currencies
+
+    listed = cli("campaigns", "--limit", "1")
+
+    assert listed.exit_code == 0, listed.stderr
+    lines = [ln for ln in listed.stdout.splitlines() if ln.startswith("total in ")]
+    assert len(lines) == len(spend), listed.stdout
+    for code, amount in spend.items():
+        (line,) = [ln for ln in lines if ln.startswith(f"total in {code}:")]
+        assert f"spend {money(amount, code)}" in line, line
+    own = cli("campaigns", "--brand", BRAND, "--limit", "1").stdout
+    (line,) = [ln for ln in own.splitlines() if ln.startswith("total in ")]
+    assert line.startswith(f"total in {currency[BRAND]}:") and "of 1 brand(s)" in line
 
 
 def test_campaign_options_are_checked(cli: Invoke) -> None:
