@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from api.cli import (
     audit,
+    browser,
     campaigns,
     demo,
     ingest,
@@ -41,6 +42,7 @@ app.command()(serve_.migrate)
 app.command()(lineage.lineage)
 app.command()(campaigns.campaigns)
 app.command()(campaigns.context)
+app.command("browser-style")(browser.browser_style)
 app.command()(search.search)
 app.command()(search.reindex)
 app.command("research")(research.research_command)

@@ -129,3 +129,19 @@ def test_output_is_not_cut_at_80_columns_when_piped(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     (line,) = [ln for ln in listed.stdout.splitlines() if "c1" in ln]
     assert name in line and len(line) > 150
+
+
+def test_browser_style_prints_one_line_to_paste(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETGRAPH_")}
+    env["MARKETGRAPH_DATA_DIR"] = str(tmp_path)
+    style = subprocess.run(
+        [str(BIN), "browser-style"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert style.returncode == 0, style.stderr
+    line = style.stdout.rstrip("\n")
+    assert line.startswith(":style node {") and "\n" not in line
+    assert "node.Campaign {" in line and "caption: '{name}'" in line
+    grass = subprocess.run(
+        [str(BIN), "browser-style", "--grass"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert " ".join(grass.stdout.split()) == line.removeprefix(":style ")
