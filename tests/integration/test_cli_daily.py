@@ -13,7 +13,7 @@ import pytest
 
 from demo import dataset_parts, generate
 from graph.base import GraphStore
-from graph.models import NodeRef
+from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label
 from ingest import ingest
 from reports import lead_sla
@@ -129,6 +129,17 @@ def test_output_is_not_cut_at_80_columns_when_piped(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     (line,) = [ln for ln in listed.stdout.splitlines() if "c1" in ln]
     assert name in line and len(line) > 150
+
+
+def test_the_demo_ends_on_the_day_asked(
+    graph_store: GraphStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    cli = cli_for(graph_store, tmp_path, request)
+    loaded = cli("demo", "--cycles", "0", "--outcome-rows", "3000", "--end", "2026-06-30")
+    assert loaded.exit_code == 0, loaded.stderr
+    days = graph_store.aggregate_outcomes(OutcomeQuery(group_by=("date",)))
+    assert max(str(t.date)[:10] for t in days) == "2026-06-30"
+    assert_usage_error(cli("demo", "--end", "30.06.2026"), "--end '30.06.2026'", "YYYY-MM-DD")
 
 
 def test_browser_style_prints_one_line_to_paste(tmp_path: Path) -> None:
