@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, ValidationError
 
 from graph.models import canonical_json, sha256_hex
@@ -27,6 +29,10 @@ _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 
 class LlmError(Exception):
     """The model could not be reached or its answer did not fit the schema."""
+
+
+class LlmUnreadable(LlmError):
+    """The model answered, but its answer could not be read as the schema asks."""
 
 
 @dataclass(frozen=True)
@@ -93,3 +99,34 @@ def ask_structured(llm: BaseChatModel, schema: type[M], system: str, user: str) 
     except ValidationError as e:
         raise LlmError(f"{model_name(llm)} answered outside the schema: {e}") from e
     return Structured(value, model_name(llm), prompt_digest(messages))
+
+
+def ask_text(llm: BaseChatModel, messages: list[BaseMessage]) -> str:
+    """The model's plain answer to ``messages``; raises LlmError when the call fails."""
+    try:
+        reply = llm.invoke(messages)
+    except Exception as e:  # any provider failure: the caller falls back
+        raise LlmError(f"{model_name(llm)} failed: {e}") from e
+    return reply.content if isinstance(reply.content, str) else str(reply.content)
+
+
+def ask_messages(llm: BaseChatModel, schema: type[M], messages: list[BaseMessage]) -> M:
+    """A ``schema`` object answering a whole conversation (for agents that retry with
+    feedback). Tool-calling models answer through ``with_structured_output``, the rest
+    through a JSON parser. Raises LlmUnreadable for an answer outside the schema and
+    LlmError when the call fails."""
+    try:
+        if type(llm).bind_tools is not BaseChatModel.bind_tools:  # tool calling available
+            answer: object = llm.with_structured_output(schema).invoke(messages)
+        else:
+            answer = (llm | PydanticOutputParser(pydantic_object=schema)).invoke(messages)
+    except (OutputParserException, ValidationError, ValueError) as e:
+        raise LlmUnreadable(f"{model_name(llm)} answered outside the schema: {e}") from e
+    except Exception as e:  # any provider failure: the caller falls back
+        raise LlmError(f"{model_name(llm)} failed: {e}") from e
+    if isinstance(answer, schema):
+        return answer
+    try:
+        return schema.model_validate(answer)
+    except ValidationError as e:
+        raise LlmUnreadable(f"{model_name(llm)} answered outside the schema: {e}") from e

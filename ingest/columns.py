@@ -106,7 +106,10 @@ def _outcomes(rows: Sequence[Raw]) -> list[Properties | None]:
         if _BAD in values or not raw.keys() <= known:
             append(_with_extras(raw, names, values))
             continue
-        props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+        if None in values:
+            props = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+        else:
+            props = dict(zip(names, values, strict=True))
         props["id"] = "|".join((values[0], values[1], values[2], values[4] or "", values[5] or ""))
         append(props)
     return out

@@ -100,13 +100,21 @@ def validate_parts(
         bulk = BULK_VALIDATORS.get(kind)
         checked = bulk([raw for _, raw in good]) if bulk else [None] * len(good)
         done = iter(zip(good, checked, strict=True))
+        # The table's columns, appended to directly for the rows the bulk path vouched for.
+        lines, raws, ids, all_props = table.lines, table.raws, table.ids, table.props
+        ref_columns = [(r.field, table.refs[r.field]) for r in table.references]
         for line, raw in read:
             if isinstance(raw, Rejection):
                 rejected.append(Rejection(raw.line, raw.reason, source.name, kind))
                 continue
             (_, raw), props = next(done)
             if props is not None:
-                table.add(line, raw, props, [props.get(r.field) for r in table.references])
+                lines.append(line)
+                raws.append(raw)
+                ids.append(props["id"])
+                all_props.append(props)
+                for name, column in ref_columns:
+                    column.append(props.get(name))
             else:
                 try:
                     record = RECORD_TYPES[kind].model_validate(raw)

@@ -20,7 +20,8 @@ from ingest.records import KINDS
 from ingest.validation import Table
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-_Group = dict[tuple[str, str], dict[str, Any] | None]  # (src id, dst id) -> properties
+# An edge group as columns: src ids, dst ids, properties (None: none on any edge).
+_Columns = tuple[list[str], list[str], list[dict[str, Any]] | None]
 _Key = tuple[Label, RelType, Label]
 
 
@@ -68,60 +69,86 @@ def _nodes(tables: Sequence[Table]) -> tuple[list[Node], dict[Label, dict[str, i
     return nodes, position
 
 
-def _edges(tables: Sequence[Table], run: NodeRef) -> dict[_Key, _Group]:
-    """Every edge the tables' records make, one dict per type between two labels (an edge
-    made twice is one edge, with the last properties)."""
-    groups: dict[_Key, _Group] = {}
+def _edges(tables: Sequence[Table], run: NodeRef) -> dict[_Key, _Columns]:
+    """Every edge the tables' records make, as columns per type between two labels (an
+    edge made twice is one edge, in its first place, with the last properties).
+
+    A group fed by one reference column of one table whose ids are all different cannot
+    hold an edge twice: its columns are the table's own (no tuple or dict per edge).
+    """
+    parts: dict[_Key, list[tuple[_Columns, bool]]] = {}
     for t in tables:
         me = t.label
+        unique = len(set(t.ids)) == len(t.ids)
         for ref in t.references:
-            out = ref.outgoing
-            group = groups.setdefault(
-                (me, ref.rel, ref.label) if out else (ref.label, ref.rel, me), {}
-            )
+            key = (me, ref.rel, ref.label) if ref.outgoing else (ref.label, ref.rel, me)
             column = t.refs[ref.field]
             if ref.many:
-                pairs = ((i, x) for i, targets in zip(t.ids, column, strict=True) for x in targets)
+                pairs = [(i, x) for i, targets in zip(t.ids, column, strict=True) for x in targets]
+                ids, targets = [i for i, _ in pairs], [x for _, x in pairs]
+            elif None in column:
+                kept = [(i, x) for i, x in zip(t.ids, column, strict=True) if x is not None]
+                ids, targets = [i for i, _ in kept], [x for _, x in kept]
             else:
-                pairs = ((i, x) for i, x in zip(t.ids, column, strict=True) if x is not None)
-            group.update((((i, x) if out else (x, i)), None) for i, x in pairs)
+                ids, targets = t.ids, column
+            cols = (ids, targets, None) if ref.outgoing else (targets, ids, None)
+            parts.setdefault(key, []).append((cols, unique and not ref.many))
         # Where the record came from: which source, which line.
         source = t.source_id
-        group = groups.setdefault((me, RelType.FROM, run.label), {})
-        group.update(
-            ((i, run.id), {"source": source, "line": line})
-            for i, line in zip(t.ids, t.lines, strict=True)
+        lines = [{"source": source, "line": line} for line in t.lines]
+        from_run = (t.ids, [run.id] * len(t.ids), lines)
+        parts.setdefault((me, RelType.FROM, run.label), []).append((from_run, unique))
+    groups: dict[_Key, _Columns] = {}
+    for key, fed in parts.items():
+        if len(fed) == 1 and fed[0][1]:
+            groups[key] = fed[0][0]
+            continue
+        merged: dict[tuple[str, str], dict[str, Any] | None] = {}
+        for (src, dst, props), _ in fed:
+            if props is None:
+                merged.update(((s, d), None) for s, d in zip(src, dst, strict=True))
+            else:
+                merged.update(zip(zip(src, dst, strict=True), props, strict=True))
+        values = list(merged.values())
+        with_props = any(p is not None for p in values)
+        groups[key] = (
+            [s for s, _ in merged],
+            [d for _, d in merged],
+            [p or {} for p in values] if with_props else None,
         )
     return groups
 
 
 def _split(
-    group: _Group, src_at: dict[str, int], dst_at: dict[str, int], batch_size: int
-) -> list[tuple[int, tuple[list[str], list[str], list[dict[str, Any]] | None]]]:
+    group: _Columns, src_at: dict[str, int], dst_at: dict[str, int], batch_size: int
+) -> list[tuple[int, _Columns]]:
     """The group's edges by the batch of their later end (an end outside the ingest
     exists already); each part as src ids, dst ids and properties (None: none)."""
-    keys = list(group)
-    if not keys:
+    srcs, dsts, props = group
+    if not srcs:
         return []
-    dst_batch = {d: dst_at.get(d, -1) for d in {d for _, d in keys}}
-    at = [max(src_at.get(s, -1), dst_batch[d]) // batch_size for s, d in keys]
-    props = list(group.values())
-    with_props = any(p is not None for p in props)
+    dst_batch = {d: dst_at.get(d, -1) for d in set(dsts)}
+    if all(b < 0 for b in dst_batch.values()):  # edges to nodes outside the ingest
+        at = [src_at.get(s, -1) // batch_size for s in srcs]
+    else:
+        at = [
+            max(src_at.get(s, -1), dst_batch[d]) // batch_size
+            for s, d in zip(srcs, dsts, strict=True)
+        ]
     # Usually each edge follows its record, in record order: the batches are slices.
     if all(a <= b for a, b in itertools.pairwise(at)):
         bounds = [i for i in range(1, len(at)) if at[i] != at[i - 1]]
-        out = []
-        for lo, hi in zip([0, *bounds], [*bounds, len(at)], strict=True):
-            part = keys[lo:hi]
-            values = [p or {} for p in props[lo:hi]] if with_props else None
-            out.append((at[lo], ([s for s, _ in part], [d for _, d in part], values)))
-        return out
+        return [
+            (at[lo], (srcs[lo:hi], dsts[lo:hi], None if props is None else props[lo:hi]))
+            for lo, hi in zip([0, *bounds], [*bounds, len(at)], strict=True)
+        ]
     parts: dict[int, tuple[list[str], list[str], list[dict[str, Any]]]] = {}
-    for (s, d), b, p in zip(keys, at, props, strict=True):
-        part_lists = parts.get(b)
-        if part_lists is None:
-            part_lists = parts[b] = ([], [], [])
-        part_lists[0].append(s)
-        part_lists[1].append(d)
-        part_lists[2].append(p or {})
-    return [(b, (s, d, p if with_props else None)) for b, (s, d, p) in parts.items()]
+    for i, b in enumerate(at):
+        part = parts.get(b)
+        if part is None:
+            part = parts[b] = ([], [], [])
+        part[0].append(srcs[i])
+        part[1].append(dsts[i])
+        if props is not None:
+            part[2].append(props[i])
+    return [(b, (s, d, None if props is None else p)) for b, (s, d, p) in parts.items()]

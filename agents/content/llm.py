@@ -15,19 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import PydanticOutputParser
-from langchain_core.runnables import Runnable
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from agents.content.brand import BrandProfile
 from agents.content.channels import limits, render
 from agents.content.models import Draft, DraftRequest, WinningAsset
 from agents.content.parts import clean, sentences
 from agents.content.scoring import ConsistencyScorer
-from agents.llm import model_name, prompt_digest
+from agents.llm import LlmError, LlmUnreadable, ask_messages, model_name, prompt_digest
 
 WINNERS_IN_PROMPT = 6
 
@@ -56,7 +53,6 @@ def draft_with_model(
 ) -> tuple[list[Draft | None], list[str], str]:
     """Drafts per variant slot (None where the model never gave one), notes on what went
     wrong along the way, and the digest of the first prompt."""
-    chain = _structured(model)
     base = _messages(request, brand, winners)
     digest = prompt_digest(base)
     name = model_name(model)
@@ -71,14 +67,14 @@ def draft_with_model(
             break
         messages = base if not feedback else [*base, HumanMessage(feedback)]
         try:
-            answer = chain.invoke(messages)
-            variants = answer.variants if isinstance(answer, DraftSet) else []
-        except (OutputParserException, ValidationError, ValueError) as e:
-            notes.append(f"attempt {attempt}: unreadable answer ({type(e).__name__})")
+            variants = ask_messages(model, DraftSet, messages).variants
+        except LlmUnreadable as e:
+            notes.append(f"attempt {attempt}: unreadable answer ({type(e.__cause__).__name__})")
             feedback = "Your last answer could not be read. Answer with the JSON object only."
             continue
-        except Exception as e:  # a model or network failure must not stop the content agent
-            notes.append(f"attempt {attempt}: the model failed ({type(e).__name__}: {e})")
+        except LlmError as e:  # a model or network failure must not stop the content agent
+            cause = e.__cause__
+            notes.append(f"attempt {attempt}: the model failed ({type(cause).__name__}: {cause})")
             break
         reasons = []
         for slot, variant in zip(open_slots, variants, strict=False):
@@ -101,12 +97,6 @@ def draft_with_model(
             + " | ".join(reasons or ["some variants were missing"])
         )
     return best, notes, digest
-
-
-def _structured(model: BaseChatModel) -> Runnable[Sequence[BaseMessage], object]:
-    if type(model).bind_tools is not BaseChatModel.bind_tools:  # tool calling available
-        return model.with_structured_output(DraftSet)
-    return model | PydanticOutputParser(pydantic_object=DraftSet)
 
 
 def _top(winners: Sequence[WinningAsset]) -> list[WinningAsset]:

@@ -21,7 +21,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
-from agents.llm import prompt_digest
+from agents.llm import LlmError, ask_text, prompt_digest
 from agents.research.competitors import Doc
 from agents.research.models import Citation, CompetitorAngle, CompetitorSummary, LlmAngle
 
@@ -107,13 +107,13 @@ def llm_summary(
     ]
     digest = prompt_digest(messages)
     try:
-        answer = llm.invoke(messages)
-        parsed = parser.parse(str(answer.content))
+        parsed = parser.parse(ask_text(llm, messages))
     except OutputParserException as e:
         note = f"the model's summary could not be read ({str(e).splitlines()[0][:120]}); "
         return SummaryResult(summary=fallback, prompt_digest=digest, note=note + "extractive used")
-    except Exception as e:  # a model error never fails the research
-        note = f"the model failed ({type(e).__name__}: {str(e)[:120]}); extractive used"
+    except LlmError as e:  # a model error never fails the research
+        cause = e.__cause__ or e
+        note = f"the model failed ({type(cause).__name__}: {str(cause)[:120]}); extractive used"
         return SummaryResult(summary=fallback, prompt_digest=digest, note=note)
     return _validated(parsed, shown, fallback, digest, model_name)
 

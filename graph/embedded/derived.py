@@ -11,13 +11,13 @@ store reads the union. Everything here runs inside the write transaction.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import graph.embedded.queries as q
+from graph.embedded.jsontext import dumps, encode, loads
 from graph.models import Edge, EdgeRows, Node, NodeRef
 from graph.schema import Label, RelType
 
@@ -29,12 +29,6 @@ OF_SLOTS: dict[Label, tuple[int, int]] = {
 }
 REF_COLUMNS = tuple(column for column, _ in q.OF_COLUMNS.values())
 StoredRow = tuple[str, str, str, str, str, str]  # an outcome_edges row
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
-
-
-def dumps(props: dict[str, Any]) -> str:
-    """Properties as stored (compact JSON; ``{}`` for none)."""
-    return _ENCODE(props) if props else "{}"
 
 
 @dataclass(slots=True)
@@ -74,7 +68,7 @@ def read_state(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, _Row]:
     out: dict[str, _Row] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), 50_000):
-        chunk = json.dumps(unique[start : start + 50_000])
+        chunk = encode(unique[start : start + 50_000])
         for oid, cmp, chn, aud, ast, mask, run, run_props in db.execute(q.OUTCOME_STATE, (chunk,)):
             mask = int(mask)
             out[oid] = _Row((cmp, chn, aud, ast), mask, run, run_props, True, mask, run, run_props)
@@ -186,7 +180,7 @@ def edges_of_outcome(db: sqlite3.Connection, ref: NodeRef, of: bool, frm: bool) 
                 edge = Edge(src=ref, type=RelType.OF, dst=NodeRef(label=label, id=value))
                 found.append(((RelType.OF.value, label.value, value), edge))
     if frm and run is not None:
-        props = json.loads(run_props) if run_props else {}
+        props = loads(run_props) if run_props else {}
         edge = Edge(src=ref, type=RelType.FROM, dst=NodeRef(label=_RUN, id=run), properties=props)
         found.append(((RelType.FROM.value, _RUN.value, run), edge))
     return found
@@ -206,7 +200,7 @@ def edges_into(db: sqlite3.Connection, ref: NodeRef, limit: int) -> list[Found]:
         frm = RelType.FROM
         found: list[Found] = []
         for oid, run_props in db.execute(q.OUTCOMES_FROM_RUN, (ref.id, limit)):
-            props = json.loads(run_props) if run_props else {}
+            props = loads(run_props) if run_props else {}
             edge = Edge(src=NodeRef(label=_OUTCOME, id=oid), type=frm, dst=ref, properties=props)
             found.append(((frm.value, src, oid), edge))
         return found

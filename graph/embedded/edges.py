@@ -13,6 +13,7 @@ import networkx as nx
 import graph.embedded.derived as derived
 import graph.embedded.queries as q
 from graph.base import Directions
+from graph.embedded.jsontext import loads
 from graph.models import Edge, NodeRef
 from graph.schema import Label, RelType
 
@@ -81,5 +82,5 @@ def _edge(row: tuple[Any, ...]) -> Edge:
         src=NodeRef(label=Label(sl), id=si),
         type=RelType(rel),
         dst=NodeRef(label=Label(dl), id=di),
-        properties=json.loads(props) if isinstance(props, str) else dict(props),
+        properties=loads(props) if isinstance(props, str) else dict(props),
     )

@@ -1,10 +1,11 @@
 """Node queries of the embedded backend (``GraphStore.find``/``count``/``count_by``) as SQL.
 
-Properties are read with ``json_extract`` from the ``props`` JSON of ``nodes`` (or of
-``outcomes`` for Outcome nodes), so an index a migration declares on the same expression
-(``queries.property_index``) serves the filter. Comparisons check the JSON type as well
-as the value, so a boolean never equals a number and a string bound never admits a
-number: what Neo4j answers (comparing across kinds yields null there).
+Properties are read with ``json_extract`` from the ``props`` JSON of ``nodes``, so an
+index a migration declares on the same expression (``queries.property_index``) serves the
+filter; an Outcome's from its typed column unless its JSON holds it (``outcome_rows``).
+Comparisons check the JSON type as well as the value, so a boolean never equals a number
+and a string bound never admits a number: what Neo4j answers (comparing across kinds
+yields null there).
 
 Order: absent values last, then kinds as Neo4j orders them (lists, strings, booleans,
 numbers), then the value, then the id; descending reverses all but the first and last.
@@ -16,6 +17,8 @@ import json
 import sqlite3
 from typing import Any, Final, cast
 
+import graph.embedded.outcome_rows as outcome_rows
+from graph.embedded.jsontext import loads
 from graph.models import Node
 from graph.query import Condition, In, Kind, NodeQuery, Range, Value, kind_of
 from graph.schema import Label, validate_label, validate_property_name
@@ -35,16 +38,20 @@ def _source(label: Label) -> str:
     return f"FROM nodes WHERE label = '{lab}'"
 
 
-def _value(name: str) -> str:
+def _value(label: Label, name: str) -> str:
+    if label is Label.OUTCOME:
+        return outcome_rows.value_sql(name)
     return f"json_extract(props, '$.{validate_property_name(name)}')"
 
 
-def _type(name: str) -> str:
+def _type(label: Label, name: str) -> str:
+    if label is Label.OUTCOME:
+        return outcome_rows.type_sql(name)
     return f"json_type(props, '$.{validate_property_name(name)}')"
 
 
-def _condition(name: str, cond: Condition, params: list[Any]) -> str:
-    value, typ = _value(name), _type(name)
+def _condition(label: Label, name: str, cond: Condition, params: list[Any]) -> str:
+    value, typ = _value(label, name), _type(label, name)
     if cond is None:
         return f"{typ} IS NULL"
     if isinstance(cond, In):
@@ -78,14 +85,14 @@ def _condition(name: str, cond: Condition, params: list[Any]) -> str:
 def _where(query_label: Label, where: dict[str, Condition]) -> tuple[str, list[Any]]:
     params: list[Any] = []
     clauses = [_source(query_label)]
-    clauses += [f"({_condition(n, c, params)})" for n, c in where.items()]
+    clauses += [f"({_condition(query_label, n, c, params)})" for n, c in where.items()]
     return " AND ".join(clauses), params
 
 
-def _order(order_by: str | None, descending: bool) -> str:
+def _order(label: Label, order_by: str | None, descending: bool) -> str:
     if order_by is None or order_by == "id":
         return "ORDER BY id DESC" if descending and order_by else "ORDER BY id"
-    value, typ = _value(order_by), _type(order_by)
+    value, typ = _value(label, order_by), _type(label, order_by)
     rank = (
         f"CASE {typ} WHEN 'array' THEN 0 WHEN 'text' THEN 1 WHEN 'true' THEN 2 "
         f"WHEN 'false' THEN 2 WHEN 'integer' THEN 3 WHEN 'real' THEN 3 ELSE 4 END"
@@ -95,13 +102,18 @@ def _order(order_by: str | None, descending: bool) -> str:
 
 
 def find(db: sqlite3.Connection, query: NodeQuery) -> list[Node]:
-    where, params = _where(query.label, query.where)
-    sql = f"SELECT props {where} {_order(query.order_by, query.descending)} LIMIT ? OFFSET ?"
-    rows = db.execute(sql, (*params, query.limit, query.offset)).fetchall()
     label = query.label
+    where, params = _where(label, query.where)
+    order = _order(label, query.order_by, query.descending)
+    if label is Label.OUTCOME:
+        sql = f"SELECT {outcome_rows.SELECT} {where} {order} LIMIT ? OFFSET ?"
+        rows = db.execute(sql, (*params, query.limit, query.offset)).fetchall()
+        return [Node(label=label, id=r[0], properties=outcome_rows.properties(r)) for r in rows]
+    sql = f"SELECT props {where} {order} LIMIT ? OFFSET ?"
+    rows = db.execute(sql, (*params, query.limit, query.offset)).fetchall()
     out = []
     for (text,) in rows:
-        props = json.loads(text)
+        props = loads(text)
         out.append(Node(label=label, id=props["id"], properties=props))
     return out
 
@@ -115,7 +127,7 @@ def count_by(
     db: sqlite3.Connection, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
 ) -> dict[tuple[Value, ...], int]:
     clause, params = _where(label, where)
-    columns = ", ".join(f"{_type(k)}, {_value(k)}" for k in keys)
+    columns = ", ".join(f"{_type(label, k)}, {_value(label, k)}" for k in keys)
     groups = ", ".join(str(i + 1) for i in range(2 * len(keys)))
     sql = f"SELECT {columns}, count(*) {clause} GROUP BY {groups}"
     out: dict[tuple[Value, ...], int] = {}

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 import graph.embedded.queries as q
-from graph.embedded.writes import NUMERIC
+from graph.embedded.outcome_rows import NUMERIC
 from graph.models import OutcomeQuery, OutcomeTotals
 from graph.schema import Label, RelType
 

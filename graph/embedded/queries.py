@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import graph.embedded.outcome_rows as outcome_rows
 from graph.errors import InvalidVocabularyError
 from graph.schema import Label, validate_group_key, validate_label, validate_property_name
 
@@ -124,7 +125,7 @@ ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = e
 ALL_NODES: Final = "SELECT label, id, props FROM nodes"
 ALL_EDGES: Final = "SELECT src_label, src_id, type, dst_label, dst_id, props FROM edges"
 NODE_PROPS: Final = "SELECT props FROM nodes WHERE label = ? AND id = ?"
-OUTCOME_PROPS: Final = "SELECT props FROM outcomes WHERE id = ?"
+OUTCOME_ROW: Final = f"SELECT {outcome_rows.SELECT} FROM outcomes WHERE id = ?"
 OUTCOME_EXISTS: Final = "SELECT 1 FROM outcomes WHERE id = ?"
 EXISTING_OUTCOMES: Final = "SELECT id FROM outcomes WHERE id IN (SELECT value FROM json_each(?))"
 LABELS_OF_ID: Final = "SELECT label FROM nodes WHERE id = ? ORDER BY label"
@@ -169,7 +170,7 @@ def unique_index(label: Label, prop: str) -> str:
     if lab == Label.OUTCOME.value:
         return (
             f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_Outcome_{name}" '
-            f"ON outcomes (json_extract(props, '$.{name}'))"
+            f"ON outcomes ({outcome_rows.value_sql(name)})"
         )
     return (
         f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{lab}_{name}" '

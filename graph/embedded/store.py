@@ -8,7 +8,6 @@ to the same file (``marketgraph ingest`` beside ``marketgraph serve``) is notice
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -23,9 +22,11 @@ import networkx as nx
 import graph.embedded.derived as derived
 import graph.embedded.edges as edges
 import graph.embedded.find as find
+import graph.embedded.outcome_rows as outcome_rows
 import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
+from graph.embedded.jsontext import dumps, loads
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
     existing_outcomes,
@@ -109,9 +110,9 @@ class EmbeddedGraphStore(GraphStore):
             return
         graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
         for label, node_id, props in self._db.execute(q.ALL_NODES):
-            graph.add_node((label, node_id), props=json.loads(props))
+            graph.add_node((label, node_id), props=loads(props))
         for sl, si, rel, dl, di, props in self._db.execute(q.ALL_EDGES):
-            graph.add_edge((sl, si), (dl, di), key=rel, props=json.loads(props))
+            graph.add_edge((sl, si), (dl, di), key=rel, props=loads(props))
         self._graph = graph
         self._version = version
 
@@ -136,7 +137,7 @@ class EmbeddedGraphStore(GraphStore):
     def applied_migrations(self) -> dict[str, str]:
         with self._reading():
             rows = self._db.execute(q.MIGRATION_NODES).fetchall()
-        return {node_id: json.loads(props)["checksum"] for node_id, props in rows}
+        return {node_id: loads(props)["checksum"] for node_id, props in rows}
 
     def apply_migration(self, migration: Migration) -> None:
         with self._lock:
@@ -208,7 +209,7 @@ class EmbeddedGraphStore(GraphStore):
                 stored[ref] = data["props"]
         ref = audit.HEAD_REF
         row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
-        previous: dict[str, Any] | None = json.loads(row[0]) if row else None
+        previous: dict[str, Any] | None = loads(row[0]) if row else None
         head = audit.ChainHead.of(previous)
         sealed, moved = audit.seal_batch(batch, stored, head)
         if moved == head:
@@ -252,8 +253,8 @@ class EmbeddedGraphStore(GraphStore):
 
     def _node(self, ref: NodeRef) -> Node | None:
         if ref.label is _OUTCOME:
-            row = self._db.execute(q.OUTCOME_PROPS, (ref.id,)).fetchone()
-            props = json.loads(row[0]) if row else None
+            row = self._db.execute(q.OUTCOME_ROW, (ref.id,)).fetchone()
+            props = outcome_rows.properties(row) if row else None
         else:
             data = self._graph.nodes.get((ref.label.value, ref.id))
             props = dict(data["props"]) if data is not None else None
@@ -323,7 +324,7 @@ class EmbeddedGraphStore(GraphStore):
                     row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
                     if row is None:
                         return None
-                    props: dict[str, Any] = json.loads(row[0])
+                    props: dict[str, Any] = loads(row[0])
                     if any(props.get(k) != v for k, v in expect.items()):
                         return None
                     for key, value in changes.items():
@@ -332,7 +333,7 @@ class EmbeddedGraphStore(GraphStore):
                         else:
                             props[key] = value
                     props["id"] = ref.id
-                    db.execute(q.UPSERT_NODE, (ref.label.value, ref.id, json.dumps(props)))
+                    db.execute(q.UPSERT_NODE, (ref.label.value, ref.id, dumps(props)))
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph update failed: {e}") from e
             self._version = version

@@ -9,24 +9,24 @@ outcome at one end, of ``outcome_edges``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import graph.embedded.outcome_rows as outcome_rows
 import graph.embedded.queries as q
-from graph.embedded.derived import DerivedEdges, derivable, dumps
+from graph.embedded.derived import DerivedEdges, derivable
+from graph.embedded.jsontext import dumps, encode
 from graph.models import Edge, EdgeRows, GraphBatch, Node
 from graph.schema import Label
 
 _OUTCOME = Label.OUTCOME
-NUMERIC = ("spend", "revenue", "conversions", "clicks", "impressions", "leads")
 
 
 def existing_outcomes(db: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 50_000):
-        chunk = json.dumps(ids[start : start + 50_000])
+        chunk = encode(ids[start : start + 50_000])
         found.update(row[0] for row in db.execute(q.EXISTING_OUTCOMES, (chunk,)))
     return found
 
@@ -41,7 +41,7 @@ def write_batch(db: sqlite3.Connection, nodes: Sequence[Node], groups: Sequence[
     if outcomes or derived:
         # In key order: each b-tree page is then visited once per batch (a node listed
         # twice keeps its order, so the last one still wins).
-        rows = sorted((_outcome_row(n) for n in outcomes), key=_first)
+        rows = sorted((outcome_rows.row(n) for n in outcomes), key=_first)
         DerivedEdges(db, outcomes, derived).write(db, rows)
     for g in groups:
         if derivable(g):
@@ -125,28 +125,3 @@ def _edge_rows(g: EdgeRows) -> list[tuple[str, ...]]:
 
 def _first(row: tuple[Any, ...]) -> Any:
     return row[0]
-
-
-def _number(value: Any) -> float | None:
-    if type(value) is float:
-        return value
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _outcome_row(node: Node) -> tuple[Any, ...]:
-    get = node.properties.get
-    return (
-        node.id,
-        get("date"),
-        get("campaign_id"),
-        get("channel_id"),
-        get("audience_id"),
-        get("asset_id"),
-        _number(get("spend")),
-        _number(get("revenue")),
-        _number(get("conversions")),
-        _number(get("clicks")),
-        _number(get("impressions")),
-        _number(get("leads")),
-        dumps(node.properties),
-    )

@@ -20,8 +20,7 @@ import httpx
 import pytest
 
 import migrations
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef
 from graph.schema import Label

@@ -21,8 +21,7 @@ import pytest
 from neo4j import GraphDatabase
 
 import migrations
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from ingest import ingest
 from tests.conftest import ROOT, Neo4jConnection, clear_neo4j, open_neo4j_store
 from tests.integration.http_server import free_port
