@@ -1,8 +1,10 @@
 """``marketgraph plan …`` and ``marketgraph approvals``: the planner and its gates from a shell.
 
-The CLI talks to the stores directly, as an operator would; verdicts name who gives them
-(``--as``), which the approval records, and the same policy applies as over HTTP (no
-approving your own plan unless the policy allows it).
+The CLI talks to the stores directly, as an operator would. A verdict needs the approver's
+API key (``--key`` or ``MARKETGRAPH_API_KEY``): a typed name is not an identity. The key
+must hold the approve capability and see the plan's brand; the approval records the key's
+name and role, and the same policy applies as over HTTP (no approving your own plan unless
+the policy allows it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
 from agents.planner.storage import STATUSES, list_plans
 from api import plan_names
@@ -32,6 +35,7 @@ from graph.schema import Label
 from workflows import plans
 
 OBJECTIVES = ("revenue", "conversions")
+API_KEY_ENV = "MARKETGRAPH_API_KEY"
 _PLAN_OPTIONS = {
     "brand_id": "--brand",
     "start_date": "--start",
@@ -177,31 +181,76 @@ def show(
     _show(plan, as_json)
 
 
+KeyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        envvar=API_KEY_ENV,
+        show_envvar=True,
+        help="the approver's API key (recorded by its name and role)",
+    ),
+]
+# Hidden: a name typed after --as is refused with a line saying to use a key.
+NameOpt = Annotated[str | None, typer.Option("--as", hidden=True)]
+
+
 @plan_app.command("approve")
 @one_line_errors
 def approve(
     plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    actor: Annotated[str, typer.Option("--as", help="who approves (recorded)")],
+    key: KeyOpt = None,
     comment: Annotated[str | None, typer.Option(help="why")] = None,
     as_json: AsJson = False,
+    name: NameOpt = None,
 ) -> None:
-    """Approve a plan version at its gate."""
-    with open_cli_services() as services:
-        plan = plans.decide_plan(services, plan_id, "approved", actor, "admin", comment)
-    _show(plan, as_json)
+    """Approve a plan version at its gate, with the approver's key."""
+    _verdict(plan_id, "approved", key, name, comment, as_json)
 
 
 @plan_app.command("reject")
 @one_line_errors
 def reject(
     plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    actor: Annotated[str, typer.Option("--as", help="who rejects (recorded)")],
+    key: KeyOpt = None,
     comment: Annotated[str | None, typer.Option(help="why")] = None,
     as_json: AsJson = False,
+    name: NameOpt = None,
 ) -> None:
-    """Reject a plan version at its gate."""
+    """Reject a plan version at its gate, with the approver's key."""
+    _verdict(plan_id, "rejected", key, name, comment, as_json)
+
+
+def _verdict(
+    plan_id: str,
+    verdict: Verdict,
+    key: str | None,
+    name: str | None,
+    comment: str | None,
+    as_json: bool,
+) -> None:
+    if name is not None:
+        raise UsageError(
+            f"--as {name!r}: a typed name is not an identity; give the approver's key with "
+            f"--key KEY or {API_KEY_ENV} (the approval records the key's name)"
+        )
+    if not (key or "").strip():
+        raise UsageError(
+            f"--key: a verdict needs the approver's API key (--key KEY or {API_KEY_ENV}; "
+            "`marketgraph keys create --role approver --name NAME` makes one)"
+        )
     with open_cli_services() as services:
-        plan = plans.decide_plan(services, plan_id, "rejected", actor, "admin", comment)
+        who = services.keys.authenticate(str(key).strip())
+        if who is None:
+            raise UsageError(f"--key: not a key of this deployment (or revoked; {API_KEY_ENV})")
+        if not who.may("approve"):
+            raise UsageError(
+                f"--key: {who.name}'s key has role {who.role}, which may not approve "
+                "(approver or admin may)"
+            )
+        brand = plans.show_plan(services, plan_id).brand_id
+        if not who.sees_brand(brand):
+            raise UsageError(f"--key: {who.name}'s key is not for {brand}, the brand of {plan_id}")
+        plan = plans.decide_plan(services, plan_id, verdict, who.name, who.role, comment)
     _show(plan, as_json)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from api.auth import create_key
 from api.cli._format import money
 from graph.base import GraphStore
 from graph.models import OutcomeQuery
@@ -120,7 +121,9 @@ def test_context_shows_a_campaign_with_names_and_totals(cli: Invoke, demo: Graph
     assert_usage_error(cli("context", suggestion), "CAMPAIGN_ID", "did you mean cmp-trailhead-")
 
 
-def test_plans_are_made_listed_and_their_lineage_summarised(cli: Invoke, demo: GraphStore) -> None:
+def test_plans_are_made_listed_and_their_lineage_summarised(
+    cli: Invoke, demo: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     made = cli(
         "plan", "create", "--brand", BRAND, "--budget", "40k", "--start", "2026-12-01",
         "--end", "2026-12-14", "--min", "email=2.5k", "--max", "Meta Ads=1,500", "--json",
@@ -139,8 +142,27 @@ def test_plans_are_made_listed_and_their_lineage_summarised(cli: Invoke, demo: G
     assert json.loads(cli("plan", "list", "--status", "completed", "--json").stdout) == []
     assert_usage_error(cli("plan", "list", "--status", "done"), "--status 'done'", "approved")
 
-    approved = cli("plan", "approve", plan["id"], "--as", "sam")
+    monkeypatch.delenv("MARKETGRAPH_API_KEY", raising=False)
+    keys = tmp_path / "api-keys.json"  # the data dir's key file, as `keys create` writes it
+    sam = create_key(keys, "approver", "sam")
+    viewer = create_key(keys, "viewer", "vic")
+    elsewhere = create_key(keys, "approver", "olga", ["brand-ledgerline"])
+    pid = plan["id"]
+    typed = cli("plan", "approve", pid, "--as", "the ceo")
+    assert_usage_error(
+        typed, "--as 'the ceo'", "not an identity", "--key KEY", "MARKETGRAPH_API_KEY"
+    )
+    assert_usage_error(cli("plan", "approve", pid), "needs the approver's API key")
+    assert_usage_error(cli("plan", "reject", pid, "--key", "mg_guess"), "--key: not a key")
+    assert_usage_error(cli("plan", "approve", pid, "--key", viewer), "role viewer", "may not")
+    assert_usage_error(cli("plan", "approve", pid, "--key", elsewhere), f"not for {BRAND}")
+    assert json.loads(cli("plan", "show", pid, "--json").stdout)["status"] == "pending_approval"
+
+    monkeypatch.setenv("MARKETGRAPH_API_KEY", sam)
+    approved = cli("plan", "approve", pid, "--json")
     assert approved.exit_code == 0, approved.stderr
+    (verdict,) = json.loads(approved.stdout)["approvals"]
+    assert (verdict["approver"], verdict["role"]) == ("sam", "approver"), verdict
     allocation = f"Allocation:{lines[0]['id']}"
     summary = cli("lineage", allocation)
     assert summary.exit_code == 0, summary.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from api.auth import create_key
 from tests.integration.test_cli import assert_one_line_error, run
 
 
@@ -37,10 +38,12 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
     assert plan["decision_id"] in waiting.stdout and "plan" in waiting.stdout
     early = run(tmp_path, "plan", "execute", plan["id"])
     assert_one_line_error(early, 1, "pending_approval", "approved")
-    own = run(tmp_path, "plan", "approve", plan["id"], "--as", "pat")
+    keys = tmp_path / "api-keys.json"  # the data dir's key file, as `keys create` writes it
+    pat, sam = create_key(keys, "approver", "pat"), create_key(keys, "approver", "sam")
+    own = run(tmp_path, "plan", "approve", plan["id"], "--key", pat)
     assert_one_line_error(own, 1, "pat asked for")
 
-    approved = run(tmp_path, "plan", "approve", plan["id"], "--as", "sam", "--comment", "ok")
+    approved = run(tmp_path, "plan", "approve", plan["id"], "--key", sam, "--comment", "ok")
     assert approved.returncode == 0, approved.stderr
     assert "approved" in approved.stdout
     assert run(tmp_path, "approvals").stdout.strip() == "nothing waits for approval"

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from agents.orchestrator.events import Event
+from api.auth import create_key
 from graph.embedded import EmbeddedGraphStore
 from graph.models import Node, NodeRef
 from graph.schema import Label
@@ -218,7 +219,8 @@ def test_plans_reports_search_and_lineage_agree(tmp_path: Path) -> None:
         *("--start", "2026-12-01", "--end", "2026-12-14", "--max", "ch-meta=3000"),
         *("--as", "pat", "--json"),
     )
-    approved = cli(cli_dir, "plan", "approve", made["id"], "--as", "sam", "--json")
+    sam = create_key(cli_dir / "api-keys.json", "approver", "sam")  # as `keys create` does
+    approved = cli(cli_dir, "plan", "approve", made["id"], "--key", sam, "--json")
     executed = cli(cli_dir, "plan", "execute", made["id"], "--no-wait", "--json")
     back = cli(cli_dir, "plan", "rollback", made["id"], "--to-version", "1", "--json")
 
