@@ -50,6 +50,9 @@ class LineageSummary(BaseModel):
     nodes: int
     edges: int
     truncated: bool
+    truncated_reason: str | None = Field(
+        default=None, description="which budget stopped the walk: nodes, edges or time"
+    )
     decisions: list[LineageItem] = Field(default_factory=list)
     approvals: list[LineageItem] = Field(default_factory=list)
     curves: list[LineageItem] = Field(default_factory=list)
@@ -83,6 +86,7 @@ def summarize_lineage(
         nodes=len(sub.nodes),
         edges=len(sub.edges),
         truncated=sub.truncated,
+        truncated_reason=sub.truncated_reason,
         decisions=[_item(n, _decision(n)) for n in _newest(by_label, Label.DECISION)],
         approvals=[
             _item(n, _approval(n, verdicts.get(n.ref))) for n in _newest(by_label, Label.APPROVAL)

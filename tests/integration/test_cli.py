@@ -171,10 +171,14 @@ def test_lineage_says_why_it_stopped(tmp_path: Path) -> None:
 
     cut = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3")
     assert cut.returncode == 0, cut.stderr
-    assert "truncated: the node limit (--limit) was reached" in cut.stdout
+    assert "the walk stopped early: it reached the node limit (--limit)" in cut.stdout
     shown = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3", "--json")
-    body = json.loads(shown.stdout)
+    body = json.loads(shown.stdout)  # the summary: counts, and why the walk stopped
     assert body["truncated"] is True and body["truncated_reason"] == "nodes"
-    assert len(body["nodes"]) == 3
+    assert body["nodes"] == 3
+    listed = run(
+        tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3", "--all", "--json"
+    )
+    assert len(json.loads(listed.stdout)["nodes"]) == 3
     whole = run(tmp_path, "lineage", "b1", "--direction", "down", "--json")
     assert json.loads(whole.stdout)["truncated_reason"] is None
