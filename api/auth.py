@@ -261,28 +261,3 @@ def revoke_key(key_file: Path, name_or_id: str) -> list[str]:
         e["revoked_at"] = now
     _write_entries(key_file, entries)
     return [str(e["id"]) for e in chosen]
-
-
-def key_holder(ring: KeyRing, key: str | None, capability: Capability) -> Principal:
-    """Who holds ``key`` (given on the command line), if it may do ``capability``.
-
-    A typed name is not an identity: the CLI gives verdicts with the approver's own key,
-    as the API does, and the approval records its name and key id.
-
-    Raises:
-        ApiKeyError: no key, an unknown or revoked one, or a role that may not.
-    """
-    if not key:
-        raise ApiKeyError(
-            "give your API key: --key KEY or MARKETGRAPH_API_KEY (a typed name is not an identity)"
-        )
-    principal = ring.authenticate(key)
-    if principal is None:
-        raise ApiKeyError("that API key is not a live key here (revoked, mistyped, or another's)")
-    if not principal.may(capability):
-        needed = MINIMUM_ROLE[capability]
-        raise ApiKeyError(
-            f"the key of {principal.name} has the role {principal.role!r}; "
-            f"this needs the {needed!r} role"
-        )
-    return principal

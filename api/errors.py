@@ -39,8 +39,14 @@ from graph.errors import (
     InvalidVocabularyError,
     MigrationError,
     NodeNotFoundError,
+    NoSuchBrandError,
 )
-from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
+from ingest.connectors.errors import (
+    BadOptionError,
+    ColumnsError,
+    CurrencyMismatchError,
+    UnknownSourceError,
+)
 from ingest.errors import (
     EmptyInputError,
     LimitExceededError,
@@ -93,6 +99,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     ColumnsError: (422, "bad_columns"),
     UnknownSourceError: (404, "unknown_source"),
     BadOptionError: (400, "bad_option"),
+    CurrencyMismatchError: (422, "currency_mismatch"),
     GraphUnavailableError: (503, "graph_unavailable"),
     MigrationError: (503, "migration_error"),
     IndexUnavailableError: (503, "index_unavailable"),
@@ -102,6 +109,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     UnknownObjectiveError: (400, "unknown_objective"),
     NoCurvesError: (422, "no_response_curves"),
     UnknownBrandError: (422, "unknown_brand"),
+    NoSuchBrandError: (422, "unknown_brand"),
     UnknownVersionError: (404, "unknown_version"),
     PlanStateError: (409, "plan_state"),
     GateError: (409, "not_waiting"),
@@ -144,10 +152,14 @@ def _details(exc: Exception) -> Any:
         return _rejected(exc, DEFAULT_LIMITS.rejections_reported)
     if isinstance(exc, LimitExceededError):
         return {"limit": exc.limit, "allowed": exc.allowed, "found": exc.found}
+    if isinstance(exc, NoSuchBrandError):
+        return {"brand_id": exc.brand_id, "did_you_mean": exc.suggestion}
     if isinstance(exc, AmbiguousNodeIdError):
         return {"labels": exc.labels}
     if isinstance(exc, UnknownKindError | UnknownSourceError):
         return {"known": exc.known}
+    if isinstance(exc, CurrencyMismatchError):
+        return {"column": exc.header, "export": exc.found, "brand": exc.currency}
     if isinstance(exc, ColumnsError):
         return {"missing": exc.missing, "unknown": exc.unknown, "expected": exc.expected}
     if isinstance(exc, InfeasibleConstraintsError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from graph.base import GraphStore
-from graph.models import NodeRef
+from graph.models import Node, NodeRef
 from graph.schema import Label
 
 MAX_CHARS: Final = 60
@@ -27,6 +27,18 @@ class PlanRef:
     brand_id: str
     start_date: str
     end_date: str
+
+
+def ref_of(plan: Node) -> PlanRef:
+    """What names a stored Plan node."""
+    p = plan.properties
+    brief = p.get("brief_id")
+    return PlanRef(
+        brief_id=None if brief is None or brief == "" else str(brief),
+        brand_id=str(p.get("brand_id", "")),
+        start_date=str(p.get("start_date", "")),
+        end_date=str(p.get("end_date", "")),
+    )
 
 
 def title_of(text: str, limit: int = MAX_CHARS) -> str:

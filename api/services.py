@@ -104,7 +104,7 @@ def open_graph(settings: Settings) -> GraphStore:
     return EmbeddedGraphStore(settings.graph_path)
 
 
-def open_index(settings: Settings, *, recreate: bool = False) -> TextIndex:
+def open_index(settings: Settings, *, recreate: bool = False, eager: bool = True) -> TextIndex:
     """The Qdrant text index (server by URL, else local mode under the data dir).
 
     Opened lazily: an index that cannot be reached yet (server down, local folder held by
@@ -135,16 +135,22 @@ def open_index(settings: Settings, *, recreate: bool = False) -> TextIndex:
         )
 
     index = LazyIndex(factory, location)
-    reason = index.try_open()
+    reason = index.try_open() if eager else None  # lazily: opened (or not) on first use
     if reason:
         log.warning("%s; index work will be queued", reason)
     return index
 
 
 def open_services(
-    settings: Settings, *, migrate: bool = True, recreate_index: bool = False
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    recreate_index: bool = False,
+    eager_index: bool = True,
 ) -> Services:
-    """Open the stores, apply pending migrations and load the key ring."""
+    """Open the stores, apply pending migrations and load the key ring. With
+    ``eager_index=False`` the text index opens on first use, so a command that never
+    touches it says nothing about it (a CLI command beside a server holding the index)."""
     graph = open_graph(settings)
     try:
         if migrate:
@@ -152,7 +158,7 @@ def open_services(
             if applied:
                 log.info("applied migrations: %s", ", ".join(applied))
             end_dead_runs(graph)
-        index = open_index(settings, recreate=recreate_index)
+        index = open_index(settings, recreate=recreate_index, eager=eager_index)
     except BaseException:
         graph.close()
         raise

@@ -29,6 +29,17 @@ class NodeNotFoundError(GraphError, LookupError):
         super().__init__(f"no {where}node with id {node_id!r}")
 
 
+class NoSuchBrandError(GraphError, LookupError):
+    """A request names a brand the graph does not hold: the caller's mistake (a 422, as
+    for plans), with the closest brand id when one is close."""
+
+    def __init__(self, brand_id: str, suggestion: str | None = None) -> None:
+        self.brand_id = brand_id
+        self.suggestion = suggestion
+        hint = f"; did you mean {suggestion}?" if suggestion else ""
+        super().__init__(f"no brand with id {brand_id!r}{hint}")
+
+
 class AmbiguousNodeIdError(GraphError, ValueError):
     """A bare id names nodes of several labels; the caller must say which."""
 

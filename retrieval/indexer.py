@@ -70,6 +70,7 @@ class Indexer:
     def __init__(self, graph: GraphStore, index: TextIndex) -> None:
         self.graph = graph
         self.index = index
+        self._warned = False  # after a queued failure, the next ones are info until one works
 
     def index_nodes(self, nodes: Sequence[Node]) -> IndexReport:
         """Index (or re-index) these nodes' texts; on failure, queue them.
@@ -186,9 +187,19 @@ class Indexer:
             for r in refs
         ]
         self.graph.write(GraphBatch(nodes=jobs))
-        log.warning("index unavailable, %d node(s) queued for a retry: %s", len(jobs), error)
+        if self._warned:
+            log.info("index unavailable, %d node(s) queued for a retry", len(jobs))
+            return
+        self._warned = True
+        log.warning(
+            "index unavailable, %d node(s) queued for a retry (later batches are queued "
+            "quietly; `marketgraph reindex --pending` retries): %s",
+            len(jobs),
+            error,
+        )
 
     def _clear(self, refs: Iterable[NodeRef]) -> None:
+        self._warned = False  # the index answered: its next failure is news again
         ids = [_job_id(r) for r in refs]
         queued = self.graph.existing_ids(Label.INDEX_JOB, ids)
         if queued:

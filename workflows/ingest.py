@@ -61,6 +61,8 @@ def ingest_platform_export(
     export: Export,
     *,
     brand_id: str | None = None,
+    brand_name: str | None = None,
+    brand_currency: str | None = None,
     channel_id: str | None = None,
     timezone: str | None = None,
     skip_bad: bool = False,
@@ -70,13 +72,16 @@ def ingest_platform_export(
 ) -> ExportReport:
     """Read a platform export (Google Ads, Meta Ads, GA4, HubSpot, a CMS), map it into
     canonical records and ingest them as one run (``brands`` and ``actor`` as for
-    :func:`ingest_records`)."""
+    :func:`ingest_records`); with ``brand_name``, a brand not in the graph yet is created
+    in the same run."""
     get_connector(source)  # an unknown source fails before anything is read
     result = ingest_export(
         ctx.graph,
         source,
         export,
         brand_id=brand_id,
+        brand_name=brand_name,
+        brand_currency=brand_currency,
         channel_id=channel_id,
         timezone=timezone,
         skip_bad=skip_bad,

@@ -12,6 +12,7 @@ from typing import Literal
 from graph.lineage import MAX_DEPTH, WalkBudget
 from graph.models import NodeRef, Subgraph
 from graph.scope import scope_subgraph, visible_nodes
+from graph.suggest import require_brand
 from retrieval.base import SearchMode
 from retrieval.retriever import ContextBundle
 from workflows.context import Context
@@ -31,7 +32,10 @@ def search(
 ) -> ContextBundle:
     """Texts matching ``query`` with their graph context; ``brand_id``: one brand's (or
     several's), filtered inside the index. ``visible_to`` (a limited key's brands) then
-    drops every item the graph does not show those brands."""
+    drops every item the graph does not show those brands. A brand named that the graph
+    does not hold is a NoSuchBrandError (with the closest id), not an empty answer."""
+    if isinstance(brand_id, str):
+        require_brand(ctx.graph, brand_id)
     bundle = ctx.retriever.search(query, k=k, brand_id=brand_id, kinds=kinds, mode=mode)
     if visible_to is None:
         return bundle

@@ -17,10 +17,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from agents.planner.models import PlanLine, PlanResult
+from agents.planner.models import (
+    APPROVED,
+    COMPLETED,
+    EXECUTING,
+    PENDING_APPROVAL,
+    REJECTED,
+    STOPPED,
+    SUPERSEDED,
+    PlanLine,
+    PlanResult,
+)
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, Node, NodeRef, clean_properties
+from graph.query import Condition, In
 from graph.schema import Label, RelType
 from graph.views import AllocationView
 
@@ -229,3 +240,24 @@ def _line(n: Node) -> PlanLine:
         thin=a.thin,
         allocation_id=a.id,
     )
+
+
+STATUSES = (PENDING_APPROVAL, APPROVED, REJECTED, EXECUTING, COMPLETED, SUPERSEDED, STOPPED)
+
+
+def list_plans(
+    store: GraphStore,
+    brands: Sequence[str] | None = None,
+    status: str | None = None,
+    limit: int = 100,
+) -> list[Node]:
+    """Plan versions of ``brands`` (None: every brand) with ``status``, newest first; the
+    store orders and limits them."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown plan status {status!r}; expected one of {', '.join(STATUSES)}")
+    where: dict[str, Condition] = {}
+    if brands is not None:
+        where["brand_id"] = In(list(dict.fromkeys(brands)))
+    if status:
+        where["status"] = status
+    return store.find(Label.PLAN, where, order_by="created_at", descending=True, limit=limit)

@@ -11,7 +11,20 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from api.cli import audit, demo, ingest, keys, lineage, outbox, plans, reports, research, search
+from api.cli import (
+    audit,
+    browser,
+    campaigns,
+    demo,
+    ingest,
+    keys,
+    lineage,
+    outbox,
+    plans,
+    reports,
+    research,
+    search,
+)
 from api.cli import serve as serve_
 from api.cli._common import err
 
@@ -27,6 +40,9 @@ app.command()(demo.demo)
 app.command("ingest")(ingest.ingest_command)
 app.command()(serve_.migrate)
 app.command()(lineage.lineage)
+app.command()(campaigns.campaigns)
+app.command()(campaigns.context)
+app.command("browser-style")(browser.browser_style)
 app.command()(search.search)
 app.command()(search.reindex)
 app.command("research")(research.research_command)

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from agents.channels.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
+from api.cli._values import UsageError
 from api.services import Services, open_graph, open_services
 from api.settings import Settings, get_settings
 from graph.base import GraphStore
@@ -23,9 +24,17 @@ from graph.errors import GraphError
 from ingest import IngestError, IngestReport
 from ingest.errors import RecordsRejectedError
 from migrations import apply_pending
+from retrieval.errors import IndexUnavailableError
 
-err = Console(stderr=True)
-out = Console()
+# soft_wrap: lines are never broken at the console's width, so output piped to a file or
+# another program (where rich would assume 80 columns) keeps each line whole.
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+INDEX_HINT = (
+    "a running `marketgraph serve` holds a local index: search through it (POST /v1/search), "
+    "or give both a Qdrant server with MARKETGRAPH_QDRANT_URL"
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
 
@@ -57,6 +66,10 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if e.total > 20:
                 err.print(f"  … and {e.total - 20:,} more", highlight=False)
             raise typer.Exit(1) from None
+        except UsageError as e:
+            raise fail(str(e), 2) from None
+        except IndexUnavailableError as e:
+            raise fail(f"{e} ({INDEX_HINT})") from None
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -85,7 +98,10 @@ def open_cli_services(
 ) -> Iterator[Services]:
     """Every store and agent, opened for one command and closed after it."""
     services = open_services(
-        settings or get_settings(), recreate_index=recreate_index, migrate=migrate
+        settings or get_settings(),
+        recreate_index=recreate_index,
+        migrate=migrate,
+        eager_index=False,  # lineage, reports, plans…: no word about an index they never read
     )
     try:
         yield services

@@ -19,6 +19,7 @@ from api.cli._common import (
     print_report,
     progress_bar,
 )
+from api.cli._values import day
 from api.services import Services
 from api.settings import Settings, get_settings
 from graph.models import NodeRef, OutcomeQuery
@@ -59,12 +60,20 @@ def demo(
         str | None,
         typer.Option(help="CHANNEL: halve that channel's curve from the second cycle on"),
     ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            help="the data set's last day, YYYY-MM-DD (default: MARKETGRAPH_DEMO_END, else "
+            "yesterday)"
+        ),
+    ] = None,
 ) -> None:
     """Load the demo data set, then run the whole loop on the sandbox market."""
     if cycles < 0 or not 7 <= days <= 90:
-        raise fail("--cycles must be >= 0 and --days between 7 and 90", 2)
+        raise fail(f"--cycles {cycles} / --days {days}: cycles 0 or more, days 7 to 90", 2)
+    last = day(end, "--end") if end is not None else None
     with open_cli_services(with_sandbox(get_settings())) as services:
-        load_demo(services, seed, outcome_rows)  # identical content: recognised, skipped
+        load_demo(services, seed, outcome_rows, last)  # identical content: recognised, skipped
         counts = {label: services.graph.count(label) for label in _DEMO_LABELS}
         out.print(", ".join(f"{n} {label.value}" for label, n in counts.items()))
         if cycles:
@@ -84,11 +93,14 @@ def has_demo_data(services: Services) -> bool:
     return bool(services.graph.get_nodes(refs))
 
 
-def load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
-    """Generate the demo data set and ingest it (with a progress bar), printing the report."""
+def load_demo(
+    services: Services, seed: int, outcome_rows: int | None, end: date | None = None
+) -> IngestReport:
+    """Generate the demo data set (ending on ``end``: by default yesterday) and ingest it
+    (with a progress bar), printing the report."""
     from demo import dataset_parts, generate
 
-    dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
+    dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True, end=end)
     parts = dataset_parts(dataset)
     with progress_bar("demo data") as progress:
         report = ingest_records(services, parts, progress=progress)

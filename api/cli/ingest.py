@@ -38,6 +38,16 @@ def ingest_command(
         ),
     ] = None,
     brand: Annotated[str | None, typer.Option(help="with --from: the export's brand")] = None,
+    brand_name: Annotated[
+        str | None,
+        typer.Option(
+            help="with --from: create the brand (--brand, else brand-SLUG) in the same batch"
+        ),
+    ] = None,
+    brand_currency: Annotated[
+        str | None,
+        typer.Option(help="with --brand-name: its currency, when the export does not say it"),
+    ] = None,
     channel: Annotated[
         str | None, typer.Option(help="with --from: put everything on this existing channel")
     ] = None,
@@ -49,10 +59,15 @@ def ingest_command(
     if source is not None:
         if file is not None:
             raise fail("with --from, give just the export: ingest --from SOURCE FILE", 2)
-        _ingest_export(source, Path(kind), skip_bad, brand, channel, timezone)
+        new = (brand_name, brand_currency)
+        _ingest_export(source, Path(kind), skip_bad, brand, new, channel, timezone)
         return
-    if brand or channel or timezone:
-        raise fail("--brand, --channel and --timezone go with --from SOURCE", 2)
+    if brand or brand_name or brand_currency or channel or timezone:
+        raise fail(
+            "--brand, --brand-name, --brand-currency, --channel and --timezone go with "
+            "--from SOURCE",
+            2,
+        )
     if file is None:
         raise fail("give a file: ingest KIND FILE (or ingest --from SOURCE FILE)", 2)
     depth = get_settings().limits.json_depth
@@ -73,6 +88,7 @@ def _ingest_export(
     path: Path,
     skip_bad: bool,
     brand: str | None,
+    new_brand: tuple[str | None, str | None],
     channel: str | None,
     timezone: str | None,
 ) -> None:
@@ -90,13 +106,16 @@ def _ingest_export(
             source,
             export,
             brand_id=brand,
+            brand_name=new_brand[0],
+            brand_currency=new_brand[1],
             channel_id=channel,
             timezone=timezone,
             skip_bad=skip_bad,
             progress=progress,
         )
     counts = ", ".join(f"{n} {kind}" for kind, n in result.records.items() if n)
-    out.print(f"{source} export for {result.brand_id}: {counts}", highlight=False)
+    created = " (a new brand)" if result.brand_created else ""
+    out.print(f"{source} export for {result.brand_id}{created}: {counts}", highlight=False)
     for note in result.notes:
         out.print(f"  note: {note}", highlight=False)
     print_report(result.report)

@@ -1,44 +1,52 @@
 """``marketgraph plan …`` and ``marketgraph approvals``: the planner and its gates from a shell.
 
-The CLI talks to the stores directly, as an operator would. A verdict is given with the
-approver's own API key (``--key`` or ``MARKETGRAPH_API_KEY``), as over HTTP: the approval
-records the key's name and id, a key limited to brands sees only its brands' plans, and
-the same policy applies (no approving your own plan unless the policy allows it).
+The CLI talks to the stores directly, as an operator would. A verdict needs the approver's
+API key (``--key`` or ``MARKETGRAPH_API_KEY``): a typed name is not an identity. The key
+must hold the approve capability and see the plan's brand (another brand's plan is not
+found, as over HTTP); the approval records the key's name, role and id, and the same
+policy applies as over HTTP (no approving your own plan unless the policy allows it).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import load_plan
-from api.auth import ApiKeyError, key_holder
-from api.cli._common import fail, one_line_errors, open_cli_services, out
+from agents.planner.storage import STATUSES, list_plans
+from api import plan_names
+from api.cli._channels import brand_channels, channel_limits
+from api.cli._common import one_line_errors, open_cli_services, out
+from api.cli._format import Names, brand_currency, money
+from api.cli._values import (
+    AMOUNT_FORMS,
+    UsageError,
+    amount,
+    day,
+    existing_id,
+    options_error,
+    window,
+)
 from graph.errors import NodeNotFoundError
+from graph.schema import Label
 from workflows import plans
+
+OBJECTIVES = ("revenue", "conversions")
+API_KEY_ENV = "MARKETGRAPH_API_KEY"
+_PLAN_OPTIONS = {
+    "brand_id": "--brand",
+    "start_date": "--start",
+    "end_date": "--end",
+    "constraints": "--min/--max",
+}
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
-
-
-def _limits(values: list[str] | None, option: str) -> dict[str, Decimal]:
-    out_: dict[str, Decimal] = {}
-    for value in values or []:
-        channel, sep, amount = value.partition("=")
-        try:
-            if not sep or not channel:
-                raise InvalidOperation
-            out_[channel.strip()] = Decimal(amount.strip())
-        except InvalidOperation:
-            raise fail(f"{option} takes CHANNEL=AMOUNT, got {value!r}", 2) from None
-    return out_
 
 
 def _show(plan: PlanResult, as_json: bool) -> None:
@@ -71,35 +79,96 @@ def _show(plan: PlanResult, as_json: bool) -> None:
 @one_line_errors
 def create(
     brand: Annotated[str, typer.Option(help="the brand to plan for")],
-    budget: Annotated[str, typer.Option(help="total budget of the period")],
+    budget: Annotated[str, typer.Option(help=f"total budget of the period: {AMOUNT_FORMS}")],
     start: Annotated[str, typer.Option(help="first day, YYYY-MM-DD")],
     end: Annotated[str, typer.Option(help="last day, YYYY-MM-DD")],
     objective: Annotated[str | None, typer.Option(help="revenue or conversions")] = None,
     brief: Annotated[str | None, typer.Option(help="the brief, in words")] = None,
     minimum: Annotated[
-        list[str] | None, typer.Option("--min", help="CHANNEL=AMOUNT, repeatable")
+        list[str] | None,
+        typer.Option("--min", help="CHANNEL=AMOUNT (an id, name or kind: email=5k), repeatable"),
     ] = None,
     maximum: Annotated[
-        list[str] | None, typer.Option("--max", help="CHANNEL=AMOUNT, repeatable")
+        list[str] | None,
+        typer.Option("--max", help="CHANNEL=AMOUNT (an id, name or kind), repeatable"),
     ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
     """Plan a budget from the graph; the plan waits at its approval gate."""
-    body: dict[str, Any] = {
-        "brand_id": brand,
-        "budget": budget,
-        "start_date": start,
-        "end_date": end,
-        "brief": brief,
-        "constraints": {"min": _limits(minimum, "--min"), "max": _limits(maximum, "--max")},
-    }
-    if objective is not None:
-        body["objective"] = objective
-    request = PlanRequest.model_validate(body)
+    total = amount(budget, "--budget")
+    first, last = day(start, "--start"), day(end, "--end")
+    window(first, last)
+    if objective is not None and objective not in OBJECTIVES:
+        raise UsageError(f"--objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
     with open_cli_services() as services:
+        brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
+        channels = brand_channels(services.graph, brand) if minimum or maximum else []
+        body: dict[str, Any] = {
+            "brand_id": brand,
+            "budget": total,
+            "start_date": first,
+            "end_date": last,
+            "brief": brief,
+            "constraints": {
+                "min": channel_limits(minimum, channels, "--min"),
+                "max": channel_limits(maximum, channels, "--max"),
+            },
+        }
+        if objective is not None:
+            body["objective"] = objective
+        try:
+            request = PlanRequest.model_validate(body)
+        except ValidationError as e:
+            raise options_error(e, _PLAN_OPTIONS) from None
         plan = plans.create_plan(services, request, requested_by)
     _show(plan, as_json)
+
+
+@plan_app.command("list")
+@one_line_errors
+def list_command(
+    brand: Annotated[str | None, typer.Option(help="only this brand's plans")] = None,
+    status: Annotated[
+        str | None, typer.Option(help=f"only plans with this status: {', '.join(STATUSES)}")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="at most this many (newest first)")] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Plan versions, newest first: status, brand, budget, period, brief."""
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    if not 1 <= limit <= 1000:
+        raise UsageError(f"--limit {limit} is not between 1 and 1000")
+    with open_cli_services() as services:
+        if brand is not None:
+            brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
+        nodes = list_plans(services.graph, [brand] if brand else None, status, limit)
+        titles = plan_names.names(services.graph, [plan_names.ref_of(n) for n in nodes])
+        if as_json:
+            from api.schemas.plans import PlanSummary
+
+            rows = [PlanSummary.of(n, t).model_dump() for n, t in zip(nodes, titles, strict=True)]
+            out.print_json(json.dumps(rows))
+            return
+        names = Names(services.graph)
+        names.load(Label.BRAND, (str(n.properties.get("brand_id") or "") for n in nodes))
+        currencies = {
+            b: brand_currency(services.graph, b)
+            for b in {str(n.properties.get("brand_id") or "") for n in nodes}
+            if b
+        }
+    if not nodes:
+        out.print("no plans" + (f" with status {status}" if status else ""))
+    for n, title in zip(nodes, titles, strict=True):
+        p = n.properties
+        brand_id = str(p.get("brand_id") or "")
+        out.print(
+            f"{n.id}  {p.get('status', '')!s:<16} {names(Label.BRAND, brand_id)}  "
+            f"{money(float(p.get('budget') or 0), currencies.get(brand_id))}  "
+            f"{p.get('start_date')}..{p.get('end_date')}  {title}",
+            highlight=False,
+        )
 
 
 @plan_app.command("show")
@@ -113,17 +182,43 @@ def show(
     _show(plan, as_json)
 
 
-ApproverKey = Annotated[
+KeyOpt = Annotated[
     str | None,
     typer.Option(
         "--key",
-        envvar="MARKETGRAPH_API_KEY",
+        envvar=API_KEY_ENV,
         show_envvar=True,
-        help="your API key (an approver's); the approval records its name and id",
+        help="the approver's API key (recorded by its name and role)",
     ),
 ]
-# A typed name is not an identity: kept only to say so.
-NoName = Annotated[str | None, typer.Option("--as", hidden=True)]
+# Hidden: a name typed after --as is refused with a line saying to use a key.
+NameOpt = Annotated[str | None, typer.Option("--as", hidden=True)]
+
+
+@plan_app.command("approve")
+@one_line_errors
+def approve(
+    plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
+    key: KeyOpt = None,
+    comment: Annotated[str | None, typer.Option(help="why")] = None,
+    as_json: AsJson = False,
+    name: NameOpt = None,
+) -> None:
+    """Approve a plan version at its gate, with the approver's key."""
+    _verdict(plan_id, "approved", key, name, comment, as_json)
+
+
+@plan_app.command("reject")
+@one_line_errors
+def reject(
+    plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
+    key: KeyOpt = None,
+    comment: Annotated[str | None, typer.Option(help="why")] = None,
+    as_json: AsJson = False,
+    name: NameOpt = None,
+) -> None:
+    """Reject a plan version at its gate, with the approver's key."""
+    _verdict(plan_id, "rejected", key, name, comment, as_json)
 
 
 def _verdict(
@@ -135,48 +230,31 @@ def _verdict(
     as_json: bool,
 ) -> None:
     if name is not None:
-        raise fail(
-            "--as names nobody: give the verdict with your key (--key KEY or MARKETGRAPH_API_KEY)",
-            2,
+        raise UsageError(
+            f"--as {name!r}: a typed name is not an identity; give the approver's key with "
+            f"--key KEY or {API_KEY_ENV} (the approval records the key's name)"
+        )
+    if not (key or "").strip():
+        raise UsageError(
+            f"--key: a verdict needs the approver's API key (--key KEY or {API_KEY_ENV}; "
+            "`marketgraph keys create --role approver --name NAME` makes one)"
         )
     with open_cli_services() as services:
-        try:
-            who = key_holder(services.keys, key, "approve")
-        except ApiKeyError as e:
-            raise fail(str(e), 2) from None
-        plan = load_plan(services.graph, plan_id)
-        if not who.sees_brand(plan.brand_id):  # the same answer as a plan that is not there
+        who = services.keys.authenticate(str(key).strip())
+        if who is None:
+            raise UsageError(f"--key: not a key of this deployment (or revoked; {API_KEY_ENV})")
+        if not who.may("approve"):
+            raise UsageError(
+                f"--key: {who.name}'s key has role {who.role}, which may not approve "
+                "(approver or admin may)"
+            )
+        brand = plans.show_plan(services, plan_id).brand_id
+        if not who.sees_brand(brand):  # the same answer as a plan that is not there
             raise NodeNotFoundError(plan_id, "Plan")
         plan = plans.decide_plan(
             services, plan_id, verdict, who.name, who.role, comment, who.key_id
         )
     _show(plan, as_json)
-
-
-@plan_app.command("approve")
-@one_line_errors
-def approve(
-    plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    key: ApproverKey = None,
-    comment: Annotated[str | None, typer.Option(help="why")] = None,
-    as_json: AsJson = False,
-    name: NoName = None,
-) -> None:
-    """Approve a plan version at its gate, with your key."""
-    _verdict(plan_id, "approved", key, name, comment, as_json)
-
-
-@plan_app.command("reject")
-@one_line_errors
-def reject(
-    plan_id: Annotated[str, typer.Argument(help="a plan version waiting at its gate")],
-    key: ApproverKey = None,
-    comment: Annotated[str | None, typer.Option(help="why")] = None,
-    as_json: AsJson = False,
-    name: NoName = None,
-) -> None:
-    """Reject a plan version at its gate, with your key."""
-    _verdict(plan_id, "rejected", key, name, comment, as_json)
 
 
 @plan_app.command("execute")
@@ -208,10 +286,13 @@ def replan(
     """A new version on fresh curves (it waits at the gate again)."""
     changes: dict[str, Any] = {}
     if budget is not None:
-        changes["budget"] = budget
-    for key, value in (("start_date", start), ("end_date", end)):
+        changes["budget"] = str(amount(budget, "--budget"))
+    first = day(start, "--start") if start is not None else None
+    last = day(end, "--end") if end is not None else None
+    window(first, last)
+    for key, value in (("start_date", first), ("end_date", last)):
         if value is not None:
-            changes[key] = date.fromisoformat(value).isoformat()
+            changes[key] = value.isoformat()
     with open_cli_services() as services:
         plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)

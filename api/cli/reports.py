@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
+from api import plan_names
 from api.cli._common import fail, one_line_errors, open_cli_services, out
+from api.cli._format import Names, brand_currency, figure, kpi_name, money, percent
+from api.cli._values import day, existing_id, window
+from graph.base import GraphStore
+from graph.models import NodeRef
+from graph.schema import Label
 from reports import (
     AlertsRecorded,
     Kpi,
@@ -39,12 +45,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print the full report as 
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} must be a date like 2026-11-30, got {value!r}", 2) from None
+    return None if value is None else day(value, option)
+
+
+def _days(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    first, last = _day(start, "--start"), _day(end, "--end")
+    window(first, last)
+    return first, last
+
+
+def _brand(graph: GraphStore, brand: str | None) -> str | None:
+    """The brand asked for, checked (a typo gets the closest id)."""
+    return None if brand is None else existing_id(graph, Label.BRAND, brand, "--brand")
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -53,26 +65,36 @@ def _moment(value: str | None) -> datetime | None:
     try:
         found = datetime.fromisoformat(value)
     except ValueError:
-        raise fail(f"--as-of must be an ISO timestamp, got {value!r}", 2) from None
+        raise fail(f"--as-of {value!r} is not an ISO timestamp like 2026-12-01T09:00", 2) from None
     return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
-def _print(report: BaseModel, kpis: list[Kpi], as_json: bool) -> bool:
-    """The KPIs as lines (or everything as JSON); True when JSON was printed."""
+def _print(
+    report: BaseModel, kpis: list[Kpi], as_json: bool, graph: GraphStore, brand: str | None
+) -> str | None:
+    """The report's brand and KPIs as lines, figures in their units (or everything as
+    JSON: None). Returns the currency money is shown in (None: brands in several)."""
     if as_json:
         out.print_json(report.model_dump_json())
-        return True
+        return None
+    currency = brand_currency(graph, brand)
+    names = Names(graph)
+    who = names(Label.BRAND, brand) if brand else "every brand"
+    mixed = "" if brand or currency else " (amounts in several currencies)"
+    span = getattr(report, "window", None)
+    period = f", {span.start}..{span.end}" if span and span.start and span.end else ""
+    out.print(f"[bold]{who}[/]{period}{mixed}", highlight=False)
     for k in kpis:
-        value = "—" if k.value is None else f"{k.value:,.4g}"
-        interval = (
-            f" [{k.low:.3g}, {k.high:.3g}]" if k.low is not None and k.high is not None else ""
-        )
-        out.print(f"  {k.name:<32} {value:>12} {k.unit:<9}{interval}  (n={k.n})", highlight=False)
-    return False
+        value = figure(k.value, k.unit, currency)
+        interval = ""
+        if k.low is not None and k.high is not None:
+            interval = f"  [{figure(k.low, k.unit, currency)}, {figure(k.high, k.unit, currency)}]"
+        out.print(f"  {kpi_name(k.name):<34} {value:>14}{interval}  (n={k.n:,})", highlight=False)
+    return currency
 
 
 def _minutes(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} min"
+    return "—" if value is None else f"{value:,.0f} min"
 
 
 def _print_alerts(recorded: AlertsRecorded) -> None:
@@ -99,9 +121,11 @@ def leads_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Lead response time, SLA compliance, conversion and breaches, by owner."""
-    first, last, moment = _day(start, "--start"), _day(end, "--end"), _moment(as_of)
+    first, last = _days(start, end)
+    moment = _moment(as_of)
     recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
+        brand = _brand(services.graph, brand)
         if alerts:
             report, recorded = sla_alerts(
                 services,
@@ -121,13 +145,28 @@ def leads_command(
                 sla_minutes=sla_minutes,
                 as_of=moment,
             )
-    if _print(report, report.kpis, as_json):
-        return
-    out.print(f"[bold]by owner[/] (SLA {report.sla_minutes} min)")
-    for g in report.by_owner:
-        median = _minutes(g.median_response_minutes)
-        share = "—" if g.sla_compliance is None else f"{g.sla_compliance:.0%}"
-        out.print(f"  {g.key:<28} {g.leads:>6} leads  median {median:>9}  within SLA {share}")
+        _print(report, report.kpis, as_json, services.graph, brand)
+        if as_json:
+            return
+        names = Names(services.graph)
+        out.print(f"[bold]by owner[/] (SLA {report.sla_minutes} min)")
+        for g in report.by_owner:
+            median = _minutes(g.median_response_minutes)
+            share = percent(g.sla_compliance)
+            out.print(
+                f"  {g.key:<28} {g.leads:>6,} leads  median {median:>9}  within SLA {share:>5}",
+                highlight=False,
+            )
+        if report.by_channel:
+            out.print("[bold]by channel[/]")
+        for g in report.by_channel:
+            median = _minutes(g.median_response_minutes)
+            name = names(Label.CHANNEL, g.key)
+            out.print(
+                f"  {name:<28} {g.leads:>6,} leads  median {median:>9}  within SLA "
+                f"{percent(g.sla_compliance):>5}",
+                highlight=False,
+            )
     if recorded is not None:
         _print_alerts(recorded)
 
@@ -145,13 +184,14 @@ def route_command(
 ) -> None:
     """Route unassigned leads to owners by rules and capacity (each a recorded decision)."""
     config = load_config(rules)
+    first, last = _days(start, end)
     with open_cli_services() as services:
         result = route(
             services,
             config,
-            brand_id=brand,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
+            brand_id=_brand(services.graph, brand),
+            start=first,
+            end=last,
             as_of=_moment(as_of),
             dry_run=dry_run,
         )
@@ -179,22 +219,28 @@ def content_command(
     as_json: JsonOpt = False,
 ) -> None:
     """The content calendar: cadence, throughput, gaps, collisions, localisation lead time."""
+    first, last = _days(start, end)
     with open_cli_services() as services:
+        brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
         report = content_calendar(
             services.graph,
             brand_id=brand,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
+            start=first,
+            end=last,
             gap_days=gap_days,
             as_of=_moment(as_of),
         )
-    if _print(report, report.kpis, as_json):
-        return
-    out.print("[bold]cadence[/] (business unit × channel)")
-    for c in report.cadence:
-        out.print(
-            f"  {c.business_unit:<24} {c.channel:<22} {c.items:>4} items  {c.per_week:.2f}/week"
-        )
+        _print(report, report.kpis, as_json, services.graph, brand)
+        if as_json:
+            return
+        names = Names(services.graph)
+        out.print("[bold]cadence[/] (business unit × channel)")
+        for c in report.cadence:
+            channel = names(Label.CHANNEL, c.channel) if c.channel != "(none)" else c.channel
+            out.print(
+                f"  {c.business_unit:<24} {channel:<26} {c.items:>4} items  {c.per_week:.2f}/week",
+                highlight=False,
+            )
 
 
 @usecase_app.command("creative")
@@ -211,28 +257,47 @@ def creative_command(
     metrics: dict[str, Metric] = {"result_rate": "result_rate", "ctr": "ctr", "cvr": "cvr"}
     if metric not in metrics:
         raise fail(f"--metric must be result_rate, ctr or cvr, got {metric!r}", 2)
+    first, last = _days(start, end)
     with open_cli_services() as services:
+        brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
         report = creative_tests(
             services.graph,
             brand_id=brand,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
+            start=first,
+            end=last,
             metric=metrics[metric],
             as_of=_moment(as_of),
         )
-    if _print(report, report.kpis, as_json):
-        return
-    for t in report.tests:
-        verdict = f"winner {t.winner}" if t.conclusive else "inconclusive"
-        out.print(f"[bold]{t.id}[/] {t.start}..{t.end} {t.status}, {verdict}", highlight=False)
-        for v in t.variants:
-            if v.control:
-                out.print(f"    {v.asset_id:<24} control  rate {v.rate or 0:.3%}", highlight=False)
-            else:
+        currency = _print(report, report.kpis, as_json, services.graph, brand)
+        if as_json:
+            return
+        names = Names(services.graph)
+        names.load(Label.ASSET, (v.asset_id for t in report.tests for v in t.variants))
+        for t in report.tests:
+            cell = " · ".join(
+                (
+                    names(Label.CAMPAIGN, t.campaign_id),
+                    names(Label.CHANNEL, t.channel_id),
+                    names(Label.AUDIENCE, t.audience_id),
+                )
+            )
+            verdict = f"winner {names(Label.ASSET, t.winner)}" if t.conclusive else "inconclusive"
+            out.print(f"[bold]{cell}[/] {t.start}..{t.end} {t.status}, {verdict}", highlight=False)
+            titles = [v.title or names(Label.ASSET, v.asset_id) for v in t.variants]
+            for v, title in zip(t.variants, titles, strict=True):
+                if titles.count(title) > 1:  # drafts of one hook: tell them apart
+                    title = f"{title} ({v.asset_id})"
+                cost = money(v.cost_per_result, currency)
+                if v.control:
+                    out.print(
+                        f"    {title:<60} control  rate {_rate(v.rate)}  {cost} per result",
+                        highlight=False,
+                    )
+                    continue
                 out.print(
-                    f"    {v.asset_id:<24} lift {v.lift or 0:+.1%} "
-                    f"[{v.lift_low or 0:+.1%}, {v.lift_high or 0:+.1%}] "
-                    f"p_adj {v.p_adjusted or 1:.3f}",
+                    f"    {title:<60} lift {_signed(v.lift)} "
+                    f"[{_signed(v.lift_low)}, {_signed(v.lift_high)}]  "
+                    f"p (adjusted) {v.p_adjusted or 1:.3f}  {cost} per result",
                     highlight=False,
                 )
 
@@ -255,6 +320,7 @@ def handoff_command(
     last, moment = _day(end, "--end"), _moment(as_of)
     recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
+        brand = _brand(services.graph, brand)
         if alerts:
             report, recorded = handoff_alerts(
                 services,
@@ -275,17 +341,19 @@ def handoff_command(
                 sla_minutes=sla_minutes,
                 as_of=moment,
             )
-    if _print(report, report.kpis, as_json):
-        return
-    for s in report.sources:
-        flag = "DEGRADED" if s.degraded else ("ok" if s.tested else "too few leads to test")
-        recent = _minutes(s.recent.median_response_minutes)
-        base = _minutes(s.baseline.median_response_minutes)
-        out.print(
-            f"  {s.source:<24} {s.leads:>5} leads  median response {recent} (recent) "
-            f"vs {base} (before)  {flag}",
-            highlight=False,
-        )
+        _print(report, report.kpis, as_json, services.graph, brand)
+        if as_json:
+            return
+        names = Names(services.graph)
+        for s in report.sources:
+            flag = "DEGRADED" if s.degraded else ("ok" if s.tested else "too few leads to test")
+            recent = _minutes(s.recent.median_response_minutes)
+            base = _minutes(s.baseline.median_response_minutes)
+            out.print(
+                f"  {names(Label.CHANNEL, s.source):<32} {s.leads:>5,} leads  median response "
+                f"{recent} (recent) vs {base} (before)  {flag}",
+                highlight=False,
+            )
     if recorded is not None:
         _print_alerts(recorded)
 
@@ -295,13 +363,29 @@ def handoff_command(
 def planning_command(brand: NeedBrand, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
     """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
     with open_cli_services() as services:
+        brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
         report = planning_kpis(services.graph, brand_id=brand, as_of=_moment(as_of))
-    if _print(report, report.kpis, as_json):
-        return
+        currency = _print(report, report.kpis, as_json, services.graph, brand)
+        if as_json:
+            return
+        stored = services.graph.get_nodes([NodeRef(Label.PLAN, p.plan_id) for p in report.plans])
+        named = plan_names.names(services.graph, [plan_names.ref_of(n) for n in stored])
+        titles = {n.id: name for n, name in zip(stored, named, strict=True)}
     for p in report.plans:
+        roas = "—" if p.actual_roas is None else f"{p.actual_roas:.2f}"
+        forecast = "—" if p.forecast_roas is None else f"{p.forecast_roas:.2f}"
         out.print(
-            f"[bold]{p.plan_id}[/] v{p.version} {p.status}: spent {p.spend:,.2f} of "
-            f"{p.planned_to_date:,.2f} planned to date, ROAS {p.actual_roas or 0:.2f} "
-            f"(forecast {p.forecast_roas or 0:.2f}), {p.leads} leads",
+            f"[bold]{titles.get(p.plan_id, p.plan_id)}[/] (v{p.version}, {p.start}..{p.end}) "
+            f"{p.status}: spent {money(p.spend, currency)} of "
+            f"{money(p.planned_to_date, currency)} planned to date, ROAS {roas} "
+            f"(forecast {forecast}), {p.leads:,} leads",
             highlight=False,
         )
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.3f} %"
+
+
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:+.1f} %"

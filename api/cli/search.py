@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from api.cli._common import fail, one_line_errors, open_cli_services, out, progress_bar
+from api.cli._values import existing_id
+from graph.schema import Label
 from retrieval.base import SearchMode
 from workflows.search import search as search_texts
 
@@ -15,7 +17,7 @@ from workflows.search import search as search_texts
 def search(
     query: Annotated[str, typer.Argument(help="what to look for, in words")],
     brand: Annotated[str | None, typer.Option(help="only this brand's items")] = None,
-    k: Annotated[int, typer.Option(help="how many texts")] = 10,
+    k: Annotated[int, typer.Option("-k", "--k", help="how many texts (1-100)")] = 10,
     mode: Annotated[str, typer.Option(help="hybrid, sparse or dense")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
@@ -26,6 +28,8 @@ def search(
     if not 1 <= k <= 100:
         raise fail(f"-k must be between 1 and 100, got {k}", 2)
     with open_cli_services() as services:
+        if brand:
+            existing_id(services.graph, Label.BRAND, brand, "--brand")
         bundle = search_texts(services, query, k=k, brand_id=brand, mode=modes[mode])
     if as_json:
         from api.schemas.search import SearchPublic

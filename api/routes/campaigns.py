@@ -8,8 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api import campaign_listing as listing
-from api.campaign_listing import CampaignFilter, Order, SortKey
 from api.deps import GraphDep, Viewer
 from api.errors import ApiError
 from api.schemas.campaigns import (
@@ -25,6 +23,8 @@ from api.schemas.campaigns import (
 from api.scope import ScopeDep
 from graph.models import Node, NodeRef, OutcomeQuery, OutcomeTotals
 from graph.schema import Label
+from workflows import campaign_listing as listing
+from workflows.campaign_listing import CampaignFilter, Order, SortKey
 
 router = APIRouter(prefix="/v1", tags=["campaigns"])
 

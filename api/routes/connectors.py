@@ -36,6 +36,22 @@ async def ingest_export_body(
     brand_id: Annotated[
         str | None, Query(description="the export's brand (optional if the graph has one)")
     ] = None,
+    brand_name: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="create the brand (brand_id, else brand-SLUG of the name) with this "
+            "name in the same batch, unless it exists under this name",
+        ),
+    ] = None,
+    brand_currency: Annotated[
+        str | None,
+        Query(
+            min_length=3,
+            max_length=3,
+            description="the new brand's currency (default: the one the export states)",
+        ),
+    ] = None,
     channel_id: Annotated[
         str | None, Query(description="put every record on this existing channel")
     ] = None,
@@ -63,6 +79,8 @@ async def ingest_export_body(
         source,
         export,
         brand_id=scope.one_brand(brand_id),
+        brand_name=brand_name,
+        brand_currency=brand_currency,
         channel_id=channel_id,
         timezone=timezone,
         skip_bad=skip_bad,
@@ -79,6 +97,7 @@ async def ingest_export_body(
         index_pending=report.index_pending,
         source=source,
         brand_id=result.brand_id,
+        brand_created=result.brand_created,
         records=result.records,
         notes=result.notes,
     )

@@ -12,19 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import GraphDep, ServicesDep, Viewer
 from api.schemas.graph import (
     CampaignContextPublic,
-    ChannelTotalsPublic,
-    NodePublic,
-    RetrievalStatus,
-    SimilarPublic,
     SubgraphPublic,
 )
 from api.scope import ScopeDep
 from graph.lineage import MAX_DEPTH
-from graph.models import Node, NodeRef
+from graph.models import NodeRef
 from graph.schema import Label
 from ingest.records import AssetKind
-from retrieval.errors import IndexUnavailableError
-from retrieval.retriever import ContextBundle, HybridRetriever
+from workflows.campaigns import campaign_context as read_campaign
 from workflows.search import lineage as lineage_of
 
 ASSET_KINDS = [k.value for k in AssetKind]
@@ -84,7 +79,6 @@ async def decision(decision_id: str, graph: GraphDep, _: Viewer, scope: ScopeDep
 )
 async def campaign_context(
     campaign_id: str,
-    graph: GraphDep,
     services: ServicesDep,
     _: Viewer,
     scope: ScopeDep,
@@ -92,58 +86,13 @@ async def campaign_context(
     end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
 ) -> CampaignContextPublic:
     """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
-    ref = NodeRef(label=Label.CAMPAIGN, id=campaign_id)
-    await run_in_threadpool(scope.require_ref, ref, "campaign")
-    ctx = await run_in_threadpool(graph.get_campaign_context, campaign_id, start, end)
-    decisions = await run_in_threadpool(scope.visible, ctx.decisions)
-    assets = await run_in_threadpool(scope.visible, ctx.assets)
-    audiences = await run_in_threadpool(scope.visible, ctx.audiences)
-    similar_campaigns, similar_assets, status = await run_in_threadpool(
-        _similar, services.retriever, ctx.campaign, [a.ref for a in assets]
+    view = await run_in_threadpool(
+        read_campaign,
+        services,
+        campaign_id,
+        start,
+        end,
+        guard=lambda ref: scope.require_ref(ref, "campaign"),
+        visible=scope.visible,
     )
-    return CampaignContextPublic(
-        campaign=NodePublic.of(ctx.campaign),
-        brand=NodePublic.of(ctx.brand) if ctx.brand else None,
-        audiences=[NodePublic.of(n) for n in audiences],
-        channels=[NodePublic.of(n) for n in ctx.channels],
-        assets=[NodePublic.of(n) for n in assets],
-        outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
-        decisions=[NodePublic.of(n) for n in decisions],
-        similar_campaigns=similar_campaigns,
-        similar_assets=similar_assets,
-        retrieval=status,
-    )
-
-
-SIMILAR_K = 5
-
-
-def _similar(
-    retriever: HybridRetriever, campaign: Node, own_assets: list[NodeRef]
-) -> tuple[list[SimilarPublic], list[SimilarPublic], RetrievalStatus]:
-    """Past campaigns and assets of the same brand whose texts resemble this campaign's."""
-    props = campaign.properties
-    query = " ".join(str(props[k]) for k in ("name", "objective", "business_unit") if props.get(k))
-    brand = props.get("brand_id")
-    brand_id = str(brand) if brand is not None else None
-    try:
-        campaigns = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=["campaign"], exclude=[campaign.ref]
-        )
-        assets = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=ASSET_KINDS, exclude=own_assets
-        )
-    except IndexUnavailableError as e:
-        return [], [], RetrievalStatus(available=False, reason=str(e))
-
-    def hits(bundle: ContextBundle) -> list[SimilarPublic]:
-        return [
-            SimilarPublic(
-                node_id=i.node_id, title=i.title, kind=i.kind, score=i.score, facts=i.facts
-            )
-            for i in bundle.items
-            if i.via is None
-        ]
-
-    status = RetrievalStatus(available=True, mode=campaigns.mode)
-    return hits(campaigns), hits(assets), status
+    return CampaignContextPublic.of(view)

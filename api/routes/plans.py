@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from agents.planner.models import PlanResult
+from agents.planner.storage import list_plans as plan_versions
 from api import plan_names
 from api.deps import Approver, Planner, ServicesDep, Viewer
 from api.plan_names import PlanRef
 from api.schemas.plans import (
     PlanCreate,
     PlanPublic,
+    PlanStatus,
     PlanSummary,
     ReplanCreate,
     RollbackCreate,
@@ -22,7 +24,6 @@ from api.schemas.plans import (
 )
 from api.scope import ScopeDep
 from graph.models import NodeRef
-from graph.query import Condition, In
 from graph.schema import Label
 from workflows import plans
 
@@ -54,52 +55,15 @@ async def list_plans(
     _: Viewer,
     scope: ScopeDep,
     brand_id: str | None = Query(default=None, description="only this brand's plans"),
-    status: str | None = Query(default=None, description="only plans with this status"),
+    status: Annotated[PlanStatus | None, Query(description="only plans with this status")] = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
     """Plan versions, newest first (by created_at)."""
     brands = scope.brand_filter(brand_id)
-    where: dict[str, Condition] = {}
-    if brands is not None:
-        where["brand_id"] = In(brands)
-    if status:
-        where["status"] = status
-    nodes = await run_in_threadpool(
-        partial(
-            services.graph.find,
-            Label.PLAN,
-            where,
-            order_by="created_at",
-            descending=True,
-            limit=limit,
-        )
-    )
-    refs = [
-        PlanRef(
-            brief_id=_text(n.properties.get("brief_id")),
-            brand_id=str(n.properties.get("brand_id", "")),
-            start_date=str(n.properties.get("start_date", "")),
-            end_date=str(n.properties.get("end_date", "")),
-        )
-        for n in nodes
-    ]
+    nodes = await run_in_threadpool(plan_versions, services.graph, brands, status, limit)
+    refs = [plan_names.ref_of(n) for n in nodes]
     named = await run_in_threadpool(plan_names.names, services.graph, refs)
-    return [
-        PlanSummary(
-            id=n.id,
-            name=name,
-            brief_id=ref.brief_id,
-            family=str(n.properties.get("family", n.id)),
-            version=int(n.properties.get("version", 1)),
-            status=str(n.properties.get("status", "")),
-            brand_id=ref.brand_id,
-            budget=float(n.properties.get("budget", 0.0)),
-            start_date=ref.start_date,
-            end_date=ref.end_date,
-            created_at=str(n.properties.get("created_at", "")),
-        )
-        for n, ref, name in zip(nodes, refs, named, strict=True)
-    ]
+    return [PlanSummary.of(n, name) for n, name in zip(nodes, named, strict=True)]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)
@@ -196,7 +160,3 @@ async def _public(services: ServicesDep, plan: PlanResult) -> PlanPublic:
 
     name, brief = await run_in_threadpool(read)
     return PlanPublic.of(plan, name=name, brief=brief)
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or value == "" else str(value)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.models import Node, OutcomeTotals, Subgraph, TruncatedReason
+from workflows.campaigns import CampaignView, Similar
 
 
 class NodePublic(BaseModel):
@@ -107,3 +108,32 @@ class CampaignContextPublic(BaseModel):
     similar_campaigns: list[SimilarPublic] = Field(default_factory=list)
     similar_assets: list[SimilarPublic] = Field(default_factory=list)
     retrieval: RetrievalStatus
+
+    @classmethod
+    def of(cls, view: CampaignView) -> CampaignContextPublic:
+        c = view.context
+
+        def similar(items: list[Similar]) -> list[SimilarPublic]:
+            return [
+                SimilarPublic(
+                    node_id=i.node_id, title=i.title, kind=i.kind, score=i.score, facts=i.facts
+                )
+                for i in items
+            ]
+
+        return cls(
+            campaign=NodePublic.of(c.campaign),
+            brand=NodePublic.of(c.brand) if c.brand else None,
+            audiences=[NodePublic.of(n) for n in c.audiences],
+            channels=[NodePublic.of(n) for n in c.channels],
+            assets=[NodePublic.of(n) for n in c.assets],
+            outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in c.outcomes_by_channel],
+            decisions=[NodePublic.of(n) for n in c.decisions],
+            similar_campaigns=similar(view.similar_campaigns),
+            similar_assets=similar(view.similar_assets),
+            retrieval=RetrievalStatus(
+                available=view.retrieval_available,
+                mode=view.retrieval_mode,
+                reason=view.retrieval_reason,
+            ),
+        )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.planner.models import PlanConstraints, PlanLine, PlanRequest, PlanResult
+from graph.models import Node
 
 __all__ = [
     "AllocationPublic",
@@ -18,6 +19,7 @@ __all__ = [
     "PlanConstraints",
     "PlanCreate",
     "PlanPublic",
+    "PlanStatus",
     "PlanSummary",
     "ReplanCreate",
     "RollbackCreate",
@@ -115,6 +117,11 @@ class ApprovalPublic(BaseModel):
     created_at: str
 
 
+PlanStatus = Literal[
+    "pending_approval", "approved", "rejected", "executing", "completed", "superseded", "stopped"
+]
+
+
 class PlanSummary(BaseModel):
     id: str
     name: str = Field(description="the first sentence of its brief, else brand and dates")
@@ -127,6 +134,24 @@ class PlanSummary(BaseModel):
     start_date: str
     end_date: str
     created_at: str
+
+    @classmethod
+    def of(cls, n: Node, name: str) -> PlanSummary:
+        p = n.properties
+        brief = p.get("brief_id")
+        return cls(
+            id=n.id,
+            name=name,
+            brief_id=None if brief is None or brief == "" else str(brief),
+            family=str(p.get("family", n.id)),
+            version=int(p.get("version", 1)),
+            status=str(p.get("status", "")),
+            brand_id=str(p.get("brand_id", "")),
+            budget=float(p.get("budget", 0.0)),
+            start_date=str(p.get("start_date", "")),
+            end_date=str(p.get("end_date", "")),
+            created_at=str(p.get("created_at", "")),
+        )
 
 
 class PlanPublic(BaseModel):

@@ -17,6 +17,9 @@ from ingest.connectors._values import bracket_ids, slug
 from ingest.connectors.base import Context, Output
 
 OutcomeKey = tuple[str, str, str, str, str]
+# Metrics that cannot be summed over segment rows (people reached on two devices may be
+# the same people): kept on an outcome of one row, dropped from a sum.
+NON_ADDITIVE = frozenset({"reach"})
 
 
 class RecordSet:
@@ -26,6 +29,7 @@ class RecordSet:
         self.entities: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self.outcomes: dict[OutcomeKey, tuple[int, dict[str, Any]]] = {}
         self.segments: dict[OutcomeKey, int] = {}
+        self.dropped = 0  # outcomes whose non-additive metrics were dropped
 
     def entity(self, kind: str, line: int, record: dict[str, Any]) -> dict[str, Any]:
         """Add a campaign/audience/asset/channel once; list fields of repeats are merged."""
@@ -56,7 +60,11 @@ class RecordSet:
             return
         stored = self.outcomes[key][1]
         self.segments[key] += 1
+        if any(stored.pop(metric, None) is not None for metric in NON_ADDITIVE):
+            self.dropped += 1
         for metric, value in record.items():
+            if metric in NON_ADDITIVE:
+                continue
             if isinstance(value, int | float) and not isinstance(value, bool):
                 stored[metric] = round(float(stored.get(metric) or 0.0) + value, 6)
 

@@ -1,10 +1,16 @@
 """Tabular exports (CSV/TSV) read against a column spec: find the header, check the columns.
 
 Real exports start with title rows (Google Ads: the report name and its date range),
-come as UTF-8 or UTF-16 ("Excel" downloads, tab-separated), and name columns their own
-way. The header is the first of the opening rows that names known columns; every header
-cell must be a known column (mapped or deliberately ignored) and every required column
-must be there, or the whole file is refused with a :class:`ColumnsError`.
+come as UTF-8 (with or without a BOM), UTF-16 ("Excel" downloads, tab-separated) or
+Windows-1252 (a CSV saved again by Excel), comma-, semicolon- or tab-separated, and name
+columns their own way and in the account's language. The header is the first of the
+opening rows that names known columns. Every required column must be there, or the
+whole file is refused with a :class:`ColumnsError`; columns the connector does not know
+are not read and are listed once (:attr:`Table.unknown`) for the ingest's notes.
+
+A header may carry the currency of its column, ``Amount spent (GBP)`` or
+``CPM (cost per 1,000 impressions) (€)``; it is kept in :attr:`Table.currencies` so the
+connector can check it against the brand's.
 """
 
 from __future__ import annotations
@@ -12,41 +18,43 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from ingest.connectors._values import Amount, Decimal, parse_amount
-from ingest.connectors.errors import ColumnsError
+from ingest.connectors._values import CURRENCIES, SYMBOLS, Amount, Decimal, parse_amount
+from ingest.connectors.errors import ColumnsError, CurrencyMismatchError
 from ingest.errors import UnreadableInputError
 
 _PREAMBLE_ROWS = 10
+_CURRENCY_SUFFIX = re.compile(r"^(?P<base>.*?)\s*\((?P<currency>[A-Z]{3}|[$€£¥₹])\)$")
 
 
 @dataclass(frozen=True)
 class Column:
     """A column an export may have: the key we use, its spellings, whether it is needed.
 
-    ``ignored`` columns are known but not read (derived figures such as CTR, or personal
-    data we do not store); ``pattern`` matches headers such as ``Amount spent (EUR)``.
+    ``ignored`` columns are known but not read (settings such as the bid strategy, or
+    personal data we do not store). Spellings are compared without case, accents or
+    extra spaces, and with a currency suffix such as ``(EUR)`` taken off.
     """
 
     key: str
     names: tuple[str, ...]
     required: bool = False
     ignored: bool = False
-    pattern: str | None = None
 
-    def matches(self, header: str) -> re.Match[str] | bool:
-        norm = _norm(header)
-        if any(norm == _norm(n) for n in self.names):
-            return True
-        if self.pattern:
-            return re.fullmatch(self.pattern, header.strip(), flags=re.IGNORECASE) or False
-        return False
+    @cached_property
+    def _spellings(self) -> frozenset[str]:
+        return frozenset(_norm(n) for n in self.names)
+
+    def matches(self, header: str) -> bool:
+        return header_key(header) in self._spellings
 
     @property
     def label(self) -> str:
-        return self.names[0] if self.names else (self.pattern or self.key)
+        return self.names[0] if self.names else self.key
 
 
 @dataclass
@@ -56,14 +64,61 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     present: dict[str, str] = field(default_factory=dict)  # key -> header as written
-    captures: dict[str, dict[str, str]] = field(default_factory=dict)  # pattern groups
+    currencies: dict[str, str] = field(default_factory=dict)  # header -> currency in it
     ignored: dict[str, str] = field(default_factory=dict)  # key -> header of ignored columns
+    unknown: list[str] = field(default_factory=list)  # headers no column of the spec names
     preamble: list[str] = field(default_factory=list)
     header_line: int = 1
+    encoding: str = "utf-8"
+
+    def notes(self, source: str) -> list[str]:
+        """What a reader of the ingest report should know about the file itself."""
+        notes = []
+        if self.unknown:
+            names = ", ".join(repr(u) for u in self.unknown)
+            notes.append(f"column(s) the {source} connector does not read, ignored: {names}")
+        if self.encoding == "cp1252":
+            notes.append("the file is not UTF-8: read as Windows-1252 (as Excel saves CSV)")
+        return notes
+
+    def currency(self) -> str | None:
+        """The currency the header names, if it names one (``Cost (EUR)``)."""
+        return next(iter(self.currencies.values()), None)
+
+    def check_currency(self, source: str, currency: str, brand_id: str) -> None:
+        """Refuse the file when a header says another currency than the brand's."""
+        for header, found in self.currencies.items():
+            if found != currency:
+                raise CurrencyMismatchError(source, header, found, brand_id, currency)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.strip().casefold().split())
+    """``'Coût / conv.'`` and ``'cout/conv.'`` alike; ``1,000`` and ``1 000`` alike."""
+    s = _fold(text).casefold().replace("\u2019", "'").replace("\u2018", "'")
+    s = " ".join(s.split())
+    s = re.sub(r"\s*/\s*", "/", s)
+    return re.sub(r"(?<=\d)[.,\s](?=\d{3}\b)", "", s)
+
+
+def split_currency(header: str) -> tuple[str, str | None]:
+    """``'Amount spent (GBP)'`` → (``'Amount spent'``, ``'GBP'``); symbols become codes."""
+    m = _CURRENCY_SUFFIX.match(header.strip())
+    if not m:
+        return header.strip(), None
+    code = SYMBOLS.get(m.group("currency"), m.group("currency"))
+    if code not in CURRENCIES:
+        return header.strip(), None
+    return m.group("base"), code
+
+
+def header_key(header: str) -> str:
+    """A header as it is compared with the spellings of a column."""
+    return _norm(split_currency(header)[0])
 
 
 def decode(data: bytes, source: str) -> str:
@@ -78,28 +133,54 @@ def decode(data: bytes, source: str) -> str:
         ) from e
 
 
-def _delimiter(text: str) -> str:
-    head = text.splitlines()[:_PREAMBLE_ROWS]
+def _decode_table(data: bytes, source: str) -> tuple[str, str]:
+    """Text and encoding of a tabular export: UTF-16/UTF-8 as :func:`decode`, else the
+    Windows-1252 a CSV re-saved by Excel on Windows has (never for bytes with NULs)."""
+    try:
+        return decode(data, source), "utf-8"
+    except UnreadableInputError:
+        if b"\x00" in data:
+            raise
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            raise UnreadableInputError(
+                f"{source}: not UTF-8, UTF-16 or Windows-1252 text"
+            ) from None
+
+
+def _delimiter(lines: list[str]) -> str:
     best, best_count = ",", 0
     for candidate in (",", "\t", ";"):
-        count = max((line.count(candidate) for line in head), default=0)
+        count = max((line.count(candidate) for line in lines), default=0)
         if count > best_count:
             best, best_count = candidate, count
     return best
 
 
+def _dialect(text: str) -> tuple[str, str, int]:
+    """(text without an Excel ``sep=;`` line, the delimiter, lines taken off)."""
+    first, _, rest = text.partition("\n")
+    m = re.fullmatch(r'"?sep=(.)"?\r?', first.strip("\r"))
+    if m:
+        return rest, m.group(1), 1
+    return text, _delimiter(text.splitlines()[:_PREAMBLE_ROWS]), 0
+
+
 def read_table(source: str, data: bytes, spec: Sequence[Column], hint: str = "") -> Table:
     """Read ``data`` as a table of ``spec`` columns; raises ColumnsError on a bad header."""
-    text = decode(data, source)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    text, encoding = _decode_table(data, source)
+    text, delimiter, skipped = _dialect(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     expected = [c.label for c in spec if not c.ignored]
-    table = Table()
+    table = Table(encoding=encoding)
     header: list[str] | None = None
-    line = 0
+    keys: list[str | None] = []
+    line = skipped
     first_row: list[str] = []
     try:
         for row in reader:
-            start, line = line + 1, reader.line_num
+            start, line = line + 1, reader.line_num + skipped
             cells = [c.strip() for c in row]
             if header is None:
                 if not any(cells):
@@ -107,7 +188,7 @@ def read_table(source: str, data: bytes, spec: Sequence[Column], hint: str = "")
                 first_row = first_row or cells
                 if _known(cells, spec) >= 2:
                     header, table.header_line = cells, start
-                    _check_header(table, header, spec, source, expected, hint)
+                    keys = _check_header(table, header, spec, source, expected, hint)
                 elif len(table.preamble) < _PREAMBLE_ROWS:
                     table.preamble.append(" ".join(c for c in cells if c))
                     continue
@@ -120,11 +201,7 @@ def read_table(source: str, data: bytes, spec: Sequence[Column], hint: str = "")
                 reason = f"expected {len(header)} cells as in the header, found {len(cells)}"
                 table.bad.append((start, reason))
                 continue
-            keyed = {}
-            for name, cell in zip(header, cells, strict=True):
-                key = table.present.get(name)
-                if key is not None:
-                    keyed[key] = cell
+            keyed = {key: cell for key, cell in zip(keys, cells, strict=True) if key is not None}
             table.rows.append((start, keyed))
     except csv.Error as e:
         raise UnreadableInputError(f"{source}: unreadable CSV near line {line + 1}: {e}") from e
@@ -132,8 +209,6 @@ def read_table(source: str, data: bytes, spec: Sequence[Column], hint: str = "")
         missing = [c.label for c in spec if c.required]
         unknown = [c for c in first_row if c and not any(col.matches(c) for col in spec)]
         raise ColumnsError(source, expected, missing=missing, unknown=unknown, hint=hint)
-    # ``present`` was keyed by header text while reading; turn it round for callers.
-    table.present = {key: name for name, key in table.present.items()}
     return table
 
 
@@ -148,15 +223,16 @@ def _check_header(
     source: str,
     expected: list[str],
     hint: str,
-) -> None:
-    unknown: list[str] = []
+) -> list[str | None]:
+    """The column key of each header cell (None: not read); fills ``table``'s bookkeeping."""
+    keys: list[str | None] = []
     by_key: dict[str, str] = {}
     for name in header:
-        if not name:
-            continue
-        column = next((c for c in spec if c.matches(name)), None)
+        column = next((c for c in spec if c.matches(name)), None) if name else None
         if column is None:
-            unknown.append(name)
+            if name:
+                table.unknown.append(name)
+            keys.append(None)
             continue
         if column.key in by_key:
             raise UnreadableInputError(
@@ -164,16 +240,19 @@ def _check_header(
                 f"{column.label!r}; keep one"
             )
         by_key[column.key] = name
-        match = column.matches(name)
-        if isinstance(match, re.Match):
-            table.captures[column.key] = {k: v for k, v in match.groupdict().items() if v}
+        currency = split_currency(name)[1]
+        if currency:
+            table.currencies[name] = currency
         if column.ignored:
             table.ignored[column.key] = name
+            keys.append(None)
         else:
-            table.present[name] = column.key
+            table.present[column.key] = name
+            keys.append(column.key)
     missing = [c.label for c in spec if c.required and c.key not in by_key]
-    if missing or unknown:
-        raise ColumnsError(source, expected, missing=missing, unknown=unknown, hint=hint)
+    if missing:
+        raise ColumnsError(source, expected, missing=missing, unknown=table.unknown, hint=hint)
+    return keys
 
 
 def amount_cell(

@@ -20,33 +20,45 @@ from ingest.errors import UnreadableInputError
 
 Decimal = Literal[".", ","]
 EMPTY = frozenset({"", "-", "--", "—", "–", "n/a", "N/A", "(not set)", "null", "None"})
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+# ISO 4217 codes in use: a header suffix like "(GBP)" names a currency only if it is one
+# of these ("(ALL)" in a header is far likelier to mean "all" than Albanian lek).
+_ISO_4217 = """AED AFN AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND
+    TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
+    ZWL"""
+CURRENCIES = frozenset(_ISO_4217.split())
 _CURRENCY = re.compile(
     r"^(?P<pre>[A-Z]{3}|US\$|[$€£¥₹])?\s*(?P<num>.*?)\s*(?P<post>[A-Z]{3}|[$€£¥₹])?$"
 )
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)*)([.,]\d+)?$")
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
+# Month names and abbreviations as reports write them in English, German, French, Spanish,
+# Portuguese, Italian and Dutch (compared without accents or a trailing dot).
+_MONTH_NAMES = (
+    "jan january januar janv janvier ene enero janeiro gen gennaio januari",
+    "feb february februar fev fevr fevrier febrero fevereiro febbraio februari",
+    "mar march mar marz mrz mars marzo marco maart mrt",
+    "apr april avr avril abr abril aprile",
+    "may mai mayo maio mag maggio mei",
+    "jun june juni juin junio junho giu giugno",
+    "jul july juli juil juillet julio julho lug luglio",
+    "aug august aout ago agosto augustus",
+    "sep sept september septembre septiembre setiembre set setembro settembre",
+    "oct october okt oktober octobre octubre out outubro ott ottobre",
+    "nov november novembre noviembre novembro",
+    "dec december dez dezember dec decembre dic diciembre dezembro dicembre",
+)
+_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
+
+
+def _month(text: str) -> int | None:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _MONTHS.get(folded.lower().rstrip("."))
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ def _split_currency(text: str) -> tuple[str, str | None, bool]:
     if m:
         mark = m.group("pre") or m.group("post")
         if mark:
-            currency = "USD" if mark == "US$" else _SYMBOLS.get(mark, mark)
+            currency = "USD" if mark == "US$" else SYMBOLS.get(mark, mark)
         s = m.group("num")
     return s.translate(_SPACES), currency, percent
 
@@ -136,38 +148,42 @@ def parse_amount(text: str, decimal: Decimal) -> Amount | None:
 
 def parse_date(text: str, *, day_first: bool = False) -> date:
     """ISO ``2026-03-01``, ``20260301``, ``Mar 1, 2026``, ``1 Mar 2026``, ``01.03.2026``,
-    ``3/1/2026`` (month first unless ``day_first``)."""
+    ``3/1/2026`` (month first unless ``day_first``), and month names in the languages of
+    the reports (``16. Nov. 2026``, ``16 de nov. de 2026``, ``16 nov. 2026``)."""
     s = text.strip()
     try:
         if re.fullmatch(r"\d{8}", s):
             return date(int(s[:4]), int(s[4:6]), int(s[6:]))
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
             return date.fromisoformat(s)
-        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s)
+        m = re.fullmatch(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", s)
         if m:
             return date(int(m[3]), int(m[2]), int(m[1]))
         m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
         if m:
             a, b = int(m[1]), int(m[2])
             return date(int(m[3]), b, a) if day_first else date(int(m[3]), a, b)
-        m = re.fullmatch(r"(?:[A-Za-z]+,\s*)?([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", s)
-        if m and m[1].lower() in _MONTHS:
-            return date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
-        m = re.fullmatch(r"(\d{1,2})\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})", s)
-        if m and m[2].lower() in _MONTHS:
-            return date(int(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        m = re.fullmatch(r"(?:[^\W\d_]+\.?,?\s+)?([^\W\d_]+\.?)\s+(\d{1,2}),?\s+(\d{4})", s)
+        if m and _month(m[1]):
+            return date(int(m[3]), _month(m[1]) or 0, int(m[2]))
+        m = re.fullmatch(r"(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+\.?),?\s+(?:de\s+)?(\d{4})", s)
+        if m and _month(m[2]):
+            return date(int(m[3]), _month(m[2]) or 0, int(m[1]))
     except ValueError:
         pass
     raise ValueError(f"not a date: {text!r} (expected e.g. 2026-03-01 or Mar 1, 2026)")
 
 
-def slash_dates_day_first(texts: Iterable[str]) -> bool:
-    """``d/m/yyyy`` when some slashed date's first part is over 12, else ``m/d/yyyy``."""
+def slash_dates_day_first(texts: Iterable[str], default: bool = False) -> bool:
+    """``d/m/yyyy`` when some slashed date's first part is over 12, ``m/d/yyyy`` when some
+    second part is; else ``default`` (day first for reports of a comma-decimal locale)."""
     for text in texts:
         m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/\d{4}\s*", text)
         if m and int(m[1]) > 12:
             return True
-    return False
+        if m and int(m[2]) > 12:
+            return False
+    return default
 
 
 def parse_timestamp(text: str, zone: tzinfo) -> datetime:
@@ -192,6 +208,12 @@ def parse_timestamp(text: str, zone: tzinfo) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
+
+
+def fold(text: str) -> str:
+    """``' Réseau  de Recherche'`` → ``'reseau de recherche'``: for matching cell values."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(ascii_text.lower().split())
 
 
 def slug(text: str, limit: int = 80) -> str:

@@ -83,6 +83,13 @@ class Output:
         self.rows[kind].append((line, Rejection(line, reason)))
 
 
+@dataclass(frozen=True)
+class Probe:
+    """What a first look at an export tells before any brand is known."""
+
+    currency: str | None = None  # the currency the export states (a header, a cell)
+
+
 class Connector(ABC):
     """One platform export format."""
 
@@ -90,6 +97,11 @@ class Connector(ABC):
     title: ClassVar[str]
     # Whether an export is a folder of files (only the Markdown CMS dump).
     folder: ClassVar[bool] = False
+
+    def probe(self, export: Export) -> Probe:
+        """Check the export's shape (raising ColumnsError for a bad header) and say what
+        it states about itself; called before the brand is resolved."""
+        return Probe()
 
     @abstractmethod
     def convert(self, export: Export, ctx: Context) -> Output:

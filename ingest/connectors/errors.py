@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph.errors import NodeNotFoundError
+from graph.suggest import did_you_mean
 from ingest.errors import IngestError, UnreadableInputError
 
 
@@ -45,6 +47,34 @@ class ColumnsError(UnreadableInputError):
         super().__init__(message + (f" ({hint})" if hint else ""))
 
 
+class CurrencyMismatchError(IngestError, ValueError):
+    """A header states a currency (``Amount spent (EUR)``) other than the brand's: every
+    amount in the file is in it, so nothing is read."""
+
+    def __init__(self, source: str, header: str, found: str, brand_id: str, currency: str) -> None:
+        self.header = header
+        self.found = found
+        self.currency = currency
+        super().__init__(
+            f"{source}: column {header!r} is in {found} but brand {brand_id} reports in "
+            f"{currency}; export in {currency}, or ingest it for a brand in {found}"
+        )
+
+
 class BadOptionError(IngestError, ValueError):
     """An option of the export ingest is wrong (no brand given where one is needed, an
     unknown time zone)."""
+
+
+class BrandNotFoundError(NodeNotFoundError):
+    """The export names a brand the graph does not have (and no name to create it)."""
+
+    def __init__(self, brand_id: str, known: Sequence[str]) -> None:
+        super().__init__(brand_id, "Brand")
+        self.known = list(known)
+        close = did_you_mean(brand_id, known)
+        hint = f"; did you mean {close}?" if close else "."
+        self.args = (
+            f"no brand {brand_id!r} in the graph{hint} To create it with this export, give its "
+            "name too: --brand-name NAME (brand_name over HTTP)",
+        )

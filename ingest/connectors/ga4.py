@@ -20,7 +20,7 @@ from typing import Any
 from ingest.connectors._build import RecordSet, existing_campaign
 from ingest.connectors._table import decode
 from ingest.connectors._values import parse_date, slug
-from ingest.connectors.base import Connector, Context, Export, Output
+from ingest.connectors.base import Connector, Context, Export, Output, Probe
 from ingest.connectors.errors import ColumnsError
 from ingest.errors import UnreadableInputError
 
@@ -74,9 +74,17 @@ class GA4Connector(Connector):
     name = "ga4"
     title = "GA4 BigQuery export rows (JSON Lines or JSON array)"
 
+    def probe(self, export: Export) -> Probe:
+        _read_events(export)
+        return Probe()
+
     def convert(self, export: Export, ctx: Context) -> Output:
         events = _read_events(export)
         out = Output()
+        unknown = _unknown_fields(events)
+        if unknown:
+            names = ", ".join(repr(u) for u in unknown)
+            out.notes.append(f"field(s) the {self.name} connector does not read, ignored: {names}")
         sessions: dict[tuple[str, str], _Traffic] = {}
         for _, event in events:
             if isinstance(event, dict) and (key := _session_key(event)) is not None:
@@ -204,14 +212,19 @@ def _read_events(export: Export) -> list[tuple[int, dict[str, Any] | str]]:
                 continue
             rows.append((number, item if isinstance(item, dict) else "expected a JSON object"))
     keys = {k for _, r in rows if isinstance(r, dict) for k in r}
-    known = {*REQUIRED, *MAPPED, *IGNORED}
-    expected = [*REQUIRED, *MAPPED]
-    unknown = sorted(keys - known)
     missing = [k for k in REQUIRED if keys and k not in keys]
-    if unknown or missing:
+    if missing:
         hint = "export the events_* table of the GA4 BigQuery link as JSON"
+        expected = [*REQUIRED, *MAPPED]
+        unknown = _unknown_fields(rows)
         raise ColumnsError(export.name, expected, missing=missing, unknown=unknown, hint=hint)
     return rows
+
+
+def _unknown_fields(rows: list[tuple[int, dict[str, Any] | str]]) -> list[str]:
+    """Top-level fields that are not part of the events_* schema we know."""
+    keys = {k for _, r in rows if isinstance(r, dict) for k in r}
+    return sorted(keys - {*REQUIRED, *MAPPED, *IGNORED})
 
 
 def _value(cell: Any) -> Any:

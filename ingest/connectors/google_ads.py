@@ -3,8 +3,9 @@
 One report row per campaign and day (segment rows such as Device or Network are summed)
 becomes an outcome on the campaign's Google Ads channel; each campaign becomes a
 campaign record of the brand. Title and date-range rows above the header and the
-``Total: …`` rows below the data are recognised and skipped. Column mapping:
-docs/connectors.md.
+``Total: …`` rows below the data are recognised and skipped. Derived columns (CTR,
+Avg. CPC, Avg. CPM, Cost / conv., Conv. value / cost) are checked against each row and
+not stored. Column mapping: docs/connectors.md.
 """
 
 from __future__ import annotations
@@ -12,88 +13,56 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.connectors._build import RecordSet, campaign_id
-from ingest.connectors._table import Column, Table, amount_cell, read_table
+from ingest.connectors._derived import check_ratios, checked_note
+from ingest.connectors._google_ads_spec import CHANNELS, HINT, RATIOS, SPEC, STATUS, TOTALS
+from ingest.connectors._table import Table, amount_cell, read_table
 from ingest.connectors._values import (
     Amount,
     Decimal,
     detect_decimal,
+    fold,
     is_empty,
+    parse_amount,
     parse_date,
     slash_dates_day_first,
 )
-from ingest.connectors.base import Connector, Context, Export, Output
+from ingest.connectors.base import Connector, Context, Export, Output, Probe
 
-_IGNORED = (
-    "CTR", "Avg. CPC", "Avg. CPM", "Avg. CPV", "Avg. cost", "Cost / conv.", "Conv. rate",
-    "Conv. value / cost", "Cost / all conv.", "All conv.", "All conv. value", "All conv. rate",
-    "View-through conv.", "Interactions", "Interaction rate", "Interaction types", "Views",
-    "View rate", "Device", "Network", "Network (with search partners)", "Budget",
-    "Budget type", "Budget name", "Bid strategy type", "Bid strategy", "Account",
-    "Account name", "Customer ID", "Search impr. share", "Search lost IS (budget)",
-    "Search lost IS (rank)", "Impr. (Top) %", "Impr. (Abs. Top) %", "Optimization score",
-    "Labels", "Status reasons", "Campaign state", "Conv. (by conv. time)",
-    # German report headers (the number format usually comes with them)
-    "Gerät", "Netzwerk", "Durchschn. CPC", "Durchschn. CPM", "Durchschn. Kosten",
-    "Kosten/Conv.", "Conv.-Rate", "Interaktionen", "Interaktionsrate", "Budgettyp", "Konto",
-)  # fmt: skip
-SPEC = (
-    Column("day", ("Day", "Date", "Tag"), required=True),
-    Column("campaign", ("Campaign", "Campaign name", "Kampagne"), required=True),
-    Column("campaign_id", ("Campaign ID", "Kampagnen-ID")),
-    Column("type", ("Campaign type", "Advertising channel type", "Kampagnentyp")),
-    Column("status", ("Campaign status", "Status", "Kampagnenstatus")),
-    Column("currency", ("Currency code", "Currency", "Währungscode")),
-    Column(
-        "cost",
-        ("Cost", "Kosten"),
-        required=True,
-        pattern=r"(Cost|Kosten) \((?P<currency>[A-Z]{3})\)",
-    ),
-    Column("impressions", ("Impr.", "Impressions")),
-    Column("clicks", ("Clicks", "Klicks")),
-    Column("conversions", ("Conversions", "Conv.")),
-    Column("revenue", ("Conv. value", "Conversion value", "Total conv. value", "Conv.-Wert")),
-    *(Column(f"_{i}", (name,), ignored=True) for i, name in enumerate(_IGNORED)),
-)
-# Campaign type → (channel id, name, channel kind). Without the column: Search.
-CHANNELS: dict[str, tuple[str, str, str]] = {
-    "search": ("gads-search", "Google Ads Search", "paid_search"),
-    "shopping": ("gads-shopping", "Google Ads Shopping", "paid_search"),
-    "performance max": ("gads-pmax", "Google Ads Performance Max", "paid_search"),
-    "smart": ("gads-smart", "Google Ads Smart", "paid_search"),
-    "display": ("gads-display", "Google Display Network", "display"),
-    "demand gen": ("gads-demand-gen", "Google Ads Demand Gen", "display"),
-    "discovery": ("gads-demand-gen", "Google Ads Demand Gen", "display"),
-    "app": ("gads-app", "Google Ads App", "display"),
-    "video": ("gads-video", "YouTube (Google Ads Video)", "video"),
-}
-CHANNELS["suche"] = CHANNELS["search"]  # German reports
-_STATUS = {
-    "enabled": "active",
-    "paused": "paused",
-    "removed": "removed",
-    "aktiviert": "active",
-    "pausiert": "paused",
-    "entfernt": "removed",
-}
 _METRICS = ("impressions", "clicks", "conversions", "revenue")
-HINT = "download the campaign report with the Day segment (Segments > Time > Day)"
+_NUMBERS = ("cost", *_METRICS, *(r.column for r in RATIOS))
 
 
 class GoogleAdsConnector(Connector):
     name = "google-ads"
     title = "Google Ads campaign performance report (CSV)"
 
+    def probe(self, export: Export) -> Probe:
+        table = read_table(export.name, export.data, SPEC, hint=HINT)
+        currency = table.currency()
+        for _, row in table.rows:
+            if currency:
+                break
+            currency = row.get("currency", "").strip().upper() or None
+            try:
+                cost = parse_amount(row.get("cost", ""), ".")
+            except ValueError:
+                cost = None
+            currency = currency or (cost.currency if cost else None)
+        return Probe(currency=currency)
+
     def convert(self, export: Export, ctx: Context) -> Output:
         table = read_table(export.name, export.data, SPEC, hint=HINT)
         out = Output()
         for line, reason in table.bad:
             out.reject("outcomes", line, reason)
-        money = ("cost", *_METRICS)
         decimal = detect_decimal(
-            ((line, row[k]) for line, row in table.rows for k in money if k in row), export.name
+            ((line, row[k]) for line, row in table.rows for k in _NUMBERS if k in row),
+            export.name,
         )
-        day_first = slash_dates_day_first(row["day"] for _, row in table.rows)
+        day_first = slash_dates_day_first(
+            (row["day"] for _, row in table.rows), default=decimal == ","
+        )
+        table.check_currency(export.name, ctx.currency, ctx.brand_id)
         records = RecordSet()
         totals = 0
         for line, row in table.rows:
@@ -101,6 +70,7 @@ class GoogleAdsConnector(Connector):
                 totals += 1
                 continue
             try:
+                check_ratios(row, table, decimal, RATIOS)
                 self._row(row, line, table, ctx, decimal, day_first, records)
             except ValueError as e:
                 out.reject("outcomes", line, str(e))
@@ -109,6 +79,7 @@ class GoogleAdsConnector(Connector):
             out.notes.append(f"report: {' / '.join(table.preamble)}")
         if totals:
             out.notes.append(f"skipped {totals} total row(s)")
+        out.notes += checked_note(table, RATIOS) + table.notes(self.name)
         return out
 
     def _row(
@@ -123,24 +94,23 @@ class GoogleAdsConnector(Connector):
     ) -> None:
         name = row.get("campaign", "").strip()
         if not name:
-            raise ValueError("Campaign: the campaign name is empty")
+            raise ValueError(f"{table.present['campaign']}: the campaign name is empty")
         day = parse_date(row["day"], day_first=day_first)
         cost = _amount(row, "cost", decimal, table)
         currency = row.get("currency", "").strip().upper() or None
-        currency = currency or table.captures.get("cost", {}).get("currency")
         currency = currency or (cost.currency if cost else None)
         if currency and currency != ctx.currency:
             raise ValueError(
                 f"cost is in {currency} but brand {ctx.brand_id} reports in {ctx.currency}"
             )
-        channel = self._channel(row, ctx, records, line)
+        channel = self._channel(row, table, ctx, records, line)
         cid = campaign_id(ctx, "gads", name, row.get("campaign_id"))
         campaign: dict[str, Any] = {"id": cid, "brand_id": ctx.brand_id, "channel_ids": [channel]}
         if cid.startswith("gads-"):
             campaign.update(name=name, platform="Google Ads")
             if not is_empty(row.get("campaign_id")):
                 campaign["platform_campaign_id"] = row["campaign_id"].strip()
-            status = _STATUS.get(row.get("status", "").strip().lower())
+            status = STATUS.get(fold(row.get("status", "")))
             if status:
                 campaign["status"] = status
         records.entity("campaigns", line, campaign)
@@ -156,14 +126,17 @@ class GoogleAdsConnector(Connector):
                 outcome[metric] = value.value
         records.outcome(line, outcome)
 
-    def _channel(self, row: dict[str, str], ctx: Context, records: RecordSet, line: int) -> str:
+    def _channel(
+        self, row: dict[str, str], table: Table, ctx: Context, records: RecordSet, line: int
+    ) -> str:
         if ctx.channel_id:
             return ctx.channel_id
-        kind = row.get("type", "").strip().lower() or "search"
+        kind = fold(row.get("type", "")) or "search"
         if kind not in CHANNELS:
             raise ValueError(
-                f"Campaign type: unknown type {row['type']!r}; expected one of "
-                + ", ".join(sorted({k.title() for k in CHANNELS}))
+                f"{table.present['type']}: unknown type {row['type']!r}; expected one of "
+                "Search, Shopping, Performance Max, Smart, Display, Demand Gen, App, Video "
+                "(or their names in the report's language)"
             )
         channel_id, name, channel_kind = CHANNELS[kind]
         record = {"id": channel_id, "name": name, "kind": channel_kind, "platform": "Google Ads"}
@@ -172,9 +145,11 @@ class GoogleAdsConnector(Connector):
 
 
 def _is_total(row: dict[str, str]) -> bool:
-    first = (row.get("day") or "").strip().lower()
-    campaign = (row.get("campaign") or "").strip().lower()
-    return first.startswith(("total", "gesamt")) or campaign.startswith(("total:", "gesamt:"))
+    first = fold(row.get("day") or "")
+    campaign = fold(row.get("campaign") or "")
+    return first.startswith(TOTALS) or any(
+        campaign.startswith((f"{word}:", f"{word} :")) for word in TOTALS
+    )
 
 
 def _amount(row: dict[str, str], key: str, decimal: Decimal, table: Table) -> Amount | None:

@@ -24,7 +24,7 @@ from ingest.connectors._hubspot import (
 )
 from ingest.connectors._table import Column, Table, amount_cell, read_table
 from ingest.connectors._values import Decimal, detect_decimal, is_empty, slug
-from ingest.connectors.base import Connector, Context, Export, Output
+from ingest.connectors.base import Connector, Context, Export, Output, Probe
 
 _PERSONAL = (
     "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number",
@@ -72,6 +72,11 @@ class HubSpotContactsConnector(Connector):
     name = "hubspot-contacts"
     title = "HubSpot contacts export (CSV) as leads"
 
+    def probe(self, export: Export) -> Probe:
+        table = read_table(export.name, export.data, SPEC)
+        cells = (row.get("currency", "").strip().upper() for _, row in table.rows)
+        return Probe(currency=next((c for c in cells if c), None))
+
     def convert(self, export: Export, ctx: Context) -> Output:
         table = read_table(export.name, export.data, SPEC)
         out = Output()
@@ -93,6 +98,7 @@ class HubSpotContactsConnector(Connector):
             out.notes.append(f"personal data not stored: {', '.join(personal)}")
         if ctx.timezone is None:
             out.notes.append("timestamps without an offset were read as UTC (see --timezone)")
+        out.notes += table.notes(self.name)
         return out
 
     def _lead(

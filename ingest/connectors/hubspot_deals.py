@@ -20,7 +20,7 @@ from ingest.connectors._build import RecordSet
 from ingest.connectors._hubspot import CRM_CHANNEL, DEAL_STAGES, known, lead_id, timestamp
 from ingest.connectors._table import Column, Table, amount_cell, read_table
 from ingest.connectors._values import Decimal, detect_decimal
-from ingest.connectors.base import Connector, Context, Export, Output
+from ingest.connectors.base import Connector, Context, Export, Output, Probe
 
 _IGNORED = (
     "Deal Name", "Pipeline", "Deal owner", "Deal Type", "Deal probability",
@@ -52,6 +52,11 @@ class _Deal:
 class HubSpotDealsConnector(Connector):
     name = "hubspot-deals"
     title = "HubSpot deals export (CSV) as lead outcomes"
+
+    def probe(self, export: Export) -> Probe:
+        table = read_table(export.name, export.data, SPEC)
+        cells = (row.get("currency", "").strip().upper() for _, row in table.rows)
+        return Probe(currency=next((c for c in cells if c), None))
 
     def convert(self, export: Export, ctx: Context) -> Output:
         table = read_table(export.name, export.data, SPEC)
@@ -87,6 +92,7 @@ class HubSpotDealsConnector(Connector):
             out.add("leads", mine[0].line, _lead_update(lead, mine))
             self._revenue(leads[lead], mine, ctx, records)
         records.emit(out, kinds=("outcomes",))
+        out.notes += table.notes(self.name)
         return out
 
     def _deal(

@@ -2,9 +2,11 @@
 
 Rows must cover one day each: exported with the Day breakdown (or with
 "Reporting starts" equal to "Reporting ends"); a row spanning several days cannot become
-a daily outcome and is rejected. Ad sets hold the targeting, so each becomes an audience
-of the brand; each ad becomes an ``ad_copy`` asset of its campaign, which is what lets
-ads of one ad set be compared as creative variants. Column mapping: docs/connectors.md.
+a daily outcome and is rejected. Reach is kept on the outcome; derived columns (ROAS,
+CPC, CPM, CTR, cost per result, frequency) are checked against each row, never stored.
+Ad sets hold the targeting, so each becomes an audience of the brand; each ad becomes
+an ``ad_copy`` asset of its campaign, which is what lets ads of one ad set be compared
+as creative variants. Column mapping: docs/connectors.md.
 """
 
 from __future__ import annotations
@@ -13,98 +15,77 @@ from datetime import date
 from typing import Any
 
 from ingest.connectors._build import RecordSet, campaign_id
-from ingest.connectors._table import Column, Table, amount_cell, read_table
-from ingest.connectors._values import Decimal, detect_decimal, is_empty, parse_date, slug
-from ingest.connectors.base import Connector, Context, Export, Output
-
-_IGNORED = (
-    "Reach", "Frequency", "Cost per result", "CPM (cost per 1,000 impressions)",
-    "CPC (cost per link click)", "CTR (link click-through rate)", "CTR (all)", "CPC (all)",
-    "Cost per purchase", "Cost per lead", "Purchase ROAS (return on ad spend)",
-    "Website purchase ROAS (return on advertising spend)", "Attribution setting",
-    "Campaign delivery", "Ad set delivery", "Ad delivery", "Delivery status", "Delivery level",
-    "Starts", "Ends", "Ad set budget", "Ad set budget type", "Campaign budget", "Budget",
-    "Budget type", "Bid", "Bid type", "Platform", "Placement", "Device platform", "Age",
-    "Gender", "Quality ranking", "Engagement rate ranking", "Conversion rate ranking",
-    "Account name", "Account ID", "Landing page views", "ThruPlays", "Video plays",
-    "Post engagement", "Unique link clicks",
-)  # fmt: skip
-SPEC = (
-    Column("starts", ("Reporting starts",), required=True),
-    Column("ends", ("Reporting ends",), required=True),
-    Column("day", ("Day",)),
-    Column("campaign", ("Campaign name",), required=True),
-    Column("campaign_id", ("Campaign ID",)),
-    Column("objective", ("Objective",)),
-    Column("adset", ("Ad set name",)),
-    Column("adset_id", ("Ad set ID",)),
-    Column("ad", ("Ad name",)),
-    Column("ad_id", ("Ad ID",)),
-    Column(
-        "spend",
-        ("Amount spent",),
-        required=True,
-        pattern=r"Amount spent \((?P<currency>[A-Z]{3})\)",
-    ),
-    Column("currency", ("Currency",)),
-    Column("impressions", ("Impressions",)),
-    Column("link_clicks", ("Link clicks",)),
-    Column("clicks_all", ("Clicks (all)",)),
-    Column("results", ("Results",)),
-    Column("indicator", ("Result indicator", "Result type")),
-    Column("purchases", ("Purchases", "Website purchases")),
-    Column(
-        "purchase_value",
-        (
-            "Purchases conversion value",
-            "Website purchases conversion value",
-            "Purchase conversion value",
-        ),
-    ),
-    Column("leads", ("Leads", "Website leads", "On-Facebook leads")),
-    *(Column(f"_{i}", (name,), ignored=True) for i, name in enumerate(_IGNORED)),
+from ingest.connectors._derived import check_at_most, check_ratios, checked_note
+from ingest.connectors._meta_ads_spec import HINT, OBJECTIVES, RATIOS, SPEC, TOTALS
+from ingest.connectors._table import Table, amount_cell, read_table
+from ingest.connectors._values import (
+    Decimal,
+    detect_decimal,
+    fold,
+    is_empty,
+    parse_date,
+    slash_dates_day_first,
+    slug,
 )
+from ingest.connectors.base import Connector, Context, Export, Output, Probe
+from ingest.connectors.errors import ColumnsError
+
 CHANNEL = {"id": "meta-ads", "name": "Meta Ads", "kind": "paid_social", "platform": "Meta"}
-_OBJECTIVES = {
-    "outcome_sales": "conversions",
-    "sales": "conversions",
-    "conversions": "conversions",
-    "outcome_leads": "leads",
-    "leads": "leads",
-    "lead generation": "leads",
-    "outcome_awareness": "awareness",
-    "awareness": "awareness",
-    "brand awareness": "awareness",
-    "reach": "awareness",
-}
-HINT = "export with the Day breakdown (Breakdown > By time > Day)"
+_NUMBERS = (
+    "spend", "impressions", "reach", "link_clicks", "clicks_all", "results", "purchases",
+    "web_purchases", "purchase_value", "web_purchase_value", "leads",
+    *(r.column for r in RATIOS),
+)  # fmt: skip
 
 
 class MetaAdsConnector(Connector):
     name = "meta-ads"
     title = "Meta Ads Manager export (CSV)"
 
+    def probe(self, export: Export) -> Probe:
+        table = _read(export)
+        currency = table.currency()
+        for _, row in table.rows:
+            currency = currency or row.get("currency", "").strip().upper() or None
+        return Probe(currency=currency)
+
     def convert(self, export: Export, ctx: Context) -> Output:
-        table = read_table(export.name, export.data, SPEC, hint=HINT)
+        table = _read(export)
         out = Output()
         for line, reason in table.bad:
             out.reject("outcomes", line, reason)
-        numbers: tuple[str, ...] = ("spend", "impressions", "link_clicks", "clicks_all")
-        numbers = (*numbers, "results", "purchases", "purchase_value", "leads")
         decimal = detect_decimal(
-            ((line, row[k]) for line, row in table.rows for k in numbers if k in row), export.name
+            ((line, row[k]) for line, row in table.rows for k in _NUMBERS if k in row),
+            export.name,
         )
+        dates = (row.get(k, "") for _, row in table.rows for k in ("day", "starts"))
+        day_first = slash_dates_day_first(dates, default=decimal == ",")
+        table.check_currency(export.name, ctx.currency, ctx.brand_id)
         records = RecordSet()
         first_day: dict[str, date] = {}
+        totals = 0
         for line, row in table.rows:
+            if _is_total(row):
+                totals += 1
+                continue
             try:
-                self._row(row, line, table, ctx, decimal, records, first_day)
+                check_ratios(row, table, decimal, RATIOS)
+                check_at_most(row, table, decimal, "reach", "impressions")
+                self._row(row, line, table, ctx, decimal, day_first, records, first_day)
             except ValueError as e:
                 out.reject("outcomes", line, str(e))
         for (kind, asset_id), (_, record) in records.entities.items():
             if kind == "assets":
                 record["created_at"] = f"{first_day[asset_id].isoformat()}T00:00:00+00:00"
         records.emit(out, kinds=("outcomes",))
+        if totals:
+            out.notes.append(f"skipped {totals} total row(s)")
+        if records.dropped:
+            out.notes.append(
+                f"reach not kept on {records.dropped} outcome(s) that sum several export rows "
+                "(people reached are not additive)"
+            )
+        out.notes += checked_note(table, RATIOS) + table.notes(self.name)
         return out
 
     def _row(
@@ -114,17 +95,16 @@ class MetaAdsConnector(Connector):
         table: Table,
         ctx: Context,
         decimal: Decimal,
+        day_first: bool,
         records: RecordSet,
         first_day: dict[str, date],
     ) -> None:
-        day = self._day(row)
+        day = self._day(row, table, day_first)
         name = row["campaign"].strip()
         if not name:
-            raise ValueError("Campaign name: the campaign name is empty")
+            raise ValueError(f"{table.present['campaign']}: the campaign name is empty")
         spend = amount_cell(row, "spend", decimal, table)
-        currency = row.get("currency", "").strip().upper() or table.captures.get("spend", {}).get(
-            "currency"
-        )
+        currency = row.get("currency", "").strip().upper() or None
         if currency and currency != ctx.currency:
             raise ValueError(
                 f"amount spent is in {currency} but brand {ctx.brand_id} reports in {ctx.currency}"
@@ -136,7 +116,7 @@ class MetaAdsConnector(Connector):
         campaign: dict[str, Any] = {"id": cid, "brand_id": ctx.brand_id, "channel_ids": [channel]}
         if cid.startswith("meta-"):
             campaign.update(name=name, platform="Meta")
-            objective = _OBJECTIVES.get(row.get("objective", "").strip().lower())
+            objective = OBJECTIVES.get(row.get("objective", "").strip().lower())
             if objective:
                 campaign["objective"] = objective
         outcome: dict[str, Any] = {
@@ -184,14 +164,17 @@ class MetaAdsConnector(Connector):
         records.outcome(line, outcome)
 
     @staticmethod
-    def _day(row: dict[str, str]) -> date:
+    def _day(row: dict[str, str], table: Table, day_first: bool) -> date:
         if not is_empty(row.get("day")):
-            return parse_date(row["day"])
-        starts, ends = parse_date(row["starts"]), parse_date(row["ends"])
+            return parse_date(row["day"], day_first=day_first)
+        if is_empty(row.get("starts")) or is_empty(row.get("ends")):
+            raise ValueError(f"{table.present.get('day', 'Day')}: the row has no day")
+        starts = parse_date(row["starts"], day_first=day_first)
+        ends = parse_date(row["ends"], day_first=day_first)
         if starts != ends:
             raise ValueError(
-                f"Reporting starts {starts} and Reporting ends {ends} differ: the row covers "
-                f"several days; {HINT}"
+                f"{table.present['starts']} {starts} and {table.present['ends']} {ends} differ: "
+                f"the row covers several days; {HINT}"
             )
         return starts
 
@@ -203,12 +186,18 @@ class MetaAdsConnector(Connector):
 
         indicator = row.get("indicator", "").lower()
         results = value("results")
+
+        def first(*keys: str) -> float | None:
+            present = [k for k in keys if k in row]
+            return value(present[0]) if present else None
+
         metrics = {
             "impressions": value("impressions"),
-            "clicks": value("link_clicks") if "link_clicks" in row else value("clicks_all"),
-            "conversions": value("purchases"),
-            "revenue": value("purchase_value"),
+            "clicks": first("link_clicks", "clicks_all"),
+            "conversions": first("purchases", "web_purchases"),
+            "revenue": first("purchase_value", "web_purchase_value"),
             "leads": value("leads"),
+            "reach": value("reach"),
         }
         buys = "purchase" in indicator or "conversion" in indicator
         if metrics["conversions"] is None and buys:
@@ -225,3 +214,23 @@ def _platform_id(row: dict[str, str], name_key: str, id_key: str, scope: str) ->
     if is_empty(row.get(name_key)):
         return None
     return slug(f"{scope} {row[name_key]}")
+
+
+def _read(export: Export) -> Table:
+    """The export's table; a day must come from Day or from Reporting starts and ends."""
+    table = read_table(export.name, export.data, SPEC, hint=HINT)
+    if "day" not in table.present and not {"starts", "ends"} <= table.present.keys():
+        expected = [c.label for c in SPEC if not c.ignored]
+        dates = {"starts": "Reporting starts", "ends": "Reporting ends"}
+        missing = [label for key, label in dates.items() if key not in table.present]
+        missing = ["Day"] if len(missing) == 2 else missing
+        raise ColumnsError(export.name, expected, missing=missing, unknown=table.unknown, hint=HINT)
+    return table
+
+
+def _is_total(row: dict[str, str]) -> bool:
+    """A totals row: no campaign, or one named like a total, and no day of its own."""
+    name = fold(row.get("campaign", ""))
+    if not is_empty(row.get("day")):
+        return False
+    return not name or name in TOTALS or any(name.startswith((f"{w}:", f"{w} :")) for w in TOTALS)

@@ -218,10 +218,14 @@ def test_search_answers_with_cited_items(client: httpx.Client) -> None:
     assert body["mode"] == "sparse-only"
     assert body["items"][0]["node_id"] == "Asset:a1"
     assert all(i["node_id"].split(":")[0] in {"Asset", "Campaign", "Brand"} for i in body["items"])
-    other_brand = client.post(
+    unknown = client.post(
         "/v1/search", json={"query": "trail runners", "brand_id": "zz"}, headers=VIEWER
     )
-    assert other_brand.json()["items"] == []
+    error = assert_error(unknown, 422, "unknown_brand")  # as plans answer, not 200 and nothing
+    assert error["message"] == "no brand with id 'zz'"
+    assert error["details"] == {"brand_id": "zz", "did_you_mean": None}
+    typo = client.post("/v1/search", json={"query": "trail", "brand_id": "B1"}, headers=VIEWER)
+    assert assert_error(typo, 422, "unknown_brand")["message"].endswith("did you mean b1?")
 
 
 def test_search_input_errors_are_4xx(client: httpx.Client) -> None:

@@ -56,7 +56,7 @@ def test_ingest_then_lineage(tmp_path: Path) -> None:
     again = run(tmp_path, "ingest", "campaigns", str(campaigns))
     assert "already ingested" in again.stdout
 
-    shown = run(tmp_path, "lineage", "c1", "--json")
+    shown = run(tmp_path, "lineage", "c1", "--all", "--json")
     assert shown.returncode == 0, shown.stderr
     nodes = {n["node_id"] for n in json.loads(shown.stdout)["nodes"]}
     assert {"Campaign:c1", "Brand:b1"} <= nodes
@@ -171,10 +171,14 @@ def test_lineage_says_why_it_stopped(tmp_path: Path) -> None:
 
     cut = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3")
     assert cut.returncode == 0, cut.stderr
-    assert "truncated: the node limit (--limit) was reached" in cut.stdout
+    assert "the walk stopped early: it reached the node limit (--limit)" in cut.stdout
     shown = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3", "--json")
-    body = json.loads(shown.stdout)
+    body = json.loads(shown.stdout)  # the summary: counts, and why the walk stopped
     assert body["truncated"] is True and body["truncated_reason"] == "nodes"
-    assert len(body["nodes"]) == 3
+    assert body["nodes"] == 3
+    listed = run(
+        tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3", "--all", "--json"
+    )
+    assert len(json.loads(listed.stdout)["nodes"]) == 3
     whole = run(tmp_path, "lineage", "b1", "--direction", "down", "--json")
     assert json.loads(whole.stdout)["truncated_reason"] is None

@@ -46,12 +46,14 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         tmp_path, "keys", "create", "--role", "approver", "--name", "ann", "--brand", "brand-x"
     ).stdout.strip()
     named = run(tmp_path, "plan", "approve", plan["id"], "--as", "sam")
-    assert_one_line_error(named, 2, "--as names nobody", "--key")
-    assert_one_line_error(run(tmp_path, "plan", "approve", plan["id"]), 2, "give your API key")
+    assert_one_line_error(named, 2, "a typed name is not an identity", "--key")
+    assert_one_line_error(
+        run(tmp_path, "plan", "approve", plan["id"]), 2, "needs the approver's API key"
+    )
     wrong = run(tmp_path, "plan", "approve", plan["id"], "--key", "mg_not-a-key-at-all")
-    assert_one_line_error(wrong, 2, "not a live key")
+    assert_one_line_error(wrong, 2, "not a key of this deployment")
     viewer = run(tmp_path, "plan", "approve", plan["id"], "--key", keys["vic"])
-    assert_one_line_error(viewer, 2, "role 'viewer'", "'approver'")
+    assert_one_line_error(viewer, 2, "role viewer", "may not approve")
     elsewhere = run(tmp_path, "plan", "reject", plan["id"], "--key", keys["ann"])
     assert_one_line_error(elsewhere, 1, f"no Plan node with id {plan['id']!r}")
     own = run(tmp_path, "plan", "approve", plan["id"], "--key", keys["pat"])
@@ -96,7 +98,7 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         "--min",
         "ch-meta:5",
     )
-    assert_one_line_error(bad, 2, "--min takes CHANNEL=AMOUNT")
+    assert_one_line_error(bad, 2, "--min 'ch-meta:5' is not CHANNEL=AMOUNT")
     nobody = run(
         tmp_path,
         "plan",
@@ -110,4 +112,4 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         "--end",
         "2026-07-14",
     )
-    assert_one_line_error(nobody, 1, "brand-nope")
+    assert_one_line_error(nobody, 2, "--brand 'brand-nope': no brand with that id")

@@ -15,7 +15,7 @@ from graph.models import GraphBatch, Node, NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 from ingest import RecordsRejectedError
 from ingest.connectors import ColumnsError, Export, ingest_export, sample_path
-from ingest.connectors.errors import BadOptionError, UnknownSourceError
+from ingest.connectors.errors import BadOptionError, CurrencyMismatchError, UnknownSourceError
 from ingest.connectors.files import export_from_path
 
 BRANDS = (("brand-trailhead", "USD"), ("brand-ledgerline", "EUR"), ("brand-emberoak", "GBP"))
@@ -216,7 +216,10 @@ def test_meta_rows_spanning_several_days_are_rejected_naming_the_columns(
     with pytest.raises(ColumnsError, match=r"missing column\(s\) 'Amount spent'.*'Spend'"):
         ingest_export(store, "meta-ads", no_spend, brand_id="brand-trailhead")
     euros = variant("meta-ads", "Amount spent (USD)", "Amount spent (EUR)")
-    with pytest.raises(RecordsRejectedError, match="amount spent is in EUR"):
+    with pytest.raises(
+        CurrencyMismatchError,
+        match="column 'Amount spent \\(EUR\\)' is in EUR but brand brand-trailhead reports in USD",
+    ):
         ingest_export(store, "meta-ads", euros, brand_id="brand-trailhead")
 
 
@@ -292,10 +295,18 @@ def test_ga4_sample_attaches_to_existing_campaigns(store: GraphStore) -> None:
     assert t[("cmp-trailhead-0034", "ga4-google-cpc")].conversions > 0
 
 
-def test_ga4_unknown_fields_are_named(store: GraphStore) -> None:
-    data = json.dumps({"event_date": "20261125", "event_name": "x", "evnt_params": []}).encode()
-    with pytest.raises(ColumnsError, match=r"unknown column\(s\) 'evnt_params'.*event_params"):
-        ingest_export(store, "ga4", Export.single("e.jsonl", data), brand_id="brand-trailhead")
+def test_ga4_unknown_fields_are_ignored_and_named_once(store: GraphStore) -> None:
+    utm = {"campaign": "spring_sale", "source": "google", "medium": "cpc"}
+    events = [
+        {**event("session_start", 1, **utm), "evnt_params": []},
+        {**event("generate_lead", 1, **utm), "evnt_params": [], "is_new": True},
+    ]
+    data = "\n".join(json.dumps(e) for e in events).encode()
+    result = ingest_export(store, "ga4", Export.single("e.jsonl", data), brand_id="brand-trailhead")
+    unread = [n for n in result.notes if "does not read" in n]
+    assert unread == ["field(s) the ga4 connector does not read, ignored: 'evnt_params', 'is_new'"]
+    (t,) = totals(store).values()
+    assert t.leads == 1
     nameless = json.dumps({"event_date": "20261125"}).encode()
     with pytest.raises(ColumnsError, match=r"missing column\(s\) 'event_name'"):
         ingest_export(store, "ga4", Export.single("e.jsonl", nameless), brand_id="brand-trailhead")

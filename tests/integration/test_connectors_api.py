@@ -18,6 +18,7 @@ from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 from tests.integration.test_cli import assert_one_line_error, run, write_jsonl
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 KEYS = {"view-key-123-secret": "viewer", "analyst-key-123-secret": "analyst"}
 ANALYST = {"Authorization": "Bearer analyst-key-123-secret"}
 VIEWER = {"Authorization": "Bearer view-key-123-secret"}
@@ -84,12 +85,46 @@ def test_export_errors_over_http(client: httpx.Client, graph_store: GraphStore) 
     assert_error(tz, 400, "bad_option")
     missing = client.post(
         "/v1/ingest/from/google-ads",
-        content=b"x",
-        params={"brand_id": "brand-nope"},
+        content=sample_path("google-ads").read_bytes(),
+        params={"brand_id": "ledgerline"},
         headers=ANALYST,
     )
-    assert_error(missing, 404, "not_found")
+    message = assert_error(missing, 404, "not_found")["message"]
+    assert "did you mean brand-ledgerline?" in message and "brand_name" in message
     assert graph_store.count(Label.OUTCOME) == 0 and graph_store.count(Label.LEAD) == 0
+
+
+def test_an_export_creates_its_brand_over_http(
+    client: httpx.Client, graph_store: GraphStore
+) -> None:
+    body = (FIXTURES / "meta_ads_en_gbp_issue17.csv").read_bytes()
+    wrong = client.post(
+        "/v1/ingest/from/meta-ads",
+        content=body,
+        params={"brand_id": "brand-ledgerline"},
+        headers=ANALYST,
+    )
+    details = assert_error(wrong, 422, "currency_mismatch")["details"]
+    assert details == {"column": "Amount spent (GBP)", "export": "GBP", "brand": "EUR"}
+
+    r = client.post(
+        "/v1/ingest/from/meta-ads",
+        content=body,
+        params={"brand_id": "brand-emberoak", "brand_name": "Ember & Oak", "filename": "m.csv"},
+        headers=ANALYST,
+    )
+
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["brand_id"] == "brand-emberoak" and answer["brand_created"] is True
+    assert answer["records"]["brands"] == 1 and answer["records"]["outcomes"] == 10
+    assert (
+        "derived column(s) checked against each row and not stored: Purchase ROAS"
+        in (answer["notes"])
+    )
+    brand = client.get("/v1/brands", headers=VIEWER).json()
+    assert {"brand-emberoak", "brand-ledgerline"} <= {b["id"] for b in brand}
+    assert graph_store.count(Label.OUTCOME) == 10
 
 
 def test_a_zipped_markdown_folder(client: httpx.Client, graph_store: GraphStore) -> None:
@@ -151,8 +186,9 @@ def test_cli_ingests_exports_and_names_bad_columns(tmp_path: Path) -> None:
     assert_one_line_error(
         run(tmp_path, "ingest", "--from", "tiktok", str(bad)), 2, "unknown export source 'tiktok'"
     )
+    good = str(sample_path("google-ads"))  # the file is checked first, then the brand
     assert_one_line_error(
-        run(tmp_path, "ingest", "--from", "google-ads", str(bad)), 1, "several brands"
+        run(tmp_path, "ingest", "--from", "google-ads", good), 1, "several brands"
     )
     assert_one_line_error(
         run(tmp_path, "ingest", "brands", str(brands), "--brand", "x"), 2, "go with --from"

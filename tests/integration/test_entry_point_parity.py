@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from agents.orchestrator.events import Event
+from api.auth import create_key
 from graph.embedded import EmbeddedGraphStore
 from graph.models import Node, NodeRef
 from graph.schema import Label
@@ -211,18 +212,15 @@ def test_plans_reports_search_and_lineage_agree(tmp_path: Path) -> None:
     found = cli(
         cli_dir, "search", query, "--brand", TRAILHEAD, "--k", "5", "--mode", "sparse", "--json"
     )
-    walked = cli(cli_dir, "lineage", "cmp-trailhead-0001", "--depth", "2", "--json")
+    walked = cli(cli_dir, "lineage", "cmp-trailhead-0001", "--depth", "2", "--all", "--json")
     made = cli(
         cli_dir,
         *("plan", "create", "--brand", TRAILHEAD, "--budget", "20000"),
         *("--start", "2026-12-01", "--end", "2026-12-14", "--max", "ch-meta=3000"),
         *("--as", "pat", "--json"),
     )
-    approver = {  # a verdict is given with the approver's key, as over HTTP
-        "MARKETGRAPH_API_KEYS": ",".join(f"{k}:{r}" for k, r in KEYS.items()),
-        "MARKETGRAPH_API_KEY": "approver-key-123-secret",
-    }
-    approved = ok(run(cli_dir, "plan", "approve", made["id"], "--json", **approver))
+    sam = create_key(cli_dir / "api-keys.json", "approver", "sam")  # as `keys create` does
+    approved = cli(cli_dir, "plan", "approve", made["id"], "--key", sam, "--json")
     executed = cli(cli_dir, "plan", "execute", made["id"], "--no-wait", "--json")
     back = cli(cli_dir, "plan", "rollback", made["id"], "--to-version", "1", "--json")
 

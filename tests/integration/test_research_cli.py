@@ -50,7 +50,7 @@ def test_research_from_the_command_line(tmp_path: Path) -> None:
         assert heading in text.stdout
     assert "cites Asset:" in text.stdout
 
-    lineage = run(tmp_path, "lineage", f"ResearchBrief:{brief['id']}", "--json")
+    lineage = run(tmp_path, "lineage", f"ResearchBrief:{brief['id']}", "--all", "--json")
     assert lineage.returncode == 0, lineage.stderr
     nodes = {n["node_id"] for n in json.loads(lineage.stdout)["nodes"]}
     assert f"Decision:{brief['decision_id']}" in nodes and f"Brief:{brief['brief_id']}" in nodes

@@ -237,10 +237,10 @@ def test_cli_use_cases_on_marketgraph_demo(tmp_path: Path) -> None:
 
     leads = run(tmp_path, "usecase", "leads", "--brand", "brand-ledgerline", *at)
     assert leads.returncode == 0, leads.stderr
-    assert "sla_compliance" in leads.stdout and "Priya Nair" in leads.stdout
+    assert "SLA compliance" in leads.stdout and "Priya Nair" in leads.stdout
     handoff = run(tmp_path, "usecase", "handoff", "--brand", "brand-ledgerline", "--alerts", *at)
     assert handoff.returncode == 0, handoff.stderr
-    assert "ch-linkedin" in handoff.stdout and "DEGRADED" in handoff.stdout
+    assert "LinkedIn Ads" in handoff.stdout and "DEGRADED" in handoff.stdout  # by name
     assert "alerts: 1 new" in handoff.stdout
     creative = run(tmp_path, "usecase", "creative", "--brand", "brand-trailhead", "--json", *at)
     report = json.loads(creative.stdout)
@@ -265,7 +265,11 @@ def test_cli_use_cases_on_marketgraph_demo(tmp_path: Path) -> None:
         "rules.toml",
         "owner 'Nobody' (search) has no capacity",
     )
-    assert_one_line_error(run(tmp_path, "usecase", "content", "--brand", "nope"), 1, "nope")
     assert_one_line_error(
-        run(tmp_path, "usecase", "leads", "--start", "yesterday"), 2, "--start must be a date"
+        run(tmp_path, "usecase", "content", "--brand", "nope"), 2, "--brand 'nope': no brand"
+    )
+    assert_one_line_error(
+        run(tmp_path, "usecase", "leads", "--start", "yesterday"),
+        2,
+        "--start 'yesterday' is not a day like 2027-03-01",
     )

@@ -1,4 +1,5 @@
-"""Campaigns as the console lists them: searched, sorted, paged, with totals per currency.
+"""Campaigns as the console and `marketgraph campaigns` list them: searched, sorted, paged,
+with totals per currency.
 
 A listing reads the campaigns the key may see (one brand, the key's brands, or all),
 keeps those whose name or id holds the search text, sorts them by a property or by an

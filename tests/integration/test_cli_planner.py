@@ -1,0 +1,216 @@
+"""A CLI a planner lives in, on both backends: campaigns, a campaign's context, plans
+listed, lineage summarised, and one error style naming the option and what it accepts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.auth import create_key
+from api.cli._format import money
+from graph.base import GraphStore
+from graph.models import OutcomeQuery
+from graph.schema import Label
+from tests.integration.cli_runner import Invoke, assert_usage_error, cli_for
+
+BRAND = "brand-trailhead"
+
+
+@pytest.fixture
+def cli(demo: GraphStore, tmp_path: Path, request: pytest.FixtureRequest) -> Invoke:
+    return cli_for(demo, tmp_path, request)
+
+
+def spend_by_campaign(store: GraphStore, brand: str) -> dict[str, float]:
+    rows = store.aggregate_outcomes(OutcomeQuery(brand_id=brand, group_by=("campaign_id",)))
+    return {str(t.campaign_id): t.spend for t in rows}
+
+
+def test_campaigns_are_searched_sorted_and_paged(cli: Invoke, demo: GraphStore) -> None:
+    own = demo.find_nodes(Label.CAMPAIGN, {"brand_id": BRAND}, 10_000)
+    spend = spend_by_campaign(demo, BRAND)
+    by_spend = sorted(own, key=lambda n: (-spend.get(n.id, 0.0), n.id))
+
+    top = cli("campaigns", "--brand", BRAND, "--sort", "spend", "--desc", "--limit", "3", "--json")
+
+    assert top.exit_code == 0, top.stderr
+    page = json.loads(top.stdout)
+    assert page["total"] == len(own)
+    assert [i["id"] for i in page["items"]] == [n.id for n in by_spend[:3]]
+    assert [i["totals"]["spend"] for i in page["items"]] == [
+        round(spend[n.id], 2) for n in by_spend[:3]
+    ]
+    second = json.loads(
+        cli("campaigns", "--brand", BRAND, "--sort", "spend", "--desc", "--limit", "3",
+            "--offset", "3", "--json").stdout
+    )  # fmt: skip
+    assert [i["id"] for i in second["items"]] == [n.id for n in by_spend[3:6]]
+
+    word = str(own[0].properties["name"]).split()[0]
+    found = json.loads(cli("campaigns", "--search", word.upper(), "--json").stdout)
+    assert found["items"] and all(
+        word.casefold() in i["name"].casefold() or word.casefold() in i["id"]
+        for i in found["items"]
+    )
+
+    text = cli("campaigns", "--brand", BRAND, "--sort", "spend", "--desc", "--limit", "2")
+    first = by_spend[0]
+    assert str(first.properties["name"]) in text.stdout and first.id in text.stdout
+    assert f"spend ${spend[first.id]:,.2f}" in text.stdout and "Trailhead" in text.stdout
+    assert "--offset 2 for the next page" in text.stdout
+
+
+def test_campaigns_are_totalled_per_currency_never_added_across(
+    cli: Invoke, demo: GraphStore
+) -> None:
+    currency = {b.id: str(b.properties["currency"]) for b in demo.find_all(Label.BRAND)}
+    brand_of = {c.id: str(c.properties["brand_id"]) for c in demo.find_all(Label.CAMPAIGN)}
+    spend: dict[str, float] = {}
+    for t in demo.aggregate_outcomes(OutcomeQuery(group_by=("campaign_id",))):
+        if t.campaign_id in brand_of:
+            code = currency[brand_of[str(t.campaign_id)]]
+            spend[code] = spend.get(code, 0.0) + t.spend
+    assert len(spend) > 1  # the demo's brands pay in several currencies
+
+    listed = cli("campaigns", "--limit", "1")
+
+    assert listed.exit_code == 0, listed.stderr
+    lines = [ln for ln in listed.stdout.splitlines() if ln.startswith("total in ")]
+    assert len(lines) == len(spend), listed.stdout
+    for code, amount in spend.items():
+        (line,) = [ln for ln in lines if ln.startswith(f"total in {code}:")]
+        assert f"spend {money(amount, code)}" in line, line
+    own = cli("campaigns", "--brand", BRAND, "--limit", "1").stdout
+    (line,) = [ln for ln in own.splitlines() if ln.startswith("total in ")]
+    assert line.startswith(f"total in {currency[BRAND]}:") and "of 1 brand(s)" in line
+
+
+def test_campaign_options_are_checked(cli: Invoke) -> None:
+    assert_usage_error(
+        cli("campaigns", "--brand", "trailhead"),
+        "--brand 'trailhead'",
+        "did you mean brand-trailhead?",
+    )
+    assert_usage_error(cli("campaigns", "--sort", "size"), "--sort 'size' is not one of", "spend")
+    assert_usage_error(
+        cli("campaigns", "--start", "2027-03-31", "--end", "2027-03-01"),
+        "--start 2027-03-31 is after --end 2027-03-01",
+    )
+    assert_usage_error(cli("campaigns", "--start", "31/03/2027"), "a day like 2027-03-01")
+
+
+def test_context_shows_a_campaign_with_names_and_totals(cli: Invoke, demo: GraphStore) -> None:
+    campaign = demo.find_nodes(Label.CAMPAIGN, {"brand_id": BRAND}, 1)[0]
+    truth = demo.get_campaign_context(campaign.id)
+
+    shown = cli("context", campaign.id)
+
+    assert shown.exit_code == 0, shown.stderr
+    assert str(campaign.properties["name"]) in shown.stdout
+    assert "Trailhead Outfitters" in shown.stdout  # the brand by name
+    for channel in truth.channels:
+        assert f"{channel.properties['name']} ({channel.id})" in shown.stdout
+    for t in truth.outcomes_by_channel:
+        assert f"spend ${t.spend:,.2f}" in shown.stdout
+    as_json = json.loads(cli("context", campaign.id, "--json").stdout)
+    assert as_json["campaign"]["id"] == campaign.id and as_json["brand"]["id"] == BRAND
+    assert sorted(c["id"] for c in as_json["channels"]) == sorted(c.id for c in truth.channels)
+    suggestion = campaign.id[:-2] + "9" + campaign.id[-1]  # one digit off
+    assert_usage_error(cli("context", suggestion), "CAMPAIGN_ID", "did you mean cmp-trailhead-")
+
+
+def test_plans_are_made_listed_and_their_lineage_summarised(
+    cli: Invoke, demo: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = cli(
+        "plan", "create", "--brand", BRAND, "--budget", "40k", "--start", "2026-12-01",
+        "--end", "2026-12-14", "--min", "email=2.5k", "--max", "Meta Ads=1,500", "--json",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    plan = json.loads(made.stdout)
+    assert plan["budget"] == 40000
+    lines = plan["allocations"]
+    assert sum(a["budget"] for a in lines if a["channel_id"] == "ch-email") >= 2500
+    assert sum(a["budget"] for a in lines if a["channel_id"] == "ch-meta") <= 1500
+
+    listed = json.loads(cli("plan", "list", "--status", "pending_approval", "--json").stdout)
+    assert [p["id"] for p in listed] == [plan["id"]]
+    text = cli("plan", "list", "--brand", BRAND)
+    assert plan["id"] in text.stdout and "$40,000.00" in text.stdout
+    assert json.loads(cli("plan", "list", "--status", "completed", "--json").stdout) == []
+    assert_usage_error(cli("plan", "list", "--status", "done"), "--status 'done'", "approved")
+
+    monkeypatch.delenv("MARKETGRAPH_API_KEY", raising=False)
+    keys = tmp_path / "api-keys.json"  # the data dir's key file, as `keys create` writes it
+    sam = create_key(keys, "approver", "sam")
+    viewer = create_key(keys, "viewer", "vic")
+    elsewhere = create_key(keys, "approver", "olga", ["brand-ledgerline"])
+    pid = plan["id"]
+    typed = cli("plan", "approve", pid, "--as", "the ceo")
+    assert_usage_error(
+        typed, "--as 'the ceo'", "not an identity", "--key KEY", "MARKETGRAPH_API_KEY"
+    )
+    assert_usage_error(cli("plan", "approve", pid), "needs the approver's API key")
+    assert_usage_error(cli("plan", "reject", pid, "--key", "mg_guess"), "--key: not a key")
+    assert_usage_error(cli("plan", "approve", pid, "--key", viewer), "role viewer", "may not")
+    assert_usage_error(cli("plan", "approve", pid, "--key", elsewhere), f"not for {BRAND}")
+    assert json.loads(cli("plan", "show", pid, "--json").stdout)["status"] == "pending_approval"
+
+    monkeypatch.setenv("MARKETGRAPH_API_KEY", sam)
+    approved = cli("plan", "approve", pid, "--json")
+    assert approved.exit_code == 0, approved.stderr
+    (verdict,) = json.loads(approved.stdout)["approvals"]
+    assert (verdict["approver"], verdict["role"]) == ("sam", "approver"), verdict
+    allocation = f"Allocation:{lines[0]['id']}"
+    summary = cli("lineage", allocation)
+    assert summary.exit_code == 0, summary.stderr
+    out = summary.stdout
+    assert f"Decision:{plan['decision_id']}" in out and "plan by planner" in out
+    assert "approvals (1)" in out and "approved" in out and "by sam" in out
+    assert "curves (" in out and "Agent:planner" in out
+    assert "outcome rows:" in out and "demo:outcomes.jsonl" in out
+    assert "-[FITTED_ON]->" not in out  # rows are counted, not listed
+    every = cli("lineage", allocation, "--all")
+    assert "-[FITTED_ON]->" in every.stdout and "Outcome:" in every.stdout
+    data = json.loads(cli("lineage", allocation, "--json").stdout)
+    assert [a["node_id"].split(":")[0] for a in data["approvals"]] == ["Approval"]
+    assert data["outcome_rows"] == sum(s["rows"] for s in data["outcome_sources"]) > 0
+    whole = json.loads(cli("lineage", allocation, "--all", "--json").stdout)
+    assert len(whole["nodes"]) == whole["summary"]["nodes"]
+
+
+def test_plan_options_name_the_option_and_the_accepted_form(cli: Invoke) -> None:
+    base = ("plan", "create", "--brand", BRAND, "--start", "2027-03-01", "--end", "2027-03-31")
+    assert_usage_error(
+        cli(*base, "--budget", "40 grand"),
+        "--budget '40 grand' is not an amount like 40000, 40k, 40,000, 2.5k",
+    )
+    assert_usage_error(
+        cli("plan", "create", "--brand", BRAND, "--budget", "40000", "--start", "2027-03-31",
+            "--end", "2027-03-01"),
+        "--start 2027-03-31 is after --end 2027-03-01",
+    )  # fmt: skip
+    assert_usage_error(
+        cli(*base, "--budget", "1k", "--min", "emial=5000"), "did you mean ch-email?"
+    )
+    assert_usage_error(cli(*base, "--budget", "1k", "--min", "email"), "CHANNEL=AMOUNT")
+    assert_usage_error(
+        cli(*base, "--budget", "1k", "--min", "email=lots"), "'lots' is not an amount"
+    )
+    assert_usage_error(
+        cli("plan", "create", "--brand", "trailhead", "--budget", "1k", "--start", "2027-03-01",
+            "--end", "2027-03-31"),
+        "did you mean brand-trailhead?",
+    )  # fmt: skip
+    assert_usage_error(cli(*base, "--budget", "1k", "--objective", "clicks"), "--objective")
+
+
+def test_search_takes_k_and_names_an_unknown_brand(cli: Invoke) -> None:
+    found = cli("search", "waterproof boots", "-k", "3", "--brand", BRAND, "--json")
+    assert found.exit_code == 0, found.stderr
+    assert len(json.loads(found.stdout)["items"]) <= 3
+    assert_usage_error(
+        cli("search", "boots", "--brand", "trailhead"), "did you mean brand-trailhead?"
+    )
