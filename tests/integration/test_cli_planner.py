@@ -155,7 +155,9 @@ def test_plans_are_made_listed_and_their_lineage_summarised(
     assert_usage_error(cli("plan", "approve", pid), "needs the approver's API key")
     assert_usage_error(cli("plan", "reject", pid, "--key", "mg_guess"), "--key: not a key")
     assert_usage_error(cli("plan", "approve", pid, "--key", viewer), "role viewer", "may not")
-    assert_usage_error(cli("plan", "approve", pid, "--key", elsewhere), f"not for {BRAND}")
+    hidden = cli("plan", "approve", pid, "--key", elsewhere)  # another brand's plan is not there
+    assert_usage_error(hidden, f"no Plan node with id {pid!r}", code=1)
+    assert BRAND not in hidden.stdout + hidden.stderr
     assert json.loads(cli("plan", "show", pid, "--json").stdout)["status"] == "pending_approval"
 
     monkeypatch.setenv("MARKETGRAPH_API_KEY", sam)
@@ -163,6 +165,7 @@ def test_plans_are_made_listed_and_their_lineage_summarised(
     assert approved.exit_code == 0, approved.stderr
     (verdict,) = json.loads(approved.stdout)["approvals"]
     assert (verdict["approver"], verdict["role"]) == ("sam", "approver"), verdict
+    assert verdict["key_id"], verdict
     allocation = f"Allocation:{lines[0]['id']}"
     summary = cli("lineage", allocation)
     assert summary.exit_code == 0, summary.stderr
