@@ -35,6 +35,7 @@ from api.routes import (
 )
 from api.services import Services, ensure_admin_key, open_services
 from api.settings import Settings, get_settings
+from retrieval.host import IndexHost
 
 log = logging.getLogger("marketgraph")
 
@@ -135,7 +136,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             async with watching(app, services), _background(services):
                 yield
             return
-        opened = open_services(settings or get_settings())
+        configured = settings or get_settings()
+        host = None if configured.qdrant_url else IndexHost(configured.data_dir)
+        opened = open_services(configured, host=host)
         key = ensure_admin_key(opened)
         if key:
             log.warning("no API key was configured; generated an admin key (shown once): %s", key)

@@ -135,7 +135,13 @@ class Settings(BaseSettings):
 
     @property
     def qdrant_path(self) -> Path:
+        """Where qdrant-client's local mode kept the index before Qdrant Edge (migrated)."""
         return self.data_dir / "qdrant"
+
+    @property
+    def index_path(self) -> Path:
+        """The embedded text index: a Qdrant Edge shard."""
+        return self.data_dir / "qdrant-edge"
 
     @property
     def keys_path(self) -> Path:

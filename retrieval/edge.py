@@ -110,6 +110,7 @@ class EdgeTextIndex(TextIndex):
         dense_model: the model's name as recorded (required with ``embeddings``).
         encoder: the sparse encoder (default :func:`default_encoder`).
         location: how :meth:`info` names the store (default ``edge:PATH``).
+        recreate: start empty, dropping what the folder holds (whatever its models).
 
     Raises:
         EmbeddingModelMismatchError: the shard was built with other models.
@@ -125,6 +126,7 @@ class EdgeTextIndex(TextIndex):
         dense_model: str | None = None,
         encoder: SparseEncoder | None = None,
         location: str = "",
+        recreate: bool = False,
     ) -> None:
         if (embeddings is None) != (dense_model is None):
             raise ValueError("embeddings and dense_model go together: give both or neither")
@@ -136,6 +138,10 @@ class EdgeTextIndex(TextIndex):
         self._lock = threading.Lock()  # open, close and recreate; the shard syncs the rest
         self._shard: qe.EdgeShard | None = None
         self._version = 0
+        if recreate and is_edge_folder(path):
+            with _unavailable(f"open the shard in {path}", path):
+                qe.EdgeShard.load(str(path)).close()  # refused while another holds it
+            shutil.rmtree(path)
         self._open()
 
     # -- the shard ---------------------------------------------------------------------
