@@ -180,3 +180,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
 
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one worker process of ``marketgraph serve --workers N`` (an import-string
+    factory for uvicorn: each worker configures its logging and reads the settings)."""
+    from api.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

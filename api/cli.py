@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import inspect
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -161,6 +162,10 @@ def serve(
     demo_if_empty: Annotated[
         bool, typer.Option("--demo-if-empty", help="load the demo data set when the graph is empty")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="worker processes (default MARKETGRAPH_WORKERS, else 1)", min=1),
+    ] = None,
 ) -> None:
     """Run the API (and web console)."""
     import uvicorn
@@ -175,14 +180,20 @@ def serve(
             if services.graph.count(Label.BRAND) == 0:
                 out.print("the graph is empty: loading the demo data set")
                 _load_demo(services, seed=7, outcome_rows=None)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=None,  # our handler, set above, formats uvicorn's lines too
-        log_level=settings.log_level.lower(),
-        access_log=False,  # the request middleware writes the access lines
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,  # our handler, set above, formats uvicorn's lines too
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # the request middleware writes the access lines
+    }
+    count = workers or settings.workers
+    if count > 1:  # each worker builds its app (see api.app.serve_app)
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+            options["timeout_worker_healthcheck"] = 120  # a worker loads the graph first
+        uvicorn.run("api.app:serve_app", factory=True, workers=count, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
 
 
 def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:

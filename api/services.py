@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from graph.base import GraphStore
 from graph.models import Node
 from migrations import apply_pending
 from retrieval.base import TextIndex
+from retrieval.cache import VersionedCache
 from retrieval.errors import IndexUnavailableError
 from retrieval.host import IndexHost
 from retrieval.indexer import Indexer
@@ -32,6 +34,7 @@ from retrieval.retriever import HybridRetriever
 
 log = logging.getLogger("marketgraph")
 COLLECTION = "marketgraph_texts"
+HOST_WAIT_SECONDS = 10.0
 
 
 @dataclass
@@ -50,6 +53,8 @@ class Services:
     router: ChannelRouter | None = None
     validator: ValidationAgent | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    # Campaign contexts as sent, while the graph and the index are unchanged.
+    context_cache: VersionedCache[bytes] = field(default_factory=lambda: VersionedCache(2048))
 
     def outcomes_arrived(self, run_id: str, brand_id: str | None = None) -> None:
         """Tell the validation agent (through the event bus) that outcomes were ingested."""
@@ -156,6 +161,12 @@ def open_index(
             )
         except IndexLockedError:
             server = read_server_file(settings.data_dir)
+            # Workers of one server start together: the one holding the shard writes
+            # server.json a moment after taking it.
+            deadline = time.monotonic() + (HOST_WAIT_SECONDS if eager else 0.0)
+            while server is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                server = read_server_file(settings.data_dir)
             if server is None or server.pid == os.getpid():
                 raise
             index = RemoteTextIndex(server, path)

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(
         default=None, description="approval policy (TOML); unset: policy.toml in the data dir"
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="worker processes of `marketgraph serve` (one holds the embedded index)",
+    )
     run_worker: bool = Field(
         default=True, description="whether the server runs plan tasks and events itself"
     )

@@ -228,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import research
 
         return research.main(args[1:])
+    if args[:1] == ["serving"]:  # `python -m bench serving`: see bench/serving.py
+        from bench import serving
+
+        return serving.main(args[1:])
     if args[:1] == ["audit"]:  # `python -m bench audit`: see bench/audit.py
         from bench import audit
 

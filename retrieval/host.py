@@ -77,6 +77,11 @@ class _BadRequest(ValueError):
     pass
 
 
+class _Listener(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the workers of a server and commands may connect at once
+
+
 class IndexHost:
     """Serves one index to other local processes (see the module docstring).
 
@@ -105,8 +110,7 @@ class IndexHost:
             self._index = index
             if self._server is not None:
                 return
-            server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-            server.daemon_threads = True
+            server = _Listener(("127.0.0.1", 0), _handler(self))
             self._server = server
             self._thread = threading.Thread(
                 target=server.serve_forever, name="marketgraph-index-host", daemon=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GraphDep, ServicesDep, Viewer
@@ -18,6 +18,7 @@ from api.schemas.graph import (
     SubgraphPublic,
 )
 from api.scope import ScopeDep
+from api.services import Services
 from graph.lineage import MAX_DEPTH
 from graph.models import Node, NodeRef
 from graph.schema import Label
@@ -76,29 +77,51 @@ async def campaign_context(
     scope: ScopeDep,
     start: Annotated[date | None, Query(description="first day of outcome totals")] = None,
     end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
-) -> CampaignContextPublic:
+) -> Response:
     """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
     ref = NodeRef(label=Label.CAMPAIGN, id=campaign_id)
-    await run_in_threadpool(scope.require_ref, ref, "campaign")
-    ctx = await run_in_threadpool(graph.get_campaign_context, campaign_id, start, end)
-    decisions = await run_in_threadpool(scope.visible, ctx.decisions)
-    assets = await run_in_threadpool(scope.visible, ctx.assets)
-    audiences = await run_in_threadpool(scope.visible, ctx.audiences)
-    similar_campaigns, similar_assets, status = await run_in_threadpool(
-        _similar, services.retriever, ctx.campaign, [a.ref for a in assets]
-    )
-    return CampaignContextPublic(
-        campaign=NodePublic.of(ctx.campaign),
-        brand=NodePublic.of(ctx.brand) if ctx.brand else None,
-        audiences=[NodePublic.of(n) for n in audiences],
-        channels=[NodePublic.of(n) for n in ctx.channels],
-        assets=[NodePublic.of(n) for n in assets],
-        outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
-        decisions=[NodePublic.of(n) for n in decisions],
-        similar_campaigns=similar_campaigns,
-        similar_assets=similar_assets,
-        retrieval=status,
-    )
+    key = (campaign_id, start, end, scope.brands)
+
+    def build() -> bytes:
+        # Kept while neither the graph nor the index changed (nor the caller's brands).
+        stamp = _stamp(services)
+        if stamp is not None:
+            cached = services.context_cache.get(key, stamp)
+            if cached is not None:
+                return cached
+        scope.require_ref(ref, "campaign")
+        ctx = graph.get_campaign_context(campaign_id, start, end)
+        assets = scope.visible(ctx.assets)
+        similar_campaigns, similar_assets, status = _similar(
+            services.retriever, ctx.campaign, [a.ref for a in assets]
+        )
+        body = CampaignContextPublic(
+            campaign=NodePublic.of(ctx.campaign),
+            brand=NodePublic.of(ctx.brand) if ctx.brand else None,
+            audiences=[NodePublic.of(n) for n in scope.visible(ctx.audiences)],
+            channels=[NodePublic.of(n) for n in ctx.channels],
+            assets=[NodePublic.of(n) for n in assets],
+            outcomes_by_channel=[ChannelTotalsPublic.of(t) for t in ctx.outcomes_by_channel],
+            decisions=[NodePublic.of(n) for n in scope.visible(ctx.decisions)],
+            similar_campaigns=similar_campaigns,
+            similar_assets=similar_assets,
+            retrieval=status,
+        ).model_dump_json()
+        data = body.encode()
+        if stamp is not None and status.available:
+            services.context_cache.put(key, stamp, data)
+        return data
+
+    return Response(await run_in_threadpool(build), media_type="application/json")
+
+
+def _stamp(services: Services) -> tuple[object, int] | None:
+    """What a cached context depends on: the graph's data and the index's points."""
+    graph_version = services.graph.data_version()
+    index_version = services.index.version
+    if graph_version is None or index_version is None:
+        return None
+    return graph_version, index_version
 
 
 SIMILAR_K = 5
@@ -114,10 +137,21 @@ def _similar(
     brand_id = str(brand) if brand is not None else None
     try:
         campaigns = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=["campaign"], exclude=[campaign.ref]
+            query,
+            k=SIMILAR_K,
+            brand_id=brand_id,
+            kinds=["campaign"],
+            exclude=[campaign.ref],
+            expand=False,  # only the hits are shown, with their outcome totals
+            outcomes=True,
         )
         assets = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=ASSET_KINDS, exclude=own_assets
+            query,
+            k=SIMILAR_K,
+            brand_id=brand_id,
+            kinds=ASSET_KINDS,
+            exclude=own_assets,
+            expand=False,
         )
     except IndexUnavailableError as e:
         return [], [], RetrievalStatus(available=False, reason=str(e))
