@@ -131,6 +131,7 @@ def open_index(
         settings.embeddings, openai_api_key=key, openai_base_url=settings.openai_base_url
     )
     pending_recreate = [recreate]  # once: the factory may run again after a failure
+    wait_for_host = [eager]  # at the server's start only (its workers start together)
 
     def server_index() -> TextIndex:
         from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
@@ -163,7 +164,8 @@ def open_index(
             server = read_server_file(settings.data_dir)
             # Workers of one server start together: the one holding the shard writes
             # server.json a moment after taking it.
-            deadline = time.monotonic() + (HOST_WAIT_SECONDS if eager else 0.0)
+            deadline = time.monotonic() + (HOST_WAIT_SECONDS if wait_for_host[0] else 0.0)
+            wait_for_host[0] = False
             while server is None and time.monotonic() < deadline:
                 time.sleep(0.2)
                 server = read_server_file(settings.data_dir)

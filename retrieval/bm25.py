@@ -73,14 +73,10 @@ class QdrantBm25Encoder:
         self._model = qe.Bm25(edge_config(config))
 
     def encode_document(self, text: str) -> tuple[list[int], list[float]]:
+        """Unique term indices (in no particular order: Qdrant sorts) and their weights."""
         vector = self._model.embed_document(text)
-        return _sorted(vector.indices, vector.values)
+        return vector.indices, vector.values
 
     def encode_query(self, text: str) -> tuple[list[int], list[float]]:
         vector = self._model.embed_query(text)
-        return _sorted(vector.indices, vector.values)
-
-
-def _sorted(indices: list[int], values: list[float]) -> tuple[list[int], list[float]]:
-    pairs = sorted(zip(indices, values, strict=True))
-    return [i for i, _ in pairs], [v for _, v in pairs]
+        return vector.indices, vector.values

@@ -410,10 +410,11 @@ class EmbeddedGraphStore(GraphStore):
         limit_per_node: int,
         directions: Directions | None = None,
     ) -> list[Edge]:
+        wanted = _Wanted(directions)
         with self._reading():
             out: list[Edge] = []
             for ref in refs:
-                out.extend(self._incident(ref, limit_per_node, _Wanted(directions)))
+                out.extend(self._incident(ref, limit_per_node, wanted))
             return out
 
     def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:

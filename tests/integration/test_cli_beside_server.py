@@ -8,7 +8,6 @@ nothing says "index unavailable".
 from __future__ import annotations
 
 import json
-import os
 import signal
 import stat
 import subprocess
@@ -22,11 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.integration.cli_process import ADMIN, BIN, cli, env_for, no_index_warnings
 from tests.integration.http_server import free_port
-
-BIN = Path(sys.executable).parent / "marketgraph"
-ADMIN = "beside-admin-key-1"
-WARNINGS = ("index unavailable", "already accessed", "held by another", "queued for a retry")
 
 
 @dataclass
@@ -35,34 +31,6 @@ class Served:
     process: subprocess.Popen[bytes]
     http: httpx.Client
     log: Path
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETGRAPH_")}
-    env.update(
-        MARKETGRAPH_DATA_DIR=str(data_dir),
-        MARKETGRAPH_API_KEYS=f"{ADMIN}:admin",
-        MARKETGRAPH_LOG_FORMAT="text",
-        COLUMNS="200",
-    )
-    return env
-
-
-def cli(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN), *args],
-        env=_env(data_dir),
-        cwd=data_dir,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def no_index_warnings(result: subprocess.CompletedProcess[str]) -> None:
-    assert result.returncode == 0, result.stdout + result.stderr
-    said = (result.stdout + result.stderr).lower()
-    assert not [w for w in WARNINGS if w in said], result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +43,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(BIN), "serve", "--port", str(port)],
-            env=_env(data_dir),
+            env=env_for(data_dir),
             cwd=data_dir,
             stdout=out,
             stderr=subprocess.STDOUT,
