@@ -8,6 +8,8 @@ COPY api ./api
 COPY ingest ./ingest
 COPY migrations ./migrations
 COPY bench ./bench
+COPY reports ./reports
+COPY demo ./demo
 RUN pip install --no-cache-dir .
 ENV MARKETGRAPH_DATA_DIR=/data
 VOLUME /data

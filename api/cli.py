@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from agents.execution.errors import ExecutionError
+from agents.channels.errors import ExecutionError
 from agents.orchestrator import OrchestratorError
 from agents.planner.errors import PlannerError
 from api.auth import ApiKeyError, KeyRing, create_key, revoke_key
@@ -197,7 +197,7 @@ def serve(
 
 
 def _load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
-    from ingest.demo import generate
+    from demo import generate
 
     dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
     parts = dataset_parts(dataset)

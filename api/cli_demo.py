@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from agents.executors.loop import CycleReport, run_cycle
 from agents.planner.storage import load_plan
 from api.cli import _fail, out
 from api.services import Services
+from demo.loop import CycleReport, run_cycle
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 

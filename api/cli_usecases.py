@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
-from agents.usecases import (
+from api.cli import fail, one_line_errors, open_cli_services, out
+from reports import (
     AlertsRecorded,
     Kpi,
     content_calendar,
@@ -22,8 +23,7 @@ from agents.usecases import (
     record_sla_alerts,
     route_leads,
 )
-from agents.usecases.creative import Metric
-from api.cli import fail, one_line_errors, open_cli_services, out
+from reports.creative import Metric
 
 usecase_app = typer.Typer(
     help="Marketing use cases: planning, lead SLA and routing, content calendar, creative "

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agents.execution.errors import (
+from agents.channels.errors import (
     ExperimentConflictError,
     IdempotencyConflictError,
     InvalidActionError,
@@ -29,7 +29,6 @@ from agents.planner.errors import (
     UnknownVersionError,
 )
 from agents.research.errors import BriefConflictError
-from agents.usecases.errors import BadWindowError, RoutingConfigError
 from api.logs import REQUEST_ID_HEADER, current_request_id
 from graph.errors import (
     AmbiguousNodeIdError,
@@ -43,6 +42,7 @@ from graph.errors import (
 )
 from ingest.connectors.errors import BadOptionError, ColumnsError, UnknownSourceError
 from ingest.errors import RecordsRejectedError, UnknownKindError, UnreadableInputError
+from reports.errors import BadWindowError, RoutingConfigError
 from retrieval.errors import (
     DenseUnavailableError,
     EmbeddingModelMismatchError,

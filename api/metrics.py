@@ -31,8 +31,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
-from agents.execution.outbox import STATUSES as OUTBOX_STATUSES
-from agents.execution.outbox import list_entries
+from agents.channels.outbox import STATUSES as OUTBOX_STATUSES
+from agents.channels.outbox import list_entries
 from agents.orchestrator.events import FAILED as EVENT_FAILED
 from agents.orchestrator.events import PENDING as EVENT_PENDING
 from agents.orchestrator.events import RUNNING as EVENT_RUNNING

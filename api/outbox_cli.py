@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agents.execution.outbox import (
+from agents.channels.outbox import (
     STATUSES,
     EntryStatus,
     OutboxWorker,

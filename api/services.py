@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.execution.outbox import OutboxWorker, WebhookConfig, load_webhook_config
-from agents.executors import ChannelRouter, ValidationAgent, task_agents
-from agents.executors.channels import demo_markets
+from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
+from agents.channels.router import ChannelRouter, demo_markets
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
 from agents.orchestrator.events import Event
 from agents.orchestrator.orchestrator import research_step
 from agents.research.tools import ResearchTool, external_tools
+from agents.tasks import task_agents
+from agents.validation.agent import ValidationAgent
 from api.auth import KeyRing, create_key
 from api.settings import Settings
 from graph.base import GraphStore

@@ -34,7 +34,7 @@ from agents.content import (
     draft_variants,
 )
 from bench.common import Progress, machine
-from ingest.demo import generate
+from demo import generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "content.json"
 CREATIVE = frozenset({"ad_copy", "email", "social_post", "landing_page", "blog", "image", "video"})

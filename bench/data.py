@@ -14,9 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from demo import DemoDataset, generate
 from graph.models import Edge, Node, NodeRef, clean_properties
 from ingest import RECORD_TYPES, Part, describe
-from ingest.demo import DemoDataset, generate
 
 Record = dict[str, Any]
 

@@ -32,12 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from agents.planner import DailyPoint, ResponseCurve, fit_curves
+from agents.curves import DailyPoint, ResponseCurve, fit_curves
 from agents.validation import DriftConfig, Observation, detect_drift
 from agents.validation.synthetic import START, known_curve, simulate_line
 from bench.common import Progress, machine
-from ingest.demo import DemoDataset, generate
-from ingest.demo.tables import DATES
+from demo import DemoDataset, generate
+from demo.tables import DATES
 
 RESULTS = Path(__file__).resolve().parent / "results" / "drift.json"
 DAYS, CHANGE_DAY, PLAN_LINES = 56, 28, 8

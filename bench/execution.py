@@ -25,24 +25,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from agents.execution import Action, Target
-from agents.execution.outbox import (
+from agents.channels import Action, Target
+from agents.channels.outbox import (
     ChannelHook,
     OutboxWorker,
     WebhookAdapter,
     WebhookConfig,
     list_entries,
 )
-from agents.execution.sandbox import SandboxAdapter, SandboxMarket, simulate_and_ingest
 from bench.backends import Backend, Neo4jBackend, each_backend
 from bench.common import Progress, percentile
+from demo import generate
+from demo.sandbox import SandboxAdapter, SandboxMarket, simulate_and_ingest
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef
 from graph.neo4j import Neo4jGraphStore
 from graph.schema import Label
 from ingest import Part, ingest
-from ingest.demo import generate
 from ingest.readers import describe
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

@@ -2,7 +2,7 @@
 
 Each market is a demo brand's sandbox (the generator's true curves) after a year of demo
 history, in an embedded store. Eight cycles of 14 days run through the real service loop
-(:func:`agents.executors.loop.run_cycle`: plan, approve, execute with the agents, outcomes
+(:func:`demo.loop.run_cycle`: plan, approve, execute with the agents, outcomes
 through ingest, validation, re-plans approved and executed). In the *changed* markets the
 channel with the largest budget in cycle 1 falls to half of its curve halfway through
 cycle 4.
@@ -33,18 +33,20 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.execution.sandbox import SandboxMarket
-from agents.executors import ChannelRouter, ValidationAgent, task_agents
-from agents.executors.loop import run_cycle
+from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
 from agents.planner import allocate
 from agents.planner.storage import load_plan
+from agents.tasks import task_agents
+from agents.validation.agent import ValidationAgent
 from bench.common import Machine, Progress, machine
 from bench.markets import make_curve
+from demo import hill
+from demo.loop import run_cycle
+from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 from graph.models import OutcomeQuery
 from graph.schema import Label
-from ingest.demo import hill
 
 RESULTS = Path(__file__).resolve().parent / "results" / "loop.json"
 CYCLES = 8
@@ -76,9 +78,9 @@ class LoopReport:
 def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> MarketRun:
     import migrations
     from api.cli import dataset_parts
+    from demo import generate
     from graph.embedded import EmbeddedGraphStore
     from ingest import ingest
-    from ingest.demo import generate
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

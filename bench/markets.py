@@ -15,9 +15,9 @@ from datetime import date
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from agents.planner import DailyPoint, ResponseCurve
-from ingest.demo import DemoDataset, hill
-from ingest.demo.tables import DATES
+from agents.curves import DailyPoint, ResponseCurve
+from demo import DemoDataset, hill
+from demo.tables import DATES
 
 Pair = tuple[str, str]
 

@@ -27,13 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.planner import DailyPoint, ResponseCurve, allocate, fit_curves
+from agents.curves import DailyPoint, ResponseCurve, fit_curves
+from agents.planner import allocate
 from agents.planner.cache import CurveCache
 from agents.planner.models import PlanRequest
 from agents.planner.plan import make_plan
 from bench.common import Machine, Progress, machine
 from bench.markets import demo_points, grid_optimum, make_curve, true_curves, true_value
-from ingest.demo import generate
+from demo import generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "planner.json"
 DAYS = 30

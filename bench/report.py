@@ -124,7 +124,7 @@ def render(report: Report) -> str:
     lines = [
         "MarketGraph benchmark",
         *report.machine.describe(),
-        f"seed {s['seed']}; demo data set (ingest/demo.py); {s['batch_rows']:,} rows per "
+        f"seed {s['seed']}; demo data set (demo/); {s['batch_rows']:,} rows per "
         "batch / transaction",
         "",
     ]

@@ -106,11 +106,11 @@ def calibrate(days: int, phi: float, series: int, seed: int) -> Calibration:
 def run_briefs(report: Report, calls: int, progress: Progress) -> None:
     import migrations
     from api.cli import dataset_parts
+    from demo import generate
     from graph.embedded import EmbeddedGraphStore
     from graph.models import NodeRef
     from graph.schema import Label, RelType
     from ingest import ingest
-    from ingest.demo import generate
     from retrieval.indexer import Indexer
     from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
     from retrieval.retriever import HybridRetriever

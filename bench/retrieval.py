@@ -39,11 +39,11 @@ from langchain_core.embeddings import Embeddings
 
 from bench.common import Latency, Progress, latency, machine
 from bench.retrieval_set import LabelledQuery, Scores, build_set, score
+from demo import DemoDataset, generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import Node, clean_properties
 from graph.schema import Label
 from ingest import Part, ingest
-from ingest.demo import DemoDataset, generate
 from ingest.readers import SourceInfo
 from ingest.records import RECORD_TYPES
 from retrieval.base import IndexedText, SearchMode

@@ -9,7 +9,7 @@ data set against them:
 
 * what an asset is about comes from its campaign (``campaign_ids``), whose name the
   generator builds as ``{theme} {year} · {product} · {audience}``; theme and product are
-  looked up in :data:`ingest.demo.BRAND_COPY` (never parsed from free text);
+  looked up in :data:`demo.BRAND_COPY` (never parsed from free text);
 * which channels and audiences an asset ran on comes from the outcome table
   (asset × channel × audience rows), so "search ads" means an asset that ran on a
   ``paid_search`` channel and "for returning customers" one shown to that audience;
@@ -32,7 +32,7 @@ from typing import Final
 
 import numpy as np
 
-from ingest.demo import BRAND_COPY, BrandCopy, DemoDataset
+from demo import BRAND_COPY, BrandCopy, DemoDataset
 
 # Channel kinds whose creative is an ad someone pays to show.
 ADS: Final = frozenset({"paid_search", "paid_social", "display", "video"})

@@ -36,7 +36,7 @@ from bench.common import Progress, latency, machine
 from bench.retrieval_set import build_set
 from bench.serving_data import SEED, demo_campaigns, extra_assets, load_demo, ndjson
 from bench.serving_server import Server
-from ingest.demo import generate
+from demo import generate
 
 RESULTS: Final = Path(__file__).resolve().parent / "results" / "serving.json"
 DENSE_SPEC: Final = "local:all-MiniLM-L6-v2"

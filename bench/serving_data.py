@@ -16,8 +16,8 @@ from typing import Any, Final
 from api.cli import dataset_parts
 from api.services import open_services
 from api.settings import Settings
+from demo import generate
 from ingest import ingest
-from ingest.demo import generate
 
 SEED: Final = 7
 _EXTRA_ROWS: Final = 200_000  # outcome rows of each extra data set (~2,400 assets)

@@ -20,7 +20,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from agents.usecases import (
+from bench.backends import Backend, EmbeddedBackend, open_neo4j
+from bench.common import Progress, latency
+from demo import generate
+from graph.base import GraphStore
+from graph.models import GraphBatch, Node
+from graph.schema import Label
+from ingest import Part, describe, ingest, read_rows
+from ingest.connectors import Export, ingest_export
+from reports import (
     content_calendar,
     creative_tests,
     handoff_health,
@@ -28,14 +36,6 @@ from agents.usecases import (
     parse_config,
     route_leads,
 )
-from bench.backends import Backend, EmbeddedBackend, open_neo4j
-from bench.common import Progress, latency
-from graph.base import GraphStore
-from graph.models import GraphBatch, Node
-from graph.schema import Label
-from ingest import Part, describe, ingest, read_rows
-from ingest.connectors import Export, ingest_export
-from ingest.demo import generate
 
 RESULTS = Path(__file__).resolve().parent / "results" / "usecases-latest.json"
 AS_OF = datetime(2026, 12, 1, tzinfo=UTC)

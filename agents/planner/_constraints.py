@@ -9,9 +9,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 import numpy as np
 import numpy.typing as npt
 
+from agents.curves.hill import FloatArray
 from agents.planner._cents import to_cents
 from agents.planner.errors import InfeasibleConstraintsError
-from agents.planner.hill import FloatArray
 
 CENT = Decimal("0.01")
 IntArray = npt.NDArray[np.int64]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agents.curves.response_curve import CONFIDENCE
 from agents.planner.allocator import Allocation, AllocationLine, Estimate
 from agents.planner.models import PlanLine, PlanRequest
-from agents.planner.response_curve import CONFIDENCE
 
 EXIT_AFTER_DAYS = 7  # a line is judged on its first week
 EXIT_FRACTION = 0.5  # … and stopped below half of its expected low

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from agents.planner.hill import FloatArray, envelope, hill, inverse_marginal, tangent_point
+from agents.curves.hill import FloatArray, envelope, hill, inverse_marginal, tangent_point
 
 IntArray = npt.NDArray[np.int64]
 _LOG_PRICE = (-60.0, 60.0)

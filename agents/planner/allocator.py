@@ -18,6 +18,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from agents.curves.hill import marginal
+from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
     channel_bounds,
     exploration_floors,
@@ -26,8 +28,6 @@ from agents.planner._constraints import (
 )
 from agents.planner._solver import Problem, solve
 from agents.planner.errors import NoCurvesError, UnknownObjectiveError
-from agents.planner.hill import marginal
-from agents.planner.response_curve import METRICS, ResponseCurve
 
 ALGORITHM = "marginal-return equalisation on concave envelopes + active-set repair"
 VERSION = "alloc-v1"

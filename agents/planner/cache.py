@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.response_curve import ResponseCurve
 from graph.base import GraphStore
 from graph.models import OutcomeQuery
 

@@ -21,12 +21,14 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from agents.curves.curves import curves_from_graph, record_curves
+from agents.curves.response_curve import METRICS, ResponseCurve
+from agents.curves.response_curve import VERSION as CURVE_VERSION
 from agents.planner import _parts
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
 from agents.planner.allocator import allocate
 from agents.planner.brief import AudienceName, BriefFacts, ChannelName, amount_of, parse_brief
 from agents.planner.cache import CurveCache
-from agents.planner.curves import curves_from_graph, record_curves
 from agents.planner.errors import NoCurvesError, UnknownBrandError
 from agents.planner.models import (
     APPROVED,
@@ -37,8 +39,6 @@ from agents.planner.models import (
     PlanResult,
 )
 from agents.planner.narrative import Narrative, write_rationale
-from agents.planner.response_curve import METRICS, ResponseCurve
-from agents.planner.response_curve import VERSION as CURVE_VERSION
 from agents.planner.storage import (
     allocation_edges,
     line_node,

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from typing import TypeVar
 
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.response_curve import ResponseCurve
 from agents.validation.series import Observation, standardise
 
 K = TypeVar("K", bound=Hashable)

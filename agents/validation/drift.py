@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.response_curve import ResponseCurve
 from agents.validation._shiryaev import FloatArray, change_log_ratios, shiryaev_roberts
 from agents.validation.errors import InvalidDriftConfigError
 from agents.validation.series import Observation, StandardDay, missing_days, standardise

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import NormalDist
 
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.response_curve import ResponseCurve
 from agents.validation.errors import InvalidObservationError
 
 MONEY_OFFSET = 0.05  # of the expected value, added to actual and expected before the log

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from agents.planner.hill import hill
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.hill import hill
+from agents.curves.response_curve import ResponseCurve
 from agents.validation.series import Observation
 
 START = date(2026, 3, 2)  # a Monday

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from agents.execution.outbox import EntryStatus, OutboxEntry, get_entry, list_entries, retry_entry
+from agents.channels.outbox import EntryStatus, OutboxEntry, get_entry, list_entries, retry_entry
 from api.deps import Planner, ServicesDep, Viewer
 from api.schemas.outbox import OutboxEntryPublic, OutboxListPublic
 from api.scope import ScopeDep

@@ -8,18 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from agents.usecases import (
-    content_calendar,
-    creative_tests,
-    handoff_health,
-    lead_sla,
-    planning_kpis,
-    record_handoff_alerts,
-    record_sla_alerts,
-    route_leads,
-)
-from agents.usecases.creative import Metric
-from agents.usecases.planning import PlanningReport
 from api.deps import Analyst, Planner, ServicesDep, Viewer
 from api.schemas.usecases import (
     AlertsRecorded,
@@ -33,6 +21,18 @@ from api.schemas.usecases import (
     SlaReport,
 )
 from api.scope import ScopeDep
+from reports import (
+    content_calendar,
+    creative_tests,
+    handoff_health,
+    lead_sla,
+    planning_kpis,
+    record_handoff_alerts,
+    record_sla_alerts,
+    route_leads,
+)
+from reports.creative import Metric
+from reports.planning import PlanningReport
 
 router = APIRouter(prefix="/v1/usecases", tags=["use cases"])
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.execution.outbox import EntryStatus, OutboxEntry
+from agents.channels.outbox import EntryStatus, OutboxEntry
 
 __all__ = ["OutboxEntryPublic", "OutboxListPublic"]
 

@@ -1,4 +1,4 @@
-"""Use-case requests; the reports themselves are the models of agents.usecases.
+"""Use-case requests; the reports themselves are the models of reports.
 
 Each report's KPIs carry their lineage (the graph nodes they were computed from, as
 ``Label:id``), so the models are the public schema as they are.
@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from agents.usecases import (
+from reports import (
     AlertsRecorded,
     CalendarReport,
     CreativeReport,

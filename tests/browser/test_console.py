@@ -23,14 +23,14 @@ import httpx
 import pytest
 
 import migrations
-from agents.usecases.alerts import AlertDraft, record_alerts
 from api.auth import create_key, revoke_key
 from api.cli import dataset_parts
+from demo import generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label
 from ingest import ingest
-from ingest.demo import generate
+from reports.alerts import AlertDraft, record_alerts
 from tests.integration.http_server import serve
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from api.cli import dataset_parts
+from demo import generate
 from graph.base import GraphStore
 from ingest import ingest
-from ingest.demo import generate
 
 
 @pytest.fixture

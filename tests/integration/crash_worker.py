@@ -15,11 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-from agents.execution import Action, ActionReceipt, ChannelAdapter, LineState
-from agents.execution.sandbox import SandboxMarket
-from agents.executors.budget import BudgetAgent
-from agents.executors.channels import ChannelRouter
+from agents.channels import Action, ActionReceipt, ChannelAdapter, LineState
+from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
+from agents.tasks.budget import BudgetAgent
+from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 
 BRAND = "brand-trailhead"

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from demo import DemoDataset, generate
 from graph.base import GraphStore
 from ingest import Part, ingest
-from ingest.demo import DemoDataset, generate
 from ingest.readers import describe
 
 

@@ -23,9 +23,9 @@ import migrations
 from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
+from demo import generate
 from graph.embedded import EmbeddedGraphStore
 from ingest import ingest
-from ingest.demo import generate
 from retrieval.indexer import Indexer
 from tests.integration.http_server import serve
 

@@ -9,14 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from agents.execution.sandbox import SandboxMarket
-from agents.executors import ChannelRouter, task_agents
+from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
 from agents.orchestrator import gates as g
 from agents.orchestrator.errors import SelfApprovalError
 from agents.orchestrator.policy import ApprovalPolicy, GateRule
 from agents.planner.models import PlanRequest
 from agents.planner.storage import load_plan
+from agents.tasks import task_agents
+from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label

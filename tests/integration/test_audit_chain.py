@@ -22,9 +22,9 @@ import httpx
 import pytest
 
 import migrations
-from agents.execution import Action, Target
-from agents.execution.journal import execution_id
-from agents.execution.outbox import (
+from agents.channels import Action, Target
+from agents.channels.journal import execution_id
+from agents.channels.outbox import (
     ChannelHook,
     OutboxWorker,
     WebhookAdapter,
@@ -89,7 +89,7 @@ def approval(approval_id: str, decision_id: str) -> GraphBatch:
 
 
 def execute(store: GraphStore, key: str, revision: int) -> NodeRef:
-    """An Execution and its line's new state, written once as agents/execution/journal.py
+    """An Execution and its line's new state, written once as agents/channels/journal.py
     writes them (create-once and compare-and-set on the line's revision, one transaction)."""
     ref = NodeRef(label=Label.EXECUTION, id=execution_id(key))
     props = {

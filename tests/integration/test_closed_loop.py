@@ -12,20 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from agents.execution.sandbox import SandboxMarket
-from agents.executors import ChannelRouter, ValidationAgent, task_agents
-from agents.executors.loop import run_cycle
+from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
 from agents.orchestrator.orchestrator import research_step
 from agents.planner.storage import load_plan
+from agents.tasks import task_agents
+from agents.validation.agent import ValidationAgent
 from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
+from demo import generate
+from demo.loop import run_cycle
+from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import ingest
-from ingest.demo import generate
 from retrieval.indexer import Indexer
 from retrieval.retriever import HybridRetriever
 from tests.integration.test_cli import run

@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
-from agents.usecases.alerts import AlertDraft, record_alerts
 from api.console import STATIC_DIR
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.schema import Label
+from reports.alerts import AlertDraft, record_alerts
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 

@@ -7,13 +7,14 @@ from datetime import date
 
 import pytest
 
-from agents.planner import ResponseCurve, allocate, curves_from_graph, record_curves
+from agents.curves import ResponseCurve, curves_from_graph, record_curves
+from agents.planner import allocate
 from api.cli import dataset_parts
+from demo import generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 from ingest import ingest
-from ingest.demo import generate
 
 BRAND = "brand-trailhead"
 

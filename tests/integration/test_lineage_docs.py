@@ -16,9 +16,9 @@ from agents.planner.plan import PlanRequest, make_plan
 from agents.planner.storage import load_plan
 from agents.planner.versions import replan
 from api.cli import dataset_parts
+from demo import generate
 from graph.models import NodeRef
 from ingest import ingest
-from ingest.demo import generate
 from tests.conftest import Neo4jConnection, clear_neo4j, open_neo4j_store
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "lineage.md"

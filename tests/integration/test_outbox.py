@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.execution import (
+from agents.channels import (
     Action,
     InvalidActionError,
     OutboxEntryNotFoundError,
@@ -23,7 +23,7 @@ from agents.execution import (
     Target,
     find_receipt,
 )
-from agents.execution.outbox import (
+from agents.channels.outbox import (
     ChannelHook,
     DeliveryReport,
     OutboxWorker,

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agents.execution import Action, Target
-from agents.execution.outbox import ChannelHook, OutboxWorker, WebhookAdapter, WebhookConfig
+from agents.channels import Action, Target
+from agents.channels.outbox import ChannelHook, OutboxWorker, WebhookAdapter, WebhookConfig
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
 from tests.integration.execution_helpers import load_catalogue, receiver

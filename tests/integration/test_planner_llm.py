@@ -21,11 +21,11 @@ from agents.planner.plan import make_plan
 from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
+from demo import generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import ingest
-from ingest.demo import generate
 from retrieval.indexer import Indexer
 from retrieval.retriever import HybridRetriever
 

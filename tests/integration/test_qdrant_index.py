@@ -25,9 +25,9 @@ from langchain_openai import OpenAIEmbeddings
 from pydantic import SecretStr
 from qdrant_client import QdrantClient
 
+from demo import generate
 from graph.models import Node, NodeRef, clean_properties
 from graph.schema import Label
-from ingest.demo import generate
 from retrieval import (
     BM25_MODEL,
     DenseUnavailableError,

@@ -267,7 +267,7 @@ def test_on_the_demo_a_brief_names_real_competitor_angles_and_real_hooks(
     import numpy as np
 
     from api.cli import dataset_parts
-    from ingest.demo import generate
+    from demo import generate
 
     dataset = generate(seed=7, outcome_rows=8000)
     retriever = load(graph_store, tmp_path / "qdrant", dataset_parts(dataset))

@@ -23,20 +23,20 @@ from pathlib import Path
 
 import pytest
 
-from agents.execution import ActionKind
-from agents.execution.sandbox import SandboxMarket
-from agents.executors.budget import BudgetAgent
-from agents.executors.channels import ChannelRouter
+from agents.channels import ActionKind
+from agents.channels.router import ChannelRouter
 from agents.orchestrator import ApprovalPolicy, Orchestrator
 from agents.planner.models import PlanRequest
 from agents.planner.storage import load_plan
+from agents.tasks.budget import BudgetAgent
 from api.cli import dataset_parts
+from demo import generate
+from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import ingest
-from ingest.demo import generate
 from tests.conftest import ROOT
 from tests.integration.crash_worker import BRAND, KILLED, LEASE_SECONDS
 
@@ -132,6 +132,6 @@ def test_a_killed_service_resumes_without_repeating_a_step(
 
 
 def market_budget(market: SandboxMarket, channel_id: str, audience_id: str) -> float:
-    from agents.execution.sandbox import SandboxAdapter
+    from demo.sandbox import SandboxAdapter
 
     return SandboxAdapter(market).budget_of(channel_id, audience_id)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from demo import DemoDataset, generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import Part, ingest
-from ingest.demo import DemoDataset, generate
 from ingest.readers import describe, read_rows
 from retrieval.edge import EdgeTextIndex
 from retrieval.indexer import Indexer

@@ -23,12 +23,12 @@ from api.auth import MINIMUM_ROLE
 from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import ROLES, Settings
+from demo import generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label
 from graph.scope import SHARED, brands_of
 from ingest import ingest
-from ingest.demo import generate
 from retrieval.indexer import Indexer
 from tests.integration.http_server import serve
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from agents.execution import (
+from agents.channels import (
     Action,
     ActionReceipt,
     ExperimentConflictError,
@@ -16,7 +16,7 @@ from agents.execution import (
     Target,
     UnknownTargetError,
 )
-from agents.execution.sandbox import SandboxAdapter, SandboxMarket
+from demo.sandbox import SandboxAdapter, SandboxMarket
 from graph.base import GraphStore
 from graph.models import GraphBatch, Node, NodeRef
 from graph.schema import Label, RelType

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from agents.execution import Action, Target
-from agents.execution.sandbox import (
+from agents.channels import Action, Target
+from demo.sandbox import (
     SandboxAdapter,
     SandboxMarket,
     asset_effect,

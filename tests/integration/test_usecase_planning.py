@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.usecases import planning_kpis
 from graph.base import GraphStore
 from graph.models import Edge, GraphBatch, Node
 from graph.schema import Label, RelType
+from reports import planning_kpis
 from tests.integration.http_server import serve
 from tests.integration.usecase_fixture import _part
 

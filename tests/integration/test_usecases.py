@@ -7,7 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from agents.usecases import (
+from graph.base import GraphStore
+from graph.errors import NodeNotFoundError
+from graph.models import GraphBatch, Node, NodeRef
+from graph.schema import Label, RelType
+from reports import (
     RoutingConfigError,
     content_calendar,
     creative_tests,
@@ -18,12 +22,8 @@ from agents.usecases import (
     record_sla_alerts,
     route_leads,
 )
-from agents.usecases.base import Kpi
-from agents.usecases.errors import BadWindowError
-from graph.base import GraphStore
-from graph.errors import NodeNotFoundError
-from graph.models import GraphBatch, Node, NodeRef
-from graph.schema import Label, RelType
+from reports.base import Kpi
+from reports.errors import BadWindowError
 from tests.integration import usecase_fixture as fx
 
 AS_OF = datetime(2026, 3, 4, tzinfo=UTC)

@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from api.cli import dataset_parts
+from demo import generate
 from graph.base import GraphStore
 from graph.schema import Label
 from ingest import ingest
-from ingest.demo import generate
 from tests.integration import usecase_fixture as fx
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error

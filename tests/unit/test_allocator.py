@@ -15,19 +15,18 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from agents.curves import ResponseCurve, fit_curves
+from agents.curves.hill import inverse_marginal, marginal, tangent_point
 from agents.planner import (
     Allocation,
     InfeasibleConstraintsError,
     NoCurvesError,
-    ResponseCurve,
     UnknownObjectiveError,
     allocate,
-    fit_curves,
 )
-from agents.planner.hill import inverse_marginal, marginal, tangent_point
 from bench import markets
 from bench.markets import demo_points, true_curves
-from ingest.demo import DemoDataset, generate
+from demo import DemoDataset, generate
 
 BRAND = "brand-trailhead"
 DAYS = 30

@@ -21,7 +21,7 @@ from agents.content import (
     draft_variants,
 )
 from agents.content.channels import limits
-from ingest.demo import generate
+from demo import generate
 
 CREATIVE = {"ad_copy", "email", "social_post", "landing_page", "blog", "image", "video"}
 DEMO = generate(seed=7)

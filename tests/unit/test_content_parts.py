@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.content import BrandProfile, InvalidContentInputError, split_copy
-from ingest.demo import generate
+from demo import generate
 
 DEMO = generate(seed=7, outcome_rows=3_000)
 BRANDS = {b["id"]: BrandProfile.from_node(b) for b in DEMO.brands}

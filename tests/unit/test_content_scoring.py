@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from agents.content import THRESHOLD, BrandProfile, ConsistencyScorer
-from ingest.demo import generate
+from demo import generate
 
 CREATIVE = {"ad_copy", "email", "social_post", "landing_page", "blog", "image", "video"}
 DEMO = generate(seed=8)  # not the seed the weights were tuned on (7)

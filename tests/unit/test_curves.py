@@ -18,10 +18,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from agents.planner import DailyPoint, ResponseCurve, fit_curves
+from agents.curves import DailyPoint, ResponseCurve, fit_curves
 from bench.markets import demo_points
+from demo import DemoDataset, generate, hill
 from graph.schema import Label
-from ingest.demo import DemoDataset, generate, hill
 
 WELL_SUPPLIED_DAYS = 60
 

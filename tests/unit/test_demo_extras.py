@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from ingest.demo import DemoDataset, generate
+from demo import DemoDataset, generate
 from ingest.records import RECORD_TYPES
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ingest.demo import (
+from demo import (
     DATA_END,
     DATA_START,
     FIELDS,

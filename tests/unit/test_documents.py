@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from demo import generate
 from graph.models import DecisionRecord, Node, NodeRef, clean_properties
 from graph.schema import Label
-from ingest.demo import generate
 from retrieval.documents import INDEXED_LABELS, texts_of
 
 

@@ -12,8 +12,8 @@ import pytest
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from agents.planner import DailyPoint, fit_curves
-from agents.planner.hill import hill
+from agents.curves import DailyPoint, fit_curves
+from agents.curves.hill import hill
 from agents.validation import (
     DriftConfig,
     InvalidDriftConfigError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.planner.response_curve import ResponseCurve
+from agents.curves.response_curve import ResponseCurve
 from agents.validation import DriftConfig, Observation, detect_drift
 from agents.validation.common_mode import remove_common_mode
 from agents.validation.synthetic import known_curve, simulate_line

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from agents.execution import (
+from agents.channels import (
     Action,
     ExperimentConflictError,
     LineKey,
@@ -18,7 +18,7 @@ from agents.execution import (
     Target,
     WebhookConfigError,
 )
-from agents.execution.outbox import (
+from agents.channels.outbox import (
     WebhookConfig,
     backoff_delay,
     load_webhook_config,
@@ -26,10 +26,10 @@ from agents.execution.outbox import (
     sign,
     verify_signature,
 )
-from agents.execution.outbox.config import ChannelHook
-from agents.execution.sandbox import demo_truth
-from agents.execution.transitions import transition, undo_key
-from ingest.demo import generate
+from agents.channels.outbox.config import ChannelHook
+from agents.channels.transitions import transition, undo_key
+from demo import generate
+from demo.sandbox import demo_truth
 
 T = Target(channel_id="ch-1", audience_id="aud-1")
 

@@ -22,7 +22,7 @@ from bench.retrieval_set import (
     recall_at,
     score,
 )
-from ingest.demo import DemoDataset, generate
+from demo import DemoDataset, generate
 from retrieval.edge import EdgeTextIndex
 
 # Sparse-only recall@10 / nDCG@10 with the brand filter over the default demo measured

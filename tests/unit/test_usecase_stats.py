@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from agents.usecases._stats import greater, holm, lift, proportion_greater, quantile, wilson
+from reports._stats import greater, holm, lift, proportion_greater, quantile, wilson
 
 
 def test_wilson_interval_of_three_in_five() -> None:

@@ -1,0 +1,73 @@
+"""Which adapter carries out an action on a channel: a webhook, or the sandbox market.
+
+A channel with a webhook in the configuration goes to the :class:`WebhookAdapter` (a team
+connecting its real platforms); otherwise a brand with a sandbox market (the demo) goes to
+its :class:`SandboxAdapter`. A channel with neither cannot be executed on, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from agents.channels import ChannelAdapter
+from agents.channels.outbox import WebhookAdapter, WebhookConfig
+from demo.sandbox import SandboxAdapter, SandboxMarket
+from demo.text import BRAND_COPY
+from graph.base import GraphStore
+
+
+class NoAdapterError(LookupError):
+    """Nothing is configured to carry out actions on this channel of this brand."""
+
+    def __init__(self, brand_id: str, channel_id: str) -> None:
+        self.brand_id = brand_id
+        self.channel_id = channel_id
+        super().__init__(
+            f"no adapter for {channel_id} of {brand_id}: configure a webhook for the channel "
+            "(MARKETGRAPH_WEBHOOKS_FILE) or run the brand on the sandbox market"
+        )
+
+
+@dataclass
+class ChannelRouter:
+    """Adapters by brand and channel (webhooks first, then the brand's sandbox market)."""
+
+    store: GraphStore
+    markets: Mapping[str, SandboxMarket] = field(default_factory=dict)
+    webhooks: WebhookConfig | None = None
+    # Makes a brand's sandbox market on first use (None: the brand has none).
+    market_factory: Callable[[str], SandboxMarket | None] | None = None
+    _made: dict[str, SandboxMarket | None] = field(default_factory=dict, init=False)
+    _sandboxes: dict[str, SandboxAdapter] = field(default_factory=dict, init=False)
+
+    def adapter(self, brand_id: str, channel_id: str) -> ChannelAdapter:
+        if self.webhooks is not None and self.webhooks.hook_for(channel_id) is not None:
+            return WebhookAdapter(self.store, self.webhooks)
+        market = self.market(brand_id)
+        if market is None:
+            raise NoAdapterError(brand_id, channel_id)
+        if brand_id not in self._sandboxes:
+            self._sandboxes[brand_id] = SandboxAdapter(market)
+        return self._sandboxes[brand_id]
+
+    def market(self, brand_id: str) -> SandboxMarket | None:
+        if brand_id in self.markets:
+            return self.markets[brand_id]
+        if self.market_factory is None:
+            return None
+        if brand_id not in self._made:
+            self._made[brand_id] = self.market_factory(brand_id)
+        return self._made[brand_id]
+
+
+def demo_markets(store: GraphStore, seed: int) -> Callable[[str], SandboxMarket | None]:
+    """Sandbox markets for the demo brands (their true curves), none for any other brand."""
+    brands = {f"brand-{b.key}" for b in BRAND_COPY}
+
+    def make(brand_id: str) -> SandboxMarket | None:
+        if brand_id not in brands:
+            return None
+        return SandboxMarket.from_demo(store, seed=seed, brand_id=brand_id)
+
+    return make

@@ -1,0 +1,103 @@
+"""Leads as facts the lead use cases share: times, owner, source, business unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from graph.base import GraphStore
+from graph.models import Node, NodeRef
+from graph.schema import Label
+from reports._graph import campaigns, moment, nodes, within
+
+CLOSED = frozenset({"won", "lost"})
+UNASSIGNED = "(unassigned)"
+# Stage timestamps a lead may carry (HubSpot "Became a … Date"), in funnel order.
+STAGE_TIMES = (
+    ("qualified", "qualified_at"),
+    ("sales_qualified", "sales_qualified_at"),
+    ("opportunity", "opportunity_at"),
+    ("won", "converted_at"),
+)
+
+
+@dataclass
+class Lead:
+    """One lead, read once."""
+
+    node: Node
+    created: datetime
+    campaign_id: str
+    channel_id: str | None
+    owner: str | None
+    first_response: datetime | None
+    converted: datetime | None
+    stage: str | None
+    business_unit: str | None
+    value: float | None
+    brand_id: str | None = None
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(Label.LEAD, self.node.id)
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    @property
+    def source(self) -> str:
+        """Where the lead came from: its channel (else the CRM's source label)."""
+        return self.channel_id or str(self.node.properties.get("source") or "(unknown)")
+
+    @property
+    def response_minutes(self) -> float | None:
+        if self.first_response is None:
+            return None
+        return max(0.0, (self.first_response - self.created).total_seconds() / 60)
+
+    @property
+    def won(self) -> bool:
+        return self.stage == "won" or self.converted is not None
+
+    @property
+    def open(self) -> bool:
+        return self.stage not in CLOSED and self.converted is None
+
+    def at(self, prop: str) -> datetime | None:
+        return moment(self.node.properties.get(prop))
+
+
+def load_leads(
+    store: GraphStore,
+    brand_id: str | None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Lead]:
+    """The brand's leads created in [start, end], oldest first."""
+    by_id = campaigns(store, brand_id)
+    out = []
+    for node in nodes(store, Label.LEAD):
+        p = node.properties
+        created = moment(p.get("created_at"))
+        campaign = by_id.get(str(p.get("campaign_id")))
+        if created is None or campaign is None or not within(created, start, end):
+            continue
+        value = p.get("value")
+        out.append(
+            Lead(
+                node=node,
+                created=created,
+                campaign_id=campaign.id,
+                channel_id=p.get("channel_id"),
+                owner=p.get("owner") or None,
+                first_response=moment(p.get("first_response_at")),
+                converted=moment(p.get("converted_at")),
+                stage=p.get("stage"),
+                business_unit=campaign.properties.get("business_unit"),
+                value=float(value) if isinstance(value, int | float) else None,
+                brand_id=campaign.properties.get("brand_id"),
+            )
+        )
+    out.sort(key=lambda lead: (lead.created, lead.id))
+    return out
