@@ -15,6 +15,8 @@ counter kept in the folder's ``version`` file, readable by any process without t
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import secrets
@@ -23,7 +25,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import qdrant_edge as qe
 from langchain_core.embeddings import Embeddings
@@ -138,11 +140,14 @@ class EdgeTextIndex(TextIndex):
         self._lock = threading.Lock()  # open, close and recreate; the shard syncs the rest
         self._shard: qe.EdgeShard | None = None
         self._version = 0
-        if recreate and is_edge_folder(path):
-            with _unavailable(f"open the shard in {path}", path):
-                qe.EdgeShard.load(str(path)).close()  # refused while another holds it
-            shutil.rmtree(path)
-        self._open()
+        self._holder = _hold(path)  # before anything is read: fails fast when held
+        try:
+            if recreate and is_edge_folder(path):
+                shutil.rmtree(path)
+            self._open()
+        except BaseException:
+            self._holder.close()
+            raise
 
     # -- the shard ---------------------------------------------------------------------
     def _open(self) -> None:
@@ -358,7 +363,10 @@ class EdgeTextIndex(TextIndex):
 
     def close(self) -> None:
         with self._lock:
-            self._close()
+            try:
+                self._close()
+            finally:
+                self._holder.close()  # closing the file releases the lock
 
     def _close(self) -> None:
         shard, self._shard = self._shard, None
@@ -367,6 +375,24 @@ class EdgeTextIndex(TextIndex):
                 shard.flush()
             finally:
                 shard.close()
+
+
+def _hold(path: Path) -> IO[bytes]:
+    """Take the shard's lock, a file beside its folder (so dropping the folder keeps it).
+
+    Qdrant Edge locks its write-ahead log too, but only after reading the segments; this
+    lock refuses a second open at once, in another process or this one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = (path.parent / f".{path.name}.lock").open("ab")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as e:
+        handle.close()
+        if e.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise IndexLockedError(path) from e
+        raise IndexUnavailableError(f"cannot lock the text index in {path}: {e}") from e
+    return handle
 
 
 def _write_version(path: Path, version: int) -> None:
