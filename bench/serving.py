@@ -138,14 +138,15 @@ def index_texts(server: Server, count: int, start: int, progress: Progress) -> F
 
 def search_figure(server: Server, mode: str, size: int, calls: int) -> Figure:
     load = load_now()
+    cpu = server.cpu_seconds()
     result = server.load(search_requests(mode), clients=1, count=calls)
     lat = latency(result["latencies_ms"])
+    detail = {
+        **asdict(lat),
+        "server_cpu_ms_per_search": 1000 * (server.cpu_seconds() - cpu) / calls,
+    }
     return Figure(
-        f"search p95, {mode}, 1 client, {size:,} texts",
-        lat.p95_ms,
-        "ms",
-        load,
-        detail=asdict(lat),
+        f"search p95, {mode}, 1 client, {size:,} texts", lat.p95_ms, "ms", load, detail=detail
     )
 
 
@@ -198,8 +199,11 @@ def main_server(s: Settings, root: Path, progress: Progress, figures: list[Figur
         for round_ in (1, 2):
             progress.say(f"rates, round {round_}: context then /healthz, {s.clients} clients")
             load = load_now()
+            cpu = server.cpu_seconds()
             ctx = server.load(contexts, clients=s.clients, seconds=s.seconds)
+            ctx_cpu = server.cpu_seconds() - cpu
             health = server.load([{"path": "/healthz"}], clients=s.clients, seconds=s.seconds)
+            health_cpu = server.cpu_seconds() - cpu - ctx_cpu
             ratio = ctx["per_second"] / health["per_second"]
             figures.append(
                 Figure(
@@ -211,6 +215,10 @@ def main_server(s: Settings, root: Path, progress: Progress, figures: list[Figur
                     detail={
                         "context_per_second": round(ctx["per_second"], 1),
                         "healthz_per_second": round(health["per_second"], 1),
+                        "server_cpu_ms_per_context": round(1000 * ctx_cpu / ctx["requests"], 3),
+                        "server_cpu_ms_per_healthz": round(
+                            1000 * health_cpu / health["requests"], 3
+                        ),
                         "context": asdict(latency(ctx["latencies_ms"])),
                     },
                 )
@@ -276,10 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if s.hybrid:
             hybrid_server(s, Path(root), progress, figures)
     meta = {
-        "machine": " / ".join(mach.describe()),
+        "measured on": " / ".join(line.removeprefix("machine: ") for line in mach.describe()),
         "workers": s.workers,
         "seconds": round(time.perf_counter() - started, 1),
-        "hybrid": DENSE_SPEC if s.hybrid else "not measured (local model not installed)",
+        "hybrid": DENSE_SPEC if s.hybrid else "not measured (--no-hybrid, or no local model)",
     }
     print(render(figures, meta))
     s.output.parent.mkdir(parents=True, exist_ok=True)
