@@ -74,8 +74,8 @@ async def run(
     headers: Sequence[str],
     *,
     clients: int,
-    seconds: float | None,
-    count: int | None,
+    seconds: float | None = None,
+    count: int | None = None,
 ) -> dict[str, Any]:
     parsed = urlparse(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80

@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -49,7 +49,10 @@ def url() -> Iterator[str]:
 
 
 def test_a_fixed_number_of_calls_cycles_through_the_requests(url: str) -> None:
-    requests = [{"path": "/a"}, {"method": "POST", "path": "/b", "body": {"q": "x"}}]
+    requests: list[dict[str, Any]] = [
+        {"path": "/a"},
+        {"method": "POST", "path": "/b", "body": {"q": "x"}},
+    ]
     result = asyncio.run(run(url, requests, ["Authorization: Bearer k"], clients=2, count=6))
     assert result["requests"] == 6 == len(result["latencies_ms"])
     assert result["statuses"] == {"200": 6}
