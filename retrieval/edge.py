@@ -173,6 +173,13 @@ class EdgeTextIndex(TextIndex):
             payload_memory=qe.Memory.Cached,
         )
         self.path.mkdir(parents=True, exist_ok=True)
+        # The models first: a crash before the shard exists leaves a folder created anew.
+        meta = {
+            "dense_model": self._dense_model,
+            "dense_size": size,
+            "sparse_model": self._encoder.name,
+        }
+        (self.path / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
         with _unavailable(f"create a shard in {self.path}", self.path):
             shard = qe.EdgeShard.create(str(self.path), config)
             for field in KEYWORD_FIELDS:
@@ -184,12 +191,6 @@ class EdgeTextIndex(TextIndex):
             )
         self._version = secrets.randbits(40)
         _write_version(self.path, self._version)
-        meta = {
-            "dense_model": self._dense_model,
-            "dense_size": size,
-            "sparse_model": self._encoder.name,
-        }
-        (self.path / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
         self._shard = shard
 
     def _check_models(self) -> None:
@@ -219,24 +220,28 @@ class EdgeTextIndex(TextIndex):
     # -- writes ------------------------------------------------------------------------
     def upsert(self, texts: Sequence[IndexedText]) -> None:
         todo = latest(texts)
-        for start in range(0, len(todo), EDGE_BATCH):
-            batch = todo[start : start + EDGE_BATCH]
-            dense: list[list[float]] | None = None
-            if self._embeddings is not None:
-                with _embedding(self._dense_model):
-                    dense = self._embeddings.embed_documents([t.text for t in batch])
-            points = [
-                qe.Point(
-                    point_id(t.ref),
-                    self._vectors(t, None if dense is None else dense[i]),
-                    payload(t),
-                )
-                for i, t in enumerate(batch)
-            ]
-            with _unavailable("upsert points", self.path):
-                self._live().update(qe.UpdateOperation.upsert_points(points))
-        if todo:
-            self._written()
+        wrote = False
+        try:
+            for start in range(0, len(todo), EDGE_BATCH):
+                batch = todo[start : start + EDGE_BATCH]
+                dense: list[list[float]] | None = None
+                if self._embeddings is not None:
+                    with _embedding(self._dense_model):
+                        dense = self._embeddings.embed_documents([t.text for t in batch])
+                points = [
+                    qe.Point(
+                        point_id(t.ref),
+                        self._vectors(t, None if dense is None else dense[i]),
+                        payload(t),
+                    )
+                    for i, t in enumerate(batch)
+                ]
+                with _unavailable("upsert points", self.path):
+                    self._live().update(qe.UpdateOperation.upsert_points(points))
+                wrote = True
+        finally:
+            if wrote:  # also when a later batch failed: what was written counts
+                self._written()
 
     def _vectors(self, text: IndexedText, dense: list[float] | None) -> dict[str, Any]:
         indices, values = self._encoder.encode_document(text.text)
@@ -247,13 +252,16 @@ class EdgeTextIndex(TextIndex):
 
     def delete(self, refs: Sequence[NodeRef]) -> None:
         ids: list[qe.PointId] = sorted({point_id(ref) for ref in refs})
-        for start in range(0, len(ids), EDGE_BATCH):
-            with _unavailable("delete points", self.path):
-                self._live().update(
-                    qe.UpdateOperation.delete_points(ids[start : start + EDGE_BATCH])
-                )
-        if ids:
-            self._written()
+        wrote = False
+        try:
+            for start in range(0, len(ids), EDGE_BATCH):
+                chunk = ids[start : start + EDGE_BATCH]
+                with _unavailable("delete points", self.path):
+                    self._live().update(qe.UpdateOperation.delete_points(chunk))
+                wrote = True
+        finally:
+            if wrote:
+                self._written()
 
     # -- search ------------------------------------------------------------------------
     def search(
