@@ -47,7 +47,7 @@ from ingest.records import RECORD_TYPES
 from retrieval.base import IndexedText, SearchMode, TextIndex
 from retrieval.documents import texts_of
 from retrieval.edge import EdgeTextIndex, default_encoder
-from retrieval.embeddings import LOCAL_MODELS, make_embeddings
+from retrieval.embeddings import LOCAL_MODELS, SentenceTransformerEmbeddings, make_embeddings
 from retrieval.indexer import asset_context
 from retrieval.sparse import Bm25Encoder, SparseEncoder
 
@@ -607,6 +607,8 @@ def run(s: Settings, progress: Progress) -> RetrievalReport:
         default_threads = set_torch_threads(None)
         model, name = make_embeddings(DENSE_SPEC, openai_api_key=None, openai_base_url=None)
         assert model is not None and name is not None
+        if isinstance(model, SentenceTransformerEmbeddings):
+            model.threads = None  # this benchmark sets torch's threads itself (--torch-threads)
         embeddings = CachedEmbeddings(model, name, s.embedding_cache)
         report.dense_model = name
     else:
