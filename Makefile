@@ -5,28 +5,34 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint typecheck pytest neo4j-launcher bench clean
 
-$(BIN)/marketgraph $(VENV)/.installed: pyproject.toml
+# `make run` needs the runtime only (`pip install -e .`); `make test` adds the dev extras
+# (test runners, linters, the browser driver). Each stamp is redone when pyproject.toml changes.
+$(VENV)/.runtime: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MarketGraph needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $(VENV)/.runtime
+
+$(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/pip install --quiet -e '.[dev]'
-	@touch $(VENV)/.installed
+	@touch $(VENV)/.dev
 
 ## Start the service on the embedded stores, loading the demo data when the graph is empty.
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
 	$(BIN)/marketgraph serve --demo-if-empty
 
 ## Lint, type-check, and run every test (unit, integration on both graph backends).
-test: $(VENV)/.installed lint typecheck neo4j-launcher pytest
+test: $(VENV)/.dev lint typecheck neo4j-launcher pytest
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(VENV)/.installed
+typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.dev
 	$(BIN)/pytest
 
 ## Build the Neo4j 5.26 test-server launcher (Java 17 + Maven); skipped without them.
@@ -38,7 +44,7 @@ neo4j-launcher:
 	fi
 
 ## Benchmarks: ingestion rate and campaign-context latency on both backends.
-bench: $(VENV)/.installed neo4j-launcher
+bench: $(VENV)/.dev neo4j-launcher
 	$(BIN)/python -m bench
 
 clean:

@@ -3,8 +3,8 @@
 Two kinds, both prefixed ``marketgraph_``:
 
 - Process series, in prometheus_client's default registry: this process's HTTP requests
-  (by route template), the records its routes ingested, and the agent work its
-  orchestrator did (the server's worker running tasks and events, the planner behind
+  (by route template), the records it ingested (counted by ``workflows.ingest``), and the
+  agent work its orchestrator did (the server's worker running tasks and events, the planner behind
   ``POST /v1/plans``), reported through ``Orchestrator.observers``.
 - Graph series, read through the GraphStore contract when /metrics is scraped
   (:class:`GraphCollector`): the state that every process sharing the graph leaves
@@ -32,14 +32,14 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from agents.channels.outbox import STATUSES as OUTBOX_STATUSES
-from agents.channels.outbox import list_entries
 from agents.orchestrator.events import FAILED as EVENT_FAILED
 from agents.orchestrator.events import PENDING as EVENT_PENDING
 from agents.orchestrator.events import RUNNING as EVENT_RUNNING
-from agents.orchestrator.gates import waiting
+from agents.orchestrator.gates import waiting_summary
 from agents.orchestrator.observers import RESULTS, WorkDone
 from agents.orchestrator.runs import BLOCKED, DONE, FAILED, PENDING, REJECTED, RUNNING, SKIPPED
 from agents.orchestrator.runs import WAITING as TASK_WAITING
+from graph.query import In
 from graph.schema import Label
 from ingest.records import KINDS, RECORD_TYPES
 
@@ -55,7 +55,6 @@ MAX_LABEL_VALUES = 40  # distinct values of a free-text label kept before foldin
 TASK_STATUSES = (PENDING, RUNNING, DONE, TASK_WAITING, BLOCKED, SKIPPED, REJECTED, FAILED)
 INGEST_RUN_STATUSES = ("running", "failed")  # besides "completed"
 EVENT_STATUSES = (EVENT_PENDING, EVENT_RUNNING, EVENT_FAILED)
-NODE_LIMIT = 100_000  # nodes read per status at a scrape (tasks, alerts)
 DEFAULT_CACHE_SECONDS = 5.0
 
 # -- process series -------------------------------------------------------------------------
@@ -63,11 +62,6 @@ REQUEST_LATENCY = Histogram(
     "marketgraph_http_request_duration_seconds",
     "HTTP request latency by method, route template and status",
     ["method", "route", "status"],
-)
-INGESTED_ROWS = Counter(
-    "marketgraph_ingested_rows",
-    "Records this process ingested over HTTP, by kind (from:SOURCE for platform exports)",
-    ["kind"],
 )
 AGENT_RUNS = Counter(
     "marketgraph_agent_runs",
@@ -230,10 +224,8 @@ def _records(services: Services) -> Iterable[Metric]:
 
 def _ingest_runs(services: Services) -> Iterable[Metric]:
     graph = services.graph
-    counts = {
-        status: len(graph.find_nodes(Label.INGEST_RUN, {"status": status}, NODE_LIMIT))
-        for status in INGEST_RUN_STATUSES
-    }
+    found = graph.count_by(Label.INGEST_RUN, "status", {"status": In(INGEST_RUN_STATUSES)})
+    counts = {status: found.get(status, 0) for status in INGEST_RUN_STATUSES}
     counts["completed"] = max(graph.count(Label.INGEST_RUN) - sum(counts.values()), 0)
     family = GaugeMetricFamily(
         "marketgraph_ingest_runs", "Ingest runs recorded in the graph, by status", labels=["status"]
@@ -245,9 +237,11 @@ def _ingest_runs(services: Services) -> Iterable[Metric]:
 
 def _tasks(services: Services) -> Iterable[Metric]:
     tally: Tally[tuple[str, str]] = Tally()
-    for status in TASK_STATUSES:
-        for task in services.graph.find_nodes(Label.TASK, {"status": status}, NODE_LIMIT):
-            tally[(str(task.properties.get("agent") or "none"), status)] += 1
+    where = {"status": In(TASK_STATUSES)}
+    for (agent, status), n in services.graph.count_by(
+        Label.TASK, ("agent", "status"), where
+    ).items():
+        tally[(str(agent or "none"), str(status))] += n
     family = GaugeMetricFamily(
         "marketgraph_tasks",
         "Plan tasks in the graph, by agent and status",
@@ -259,8 +253,8 @@ def _tasks(services: Services) -> Iterable[Metric]:
 
 
 def _approvals(services: Services) -> Iterable[Metric]:
-    items = waiting(services.graph, services.policy, limit=NODE_LIMIT)
-    by_action = Tally(str(item["action"]) for item in items)
+    counts, oldest_at = waiting_summary(services.graph)
+    by_action = Tally({str(action): n for action, n in counts.items()})
     pending = GaugeMetricFamily(
         "marketgraph_pending_approvals",
         "Plan versions and tasks waiting at an approval gate, by action",
@@ -273,14 +267,14 @@ def _approvals(services: Services) -> Iterable[Metric]:
     oldest = GaugeMetricFamily(
         "marketgraph_pending_approval_oldest_seconds",
         "Age of the oldest item waiting at an approval gate (0 when none waits)",
-        value=_oldest_age([item.get("requested_at") for item in items]),
+        value=_oldest_age(oldest_at),
     )
     return [pending, oldest]
 
 
 def _outbox(services: Services) -> Iterable[Metric]:
-    entries = list_entries(services.graph)
-    by_status = Tally(entry.status for entry in entries)
+    graph = services.graph
+    by_status = graph.count_by(Label.OUTBOX_ENTRY, "status")
     family = GaugeMetricFamily(
         "marketgraph_outbox_entries",
         "Webhook outbox entries by status (delivered entries leave the outbox)",
@@ -288,11 +282,12 @@ def _outbox(services: Services) -> Iterable[Metric]:
     )
     for status in OUTBOX_STATUSES:
         family.add_metric([status], by_status.get(status, 0))
-    undelivered = [e.created_at for e in entries if e.status in ("pending", "delivering")]
+    waiting = {"status": In(["pending", "delivering"])}
+    first = graph.find(Label.OUTBOX_ENTRY, waiting, order_by="created_at", limit=1)
     oldest = GaugeMetricFamily(
         "marketgraph_outbox_oldest_undelivered_seconds",
         "Age of the oldest outbox entry still waiting for delivery (0 when none waits)",
-        value=_oldest_age(undelivered),
+        value=_oldest_age(n.properties.get("created_at") for n in first),
     )
     return [family, oldest]
 
@@ -310,8 +305,9 @@ def _events(services: Services) -> Iterable[Metric]:
 
 
 def _alerts(services: Services) -> Iterable[Metric]:
-    alerts = services.graph.find_nodes(Label.ALERT, {"status": "open"}, NODE_LIMIT)
-    by_severity = Tally(str(a.properties.get("severity") or "none") for a in alerts)
+    by_severity: Tally[str] = Tally()
+    for severity, n in services.graph.count_by(Label.ALERT, "severity", {"status": "open"}).items():
+        by_severity[str(severity or "none")] += n
     family = GaugeMetricFamily(
         "marketgraph_open_alerts", "Open alerts in the graph, by severity", labels=["severity"]
     )

@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
 from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
-from agents.channels.router import ChannelRouter, demo_markets
+from agents.channels.router import ChannelRouter, Market
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
-from agents.orchestrator.events import Event
-from agents.orchestrator.orchestrator import research_step
 from agents.research.tools import ResearchTool, external_tools
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
@@ -29,6 +28,7 @@ from retrieval.cache import VersionedCache
 from retrieval.host import IndexHost
 from retrieval.indexer import Indexer
 from retrieval.retriever import HybridRetriever
+from workflows.research import planning_research
 
 log = logging.getLogger("marketgraph")
 __all__ = ["Services", "assemble", "open_graph", "open_index", "open_services"]
@@ -36,7 +36,7 @@ __all__ = ["Services", "assemble", "open_graph", "open_index", "open_services"]
 
 @dataclass
 class Services:
-    """Long-lived clients, created once per process."""
+    """Long-lived clients, created once per process (the workflows' ``Context``)."""
 
     settings: Settings
     graph: GraphStore
@@ -53,14 +53,6 @@ class Services:
     # Campaign contexts as sent, while the graph and the index are unchanged.
     context_cache: VersionedCache[bytes] = field(default_factory=lambda: VersionedCache(2048))
 
-    def outcomes_arrived(self, run_id: str, brand_id: str | None = None) -> None:
-        """Tell the validation agent (through the event bus) that outcomes were ingested."""
-        payload = {"brand_id": brand_id} if brand_id else {}
-        self.orchestrator.bus.publish(
-            Event("outcomes_ingested", run_id, subject=f"IngestRun:{run_id}", payload=payload)
-        )
-        self.wake_worker()
-
     outbox: OutboxWorker | None = None  # None without a webhook file
     host: IndexHost | None = None  # lends the embedded index to other processes (server)
 
@@ -71,6 +63,14 @@ class Services:
     @property
     def policy(self) -> ApprovalPolicy:
         return self.orchestrator.policy
+
+    @property
+    def llm_model(self) -> str | None:
+        return self.settings.llm_model
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.settings.rejects_dir
 
     def index_written(self, nodes: Sequence[Node]) -> int:
         """Index the texts of freshly written nodes; returns how many wait for a retry."""
@@ -181,11 +181,7 @@ def assemble(
         settings.research_analytics_api_key,
         settings.research_timeout,
     )
-    router = ChannelRouter(
-        graph,
-        webhooks=config,
-        market_factory=demo_markets(graph, settings.sandbox_seed) if settings.sandbox else None,
-    )
+    router = ChannelRouter(graph, webhooks=config, market_factory=sandbox_markets(settings, graph))
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
@@ -194,12 +190,11 @@ def assemble(
         else task_agents(router, llm=llm, on_written=indexer.index_nodes),
         retriever=retriever,
         llm=llm,
-        research=research_step(retriever, llm, tools, on_written=indexer.index_nodes),
         lease_seconds=settings.lease_seconds,
     )
     validator = ValidationAgent(graph, router, orchestrator.propose_replan)
     orchestrator.bus.subscribe("outcomes_ingested", validator.handle)
-    return Services(
+    services = Services(
         settings=settings,
         graph=graph,
         keys=KeyRing(settings.configured_keys(), settings.keys_path),
@@ -213,6 +208,18 @@ def assemble(
         router=router,
         validator=validator,
     )
+    orchestrator.research = planning_research(services)  # before planning, as a workflow
+    return services
+
+
+def sandbox_markets(settings: Settings, graph: GraphStore) -> Callable[[str], Market | None] | None:
+    """The demo's sandbox markets for the demo brands, when configured (the demo package is
+    not even loaded otherwise)."""
+    if not settings.sandbox:
+        return None
+    from demo.sandbox import demo_markets
+
+    return demo_markets(graph, settings.sandbox_seed)
 
 
 def webhook_config(settings: Settings) -> WebhookConfig | None:

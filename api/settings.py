@@ -68,7 +68,9 @@ class Settings(BaseSettings):
         default=None, description="webhook URLs and secrets per channel (TOML or JSON)"
     )
     sandbox: bool = Field(
-        default=True, description="run the demo brands' channels on the sandbox market"
+        default=False,
+        description="run the demo brands' channels on the sandbox market (`marketgraph demo` "
+        "and `serve --demo-if-empty` turn it on for their process)",
     )
     sandbox_seed: int = Field(default=7, description="the demo seed whose market is simulated")
 
@@ -81,6 +83,12 @@ class Settings(BaseSettings):
     )
     research_analytics_api_key: SecretStr | None = None
     research_timeout: float = Field(default=10.0, gt=0, le=120)
+    lineage_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="time budget of one lineage walk; past it the answer is truncated (time)",
+    )
 
     log_format: Literal["json", "text"] = Field(
         default="json", description="`marketgraph serve` logs: one JSON object a line, or text"

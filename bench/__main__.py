@@ -1,7 +1,8 @@
 """``python -m bench``: ingestion rates and query latency of the graph backends.
 
 Prints a table (progress goes to stderr) and writes the same figures to
-``bench/results/latest.json``. See ``python -m bench --help``.
+``bench/results/latest.json``; ``python -m bench ingestion`` measures the ingestion rates
+alone (``bench/results/ingestion.json``). See ``python -m bench --help``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bench.ingestion import (
     measure_baseline,
     measure_pipeline,
     measure_write_path,
+    warm_up,
 )
 from bench.queries import LOAD_CHUNK, load_graph, measure_queries
 from bench.report import Report, render, write_json
@@ -64,13 +66,15 @@ def _backend_list(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_args(argv: Sequence[str] | None = None) -> Settings:
+def parse_args(argv: Sequence[str] | None = None, *, ingestion_only: bool = False) -> Settings:
     parser = argparse.ArgumentParser(
-        prog="python -m bench",
-        description="Ingestion rate and query latency of the MarketGraph graph backends.",
+        prog="python -m bench ingestion" if ingestion_only else "python -m bench",
+        description="Ingestion rates of the MarketGraph graph backends against a plain baseline."
+        if ingestion_only
+        else "Ingestion rate and query latency of the MarketGraph graph backends.",
     )
     parser.add_argument(
-        "--rows", type=int, default=100_000, help="outcome rows of the ingestion runs"
+        "--rows", type=int, default=200_000, help="outcome rows of the ingestion runs"
     )
     parser.add_argument(
         "--sizes",
@@ -99,9 +103,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         action="store_true",
         help="a tiny run (a few hundred rows, few calls) to check that everything works",
     )
-    parser.add_argument(
-        "--output", type=Path, default=RESULTS_DIR / "latest.json", help="where the JSON goes"
-    )
+    default_output = RESULTS_DIR / ("ingestion.json" if ingestion_only else "latest.json")
+    parser.add_argument("--output", type=Path, default=default_output, help="where the JSON goes")
     args = parser.parse_args(argv)
     if args.rows < 1 or args.calls < 1 or args.lineage_calls < 1:
         parser.error("--rows, --calls and --lineage-calls must be positive")
@@ -120,6 +123,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     if args.quick:
         settings.rows, settings.sizes = 300, [300]
         settings.calls, settings.lineage_calls, settings.warmup = 30, 15, 2
+    if ingestion_only:
+        settings.sizes = []
     return settings
 
 
@@ -129,6 +134,7 @@ def run_backend(backend: Backend, s: Settings, report: Report, progress: Progres
     started = time.perf_counter()
     progress.say(f"{name}: generating the demo data set with {s.rows:,} outcome rows")
     data = bench_data.build(s.seed, s.rows)
+    warm_up(backend, data, progress)
     pipeline = measure_pipeline(backend, data, progress)
     sizes = list(s.sizes)
     if data.rows in sizes and data.rows <= LOAD_CHUNK and backend.store is not None:
@@ -232,11 +238,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import serving
 
         return serving.main(args[1:])
+    if args[:1] == ["lineage"]:  # `python -m bench lineage`: see bench/lineage.py
+        from bench import lineage
+
+        return lineage.main(args[1:])
     if args[:1] == ["audit"]:  # `python -m bench audit`: see bench/audit.py
         from bench import audit
 
         return audit.main(args[1:])
-    s = parse_args(argv)
+    ingestion_only = args[:1] == ["ingestion"]  # `python -m bench ingestion`: no queries
+    s = parse_args(args[1:] if ingestion_only else args, ingestion_only=ingestion_only)
     progress = Progress()
     report = Report(
         machine=machine(),

@@ -47,10 +47,23 @@ class Backend(ABC):
 
     def __init__(self) -> None:
         self.store: GraphStore | None = None
+        self._data_dir: Path | None = None
 
     @abstractmethod
     def fresh_store(self, progress: Progress) -> GraphStore:
         """An empty store with every migration applied."""
+
+    def scratch_data_dir(self) -> Path:
+        """A new empty data dir (input files, text index, rejects) for one measurement; the
+        previous one is deleted."""
+        self._drop_data_dir()
+        self._data_dir = Path(tempfile.mkdtemp(prefix="marketgraph-bench-data-"))
+        return self._data_dir
+
+    def _drop_data_dir(self) -> None:
+        if self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
+            self._data_dir = None
 
     def close_store(self) -> None:
         if self.store is not None:
@@ -59,6 +72,7 @@ class Backend(ABC):
 
     def close(self) -> None:
         self.close_store()
+        self._drop_data_dir()
 
     def __enter__(self) -> Self:
         return self
@@ -124,7 +138,7 @@ class EmbeddedBackend(Backend):
         return [str(row[0]) for row in ddl], columns
 
     def close(self) -> None:
-        self.close_store()
+        super().close()
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
         elif self._dir is not None:
@@ -186,7 +200,7 @@ class Neo4jBackend(Backend):
         return store
 
     def close(self) -> None:
-        self.close_store()
+        super().close()
         self.driver.close()
         if self.server is not None:
             self.server.stop()

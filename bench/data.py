@@ -38,7 +38,7 @@ class BenchData:
         return [str(r["id"]) for r in self.dataset.records("campaigns")]
 
     def dimension_parts(self) -> list[Part]:
-        """One ingest part per dimension kind (as ``api.cli.dataset_parts`` builds them)."""
+        """One ingest part per dimension kind (as ``demo.dataset_parts`` builds them)."""
         return [records_part(kind, list(self.dataset.records(kind))) for kind in DIMENSION_KINDS]
 
     def outcome_records(self) -> Iterator[Record]:

@@ -77,8 +77,7 @@ class LoopReport:
 
 def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> MarketRun:
     import migrations
-    from api.cli import dataset_parts
-    from demo import generate
+    from demo import dataset_parts, generate
     from graph.embedded import EmbeddedGraphStore
     from ingest import ingest
 

@@ -136,7 +136,7 @@ def time_allocator(curves: list[ResponseCurve], runs: int) -> dict[str, float]:
 def time_plans(runs: int, progress: Progress) -> tuple[float, dict[str, float]]:
     """Cold (curves fitted) and warm ``make_plan`` times on the demo graph, embedded."""
     import migrations
-    from api.cli import dataset_parts
+    from demo import dataset_parts
     from graph.embedded import EmbeddedGraphStore
     from ingest import ingest
 

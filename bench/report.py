@@ -11,9 +11,14 @@ from bench.common import Latency, Machine, Rate
 from bench.ingestion import IngestionResult
 from bench.queries import QueryResult
 
-# Goals the figures are held against (shown in the table, never enforced).
-WRITE_PATH_RATIO_GOAL = 0.8
-EMBEDDED_RATE_GOAL = 50_000.0
+# Goals the figures are held against (shown in the table, never enforced): each path's rate
+# over the plain baseline's in the same run (absolute rates move with the machine's load).
+RATIO_GOALS: dict[tuple[str, str], float] = {
+    ("embedded", "(a)"): 0.5,  # `marketgraph ingest outcomes` vs sqlite3 executemany
+    ("embedded", "(b)"): 0.8,
+    ("neo4j", "(a)"): 0.8,  # the pipeline vs the driver's UNWIND … MERGE
+    ("neo4j", "(b)"): 0.8,
+}
 EMBEDDED_CONTEXT_P95_GOAL_MS = 25.0
 CONTEXT_GOAL_SIZE = 100_000
 
@@ -51,19 +56,16 @@ def _goal(ok: bool, text: str) -> str:
 def ingestion_table(results: list[IngestionResult]) -> list[str]:
     rows: list[list[str]] = []
     for r in results:
-        paths: list[tuple[str, Rate, str]] = [
-            ("(a) ingest() pipeline", r.pipeline, ""),
-            ("(b) store.write() batches", r.write_path, ""),
-            ("(c) plain baseline", r.baseline, ""),
+        paths: list[tuple[str, Rate]] = [
+            ("(a) ingest outcomes FILE", r.pipeline),
+            ("(b) store.write() batches", r.write_path),
+            ("(c) plain baseline", r.baseline),
         ]
-        for name, rate, _ in paths:
+        for name, rate in paths:
             goals: list[str] = []
-            if name.startswith("(b)"):
-                ratio = r.ratio(rate)
-                goals.append(_goal(ratio >= WRITE_PATH_RATIO_GOAL, f">= {WRITE_PATH_RATIO_GOAL}x"))
-                if r.backend == "embedded":
-                    ok = rate.rows_per_s >= EMBEDDED_RATE_GOAL
-                    goals.append(_goal(ok, f">= {EMBEDDED_RATE_GOAL:,.0f}/s"))
+            goal = RATIO_GOALS.get((r.backend, name[:3]))
+            if goal is not None:
+                goals.append(_goal(r.ratio(rate) >= goal, f">= {goal}x"))
             rows.append(
                 [
                     r.backend,

@@ -105,8 +105,7 @@ def calibrate(days: int, phi: float, series: int, seed: int) -> Calibration:
 
 def run_briefs(report: Report, calls: int, progress: Progress) -> None:
     import migrations
-    from api.cli import dataset_parts
-    from demo import generate
+    from demo import dataset_parts, generate
     from graph.embedded import EmbeddedGraphStore
     from graph.models import NodeRef
     from graph.schema import Label, RelType

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from api.cli import dataset_parts
 from api.services import open_services
 from api.settings import Settings
-from demo import generate
-from ingest import ingest
+from demo import dataset_parts, generate
+from workflows.ingest import ingest_records
 
 SEED: Final = 7
 _EXTRA_ROWS: Final = 200_000  # outcome rows of each extra data set (~2,400 assets)
@@ -30,7 +29,7 @@ def load_demo(data_dir: Path) -> dict[str, int]:
     services = open_services(Settings(data_dir=data_dir))
     try:
         dataset = generate(seed=SEED, extras=True)
-        report = ingest(services.graph, dataset_parts(dataset), on_written=services.index_written)
+        report = ingest_records(services, dataset_parts(dataset))
         assert report.index_pending == 0, report
         return {
             "campaigns": len(dataset.campaigns),

@@ -131,7 +131,7 @@ def run(
         mine: dict[str, Any] = {}
         store = backend.fresh_store(progress)
         progress.say(f"{backend.name}: loading the demo data set with extras")
-        from api.cli import dataset_parts
+        from demo import dataset_parts
 
         ingest(store, dataset_parts(generate(seed=7, extras=True)))
         for name, call in CALLS.items():

@@ -25,6 +25,7 @@ from demo.builder import generate
 from demo.dataset import DemoDataset, csv_cell
 from demo.models import hill
 from demo.outcomes import OutcomeTable
+from demo.parts import dataset_parts
 from demo.tables import (
     CAMPAIGN_SIGMA,
     DATA_END,
@@ -70,6 +71,7 @@ __all__ = [
     "ReportStats",
     "Theme",
     "csv_cell",
+    "dataset_parts",
     "generate",
     "hill",
     "render_blog",

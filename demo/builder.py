@@ -3,6 +3,9 @@ and add the competitor copy a team would have ingested."""
 
 from __future__ import annotations
 
+import os
+from datetime import date, timedelta
+
 from demo.assets import write_creative, write_guidelines
 from demo.campaigns import plan_campaign
 from demo.competitors import rival_brands, write_rival_assets
@@ -10,16 +13,27 @@ from demo.dataset import DemoDataset
 from demo.leads import draw_leads
 from demo.outcomes import simulate
 from demo.reports import write_reports
+from demo.shift import shift_dates
 from demo.state import BuildState
-from demo.tables import CHANNELS, DATES
+from demo.tables import CHANNELS, DATA_END, DATES
 from demo.text import BRAND_COPY
 
+DEMO_END_ENV = "MARKETGRAPH_DEMO_END"
 
-def generate(seed: int = 7, outcome_rows: int | None = None, extras: bool = False) -> DemoDataset:
+
+def generate(
+    seed: int = 7, outcome_rows: int | None = None, extras: bool = False, end: date | None = None
+) -> DemoDataset:
     """Generate the demo data set; ``outcome_rows`` scales it to about that many outcome rows.
 
     ``extras`` adds what the use cases need to show (creative tests, localised posts, a
     slower handoff; see :mod:`demo.extras`) without changing the base records.
+
+    The data set is a year of days ending on ``end``: by default yesterday (or the day in
+    ``MARKETGRAPH_DEMO_END``), so its recent stories stay recent. The story itself is the
+    same for every ``end`` and seed: the year is generated on a fixed calendar ending on
+    ``DATA_END`` and every date and timestamp is then moved by whole days (ids, amounts
+    and texts do not change).
     """
     if outcome_rows is not None and outcome_rows < 1:
         raise ValueError("outcome_rows must be positive")
@@ -28,7 +42,23 @@ def generate(seed: int = 7, outcome_rows: int | None = None, extras: bool = Fals
         from demo.extras import add_extras
 
         add_extras(dataset, seed)
+    shift_dates(dataset, (last_day(end) - DATA_END).days)
     return dataset
+
+
+def last_day(end: date | None = None) -> date:
+    """The demo's last day: ``end``, else ``MARKETGRAPH_DEMO_END``, else yesterday."""
+    if end is not None:
+        return end
+    configured = os.environ.get(DEMO_END_ENV, "").strip()
+    if configured:
+        try:
+            return date.fromisoformat(configured)
+        except ValueError:
+            raise ValueError(
+                f"{DEMO_END_ENV}={configured!r} is not a date; write it as YYYY-MM-DD"
+            ) from None
+    return date.today() - timedelta(days=1)
 
 
 def build(state: BuildState, outcome_rows: int | None) -> DemoDataset:

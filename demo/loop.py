@@ -140,10 +140,10 @@ def _account(orch: Orchestrator, report: CycleReport) -> None:
     for plan_id in report.plan_ids:
         report.alerts.extend(
             str(a.properties.get("message", a.id))
-            for a in store.find_nodes(Label.ALERT, {"plan_id": plan_id}, limit=100)
+            for a in store.find_all(Label.ALERT, {"plan_id": plan_id})
         )
         report.ab_decisions += sum(
             1
-            for e in store.find_nodes(Label.EXPERIMENT, {"plan_id": plan_id}, limit=1000)
+            for e in store.find_all(Label.EXPERIMENT, {"plan_id": plan_id})
             if e.properties.get("status") == "decided"
         )

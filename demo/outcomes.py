@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,7 @@ class OutcomeTable:
     channel_ids: list[str]
     audience_ids: list[str]
     asset_ids: list[str]
+    dates: list[str] = field(default_factory=lambda: list(DATES))  # ISO day of each ``day``
 
     def __len__(self) -> int:
         return int(self.day.size)
@@ -41,7 +42,7 @@ class OutcomeTable:
         cmp, chn, aud, ast = self.campaign_ids, self.channel_ids, self.audience_ids, self.asset_ids
         return [
             {
-                "date": DATES[d],
+                "date": self.dates[d],
                 "campaign_id": cmp[c],
                 "channel_id": chn[h],
                 "spend": sp,

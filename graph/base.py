@@ -7,11 +7,13 @@ both): :mod:`graph.neo4j` (Neo4j 5 over Bolt) and :mod:`graph.embedded` (SQLite 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, overload
 
+from graph.decisions import record_decision
 from graph.errors import AmbiguousNodeIdError, NodeNotFoundError
+from graph.lineage import WalkBudget, get_lineage, get_neighbourhood
 from graph.models import (
     CampaignContext,
     DecisionRecord,
@@ -27,7 +29,8 @@ from graph.models import (
     Subgraph,
     WriteResult,
 )
-from graph.schema import Label, RelType
+from graph.query import Condition, NodeQuery, Range, Value, Where, check_where
+from graph.schema import Label, RelType, validate_property_name
 
 Direction = Literal["up", "down"]
 # Which relationship types to follow, and whether out of ("out") or into ("in") the node.
@@ -134,17 +137,102 @@ class GraphStore(ABC):
     def labels_of(self, node_id: str) -> list[Label]:
         """Labels of every node whose id is ``node_id`` (usually one)."""
 
+    def count(self, label: Label | None = None, where: Where | None = None) -> int:
+        """Number of nodes (of one label, or of all); with ``where``, of ``label``'s
+        nodes matching it (see :mod:`graph.query`)."""
+        if not where:
+            return self._count(label)
+        if label is None:
+            raise ValueError("a count with conditions needs a label")
+        return self._count_where(label, check_where(label, where))
+
+    @overload
+    def count_by(self, label: Label, key: str, where: Where | None = None) -> dict[Value, int]: ...
+
+    @overload
+    def count_by(
+        self, label: Label, key: tuple[str, ...], where: Where | None = None
+    ) -> dict[tuple[Value, ...], int]: ...
+
+    def count_by(
+        self, label: Label, key: str | tuple[str, ...], where: Where | None = None
+    ) -> dict[Value, int] | dict[tuple[Value, ...], int]:
+        """How many of ``label``'s nodes matching ``where`` hold each value of ``key``
+        (None: those without it; a list value as a tuple), or each combination of the
+        values of several keys (a tuple of names: the answer's keys are tuples)."""
+        keys = (key,) if isinstance(key, str) else tuple(key)
+        if not keys:
+            raise ValueError("count_by needs at least one key")
+        checked = tuple(validate_property_name(k) for k in keys)
+        counts = self._count_by(label, checked, check_where(label, where))
+        if isinstance(key, str):
+            return {k[0]: n for k, n in counts.items()}
+        return counts
+
+    def find(
+        self,
+        label: Label,
+        where: Where | None = None,
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Node]:
+        """``label``'s nodes matching ``where``, ordered by ``order_by`` (absent values
+        last, ties by id; by id without it), ``offset`` skipped, at most ``limit``.
+
+        Conditions are equality, :class:`~graph.query.In`, :class:`~graph.query.Range`
+        and None for an absent property (see :mod:`graph.query`).
+        """
+        query = NodeQuery.of(
+            label, where, order_by=order_by, descending=descending, limit=limit, offset=offset
+        )
+        return self._find(query)
+
     @abstractmethod
-    def count(self, label: Label | None = None) -> int:
+    def _find(self, query: NodeQuery) -> list[Node]:
+        """Backend part of :meth:`find` (the query checked)."""
+
+    @abstractmethod
+    def _count(self, label: Label | None) -> int:
         """Number of nodes (of one label, or of all)."""
+
+    @abstractmethod
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        """Backend part of :meth:`count` with conditions (checked)."""
+
+    @abstractmethod
+    def _count_by(
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        """Backend part of :meth:`count_by` (keys and conditions checked)."""
+
+    def find_all(
+        self, label: Label, where: Where | None = None, page: int = 5000
+    ) -> Iterator[Node]:
+        """Every node of ``label`` matching ``where``, by id, read ``page`` at a time (each
+        page starts after the last id of the one before, so none is read twice)."""
+        conditions = dict(where or {})
+        if "id" in conditions:
+            raise ValueError("find_all pages by id: use find for a condition on id")
+        last: str | None = None
+        while True:
+            if last is not None:
+                conditions["id"] = Range(gt=last)
+            found = self.find(label, conditions, limit=page)
+            yield from found
+            if len(found) < page:
+                return
+            last = found[-1].id
 
     @abstractmethod
     def count_edges(self, rel_type: RelType | None = None) -> int:
         """Number of relationships (of one type, or of all)."""
 
-    @abstractmethod
     def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
         """Nodes of one label ordered by id, a page at a time."""
+        return self.find(label, limit=max(limit, 0), offset=max(offset, 0))
 
     @abstractmethod
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
@@ -154,15 +242,12 @@ class GraphStore(ABC):
         is removed. Absent nodes are ignored; returns how many were removed.
         """
 
-    @abstractmethod
     def find_nodes(
         self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
     ) -> list[Node]:
-        """Nodes of ``label`` whose properties equal every value of ``where``, by id.
-
-        Property names are checked as identifiers; values are parameters. Meant for the
-        service's own bookkeeping (pending events, a plan's versions), not for outcomes.
-        """
+        """Nodes of ``label`` whose properties equal every value of ``where``, by id
+        (:meth:`find` with equalities only)."""
+        return self.find(label, where, limit=max(limit, 0))
 
     @abstractmethod
     def update_if(
@@ -189,10 +274,18 @@ class GraphStore(ABC):
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
         """Edges touching each of ``refs``, at most ``limit_per_node`` per node, ordered by
         type, then the other end's label and id. With ``directions``, only edges of those
-        types in that direction (the limit counts only those); without, all of them."""
+        types in that direction (the limit counts only those); without, all of them.
+
+        Nodes are taken in the order of ``refs``; with ``limit``, at most that many edges
+        in all (the first ones of that order). A read that takes longer than ``timeout``
+        seconds raises :class:`QueryTimeoutError`.
+        """
 
     # -- domain queries --------------------------------------------------------------
     @abstractmethod
@@ -224,10 +317,17 @@ class GraphStore(ABC):
         return get_neighbourhood(self, ref, limit)
 
     def get_lineage(
-        self, ref: NodeRef, direction: Direction = "up", depth: int = 3, limit: int = 500
+        self,
+        ref: NodeRef,
+        direction: Direction = "up",
+        depth: int = 3,
+        limit: int = 500,
+        budget: WalkBudget | None = None,
     ) -> Subgraph:
-        """Nodes and edges that led to (up) or followed from (down) a node, breadth first."""
-        return get_lineage(self, ref, direction, depth, limit)
+        """Nodes and edges that led to (up) or followed from (down) a node, breadth first,
+        within ``budget`` (by default ``limit`` nodes and the edges and time that
+        :meth:`WalkBudget.of` gives them); a walk that stops early says why."""
+        return get_lineage(self, ref, direction, depth, budget or WalkBudget.of(limit))
 
     # -- shared helpers --------------------------------------------------------------
     def resolve(self, node_id: str) -> NodeRef:
@@ -250,8 +350,3 @@ class GraphStore(ABC):
         if node is None:
             raise NodeNotFoundError(ref.id, ref.label.value)
         return node
-
-
-# Imported last: these modules implement the concrete operations over the primitives.
-from graph.decisions import record_decision  # noqa: E402
-from graph.lineage import get_lineage, get_neighbourhood  # noqa: E402

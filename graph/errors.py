@@ -86,3 +86,11 @@ class MigrationChecksumError(MigrationError):
 
 class GraphUnavailableError(GraphError):
     """The store cannot be reached; retrying later may succeed."""
+
+
+class QueryTimeoutError(GraphError):
+    """A read ran out of the time it was given (a budgeted walk stops there)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the read took longer than its {seconds:.3g} s budget")

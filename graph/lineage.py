@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from graph.errors import NodeNotFoundError
-from graph.models import Edge, NodeRef, Subgraph
+from graph.errors import NodeNotFoundError, QueryTimeoutError
+from graph.models import Edge, NodeRef, Subgraph, TruncatedReason
 from graph.schema import CAUSAL_DIRECTION, FORWARD, RelType
 
 if TYPE_CHECKING:
     from graph.base import GraphStore
 
 MAX_DEPTH = 10
+WALK_CHUNK = 500  # frontier nodes read per store call
+EDGES_PER_NODE = 4  # edges a walk may read per node of its node budget
+MIN_EDGES = 2_000
 
 
 def get_neighbourhood(store: GraphStore, ref: NodeRef, limit: int) -> Subgraph:
@@ -23,7 +28,8 @@ def get_neighbourhood(store: GraphStore, ref: NodeRef, limit: int) -> Subgraph:
     edges = edges[:limit]
     others = _unique(e.dst if e.src == ref else e.src for e in edges)
     nodes = [root, *store.get_nodes([o for o in others if o != ref])]
-    return Subgraph(root=ref, nodes=nodes, edges=edges, truncated=truncated)
+    reason: TruncatedReason | None = "edges" if truncated else None
+    return Subgraph(ref, nodes, edges, truncated=truncated, truncated_reason=reason)
 
 
 def cause_and_effect(edge: Edge) -> tuple[NodeRef, NodeRef]:
@@ -42,50 +48,129 @@ def walk_directions(direction: Literal["up", "down"]) -> dict[RelType, Literal["
     return out
 
 
+@dataclass(frozen=True)
+class WalkBudget:
+    """What one lineage walk may spend: nodes returned, edges read from the store (kept
+    or not) and seconds (None: no deadline). The walk stops at the first one spent and
+    says which."""
+
+    nodes: int = 500
+    edges: int = 20_000
+    seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.nodes < 1 or self.edges < 1 or (self.seconds is not None and self.seconds < 0):
+            raise ValueError(f"a walk budget needs nodes >= 1, edges >= 1, seconds >= 0: {self}")
+
+    @classmethod
+    def of(cls, nodes: int, seconds: float | None = None) -> WalkBudget:
+        """``nodes`` nodes, with room for EDGES_PER_NODE edges read per node."""
+        return cls(nodes, max(MIN_EDGES, EDGES_PER_NODE * nodes), seconds)
+
+
 def get_lineage(
     store: GraphStore,
     ref: NodeRef,
     direction: Literal["up", "down"],
     depth: int,
-    limit: int,
+    budget: WalkBudget,
 ) -> Subgraph:
-    """Breadth-first walk towards causes (up) or effects (down), one query per level."""
+    """Breadth-first walk towards causes (up) or effects (down), frontier nodes read
+    ``WALK_CHUNK`` at a time, within ``budget``.
+
+    Each read asks for no more edges than the budget has left (one more, to know whether
+    it is spent); the walk stops at the first node it has no room for, at the edge budget
+    or at the deadline, and marks the answer truncated with the reason.
+    """
     if direction not in ("up", "down"):
         raise ValueError(f"direction must be 'up' or 'down', got {direction!r}")
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
-    root = store.get_node(ref)
-    if root is None:
-        raise NodeNotFoundError(ref.id, ref.label.value)
-    seen: dict[NodeRef, int] = {ref: 0}
-    edges: list[Edge] = []
-    edge_keys: set[tuple[NodeRef, str, NodeRef]] = set()
+    deadline = None if budget.seconds is None else time.monotonic() + budget.seconds
+    walk = _Walk(ref, direction)  # a missing root has no edges: it is found missing below
+    reason: TruncatedReason | None = None
     frontier = [ref]
-    truncated = False
-    walk = walk_directions(direction)
-    for level in range(1, depth + 1):
-        if not frontier:
+    for _ in range(depth):
+        if not frontier or reason:
             break
-        in_frontier = set(frontier)
         next_frontier: list[NodeRef] = []
-        for edge in store.incident_edges(frontier, limit_per_node=limit + 1, directions=walk):
-            cause, effect = cause_and_effect(edge)
-            here, other = (effect, cause) if direction == "up" else (cause, effect)
-            if here not in in_frontier:
-                continue
-            key = (edge.src, edge.type.value, edge.dst)
-            if other not in seen:
-                if len(seen) >= limit:
-                    truncated = True
-                    continue
-                seen[other] = level
-                next_frontier.append(other)
-            if key not in edge_keys:
-                edge_keys.add(key)
-                edges.append(edge)
+        for start in range(0, len(frontier), WALK_CHUNK):
+            chunk = frontier[start : start + WALK_CHUNK]
+            left = None if deadline is None else deadline - time.monotonic()
+            room = budget.edges - walk.read
+            if left is not None and left <= 0:
+                reason = "time"
+            elif room <= 0:
+                reason = "edges"
+            else:
+                reason = _step(store, walk, chunk, budget, room, left, next_frontier)
+            if reason:
+                break
         frontier = next_frontier
-    nodes = [root, *store.get_nodes([r for r in seen if r != ref])]
-    return Subgraph(root=ref, nodes=nodes, edges=edges, truncated=truncated)
+    nodes = store.get_nodes(list(walk.seen))  # the root first, read with the others
+    if not nodes or nodes[0].ref != ref:
+        raise NodeNotFoundError(ref.id, ref.label.value)
+    return Subgraph(
+        root=ref,
+        nodes=nodes,
+        edges=walk.edges,
+        truncated=reason is not None,
+        truncated_reason=reason,
+    )
+
+
+class _Walk:
+    """What a walk has found so far."""
+
+    def __init__(self, root: NodeRef, direction: Literal["up", "down"]) -> None:
+        self.direction = direction
+        self.directions = walk_directions(direction)
+        self.seen: dict[NodeRef, None] = {root: None}
+        self.edges: list[Edge] = []
+        self.edge_keys: set[tuple[NodeRef, str, NodeRef]] = set()
+        self.read = 0  # edges read from the store
+
+
+def _step(
+    store: GraphStore,
+    walk: _Walk,
+    chunk: list[NodeRef],
+    budget: WalkBudget,
+    room: int,
+    seconds: float | None,
+    next_frontier: list[NodeRef],
+) -> TruncatedReason | None:
+    """Read and follow the edges of ``chunk``; the reason to stop, if there is one."""
+    try:
+        found = store.incident_edges(
+            chunk,
+            limit_per_node=min(budget.nodes + 1, room + 1),
+            directions=walk.directions,
+            limit=room + 1,
+            timeout=seconds,
+        )
+    except QueryTimeoutError:
+        return "time"
+    reason: TruncatedReason | None = None
+    if len(found) > room:
+        found, reason = found[:room], "edges"
+    walk.read += len(found)
+    in_chunk = set(chunk)
+    for edge in found:
+        cause, effect = cause_and_effect(edge)
+        here, other = (effect, cause) if walk.direction == "up" else (cause, effect)
+        if here not in in_chunk:
+            continue
+        if other not in walk.seen:
+            if len(walk.seen) >= budget.nodes:
+                return "nodes"
+            walk.seen[other] = None
+            next_frontier.append(other)
+        key = (edge.src, edge.type.value, edge.dst)
+        if key not in walk.edge_keys:
+            walk.edge_keys.add(key)
+            walk.edges.append(edge)
+    return reason
 
 
 def _unique(refs: Iterable[NodeRef]) -> list[NodeRef]:

@@ -8,15 +8,16 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from graph.schema import Label, RelType
+from graph.schema import SEALED_LABELS, STORE_OWNED_LABELS, Label, RelType
 
 # A property value both backends can store: a primitive or a list of primitives.
 PropertyValue = str | int | float | bool | None | list[str] | list[int] | list[float]
 Properties = dict[str, Any]
+TruncatedReason = Literal["nodes", "edges", "time"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +63,96 @@ class Edge:
 
 
 @dataclass(slots=True)
+class EdgeRows:
+    """Many edges of one type from nodes of one label to nodes of another, as columns.
+
+    The bulk form of :class:`Edge` (an ingest writes a few OF and a FROM edge for each of
+    hundreds of thousands of outcomes): edge ``i`` goes from ``src_ids[i]`` to
+    ``dst_ids[i]`` with ``properties[i]`` (``None``: no properties on any of them).
+    """
+
+    src_label: Label
+    type: RelType
+    dst_label: Label
+    src_ids: list[str]
+    dst_ids: list[str]
+    properties: list[Properties] | None = None
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.src_ids), len(self.dst_ids)}
+        if self.properties is not None:
+            sizes.add(len(self.properties))
+        if len(sizes) != 1:
+            raise ValueError(f"edge rows of unequal lengths: {sorted(sizes)}")
+
+    def __len__(self) -> int:
+        return len(self.src_ids)
+
+    def edges(self) -> list[Edge]:
+        """The rows as single edges."""
+        src, dst, rel = self.src_label, self.dst_label, self.type
+        props = self.properties or [{} for _ in self.src_ids]
+        return [
+            Edge(NodeRef(src, s), rel, NodeRef(dst, d), dict(p))
+            for s, d, p in zip(self.src_ids, self.dst_ids, props, strict=True)
+        ]
+
+
+@dataclass(slots=True)
 class GraphBatch:
-    """Nodes and edges written in one transaction: all of it lands, or none of it."""
+    """Nodes and edges written in one transaction: all of it lands, or none of it.
+
+    ``edge_rows`` holds edges in bulk (columns); they mean exactly what the same edges in
+    ``edges`` would.
+    """
 
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    edge_rows: list[EdgeRows] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.nodes) + len(self.edges)
+        return len(self.nodes) + self.edge_count
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.edges) + sum(len(rows) for rows in self.edge_rows)
+
+    def edge_groups(self) -> list[EdgeRows]:
+        """Every edge of the batch as rows of one type between two labels: ``edges``
+        grouped (properties kept per edge), then ``edge_rows``."""
+        groups: dict[tuple[Label, RelType, Label], EdgeRows] = {}
+        for e in self.edges:
+            key = (e.src.label, e.type, e.dst.label)
+            rows = groups.get(key)
+            if rows is None:
+                rows = groups[key] = EdgeRows(e.src.label, e.type, e.dst.label, [], [], [])
+            rows.src_ids.append(e.src.id)
+            rows.dst_ids.append(e.dst.id)
+            rows.properties.append(e.properties)  # type: ignore[union-attr]  # a list, above
+        for rows in groups.values():
+            if not any(rows.properties or ()):  # no properties on any: say so once
+                rows.properties = None
+        return [*groups.values(), *self.edge_rows]
+
+    def expanded(self) -> GraphBatch:
+        """The same batch with its edge rows as single edges (after ``edges``)."""
+        if not self.edge_rows:
+            return self
+        edges = [*self.edges, *(e for rows in self.edge_rows for e in rows.edges())]
+        return GraphBatch(nodes=self.nodes, edges=edges)
+
+    def for_audit(self) -> GraphBatch:
+        """The batch as the audit chain reads it: edge rows expanded when the batch holds
+        nodes it seals or a row touches a label it seals or owns (the chain hashes a
+        sealed node's edges, and refuses edges of its head one by one)."""
+        if not self.edge_rows:
+            return self
+        audited = SEALED_LABELS | STORE_OWNED_LABELS
+        if any(n.label in SEALED_LABELS for n in self.nodes) or any(
+            rows.src_label in audited or rows.dst_label in audited for rows in self.edge_rows
+        ):
+            return self.expanded()
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +193,8 @@ class Subgraph:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     truncated: bool = False
+    # Which budget a walk spent when it stopped early: nodes, edges (read) or time.
+    truncated_reason: TruncatedReason | None = None
 
 
 class OutcomeQuery(BaseModel):

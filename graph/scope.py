@@ -127,7 +127,7 @@ def scope_subgraph(store: GraphStore, sub: Subgraph, allowed: Collection[str] | 
     """``sub`` without the nodes ``allowed`` may not see, nor the edges touching them.
 
     Nodes only reachable through a removed node stay (they are visible on their own);
-    ``truncated`` is kept.
+    ``truncated`` and its reason are kept.
     """
     if allowed is None:
         return sub
@@ -137,4 +137,5 @@ def scope_subgraph(store: GraphStore, sub: Subgraph, allowed: Collection[str] | 
         nodes=[n for n in sub.nodes if n.ref in kept],
         edges=[e for e in sub.edges if e.src in kept and e.dst in kept],
         truncated=sub.truncated,
+        truncated_reason=sub.truncated_reason,
     )

@@ -4,27 +4,33 @@ A batch (one call, one or more files of any kinds) is validated and reference-ch
 a whole before anything is written, so a bad record means nothing lands unless the
 caller asked to skip bad records. Every node written gets a FROM edge to the IngestRun,
 which READ its Source(s); re-ingesting identical content is recognised and changes nothing.
+
+The steps: ``validation`` (records into tables, by column where a kind has a bulk path),
+``scope`` (a key limited to brands), ``references``, then ``writing`` (batches of nodes
+with their edges in bulk).
 """
 
 from __future__ import annotations
 
+import gc
 import json
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
 
 from graph.base import GraphStore
-from graph.models import Edge, GraphBatch, Node, NodeRef, clean_properties, sha256_hex
+from graph.models import Edge, GraphBatch, Node, NodeRef, sha256_hex
 from graph.schema import Label, RelType
 from ingest.errors import RecordsRejectedError, Rejection, UnknownKindError
 from ingest.readers import RawRow, SourceInfo
 from ingest.records import KINDS, RECORD_TYPES, CanonicalRecord
+from ingest.references import check_references
 from ingest.scope import check_brands
+from ingest.validation import Table, validate_parts
+from ingest.validation import reason as _reason  # noqa: F401  (its name before the split)
+from ingest.writing import write_tables
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 # Called with the nodes written once they are committed (e.g. to index their texts);
@@ -56,6 +62,8 @@ class IngestReport:
 
 @dataclass
 class _Accepted:
+    """One accepted record with its model (what the brand scope check reads)."""
+
     kind: str
     line: int
     source: str
@@ -94,35 +102,20 @@ def ingest(
         count = int(previous.properties.get("accepted", 0))
         return IngestReport(run_id=run_id, accepted=count, already_ingested=True)
 
-    accepted, rejected = _validate(parts, progress)
-    if brands is not None:
-        rejected += check_brands(store, accepted, brands)
-    rejected += _check_references(store, accepted)
-    if rejected:
-        bad = {(r.source, r.line) for r in rejected}
-        accepted = [a for a in accepted if (a.source, a.line) not in bad]
-        if not skip_bad:
-            raise RecordsRejectedError(sorted(rejected, key=_order), len(accepted))
-    rejected.sort(key=_order)
+    with _collector_paused():
+        tables, rejected = validate_parts([(p.kind, p.source, p.rows) for p in parts], progress)
+        if brands is not None:
+            rejected += _check_brands(store, tables, brands)
+        rejected += check_references(store, tables)
+        accepted = sum(len(t) for t in tables)
+        if rejected and not skip_bad:
+            raise RecordsRejectedError(sorted(rejected, key=_order), accepted)
+        rejected.sort(key=_order)
+        written = _write_run(
+            store, parts, tables, run_id, skip_bad, len(rejected), batch_size, progress
+        )
 
-    started = datetime.now(UTC).isoformat()
-    run = _run_node(run_id, parts, skip_bad, started, "running", len(accepted), len(rejected))
-    sources = [_source_node(p.source) for p in parts]
-    reads = [Edge(src=run.ref, type=RelType.READ, dst=s.ref) for s in sources]
-    store.write(GraphBatch(nodes=[run, *sources], edges=reads))
-    try:
-        written = _write_records(store, accepted, run.ref, batch_size, progress)
-    except Exception:
-        # Whole batches that landed stay (each is idempotent); the run says it did not
-        # finish, and ingesting the same content again completes it.
-        failed = _run_node(run_id, parts, skip_bad, started, "failed", len(accepted), len(rejected))
-        store.write(GraphBatch(nodes=[failed]))
-        raise
-    done = _run_node(run_id, parts, skip_bad, started, "completed", len(accepted), len(rejected))
-    done.properties["finished_at"] = datetime.now(UTC).isoformat()
-    store.write(GraphBatch(nodes=[done]))
-
-    report = IngestReport(run_id=run_id, accepted=len(accepted), rejected=rejected)
+    report = IngestReport(run_id=run_id, accepted=accepted, rejected=rejected)
     if on_written is not None:
         report.index_pending = on_written(written)
     if rejected and rejects_dir is not None:
@@ -130,165 +123,79 @@ def ingest(
     return report
 
 
+def _write_run(
+    store: GraphStore,
+    parts: Sequence[Part],
+    tables: list[Table],
+    run_id: str,
+    skip_bad: bool,
+    rejected: int,
+    batch_size: int,
+    progress: Progress | None,
+) -> list[Node]:
+    """The run node (running, then completed or failed) around the records' batches."""
+    accepted = sum(len(t) for t in tables)
+    started = datetime.now(UTC).isoformat()
+    run = _run_node(run_id, parts, skip_bad, started, "running", accepted, rejected)
+    sources = [_source_node(p.source) for p in parts]
+    reads = [Edge(src=run.ref, type=RelType.READ, dst=s.ref) for s in sources]
+    store.write(GraphBatch(nodes=[run, *sources], edges=reads))
+    try:
+        written = write_tables(store, tables, run.ref, batch_size, progress)
+    except Exception:
+        # Whole batches that landed stay (each is idempotent); the run says it did not
+        # finish, and ingesting the same content again completes it.
+        failed = _run_node(run_id, parts, skip_bad, started, "failed", accepted, rejected)
+        store.write(GraphBatch(nodes=[failed]))
+        raise
+    done = _run_node(run_id, parts, skip_bad, started, "completed", accepted, rejected)
+    done.properties["finished_at"] = datetime.now(UTC).isoformat()
+    store.write(GraphBatch(nodes=[done]))
+    return written
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a batch is validated and written.
+
+    A batch is hundreds of thousands of fresh dicts and lists kept until the end; every
+    full collection walks all of them again, which took half of an ingest's time. What
+    the pipeline makes is freed by reference counting; the collector runs again after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _order(r: Rejection) -> tuple[str, int]:
     return (r.source, r.line)
 
 
-def _validate(
-    parts: Sequence[Part], progress: Progress | None
-) -> tuple[list[_Accepted], list[Rejection]]:
-    accepted: list[_Accepted] = []
-    rejected: list[Rejection] = []
-    for part in parts:
-        model = RECORD_TYPES[part.kind]
-        name = part.source.name
-        for line, raw in part.rows:
-            if isinstance(raw, Rejection):
-                rejected.append(Rejection(raw.line, raw.reason, name, part.kind))
-                continue
-            try:
-                record = model.model_validate(raw)
-            except ValidationError as e:
-                rejected.append(Rejection(line, _reason(e), name, part.kind, raw))
-                continue
-            accepted.append(_Accepted(part.kind, line, name, part.source.node_id, record))
-            if progress and len(accepted) % 10_000 == 0:
-                progress("validating", len(accepted), 0)
-    return accepted, rejected
+def _check_brands(
+    store: GraphStore, tables: list[Table], brands: Collection[str]
+) -> list[Rejection]:
+    """Records outside ``brands`` (a key limited to brands) are rejected like bad ones.
 
-
-def _reason(error: ValidationError) -> str:
-    """One readable line per failed field: ``spend: Input should be >= 0 (got -3)``."""
-    parts = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(p) for p in item["loc"]) or "record"
-        message = item["msg"]
-        if item["type"] == "missing":
-            parts.append(f"{where}: required field is missing")
-        elif "input" in item and not isinstance(item["input"], dict):
-            parts.append(f"{where}: {message} (got {item['input']!r})")
-        else:
-            parts.append(f"{where}: {message}")
-    return "; ".join(parts)
-
-
-def _check_references(store: GraphStore, accepted: list[_Accepted]) -> list[Rejection]:
-    """Reject records pointing at ids that exist neither in the batch nor in the graph.
-
-    Repeats until stable, so a record that points only at a rejected record goes too.
+    The scope check reads each record's model: a limited key's ingest goes at the pace of
+    a record at a time.
     """
-    rejected: list[Rejection] = []
-    existing: dict[Label, set[str]] = {}
-    live = accepted
-    while True:
-        in_batch: dict[Label, set[str]] = defaultdict(set)
-        for a in live:
-            in_batch[a.record.label].add(a.record.node_id())
-        wanted: dict[Label, set[str]] = defaultdict(set)
-        for a in live:
-            for label, target in _targets(a.record):
-                if target not in in_batch[label]:
-                    wanted[label].add(target)
-        for label, ids in wanted.items():
-            known = existing.setdefault(label, set())
-            unknown = ids - known
-            if unknown:
-                known |= store.existing_ids(label, unknown)
-        round_rejects = []
-        keep = []
-        for a in live:
-            missing = [
-                (label, t)
-                for label, t in _targets(a.record)
-                if t not in in_batch[label] and t not in existing.get(label, set())
-            ]
-            if missing:
-                what = ", ".join(f"{lab.value} {t!r}" for lab, t in missing)
-                reason = f"refers to {what}, which exists neither in this batch nor in the graph"
-                raw = a.record.model_dump(mode="json", exclude_none=True)
-                round_rejects.append(Rejection(a.line, reason, a.source, a.kind, raw))
-            else:
-                keep.append(a)
-        if not round_rejects:
-            break
-        rejected += round_rejects
-        live = keep
-    accepted[:] = live
+    accepted = [
+        _Accepted(t.kind, line, t.source, t.source_id, t.record(row))
+        for t in tables
+        for row, line in enumerate(t.lines)
+    ]
+    rejected = check_brands(store, accepted, brands)
+    if rejected:
+        gone = {(r.source, r.line) for r in rejected}
+        for i, t in enumerate(tables):
+            tables[i] = t.keep(
+                row for row, line in enumerate(t.lines) if (t.source, line) not in gone
+            )
     return rejected
-
-
-def _targets(record: CanonicalRecord) -> list[tuple[Label, str]]:
-    out = []
-    for ref in record.references:
-        value = getattr(record, ref.field)
-        if value is None:
-            continue
-        for target in value if ref.many else [value]:
-            out.append((ref.label, str(target)))
-    return out
-
-
-def _record_node(record: CanonicalRecord) -> Node:
-    data: dict[str, Any] = record.model_dump(mode="json", exclude_none=True)
-    for ref in record.references:
-        if ref.many:
-            data.pop(ref.field, None)
-    node_id = record.node_id()
-    data["id"] = node_id
-    return Node(label=record.label, id=node_id, properties=clean_properties(data))
-
-
-def _record_edges(record: CanonicalRecord, ref_self: NodeRef) -> list[Edge]:
-    edges = []
-    for ref in record.references:
-        value = getattr(record, ref.field)
-        if value is None:
-            continue
-        for target in value if ref.many else [value]:
-            other = NodeRef(label=ref.label, id=str(target))
-            src, dst = (ref_self, other) if ref.outgoing else (other, ref_self)
-            edges.append(Edge(src=src, type=ref.rel, dst=dst, properties={}))
-    return edges
-
-
-def _write_records(
-    store: GraphStore,
-    accepted: list[_Accepted],
-    run: NodeRef,
-    batch_size: int,
-    progress: Progress | None,
-) -> list[Node]:
-    """Nodes first (in kind order), then edges, so no edge ever waits for a later batch."""
-    order = {kind: i for i, kind in enumerate(KINDS)}
-    accepted.sort(key=lambda a: order[a.kind])
-    nodes: dict[NodeRef, Node] = {}
-    for a in accepted:
-        node = _record_node(a.record)
-        nodes[NodeRef(label=node.label, id=node.id)] = node
-    edges: dict[tuple[NodeRef, RelType, NodeRef], Edge] = {}
-    for a in accepted:
-        me = NodeRef(label=a.record.label, id=a.record.node_id())
-        for edge in _record_edges(a.record, me):
-            edges[(edge.src, edge.type, edge.dst)] = edge
-        # The FROM edge says exactly where the record came from: which source, which line.
-        where = {"source": a.source_id, "line": a.line}
-        edges[(me, RelType.FROM, run)] = Edge(src=me, type=RelType.FROM, dst=run, properties=where)
-    node_list, edge_list = list(nodes.values()), list(edges.values())
-    total = len(node_list) + len(edge_list)
-    done = 0
-    for start in range(0, len(node_list), batch_size):
-        chunk = node_list[start : start + batch_size]
-        store.write(GraphBatch(nodes=chunk, edges=[]))
-        done += len(chunk)
-        if progress:
-            progress("writing", done, total)
-    for start in range(0, len(edge_list), batch_size):
-        edge_chunk = edge_list[start : start + batch_size]
-        store.write(GraphBatch(nodes=[], edges=edge_chunk))
-        done += len(edge_chunk)
-        if progress:
-            progress("writing", done, total)
-    return node_list
 
 
 def _run_node(

@@ -1,42 +1,37 @@
 """Reading what the use cases need through the GraphStore contract (no backend queries).
 
-The use cases read whole labels a page at a time (leads, assets, campaigns): a team's
-data is thousands to tens of thousands of such nodes, which pages of 5,000 read in well
-under a second on either backend. Outcomes, the bulk, are only read as aggregates.
+The use cases ask the store for the brand's nodes of the window (its campaigns by
+``brand_id``, their leads by ``campaign_id`` and ``created_at``, its assets by
+``brand_id``), read whole by id pages; outcomes, the bulk, only as aggregates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from graph.base import GraphStore
 from graph.models import Node, NodeRef
+from graph.query import Range
 from graph.schema import Label
-
-PAGE = 5000
-
-
-def nodes(store: GraphStore, label: Label) -> Iterator[Node]:
-    """Every node of ``label``, ordered by id."""
-    offset = 0
-    while True:
-        page = store.list_nodes(label, limit=PAGE, offset=offset)
-        yield from page
-        if len(page) < PAGE:
-            return
-        offset += PAGE
 
 
 def campaigns(store: GraphStore, brand_id: str | None) -> dict[str, Node]:
     """The brand's campaigns by id (every campaign without a brand filter); checks the brand."""
-    if brand_id is not None:
-        store.require_node(NodeRef(Label.BRAND, brand_id))
-    return {
-        c.id: c
-        for c in nodes(store, Label.CAMPAIGN)
-        if brand_id is None or c.properties.get("brand_id") == brand_id
-    }
+    if brand_id is None:
+        return {c.id: c for c in store.find_all(Label.CAMPAIGN)}
+    store.require_node(NodeRef(Label.BRAND, brand_id))
+    return {c.id: c for c in store.find_all(Label.CAMPAIGN, {"brand_id": brand_id})}
+
+
+def days(start: date | None, end: date | None) -> Range | None:
+    """ISO timestamps on a day of [start, end] (their own local day, as :func:`within`
+    tells), as a condition the store can use: a timestamp's text begins with that day."""
+    if start is None and end is None:
+        return None
+    return Range(
+        gte=start.isoformat() if start else None,
+        lt=(end + timedelta(days=1)).isoformat() if end else None,
+    )
 
 
 def moment(value: object) -> datetime | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from graph.base import GraphStore
 from graph.models import Node, NodeRef
+from graph.query import Condition, In
 from graph.schema import Label
-from reports._graph import campaigns, moment, nodes, within
+from reports._graph import campaigns, days, moment, within
 
 CLOSED = frozenset({"won", "lost"})
 UNASSIGNED = "(unassigned)"
@@ -21,9 +22,9 @@ STAGE_TIMES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Lead:
-    """One lead, read once."""
+    """One lead, read once (what a report asks of it many times over is worked out then)."""
 
     node: Node
     created: datetime
@@ -36,25 +37,21 @@ class Lead:
     business_unit: str | None
     value: float | None
     brand_id: str | None = None
+    id: str = field(init=False)
+    ref: NodeRef = field(init=False)
+    # Where the lead came from: its channel (else the CRM's source label).
+    source: str = field(init=False)
+    response_minutes: float | None = field(init=False)
 
-    @property
-    def ref(self) -> NodeRef:
-        return NodeRef(Label.LEAD, self.node.id)
-
-    @property
-    def id(self) -> str:
-        return self.node.id
-
-    @property
-    def source(self) -> str:
-        """Where the lead came from: its channel (else the CRM's source label)."""
-        return self.channel_id or str(self.node.properties.get("source") or "(unknown)")
-
-    @property
-    def response_minutes(self) -> float | None:
-        if self.first_response is None:
-            return None
-        return max(0.0, (self.first_response - self.created).total_seconds() / 60)
+    def __post_init__(self) -> None:
+        self.id = self.node.id
+        self.ref = NodeRef(Label.LEAD, self.id)
+        self.source = self.channel_id or str(self.node.properties.get("source") or "(unknown)")
+        self.response_minutes = (
+            None
+            if self.first_response is None
+            else max(0.0, (self.first_response - self.created).total_seconds() / 60)
+        )
 
     @property
     def won(self) -> bool:
@@ -76,8 +73,14 @@ def load_leads(
 ) -> list[Lead]:
     """The brand's leads created in [start, end], oldest first."""
     by_id = campaigns(store, brand_id)
+    where: dict[str, Condition] = {}
+    if brand_id is not None:
+        where["campaign_id"] = In(by_id)
+    window = days(start, end)
+    if window is not None:
+        where["created_at"] = window
     out = []
-    for node in nodes(store, Label.LEAD):
+    for node in store.find_all(Label.LEAD, where):
         p = node.properties
         created = moment(p.get("created_at"))
         campaign = by_id.get(str(p.get("campaign_id")))

@@ -9,6 +9,7 @@ how many nodes there were.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -55,8 +56,10 @@ class Kpis:
         self.limit = max(0, lineage_limit)
 
     def lineage(self, refs: Iterable[NodeRef]) -> Lineage:
-        ids = list(dict.fromkeys(str(r) for r in refs))
-        return Lineage(count=len(ids), node_ids=ids[: self.limit], truncated=len(ids) > self.limit)
+        unique = dict.fromkeys(refs)  # only the ids listed are written out as text
+        ids = [str(r) for r in itertools.islice(unique, self.limit)]
+        count = len(unique)
+        return Lineage(count=count, node_ids=ids, truncated=count > self.limit)
 
     def kpi(
         self,

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
-from reports._graph import campaigns, moment, nodes, within
+from reports._graph import campaigns, moment, within
 from reports._stats import quantile
 from reports.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
 from reports.errors import BadWindowError, check_inputs
@@ -166,8 +166,8 @@ def _items(store: GraphStore, brand_id: str, as_of: datetime) -> list[_Item]:
     by_campaign = campaigns(store, brand_id)
     assets = [
         a
-        for a in nodes(store, Label.ASSET)
-        if a.properties.get("brand_id") == brand_id and a.properties.get("kind") not in NOT_CONTENT
+        for a in store.find_all(Label.ASSET, {"brand_id": brand_id})
+        if a.properties.get("kind") not in NOT_CONTENT
     ]
     refs = [NodeRef(Label.ASSET, a.id) for a in assets]
     used_by: dict[str, list[str]] = defaultdict(list)

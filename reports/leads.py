@@ -99,7 +99,7 @@ def lead_sla(
         kpis=_kpis(k, leads, status, as_of),
         by_owner=_groups(leads, status, as_of, lambda lead: lead.owner or UNASSIGNED),
         by_channel=_groups(leads, status, as_of, lambda lead: lead.source),
-        breaches=_breaches(leads, status, sla, as_of)[:breach_limit],
+        breaches=_breaches(leads, status, sla, as_of, breach_limit),
     )
 
 
@@ -200,29 +200,31 @@ def _groups(
 
 
 def _breaches(
-    leads: list[Lead], status: dict[str, str], sla: timedelta, as_of: datetime
+    leads: list[Lead], status: dict[str, str], sla: timedelta, as_of: datetime, limit: int
 ) -> list[Breach]:
-    out = []
+    """The first ``limit`` breaches: open ones most overdue first, then late ones."""
+    found = []
     for lead in leads:
         state = status[lead.id]
         if state not in ("open", "late"):
             continue
-        due = lead.created + sla
         until = as_of if state == "open" else lead.first_response
         assert until is not None
-        out.append(
-            Breach(
-                lead_id=lead.id,
-                status=state,
-                created_at=lead.created,
-                due_at=due,
-                overdue_minutes=round((until - due).total_seconds() / 60, 2),
-                owner=lead.owner,
-                channel_id=lead.channel_id,
-            )
+        overdue = round((until - (lead.created + sla)).total_seconds() / 60, 2)
+        found.append((state != "open", -overdue, lead.id, lead))
+    found.sort(key=lambda f: f[:3])
+    return [
+        Breach(
+            lead_id=lead.id,
+            status="late" if late else "open",
+            created_at=lead.created,
+            due_at=lead.created + sla,
+            overdue_minutes=-minus,
+            owner=lead.owner,
+            channel_id=lead.channel_id,
         )
-    out.sort(key=lambda b: (b.status != "open", -b.overdue_minutes, b.lead_id))
-    return out
+        for late, minus, _, lead in found[: max(limit, 0)]
+    ]
 
 
 def record_sla_alerts(store: GraphStore, report: SlaReport) -> AlertsRecorded:

@@ -27,12 +27,11 @@ from pydantic import BaseModel, Field
 
 from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
+from graph.query import In
 from graph.schema import Label, RelType
-from reports._graph import campaigns, moment, nodes
+from reports._graph import campaigns, moment
 from reports.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
 from reports.errors import check_inputs
-
-MAX_PLANS = 10_000
 
 
 class PlanPerformance(BaseModel):
@@ -78,14 +77,12 @@ def planning_kpis(
     owned = campaigns(store, brand_id)  # also checks the brand exists
     kpis = Kpis(lineage_limit)
     plans = []
-    for plan in store.find_nodes(Label.PLAN, {"brand_id": brand_id}, limit=MAX_PLANS):
+    for plan in store.find_all(Label.PLAN, {"brand_id": brand_id}):
         executed = moment(plan.properties.get("executed_at"))
         if executed is not None and executed <= as_of:
             plans.append(plan)
     plans.sort(key=lambda p: str(p.properties.get("executed_at")))
-    leads = [
-        lead for lead in nodes(store, Label.LEAD) if lead.properties.get("campaign_id") in owned
-    ]
+    leads = list(store.find_all(Label.LEAD, {"campaign_id": In(owned)}))
     rows: list[PlanPerformance] = []
     refs: dict[str, list[NodeRef]] = {"roas": [], "adherence": [], "cpl": [], "cycle": []}
     for plan in plans:

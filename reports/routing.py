@@ -32,7 +32,7 @@ from graph.models import (
     sha256_hex,
 )
 from graph.schema import Label
-from reports._leads import Lead, load_leads
+from reports._leads import CLOSED, Lead, load_leads
 from reports.errors import RoutingConfigError, check_inputs
 from reports.routing_config import RoutingConfig, RoutingRule
 
@@ -98,8 +98,7 @@ def route_leads(
     check_inputs(moments={"start": start, "end": end, "as_of": as_of})
     as_of = as_of or datetime.now(UTC)
     _check_references(store, config)
-    everyone = load_leads(store, None)
-    load = Counter(x.owner for x in everyone if x.owner and x.open)
+    load = open_leads_by_owner(store)
     before = dict(load)
     mine = [x for x in load_leads(store, brand_id, start, end) if x.created <= as_of]
     candidates, unrouted = _candidates(mine, lead_ids)
@@ -145,6 +144,17 @@ def route_leads(
             if o in config.capacity
         ],
     )
+
+
+def open_leads_by_owner(store: GraphStore) -> Counter[str]:
+    """Open leads (not won or lost, not converted) each owner holds now, across brands,
+    counted by the store."""
+    found = store.count_by(Label.LEAD, ("owner", "stage"), {"converted_at": None})
+    load: Counter[str] = Counter()
+    for (owner, stage), n in found.items():
+        if owner and stage not in CLOSED:
+            load[str(owner)] += n
+    return load
 
 
 def _check_references(store: GraphStore, config: RoutingConfig) -> None:

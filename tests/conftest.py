@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from graph.neo4j import Neo4jGraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
+# The demo data set ends on the generator's own calendar in the tests, whose figures are
+# fixed (the product's default is yesterday; tests of that pass their own end).
+os.environ.setdefault("MARKETGRAPH_DEMO_END", "2026-11-30")
 TESTS = Path(__file__).resolve().parent
 
 NEO4J_HOWTO = (
@@ -61,6 +64,7 @@ class Neo4jConnection:
     user: str | None = None
     password: str | None = None
     database: str | None = None
+    http_uri: str | None = None  # Neo4j Browser's server, when the session started it
 
 
 def _neo4j_required() -> bool:
@@ -101,7 +105,7 @@ def neo4j_connection() -> Iterator[Neo4jConnection]:
         server.stop()
         _no_neo4j(f"the Neo4j test server did not start: {e}")
     try:
-        yield Neo4jConnection(uri=server.bolt_uri)
+        yield Neo4jConnection(uri=server.bolt_uri, http_uri=server.http_uri)
     finally:
         server.stop()
 

@@ -16,7 +16,8 @@ process even if that one is killed with SIGKILL.
 
 Output of the JVM goes to ``tests/neo4j/target/neo4j-server.log`` and Neo4j's own log files
 (debug.log, ...) to ``tests/neo4j/target/neo4j-logs/``; the database itself lives in a temporary
-directory that the launcher deletes on exit. The launcher is built on demand by
+directory that the launcher deletes on exit, unless ``data_dir`` keeps it. The launcher is
+built on demand by
 :func:`build_launcher` (or ahead of time by ``scripts/build-neo4j-launcher``).
 """
 
@@ -183,6 +184,9 @@ class Neo4jServer:
         logs_dir: Path | None = None,
         jvm_flags: tuple[str, ...] = JVM_FLAGS,
         build: bool = True,
+        data_dir: Path | None = None,
+        bolt_port: int = 0,
+        http_port: int = 0,
     ) -> None:
         self.root = root
         self.project = launcher_dir(root)
@@ -194,6 +198,10 @@ class Neo4jServer:
         self.logs_dir = logs_dir or (target / f"neo4j-logs{suffix}")
         self.jvm_flags = jvm_flags
         self.build = build
+        # With a data dir the databases outlive the server; without, they are deleted.
+        self.data_dir = data_dir
+        self.bolt_port = bolt_port
+        self.http_port = http_port
         self._proc: subprocess.Popen[str] | None = None
         self._log: IO[str] | None = None
         self._pump: threading.Thread | None = None
@@ -234,6 +242,9 @@ class Neo4jServer:
             LAUNCHER_MAIN_CLASS,
             "--logs-dir",
             str(self.logs_dir),
+            *(["--data-dir", str(self.data_dir.resolve())] if self.data_dir else []),
+            *(["--bolt-port", str(self.bolt_port)] if self.bolt_port else []),
+            *(["--http-port", str(self.http_port)] if self.http_port else []),
         ]
 
     def start(self, timeout: float = 180) -> None:

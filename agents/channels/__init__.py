@@ -1,20 +1,15 @@
-"""Execution: channel adapters that turn approved actions into changes on channels.
+"""Channels: adapters that turn approved actions into changes on channels.
 
-Every :class:`Action` carries an idempotency key and is applied at most once, recorded as
-an ``Execution`` node (id derived from the key) with the undo computed from the line's
-state before. Adapters: :class:`SandboxAdapter` over a simulated :class:`SandboxMarket`
-(``demo.sandbox``) and :class:`WebhookAdapter`, a durable outbox delivered
-by HTTP POST (``agents.channels.outbox``).
+Every :class:`Action` (``base``) carries an idempotency key and is applied at most once by
+a :class:`ChannelAdapter` (``adapter``), recorded as an ``Execution`` node (``journal``)
+with the undo computed from the line's state before (``lines``, ``transitions``). The
+webhook adapter is a durable outbox delivered by HTTP POST (``outbox``); ``router``
+picks the adapter of a brand's channel. The demo's sandbox market (``demo.sandbox``) is
+another adapter, plugged in by configuration.
 """
 
-from agents.channels.base import (
-    Action,
-    ActionKind,
-    ActionReceipt,
-    ChannelAdapter,
-    ReceiptStatus,
-    Target,
-)
+from agents.channels.adapter import ChannelAdapter
+from agents.channels.base import Action, ActionKind, ActionReceipt, ReceiptStatus, Target
 from agents.channels.errors import (
     ExecutionError,
     ExperimentConflictError,

@@ -1,27 +1,25 @@
-"""The execution contract: actions on channel lines, their receipts, and the adapter ABC.
+"""The execution contract's values: actions on channel lines and their receipts.
 
 An :class:`Action` changes one thing on one line (a channel × audience, optionally under a
 campaign): its daily budget, whether it is paused, its live asset or its running
-experiment. Every action carries an idempotency key; a :class:`ChannelAdapter` applies a
-key once, records it as an ``Execution`` node whose id is derived from the key, and
-returns an :class:`ActionReceipt` with the undo computed from the line's state before the
-action. Applying the key again (in this process or after a restart) returns the first
-receipt and changes nothing.
+experiment. Every action carries an idempotency key; a channel adapter
+(:mod:`agents.channels.adapter`) applies a key once, records it as an ``Execution`` node
+whose id is derived from the key, and returns an :class:`ActionReceipt` with the undo
+computed from the line's state before the action. Applying the key again (in this
+process or after a restart) returns the first receipt and changes nothing.
 """
 
 from __future__ import annotations
 
 import math
-from abc import ABC, abstractmethod
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agents.channels.lines import LineKey, LineState, read_line, read_lines
-from graph.base import GraphStore
-from graph.models import Node, canonical_json, sha256_hex
+from agents.channels.lines import LineKey
+from graph.models import canonical_json, sha256_hex
 
 Id = Annotated[str, Field(min_length=1, max_length=256)]
 ReceiptStatus = Literal["applied", "pending", "delivered", "failed"]
@@ -180,59 +178,3 @@ class ActionReceipt(BaseModel):
     duplicate: bool = Field(
         default=False, description="True when the key had been applied already (nothing done)"
     )
-
-
-class ChannelAdapter(ABC):
-    """Applies actions to one system of channels, once per idempotency key.
-
-    Subclasses say which lines exist (:meth:`_check`), what status an applied action has
-    and what else is written with its Execution (the webhook adapter's outbox entry). The
-    apply itself (record intent, state change and receipt in one conditional write) is
-    shared: :func:`agents.channels.journal.apply_action`.
-    """
-
-    name: str
-    status: ReceiptStatus = "applied"
-
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-
-    def apply(self, action: Action) -> ActionReceipt:
-        """Apply ``action`` once; a key seen before returns its first receipt."""
-        return apply_action(self, action)
-
-    def receipt(self, idempotency_key: str) -> ActionReceipt | None:
-        """The receipt recorded for a key, or None if it was never applied."""
-        return find_receipt(self.store, idempotency_key)
-
-    def state(self) -> list[LineState]:
-        """Every line this adapter has touched, as last set, read from the graph."""
-        return read_lines(self.store, self.name)
-
-    def line(self, key: LineKey) -> LineState:
-        """One line as last set (a line never touched: zero budget, not paused)."""
-        return read_line(self.store, self.name, key)
-
-    def budget_of(
-        self, channel_id: str, audience_id: str | None = None, campaign_id: str | None = None
-    ) -> float:
-        """The line's current daily budget (0 for a line never set)."""
-        key = LineKey(channel_id=channel_id, audience_id=audience_id, campaign_id=campaign_id)
-        return self.line(key).daily_budget
-
-    # -- hooks -------------------------------------------------------------------------------
-    @abstractmethod
-    def _check(self, action: Action, before: LineState) -> None:
-        """Raise UnknownTargetError / InvalidActionError if ``action`` cannot be applied."""
-
-    def _external_ref(self, action: Action, after: LineState) -> str | None:
-        """The platform's reference for the change, when known at apply time."""
-        return None
-
-    def _side_nodes(self, execution: Node, action: Action, after: LineState) -> list[Node]:
-        """Nodes written in the same transaction as the Execution (none by default)."""
-        return []
-
-
-# Imported last: the journal implements apply over the classes above.
-from agents.channels.journal import apply_action, find_receipt  # noqa: E402

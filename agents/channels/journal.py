@@ -1,8 +1,9 @@
 """Execution records: one node per idempotency key, written with the line's new state.
 
-Applying an action is one conditional write of the ``Execution`` node (id derived from the
-key), the line's new ``LineState`` and whatever the adapter adds (the webhook adapter's
-outbox entry), on two preconditions: no Execution with that id exists yet, and the line
+Applying an action (:meth:`agents.channels.adapter.ChannelAdapter.apply`) is one
+conditional write of the ``Execution`` node (id derived from the key), the line's new
+``LineState`` and whatever the adapter adds (the webhook adapter's outbox entry), on two
+preconditions: no Execution with that id exists yet, and the line
 is still at the revision the undo was computed from. So a crash leaves either nothing
 (apply again) or everything (applying again returns the first receipt), two processes
 applying the same key get one execution, and two actions racing on a line are ordered.
@@ -11,30 +12,15 @@ applying the same key get one execution, and two actions racing on a line are or
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from agents.channels.base import Action, ActionKind, ActionReceipt, ChannelAdapter
-from agents.channels.errors import (
-    IdempotencyConflictError,
-    LineContentionError,
-    UnknownTargetError,
-)
-from agents.channels.lines import LineState, line_id, state_of
-from agents.channels.transitions import transition
+from agents.channels.base import Action, ActionKind, ActionReceipt
+from agents.channels.errors import IdempotencyConflictError, UnknownTargetError
+from agents.channels.lines import LineState
 from graph.base import GraphStore
-from graph.models import (
-    Edge,
-    GraphBatch,
-    Node,
-    NodeRef,
-    Precondition,
-    clean_properties,
-    sha256_hex,
-)
-from graph.schema import Label, RelType
-
-MAX_RACES = 20  # re-reads of a line that keeps changing before giving up
+from graph.models import Node, NodeRef, clean_properties, sha256_hex
+from graph.schema import Label
 
 
 def execution_id(idempotency_key: str) -> str:
@@ -44,52 +30,6 @@ def execution_id(idempotency_key: str) -> str:
 
 def execution_ref(idempotency_key: str) -> NodeRef:
     return NodeRef(label=Label.EXECUTION, id=execution_id(idempotency_key))
-
-
-def apply_action(adapter: ChannelAdapter, action: Action) -> ActionReceipt:
-    """Apply ``action`` through ``adapter`` once (see the module docstring)."""
-    store = adapter.store
-    ref = execution_ref(action.idempotency_key)
-    line = NodeRef(label=Label.LINE_STATE, id=line_id(adapter.name, action.target.line))
-    for _ in range(MAX_RACES):
-        found = {n.ref: n for n in store.get_nodes([ref, line])}  # one read for both
-        if ref in found:
-            return _replayed(found[ref], action, adapter.name)
-        stored = found.get(line)
-        before = (
-            state_of(stored) if stored else LineState(adapter=adapter.name, key=action.target.line)
-        )
-        adapter._check(action, before)
-        now = datetime.now(UTC)
-        after, undo = transition(before, action, ref.id, now.isoformat())
-        receipt = ActionReceipt(
-            execution_id=ref.id,
-            idempotency_key=action.idempotency_key,
-            adapter=adapter.name,
-            kind=action.kind,
-            status=adapter.status,
-            external_ref=adapter._external_ref(action, after),
-            undo=undo,
-            applied_at=now,
-            line_id=after.id,
-            line_revision=after.revision,
-        )
-        execution = execution_node(action, receipt, before, after)
-        edges = []
-        if action.task_id is not None:
-            task = NodeRef(label=Label.TASK, id=action.task_id)
-            edges.append(Edge(src=ref, type=RelType.EXECUTES, dst=task))
-        side = adapter._side_nodes(execution, action, after)
-        batch = GraphBatch(nodes=[execution, after.node(), *side], edges=edges)
-        line_guard = Precondition(
-            after.ref, {"revision": before.revision} if before.revision else None
-        )
-        if store.write_if(batch, [Precondition(ref), line_guard]):
-            return receipt
-    raise LineContentionError(
-        f"line {action.target.line} kept changing while applying {action.idempotency_key!r}; "
-        "apply it again"
-    )
 
 
 def execution_node(
@@ -148,7 +88,7 @@ def find_receipt(store: GraphStore, idempotency_key: str) -> ActionReceipt | Non
     return None if node is None else receipt_of(node)
 
 
-def _replayed(node: Node, action: Action, adapter: str) -> ActionReceipt:
+def replayed(node: Node, action: Action, adapter: str) -> ActionReceipt:
     """The first receipt of a key, if it was used for this same action on this adapter."""
     p = node.properties
     if p.get("adapter") != adapter:

@@ -18,8 +18,6 @@ from graph.base import GraphStore
 from graph.models import Node, NodeRef, canonical_json, clean_properties, sha256_hex
 from graph.schema import Label
 
-MAX_LINES = 100_000  # lines of one adapter read at once
-
 
 class LineKey(BaseModel):
     """A line: the channel, audience and campaign an action's target names."""
@@ -139,5 +137,5 @@ def read_line(store: GraphStore, adapter: str, key: LineKey) -> LineState:
 
 def read_lines(store: GraphStore, adapter: str) -> list[LineState]:
     """Every line of one adapter, ordered by line id (one node per line)."""
-    found = store.find_nodes(Label.LINE_STATE, {"adapter": adapter}, limit=MAX_LINES)
+    found = store.find_all(Label.LINE_STATE, {"adapter": adapter})
     return [state_of(n) for n in found]

@@ -1,20 +1,28 @@
-"""Which adapter carries out an action on a channel: a webhook, or the sandbox market.
+"""Which adapter carries out an action on a channel: a webhook, or a simulated market.
 
 A channel with a webhook in the configuration goes to the :class:`WebhookAdapter` (a team
-connecting its real platforms); otherwise a brand with a sandbox market (the demo) goes to
-its :class:`SandboxAdapter`. A channel with neither cannot be executed on, and says so.
+connecting its real platforms); otherwise a brand with a simulated market (the demo's
+sandbox, plugged in by the composition root when configured) goes to that market's
+adapter. A channel with neither cannot be executed on, and says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from agents.channels import ChannelAdapter
+from agents.channels.adapter import ChannelAdapter
 from agents.channels.outbox import WebhookAdapter, WebhookConfig
-from demo.sandbox import SandboxAdapter, SandboxMarket
-from demo.text import BRAND_COPY
 from graph.base import GraphStore
+
+
+class Market(Protocol):
+    """A brand's simulated market (the demo's sandbox market is one)."""
+
+    def adapter(self) -> ChannelAdapter:
+        """The adapter that applies actions to the market's lines."""
+        ...
 
 
 class NoAdapterError(LookupError):
@@ -31,15 +39,15 @@ class NoAdapterError(LookupError):
 
 @dataclass
 class ChannelRouter:
-    """Adapters by brand and channel (webhooks first, then the brand's sandbox market)."""
+    """Adapters by brand and channel (webhooks first, then the brand's simulated market)."""
 
     store: GraphStore
-    markets: Mapping[str, SandboxMarket] = field(default_factory=dict)
+    markets: Mapping[str, Market] = field(default_factory=dict)
     webhooks: WebhookConfig | None = None
-    # Makes a brand's sandbox market on first use (None: the brand has none).
-    market_factory: Callable[[str], SandboxMarket | None] | None = None
-    _made: dict[str, SandboxMarket | None] = field(default_factory=dict, init=False)
-    _sandboxes: dict[str, SandboxAdapter] = field(default_factory=dict, init=False)
+    # Makes a brand's simulated market on first use (None: the brand has none).
+    market_factory: Callable[[str], Market | None] | None = None
+    _made: dict[str, Market | None] = field(default_factory=dict, init=False)
+    _sandboxes: dict[str, ChannelAdapter] = field(default_factory=dict, init=False)
 
     def adapter(self, brand_id: str, channel_id: str) -> ChannelAdapter:
         if self.webhooks is not None and self.webhooks.hook_for(channel_id) is not None:
@@ -48,10 +56,10 @@ class ChannelRouter:
         if market is None:
             raise NoAdapterError(brand_id, channel_id)
         if brand_id not in self._sandboxes:
-            self._sandboxes[brand_id] = SandboxAdapter(market)
+            self._sandboxes[brand_id] = market.adapter()
         return self._sandboxes[brand_id]
 
-    def market(self, brand_id: str) -> SandboxMarket | None:
+    def market(self, brand_id: str) -> Market | None:
         if brand_id in self.markets:
             return self.markets[brand_id]
         if self.market_factory is None:
@@ -59,15 +67,3 @@ class ChannelRouter:
         if brand_id not in self._made:
             self._made[brand_id] = self.market_factory(brand_id)
         return self._made[brand_id]
-
-
-def demo_markets(store: GraphStore, seed: int) -> Callable[[str], SandboxMarket | None]:
-    """Sandbox markets for the demo brands (their true curves), none for any other brand."""
-    brands = {f"brand-{b.key}" for b in BRAND_COPY}
-
-    def make(brand_id: str) -> SandboxMarket | None:
-        if brand_id not in brands:
-            return None
-        return SandboxMarket.from_demo(store, seed=seed, brand_id=brand_id)
-
-    return make

@@ -12,7 +12,6 @@ works the same with a broken model as without one.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -28,6 +27,7 @@ from agents.content.channels import limits, render
 from agents.content.models import Draft, DraftRequest, WinningAsset
 from agents.content.parts import clean, sentences
 from agents.content.scoring import ConsistencyScorer
+from agents.llm import model_name, prompt_digest
 
 WINNERS_IN_PROMPT = 6
 
@@ -58,9 +58,8 @@ def draft_with_model(
     wrong along the way, and the digest of the first prompt."""
     chain = _structured(model)
     base = _messages(request, brand, winners)
-    digest = hashlib.sha256("\n\n".join(str(m.content) for m in base).encode()).hexdigest()
-    name = str(getattr(model, "model_name", None) or getattr(model, "model", None) or "")
-    name = name or type(model).__name__
+    digest = prompt_digest(base)
+    name = model_name(model)
     best: list[Draft | None] = [None] * request.variants
     asked = [0] * request.variants  # drafts received per slot
     notes: list[str] = []

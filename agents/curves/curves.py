@@ -164,7 +164,7 @@ def _latest_revisions(store: GraphStore, brands: set[str | None]) -> dict[str, t
     """Per series, the highest stored revision and its curve id (for the brands given)."""
     latest: dict[str, tuple[int, str]] = {}
     for brand in sorted(b for b in brands if b is not None):
-        for node in store.find_nodes(Label.RESPONSE_CURVE, {"brand_id": brand}, limit=100_000):
+        for node in store.find_all(Label.RESPONSE_CURVE, {"brand_id": brand}):
             series = node.properties.get("series")
             revision = node.properties.get("revision")
             fresher = isinstance(revision, int) and (

@@ -32,6 +32,7 @@ from graph.models import (
     clean_properties,
     sha256_hex,
 )
+from graph.query import Condition, In, Range
 from graph.schema import Label
 
 log = logging.getLogger("marketgraph.events")
@@ -142,26 +143,26 @@ class EventBus:
         return handled
 
     def counts(self) -> dict[str, int]:
-        """Events by status (for /readyz and metrics)."""
-        out: dict[str, int] = {}
-        for status in (PENDING, RUNNING, FAILED):
-            out[status] = len(self.store.find_nodes(Label.EVENT, {"status": status}, limit=10_000))
-        return out
+        """Events by status (for /readyz and metrics), counted by the store."""
+        found = self.store.count_by(
+            Label.EVENT, "status", {"status": In([PENDING, RUNNING, FAILED])}
+        )
+        return {status: found.get(status, 0) for status in (PENDING, RUNNING, FAILED)}
 
     # -- internals -----------------------------------------------------------------------
     def _due(self, now: datetime, limit: int) -> list[Node]:
+        """The oldest ``limit`` events due now: pending ones whose next attempt has come,
+        running ones whose lease has expired (a missing time counts as past)."""
         stamp = now.isoformat()
-        pending = [
-            n
-            for n in self.store.find_nodes(Label.EVENT, {"status": PENDING}, limit=10_000)
-            if str(n.properties.get("next_attempt_at", "")) <= stamp
+        due: list[Node] = []
+        wheres: list[dict[str, Condition]] = [
+            {"status": PENDING, "next_attempt_at": Range(lte=stamp)},
+            {"status": PENDING, "next_attempt_at": None},
+            {"status": RUNNING, "lease_until": Range(lt=stamp)},
+            {"status": RUNNING, "lease_until": None},
         ]
-        expired = [
-            n
-            for n in self.store.find_nodes(Label.EVENT, {"status": RUNNING}, limit=10_000)
-            if str(n.properties.get("lease_until", "")) < stamp
-        ]
-        due = pending + expired
+        for where in wheres:
+            due += self.store.find(Label.EVENT, where, order_by="created_at", limit=limit)
         due.sort(key=lambda n: (str(n.properties.get("created_at", "")), n.id))
         return due[:limit]
 

@@ -185,7 +185,8 @@ def waiting(
     """The approval queue: plan versions and tasks waiting at a gate, oldest first."""
     now = now or datetime.now(UTC)
     items: list[dict[str, Any]] = []
-    for plan in store.find_nodes(Label.PLAN, {"status": PENDING_APPROVAL}, limit=limit):
+    pending = {"status": PENDING_APPROVAL}
+    for plan in store.find(Label.PLAN, pending, order_by="created_at", limit=limit):
         p = plan.properties
         decision_id = str(p.get("decision_id", ""))
         items.append(
@@ -202,7 +203,7 @@ def waiting(
                 "approvers_needed": Gate(decision_id, plan, "plan", policy.plan).approvers_needed,
             }
         )
-    tasks = store.find_nodes(Label.TASK, {"status": WAITING}, limit=limit)
+    tasks = _oldest_waiting_tasks(store, limit)
     plan_ids = sorted(
         {str(t.properties.get("plan_id")) for t in tasks if t.properties.get("plan_id")}
     )
@@ -233,6 +234,41 @@ def waiting(
         )
     items.sort(key=lambda i: (str(i.get("requested_at") or ""), i["subject"]))
     return items
+
+
+def _oldest_waiting_tasks(store: GraphStore, limit: int) -> list[Node]:
+    """The ``limit`` tasks waiting longest at their gate: a task has waited since it
+    finished its work (``finished_at``), else since it started."""
+    done = store.find(
+        Label.TASK, {"status": WAITING}, order_by="finished_at", limit=limit
+    )  # those without finished_at come last, and are read below by started_at
+    done = [t for t in done if t.properties.get("finished_at") is not None]
+    started = store.find(
+        Label.TASK, {"status": WAITING, "finished_at": None}, order_by="started_at", limit=limit
+    )
+    tasks = done + started
+    tasks.sort(key=lambda t: (str(_task_requested_at(t) or ""), t.id))
+    return tasks[:limit]
+
+
+def _task_requested_at(task: Node) -> object:
+    return task.properties.get("finished_at") or task.properties.get("started_at")
+
+
+def waiting_summary(store: GraphStore) -> tuple[dict[GateAction, int], list[object]]:
+    """How many items wait at a gate, by action, and when the oldest plan and the oldest
+    task began to wait (counted and ordered by the store, not read one by one)."""
+    counts: dict[GateAction, int] = {
+        "plan": store.count(Label.PLAN, {"status": PENDING_APPROVAL}),
+        "publish": 0,
+        "budget_change": 0,
+    }
+    for action, n in store.count_by(Label.TASK, "gate_action", {"status": WAITING}).items():
+        counts["budget_change" if action == "budget_change" else "publish"] += n
+    plans = store.find(Label.PLAN, {"status": PENDING_APPROVAL}, order_by="created_at", limit=1)
+    oldest = [p.properties.get("created_at") for p in plans]
+    oldest += [_task_requested_at(t) for t in _oldest_waiting_tasks(store, 1)]
+    return counts, oldest
 
 
 def _approved_count(store: GraphStore, decision_id: str, rule: GateRule, now: datetime) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.orchestrator import gates
+import agents.orchestrator.gates as gates
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.observers import Observers
 from agents.orchestrator.policy import ApprovalPolicy
@@ -32,9 +32,8 @@ from agents.planner.models import APPROVED, EXECUTING, SUPERSEDED, PlanRequest, 
 from agents.planner.plan import make_plan
 from agents.planner.storage import load_plan
 from agents.planner.versions import replan, rollback
-from agents.research import ResearchRequest, ResearchTool, research
 from graph.base import GraphStore
-from graph.models import DecisionRecord, Evidence, Node, NodeRef, new_id
+from graph.models import DecisionRecord, Evidence, NodeRef, new_id
 from graph.schema import Label
 from retrieval.retriever import HybridRetriever
 
@@ -42,43 +41,9 @@ log = logging.getLogger("marketgraph.orchestrator")
 AGENT = "orchestrator"
 
 # A research step run before planning: (store, brand_id, brief, actor) -> evidence to cite
-# (the Brief it recorded and the ResearchBrief).
+# (the Brief it recorded and the ResearchBrief); an empty list when research failed. The
+# composition root plugs in the research workflow (``workflows.research``).
 Research = Callable[[GraphStore, str, str, str | None], list[Evidence]]
-
-
-def research_step(
-    retriever: HybridRetriever,
-    llm: BaseChatModel | None = None,
-    tools: Sequence[ResearchTool] = (),
-    on_written: Callable[[list[Node]], object] | None = None,
-) -> Research:
-    """The research agent as the planner's first step: brief_received → research.
-
-    A research failure never stops the plan: it is logged and the plan goes ahead on the
-    graph alone (its decision then simply cites no research brief).
-    """
-
-    def run(store: GraphStore, brand_id: str, brief: str, actor: str | None) -> list[Evidence]:
-        try:  # a brief with nothing to search for ("!!!") is refused by the request model
-            request = ResearchRequest(brand_id=brand_id, topic=brief[:2000], brief=brief)
-            result = research(store, retriever, request, llm=llm, tools=tools)
-        except Exception as e:  # research is help, not a precondition
-            log.warning("research before planning failed: %s", e)
-            return []
-        if on_written is not None:
-            on_written(result.written)
-        return [
-            Evidence(
-                ref=NodeRef(label=Label.BRIEF, id=result.brief_id), score=1.0, reason="the brief"
-            ),
-            Evidence(
-                ref=NodeRef(label=Label.RESEARCH_BRIEF, id=result.id),
-                score=1.0,
-                reason="research brief for this brief (competitor angles, trends)",
-            ),
-        ]
-
-    return run
 
 
 @dataclass
@@ -138,7 +103,7 @@ class Orchestrator:
         if self.research is not None and request.brief:
             with self.observers.timed("research") as result:
                 evidence = self.research(self.store, request.brand_id, request.brief, actor)
-                if not evidence:  # research_step answers nothing only when it failed
+                if not evidence:  # the research step answers nothing only when it failed
                     result.append("failed")
         with self.observers.timed("planner", refused=(PlannerError,)):
             plan = make_plan(
@@ -266,7 +231,7 @@ class Orchestrator:
     def tick(self, now: datetime | None = None) -> TickReport:
         """Handle due events and advance every executing plan once."""
         report = TickReport(events=self.bus.process_pending(now))
-        for plan in self.store.find_nodes(Label.PLAN, {"status": EXECUTING}, limit=1000):
+        for plan in self.store.find_all(Label.PLAN, {"status": EXECUTING}):
             report.runs.append(self._advance(plan.id, now))
         return report
 

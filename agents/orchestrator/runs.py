@@ -25,14 +25,25 @@ from agents.planner.storage import load_plan
 from graph.base import GraphStore
 from graph.models import Node, PropertyValue
 from graph.schema import Label
+from graph.views import TaskStatus, TaskView
 
 log = logging.getLogger("marketgraph.runs")
 
-PENDING, RUNNING, DONE, FAILED, SKIPPED = "pending", "running", "done", "failed", "skipped"
-WAITING, REJECTED, BLOCKED = "waiting_approval", "rejected", "blocked"
+# The task statuses (graph.views.TaskStatus), as the plain strings stored on Task nodes.
+PENDING, RUNNING, DONE, FAILED, SKIPPED = (
+    TaskStatus.PENDING.value,
+    TaskStatus.RUNNING.value,
+    TaskStatus.DONE.value,
+    TaskStatus.FAILED.value,
+    TaskStatus.SKIPPED.value,
+)
+WAITING, REJECTED, BLOCKED = (
+    TaskStatus.WAITING_APPROVAL.value,
+    TaskStatus.REJECTED.value,
+    TaskStatus.BLOCKED.value,
+)
 FINISHED = frozenset({DONE, FAILED, SKIPPED, REJECTED})
 MAX_ATTEMPTS = 3
-MAX_TASKS = 1000
 
 
 @dataclass
@@ -102,16 +113,15 @@ def advance(
         plan = load_plan(store, plan_id)
         if plan.status != EXECUTING:
             break
-        tasks = {n.id: n for n in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS)}
+        tasks = {n.id: n for n in store.find_all(Label.TASK, {"plan_id": plan_id})}
+        views = {i: TaskView.from_node(n) for i, n in tasks.items()}
         for task in _ordered(tasks, plan):
-            status = str(task.properties.get("status"))
+            view = views[task.id]
+            status = view.status.value
             if status in FINISHED or status in (WAITING, BLOCKED):
                 continue
-            deps = [tasks.get(str(d)) for d in task.properties.get("depends_on", []) or []]
-            if any(
-                d is not None and d.properties.get("status") in (FAILED, SKIPPED, REJECTED)
-                for d in deps
-            ):
+            deps = [views.get(d) for d in view.depends_on]
+            if any(d is not None and d.status in (FAILED, SKIPPED, REJECTED) for d in deps):
                 if store.update_if(
                     task.ref,
                     {"status": status},
@@ -119,13 +129,13 @@ def advance(
                 ):
                     progressed = True
                 continue
-            if any(d is None or d.properties.get("status") != DONE for d in deps):
+            if any(d is None or d.status != DONE for d in deps):
                 continue
             stamp = now or datetime.now(UTC)
             claimed = _claim(store, task, worker, stamp, lease_seconds)
             if claimed is None:
                 continue
-            agent = agents.get(str(task.properties.get("agent")))
+            agent = agents.get(str(view.agent))
             if agent is None:
                 _finish(
                     store,
@@ -133,7 +143,7 @@ def advance(
                     worker,
                     {
                         "status": BLOCKED,
-                        "detail": f"no {task.properties.get('agent')} agent is configured",
+                        "detail": f"no {view.agent} agent is configured",
                     },
                 )
                 if observers is not None:
@@ -145,7 +155,7 @@ def advance(
             if observers is not None:
                 retrying = outcome.status == FAILED and outcome.retry
                 result = "retrying" if retrying else outcome.status
-                name = str(task.properties.get("agent"))
+                name = str(view.agent)
                 observers.notify(WorkDone(name, result, time.perf_counter() - started))
             report.ran.append(task.id)
             publish(
@@ -157,10 +167,9 @@ def advance(
                 )
             )
             progressed = True
-    for node in store.find_nodes(Label.TASK, {"plan_id": plan_id}, MAX_TASKS):
-        report.statuses[str(node.properties.get("key", node.id))] = str(
-            node.properties.get("status")
-        )
+    for node in store.find_all(Label.TASK, {"plan_id": plan_id}):
+        finished = TaskView.from_node(node)
+        report.statuses[finished.task_key] = finished.status.value
     return report
 
 

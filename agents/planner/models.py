@@ -9,15 +9,18 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from graph.views import PlanStatus
+
 # Plan statuses. A new plan waits at its gate (or is approved at once when the policy has
-# no plan gate); a newer version supersedes the versions not yet executing.
-PENDING_APPROVAL = "pending_approval"
-APPROVED = "approved"
-REJECTED = "rejected"
-EXECUTING = "executing"
-COMPLETED = "completed"
-SUPERSEDED = "superseded"
-STOPPED = "stopped"
+# no plan gate); a newer version supersedes the versions not yet executing. They are the
+# values of graph.views.PlanStatus, as the plain strings stored on Plan nodes.
+PENDING_APPROVAL = PlanStatus.PENDING_APPROVAL.value
+APPROVED = PlanStatus.APPROVED.value
+REJECTED = PlanStatus.REJECTED.value
+EXECUTING = PlanStatus.EXECUTING.value
+COMPLETED = PlanStatus.COMPLETED.value
+SUPERSEDED = PlanStatus.SUPERSEDED.value
+STOPPED = PlanStatus.STOPPED.value
 OPEN_STATUSES = (PENDING_APPROVAL, APPROVED)  # what a new version supersedes at once
 
 Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]

@@ -22,9 +22,9 @@ from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, Node, NodeRef, clean_properties
 from graph.schema import Label, RelType
+from graph.views import AllocationView
 
 MAX_LINES = 1000  # most allocations read back for one plan
-MAX_VERSIONS = 1000
 
 
 def plan_id_for(family: str, version: int) -> str:
@@ -108,7 +108,7 @@ def load_plan(store: GraphStore, plan_id: str) -> PlanResult:
     members = store.get_nodes(refs)
     lines = sorted(
         (n for n in members if n.label is Label.ALLOCATION),
-        key=lambda n: int(n.properties.get("rank", 0)),
+        key=lambda n: AllocationView.from_node(n).rank,
     )
     tasks = [n for n in members if n.label is Label.TASK]
     return to_result(plan, lines, tasks, versions(store, plan), approvals(store, plan))
@@ -117,7 +117,7 @@ def load_plan(store: GraphStore, plan_id: str) -> PlanResult:
 def versions(store: GraphStore, plan: Node) -> list[dict[str, Any]]:
     """Every version of the plan's family, oldest first, with its status."""
     family = str(plan.properties.get("family", plan.id))
-    nodes = store.find_nodes(Label.PLAN, {"family": family}, limit=MAX_VERSIONS)
+    nodes = list(store.find_all(Label.PLAN, {"family": family}))
     nodes.sort(key=lambda n: int(n.properties.get("version", 1)))
     return [
         {
@@ -215,17 +215,17 @@ def _task(node: Node) -> dict[str, Any]:
 
 
 def _line(n: Node) -> PlanLine:
-    p = n.properties
+    a = AllocationView.from_node(n)
     return PlanLine(
-        channel_id=str(p["channel_id"]),
-        audience_id=str(p["audience_id"]),
-        budget=Decimal(str(p["budget"])).quantize(Decimal("0.01")),
-        revenue=float(p.get("expected_revenue", 0.0)),
-        conversions=float(p.get("expected_conversions", 0.0)),
-        roas=float(p.get("expected_roas", 0.0)),
-        low=float(p.get("expected_low", 0.0)),
-        high=float(p.get("expected_high", 0.0)),
-        curve_id=str(p.get("curve_id", "")),
-        thin=bool(p.get("thin", False)),
-        allocation_id=n.id,
+        channel_id=a.channel_id,
+        audience_id=a.audience_id,
+        budget=Decimal(str(a.budget)).quantize(Decimal("0.01")),
+        revenue=a.expected_revenue,
+        conversions=a.expected_conversions,
+        roas=a.expected_roas,
+        low=a.expected_low,
+        high=a.expected_high,
+        curve_id=a.curve_id,
+        thin=a.thin,
+        allocation_id=a.id,
     )

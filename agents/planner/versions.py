@@ -176,7 +176,7 @@ def next_version(store: GraphStore, family: str) -> tuple[int, str]:
 def supersede_open(store: GraphStore, family: str, keep: str) -> list[str]:
     """Mark every waiting or approved version but ``keep`` superseded; returns their ids."""
     moved = []
-    for node in store.find_nodes(Label.PLAN, {"family": family}, limit=1000):
+    for node in store.find_all(Label.PLAN, {"family": family}):
         status = node.properties.get("status")
         if node.id != keep and status in OPEN_STATUSES:
             changes = {"status": SUPERSEDED, "superseded_by": keep}

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field
 
+from agents.llm import prompt_digest
 from agents.research.competitors import Doc
 from agents.research.models import Citation, CompetitorAngle, CompetitorSummary, LlmAngle
-from graph.models import sha256_hex
 
 MAX_ITEMS = 24
 MAX_CHARS = 700
@@ -101,11 +101,11 @@ def llm_summary(
         return SummaryResult(summary=fallback)
     parser: PydanticOutputParser[LlmSummary] = PydanticOutputParser(pydantic_object=LlmSummary)
     prompt = _prompt(topic, brand_name, shown, names)
-    messages = [
+    messages: list[BaseMessage] = [
         SystemMessage(content=_SYSTEM),
         HumanMessage(content=f"{prompt}\n\n{parser.get_format_instructions()}"),
     ]
-    digest = sha256_hex(f"{_SYSTEM}\n{messages[1].content}".encode())
+    digest = prompt_digest(messages)
     try:
         answer = llm.invoke(messages)
         parsed = parser.parse(str(answer.content))

@@ -222,7 +222,7 @@ class ContentAgent:
         if brand.id not in self._scorers:
             own: list[str] = []
             other: list[str] = []
-            for asset in store.list_nodes(Label.ASSET, limit=100_000):
+            for asset in store.find_all(Label.ASSET):
                 text = f"{asset.properties.get('title', '')}\n{asset.properties.get('body', '')}"
                 if asset.properties.get("status") == "draft":
                     continue
@@ -234,7 +234,7 @@ class ContentAgent:
     def _approved(self, ctx: TaskContext, decision_id: str) -> TaskOutcome:
         store = ctx.store
         ratios = []
-        for experiment in store.find_nodes(Label.EXPERIMENT, {"plan_id": ctx.plan.id}, 1000):
+        for experiment in store.find_all(Label.EXPERIMENT, {"plan_id": ctx.plan.id}):
             if experiment.properties.get("channel_id") != ctx.task.properties.get("channel_id"):
                 continue
             refs = [

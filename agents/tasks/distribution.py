@@ -33,7 +33,7 @@ class DistributionAgent:
         channel_id = str(ctx.task.properties.get("channel_id"))
         experiments = [
             e
-            for e in store.find_nodes(Label.EXPERIMENT, {"plan_id": plan.id}, limit=1000)
+            for e in store.find_all(Label.EXPERIMENT, {"plan_id": plan.id})
             if e.properties.get("channel_id") == channel_id
             and e.properties.get("status") in ("approved", "running")
         ]

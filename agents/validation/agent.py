@@ -51,7 +51,9 @@ from graph.models import (
     clean_properties,
     sha256_hex,
 )
+from graph.query import Condition
 from graph.schema import Label, RelType
+from graph.views import PlanView
 
 log = logging.getLogger("marketgraph.validation")
 AGENT = "validation"
@@ -74,9 +76,13 @@ class ValidationAgent:
     def handle(self, event: Event) -> None:
         """``outcomes_ingested``: check every executing plan (of the event's brand)."""
         brand = event.payload.get("brand_id")
-        for node in self.store.find_nodes(Label.PLAN, {"status": EXECUTING}, limit=1000):
-            if brand is None or node.properties.get("brand_id") == brand:
-                self.check(node.id)
+        where: dict[str, Condition] = {"status": EXECUTING}
+        if brand is not None:
+            where["brand_id"] = str(brand)
+        for node in self.store.find_all(Label.PLAN, where):
+            plan = PlanView.from_node(node)
+            if brand is None or plan.brand_id == brand:
+                self.check(plan.id)
 
     def check(self, plan_id: str) -> dict[str, int]:
         plan = load_plan(self.store, plan_id)
@@ -93,7 +99,7 @@ class ValidationAgent:
     # -- A/B tests -------------------------------------------------------------------------
     def _experiments(self, plan: PlanResult) -> int:
         decided = 0
-        for experiment in self.store.find_nodes(Label.EXPERIMENT, {"plan_id": plan.id}, 1000):
+        for experiment in self.store.find_all(Label.EXPERIMENT, {"plan_id": plan.id}):
             p = experiment.properties
             if p.get("status") != "running":
                 continue

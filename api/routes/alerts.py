@@ -10,12 +10,13 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import GraphDep, Viewer
 from api.schemas.campaigns import AlertSummary
 from api.scope import ScopeDep
+from graph.query import Condition
 from graph.schema import Label
 from graph.scope import brands_of, visible
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
 
-_MAX_SCANNED = 10_000  # alerts read per call before sorting by time
+_PAGE = 500  # alerts read at a time, newest first, until enough are visible to the key
 
 
 @router.get("/alerts", response_model=list[AlertSummary])
@@ -35,11 +36,25 @@ async def list_alerts(
     allowed = scope.brand_filter(brand_id)
 
     def read() -> list[AlertSummary]:
-        where: dict[str, str | int | float | bool] = {"status": status} if status else {}
-        nodes = graph.find_nodes(Label.ALERT, where, _MAX_SCANNED)
-        brands = brands_of(graph, nodes)
-        kept = [n for n in nodes if visible(brands[n.ref], allowed)]
-        kept.sort(key=lambda n: (str(n.properties.get("created_at") or ""), n.id), reverse=True)
-        return [AlertSummary.of(n, brands[n.ref]) for n in kept[:limit]]
+        where: dict[str, Condition] = {"status": status} if status else {}
+        out: list[AlertSummary] = []
+        offset, page = 0, max(limit, _PAGE)
+        while len(out) < limit:
+            nodes = graph.find(
+                Label.ALERT,
+                where,
+                order_by="created_at",
+                descending=True,
+                limit=page,
+                offset=offset,
+            )
+            brands = brands_of(graph, nodes)
+            out += [
+                AlertSummary.of(n, brands[n.ref]) for n in nodes if visible(brands[n.ref], allowed)
+            ]
+            if len(nodes) < page:
+                break
+            offset += page
+        return out[:limit]
 
     return await run_in_threadpool(read)

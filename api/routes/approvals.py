@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from agents.orchestrator.gates import waiting
 from api.deps import Approver, ServicesDep, Viewer
 from api.schemas.plans import GateItem, VerdictCreate
 from api.scope import ScopeDep
 from graph.models import NodeRef
 from graph.schema import Label
+from workflows import plans
 
 router = APIRouter(prefix="/v1", tags=["approvals"])
 _STATE: dict[int | str, dict[str, Any]] = {
@@ -34,15 +34,8 @@ class VerdictPublic(BaseModel):
 async def list_waiting(services: ServicesDep, _: Viewer, scope: ScopeDep) -> list[GateItem]:
     """Plans and tasks waiting at a gate, oldest first."""
 
-    def queue() -> list[dict[str, Any]]:
-        items = waiting(services.graph, services.policy)
-        if not scope.limited:
-            return items
-        subjects = services.graph.get_nodes([NodeRef.parse(i["subject"]) for i in items])
-        seen = {str(n.ref) for n in scope.visible(subjects)}
-        return [i for i in items if i["subject"] in seen]
-
-    return [GateItem(**item) for item in await run_in_threadpool(queue)]
+    items = await run_in_threadpool(plans.approvals, services, scope.brands)
+    return [GateItem(**item) for item in items]
 
 
 @router.post("/approvals/{decision_id}/approve", response_model=VerdictPublic, responses=_STATE)
@@ -72,14 +65,14 @@ async def _decide(
     role: str,
 ) -> VerdictPublic:
     state = await run_in_threadpool(
-        services.orchestrator.decide,
+        plans.decide,
+        services,
         decision_id,
         "approved" if verdict == "approved" else "rejected",
         actor,
         role,
         body.comment,
     )
-    services.wake_worker()
     approved = {r.get("approver") for r in state.approvals if r.get("verdict") == "approved"}
     return VerdictPublic(
         decision_id=decision_id,

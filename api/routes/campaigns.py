@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import campaign_listing as listing
+from api.campaign_listing import CampaignFilter, Order, SortKey
 from api.deps import GraphDep, Viewer
 from api.errors import ApiError
 from api.schemas.campaigns import (
     TREND_METRICS,
     BrandPublic,
     CampaignSummary,
+    CampaignTotalsPublic,
+    CurrencyTotalsPublic,
     TotalsPublic,
     TrendMetric,
     TrendPublic,
@@ -25,13 +29,23 @@ from graph.schema import Label
 router = APIRouter(prefix="/v1", tags=["campaigns"])
 
 MAX_TREND_DAYS = 3660  # ten years of days: more is a mistake, not a chart
-_MAX_BRANDS = 10_000
 
 Brand = Annotated[str | None, Query(description="only this brand's (default: every brand)")]
 Start = Annotated[date | None, Query(description="first day of outcomes, inclusive")]
 End = Annotated[date | None, Query(description="last day of outcomes, inclusive")]
+Search = Annotated[
+    str | None,
+    Query(max_length=200, description="only campaigns whose name or id holds this (any case)"),
+]
 _WINDOW: dict[int | str, dict[str, Any]] = {
     422: {"description": "end before start, or a window too long"},
+}
+_LIST: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a page of campaigns",
+        "headers": {"X-Total-Count": {"description": "campaigns matching, over all pages"}},
+    },
+    **_WINDOW,
 }
 _TREND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such campaign"},
@@ -45,48 +59,71 @@ async def list_brands(graph: GraphDep, _: Viewer, scope: ScopeDep) -> list[Brand
 
     def read() -> list[Node]:
         if scope.brands is None:
-            return graph.list_nodes(Label.BRAND, limit=_MAX_BRANDS)
+            return list(graph.find_all(Label.BRAND))
         refs = [NodeRef(label=Label.BRAND, id=b) for b in sorted(scope.brands)]
         return graph.get_nodes(refs)
 
     return [BrandPublic.of(n) for n in await run_in_threadpool(read)]
 
 
-@router.get("/campaigns", response_model=list[CampaignSummary], responses=_WINDOW)
+@router.get("/campaigns", response_model=list[CampaignSummary], responses=_LIST)
 async def list_campaigns(
+    response: Response,
     graph: GraphDep,
     _: Viewer,
     scope: ScopeDep,
     brand_id: Brand = None,
     start: Start = None,
     end: End = None,
+    q: Search = None,
+    sort: Annotated[
+        SortKey, Query(description="order by a property or an outcome total (default id)")
+    ] = "id",
+    order: Annotated[Order, Query(description="asc or desc; absent values go last")] = "asc",
     limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="skip this many")] = 0,
 ) -> list[CampaignSummary]:
-    """Campaigns by id, each with its spend, revenue, conversions and ROAS totals."""
+    """Campaigns with their spend, revenue, conversions and ROAS totals: searched by name
+    or id, sorted, a page at a time; the ``X-Total-Count`` header says how many matched."""
     _check_window(start, end, span=False)
-    brands = scope.brand_filter(brand_id)
+    where = CampaignFilter(scope.brand_filter(brand_id), _search(q), start, end)
+    found = await run_in_threadpool(listing.page, graph, where, sort, order, limit, offset)
+    response.headers["X-Total-Count"] = str(found.total)
+    return [CampaignSummary.of(n, t) for n, t in found.rows]
 
-    def read() -> list[CampaignSummary]:
-        if brands is None:
-            nodes = graph.list_nodes(Label.CAMPAIGN, limit=limit, offset=offset)
-        else:
-            # each brand's first offset+limit campaigns by id hold the merged page
-            found = {
-                n.id: n
-                for b in brands
-                for n in graph.find_nodes(Label.CAMPAIGN, {"brand_id": b}, offset + limit)
-            }
-            nodes = [found[i] for i in sorted(found)][offset : offset + limit]
-        if not nodes:
-            return []
-        query = OutcomeQuery(
-            campaign_ids=[n.id for n in nodes], start=start, end=end, group_by=("campaign_id",)
-        )
-        totals = {t.campaign_id: t for t in graph.aggregate_outcomes(query)}
-        return [CampaignSummary.of(n, totals.get(n.id)) for n in nodes]
 
-    return await run_in_threadpool(read)
+@router.get("/campaigns/summary", response_model=CampaignTotalsPublic, responses=_WINDOW)
+async def campaigns_summary(
+    graph: GraphDep,
+    _: Viewer,
+    scope: ScopeDep,
+    brand_id: Brand = None,
+    start: Start = None,
+    end: End = None,
+    q: Search = None,
+) -> CampaignTotalsPublic:
+    """How many campaigns match (as for the list) and their totals per currency: money
+    of brands in different currencies is never added up."""
+    _check_window(start, end, span=False)
+    where = CampaignFilter(scope.brand_filter(brand_id), _search(q), start, end)
+    count, groups = await run_in_threadpool(listing.by_currency, graph, where)
+    return CampaignTotalsPublic(
+        count=count,
+        currencies=[
+            CurrencyTotalsPublic(
+                currency=g.currency,
+                brands=g.brands,
+                campaigns=g.campaigns,
+                totals=TotalsPublic.of(g.totals),
+            )
+            for g in groups
+        ],
+    )
+
+
+def _search(q: str | None) -> str | None:
+    text = (q or "").strip()
+    return text or None
 
 
 @router.get("/campaigns/{campaign_id}/trend", response_model=TrendPublic, responses=_TREND)

@@ -9,13 +9,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Analyst, ServicesDep
 from api.errors import ApiError
-from api.metrics import INGESTED_ROWS
 from api.routes.ingest import MAX_BODY_BYTES
 from api.schemas.connectors import ExportIngestPublic
 from api.schemas.ingest import RejectedRecord
 from api.scope import ScopeDep
-from ingest.connectors import Export, get_connector, ingest_export
+from ingest.connectors import Export, get_connector
 from ingest.connectors.files import export_from_zip
+from workflows.ingest import ingest_platform_export
 
 router = APIRouter(prefix="/v1/ingest/from", tags=["ingest"])
 
@@ -61,21 +61,17 @@ async def ingest_export_body(
     else:
         export = Export.single(name, body)
     result = await run_in_threadpool(
-        ingest_export,
-        services.graph,
+        ingest_platform_export,
+        services,
         source,
         export,
         brand_id=scope.one_brand(brand_id),
         channel_id=channel_id,
         timezone=timezone,
         skip_bad=skip_bad,
-        rejects_dir=services.settings.rejects_dir,
-        on_written=services.index_written,
         brands=scope.brands,
     )
     report = result.report
-    if not report.already_ingested:
-        INGESTED_ROWS.labels(kind=f"from:{source}").inc(report.accepted)
     return ExportIngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,

@@ -32,6 +32,7 @@ _TYPES: Final = {
     ".svg": "image/svg+xml",
     ".md": "text/markdown; charset=utf-8",
     ".map": "application/json",
+    ".grass": "text/plain; charset=utf-8",
 }
 
 

@@ -15,10 +15,12 @@ from api.errors import ApiError
 from api.schemas.graph import NodePublic
 from api.scope import ScopeDep
 from graph.base import GraphStore
-from graph.models import NodeRef
-from graph.schema import Label
+from graph.models import Node, NodeRef
+from graph.query import Condition, In
+from graph.schema import Label, RelType
 
 router = APIRouter(prefix="/v1", tags=["content"])
+_MAX_DRAFTS = 1000
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such asset"},
     409: {"description": "the asset is not a draft any more"},
@@ -32,6 +34,58 @@ class AssetEdit(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=500)
     body: str | None = Field(default=None, min_length=1, max_length=20_000)
+
+
+class DraftPublic(BaseModel):
+    """A drafted text waiting at (or past) its publish gate, with its brand score."""
+
+    id: str = Field(description="the Asset's id (edit it with PATCH /v1/assets/{id})")
+    node_id: str = Field(description="Label:id of the Asset node")
+    status: str = Field(description="draft until the gate approves it, then approved")
+    channel_id: str | None = None
+    audience_id: str | None = None
+    variant: str | None = Field(default=None, description="which of the line's variants")
+    hook: str | None = None
+    title: str = Field(description="the title as it stands (edited or drafted)")
+    body: str = Field(description="the text as it stands (edited or drafted)")
+    draft_title: str | None = Field(default=None, description="the title as drafted")
+    draft_body: str | None = Field(default=None, description="the text as drafted")
+    consistency: float | None = Field(
+        default=None, description="brand-consistency score of the drafted text, 0-1"
+    )
+    needs_review: bool = Field(description="its score stayed under 0.75 after the retries")
+    edited_by: str | None = None
+    edited_at: str | None = None
+    edit_ratio: float | None = Field(default=None, description="recorded on approval")
+
+    @classmethod
+    def of(cls, node: Node) -> DraftPublic:
+        p = node.properties
+
+        def text(key: str) -> str | None:
+            value = p.get(key)
+            return None if value is None else str(value)
+
+        score = p.get("consistency")
+        ratio = p.get("edit_ratio")
+        return cls(
+            id=node.id,
+            node_id=str(node.ref),
+            status=str(p.get("status") or ""),
+            channel_id=text("channel_id"),
+            audience_id=text("audience_id"),
+            variant=text("variant"),
+            hook=text("hook"),
+            title=str(p.get("title") or ""),
+            body=str(p.get("body") or ""),
+            draft_title=text("draft_title"),
+            draft_body=text("draft_body"),
+            consistency=float(score) if isinstance(score, int | float) else None,
+            needs_review=bool(p.get("needs_review")),
+            edited_by=text("edited_by"),
+            edited_at=text("edited_at"),
+            edit_ratio=float(ratio) if isinstance(ratio, int | float) else None,
+        )
 
 
 class PieceEditPublic(BaseModel):
@@ -88,6 +142,29 @@ async def edit_draft(
     return NodePublic.of(node)
 
 
+@router.get(
+    "/approvals/{decision_id}/drafts",
+    response_model=list[DraftPublic],
+    responses={404: {"description": "no such decision"}},
+)
+async def drafts(
+    decision_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep
+) -> list[DraftPublic]:
+    """The texts a publish gate's decision drafted, by audience and variant, with their
+    brand scores: what an approver reads (and may edit) before approving."""
+    ref = NodeRef(label=Label.DECISION, id=decision_id)
+
+    def read() -> list[DraftPublic]:
+        scope.require_ref(ref, "decision")
+        produced = services.graph.incident_edges([ref], _MAX_DRAFTS, {RelType.PRODUCED: "out"})
+        assets = services.graph.get_nodes([e.dst for e in produced if e.dst.label is Label.ASSET])
+        shown = [DraftPublic.of(n) for n in scope.visible(assets)]
+        shown.sort(key=lambda d: (d.channel_id or "", d.audience_id or "", d.variant or "", d.id))
+        return shown
+
+    return await run_in_threadpool(read)
+
+
 @router.get("/content/edits", response_model=EditReportPublic)
 async def edits(
     services: ServicesDep,
@@ -100,11 +177,11 @@ async def edits(
 
 
 def _report(graph: GraphStore, brands: list[str] | None) -> EditReportPublic:
-    where: dict[str, str | int | float | bool] = {"status": "approved"}
-    if brands is not None and len(brands) == 1:
-        where["brand_id"] = brands[0]
+    where: dict[str, Condition] = {"status": "approved"}
+    if brands is not None:
+        where["brand_id"] = In(brands)
     records = []
-    for asset in graph.find_nodes(Label.ASSET, where, limit=100_000):
+    for asset in graph.find_all(Label.ASSET, where):
         p = asset.properties
         if brands is not None and p.get("brand_id") not in brands:
             continue

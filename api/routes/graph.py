@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ from graph.schema import Label
 from ingest.records import AssetKind
 from retrieval.errors import IndexUnavailableError
 from retrieval.retriever import ContextBundle, HybridRetriever
+from workflows.search import lineage as lineage_of
 
 ASSET_KINDS = [k.value for k in AssetKind]
 
@@ -35,7 +37,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such nod
 @router.get("/lineage/{node_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)
 async def lineage(
     node_id: str,
-    graph: GraphDep,
+    services: ServicesDep,
     _: Viewer,
     scope: ScopeDep,
     direction: Annotated[
@@ -44,14 +46,26 @@ async def lineage(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 3,
     limit: Annotated[int, Query(ge=1, le=5000, description="most nodes returned")] = 500,
 ) -> SubgraphPublic:
-    """The nodes and edges that led to (up) or followed from (down) a node."""
+    """The nodes and edges that led to (up) or followed from (down) a node, within a budget
+    of nodes (``limit``), edges read and time; a walk that stops early says why."""
 
-    def walk() -> SubgraphPublic:
-        ref = graph.resolve(node_id)
+    def guard(ref: NodeRef) -> None:
         scope.require_ref(ref, "node")
-        return SubgraphPublic.of(scope.subgraph(graph.get_lineage(ref, direction, depth, limit)))
 
-    return await run_in_threadpool(walk)
+    sub = await run_in_threadpool(
+        functools.partial(
+            lineage_of,
+            services,
+            node_id,
+            direction,
+            depth,
+            limit,
+            brands=scope.brands,
+            guard=guard,
+            seconds=services.settings.lineage_seconds,
+        )
+    )
+    return SubgraphPublic.of(sub)
 
 
 @router.get("/decisions/{decision_id}", response_model=SubgraphPublic, responses=_NOT_FOUND)

@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import Analyst, ServicesDep
 from api.errors import ApiError
-from api.metrics import INGESTED_ROWS
 from api.schemas.ingest import IngestPublic, RejectedRecord
 from api.scope import ScopeDep
-from ingest import KINDS, Part, UnknownKindError, describe, detect_format, ingest, read_rows
+from ingest import KINDS, Part, UnknownKindError, describe, detect_format, read_rows
+from workflows.ingest import ingest_records as ingest_workflow
 
 router = APIRouter(prefix="/v1/ingest", tags=["ingest"])
 
@@ -59,18 +59,8 @@ async def ingest_records(
     info = describe(name, body)
     part = Part(kind=kind, source=info, rows=read_rows(body, fmt, name))
     report = await run_in_threadpool(
-        ingest,
-        services.graph,
-        [part],
-        skip_bad=skip_bad,
-        rejects_dir=services.settings.rejects_dir,
-        on_written=services.index_written,
-        brands=scope.brands,
+        ingest_workflow, services, [part], skip_bad=skip_bad, brands=scope.brands
     )
-    if not report.already_ingested:
-        INGESTED_ROWS.labels(kind=kind).inc(report.accepted)
-        if kind == "outcomes" and report.accepted:
-            services.outcomes_arrived(report.run_id)
     return IngestPublic(
         run_id=report.run_id,
         accepted=report.accepted,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from agents.planner.storage import load_plan
+from agents.planner.models import PlanResult
+from api import plan_names
 from api.deps import Approver, Planner, ServicesDep, Viewer
+from api.plan_names import PlanRef
 from api.schemas.plans import (
     PlanCreate,
     PlanPublic,
@@ -19,7 +22,9 @@ from api.schemas.plans import (
 )
 from api.scope import ScopeDep
 from graph.models import NodeRef
+from graph.query import Condition, In
 from graph.schema import Label
+from workflows import plans
 
 router = APIRouter(prefix="/v1", tags=["plans"])
 
@@ -39,8 +44,8 @@ async def create_plan(
 ) -> PlanPublic:
     """Turn a brief into a plan version that waits at its approval gate."""
     scope.check_brand(body.brand_id)
-    plan = await run_in_threadpool(services.orchestrator.create_plan, body, user.name)
-    return PlanPublic.of(plan)
+    plan = await run_in_threadpool(plans.create_plan, services, body, user.name)
+    return await _public(services, plan)
 
 
 @router.get("/plans", response_model=list[PlanSummary])
@@ -52,30 +57,48 @@ async def list_plans(
     status: str | None = Query(default=None, description="only plans with this status"),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
-    """Plan versions, newest first."""
+    """Plan versions, newest first (by created_at)."""
     brands = scope.brand_filter(brand_id)
-    where: dict[str, str | int | float | bool] = {}
-    if brands is not None and len(brands) == 1:
-        where["brand_id"] = brands[0]
+    where: dict[str, Condition] = {}
+    if brands is not None:
+        where["brand_id"] = In(brands)
     if status:
         where["status"] = status
-    nodes = await run_in_threadpool(services.graph.find_nodes, Label.PLAN, where, 10_000)
-    if brands is not None:
-        nodes = [n for n in nodes if n.properties.get("brand_id") in brands]
-    nodes.sort(key=lambda n: str(n.properties.get("created_at", "")), reverse=True)
+    nodes = await run_in_threadpool(
+        partial(
+            services.graph.find,
+            Label.PLAN,
+            where,
+            order_by="created_at",
+            descending=True,
+            limit=limit,
+        )
+    )
+    refs = [
+        PlanRef(
+            brief_id=_text(n.properties.get("brief_id")),
+            brand_id=str(n.properties.get("brand_id", "")),
+            start_date=str(n.properties.get("start_date", "")),
+            end_date=str(n.properties.get("end_date", "")),
+        )
+        for n in nodes
+    ]
+    named = await run_in_threadpool(plan_names.names, services.graph, refs)
     return [
         PlanSummary(
             id=n.id,
+            name=name,
+            brief_id=ref.brief_id,
             family=str(n.properties.get("family", n.id)),
             version=int(n.properties.get("version", 1)),
             status=str(n.properties.get("status", "")),
-            brand_id=str(n.properties.get("brand_id", "")),
+            brand_id=ref.brand_id,
             budget=float(n.properties.get("budget", 0.0)),
-            start_date=str(n.properties.get("start_date", "")),
-            end_date=str(n.properties.get("end_date", "")),
+            start_date=ref.start_date,
+            end_date=ref.end_date,
             created_at=str(n.properties.get("created_at", "")),
         )
-        for n in nodes[:limit]
+        for n, ref, name in zip(nodes, refs, named, strict=True)
     ]
 
 
@@ -83,7 +106,7 @@ async def list_plans(
 async def get_plan(plan_id: str, services: ServicesDep, _: Viewer, scope: ScopeDep) -> PlanPublic:
     """A plan version with its allocations, tasks, versions, approvals and status."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    return PlanPublic.of(await run_in_threadpool(load_plan, services.graph, plan_id))
+    return await _public(services, await run_in_threadpool(plans.show_plan, services, plan_id))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanPublic, responses=_STATE)
@@ -93,9 +116,9 @@ async def approve_plan(
     """Approve a plan version waiting at its gate (the approver is the key's owner)."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "approved", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "approved", user.name, user.role, body.comment
     )
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/reject", response_model=PlanPublic, responses=_STATE)
@@ -105,9 +128,9 @@ async def reject_plan(
     """Reject a plan version waiting at its gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
     plan = await run_in_threadpool(
-        services.orchestrator.decide_plan, plan_id, "rejected", user.name, user.role, body.comment
+        plans.decide_plan, services, plan_id, "rejected", user.name, user.role, body.comment
     )
-    return PlanPublic.of(plan)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/execute", response_model=PlanPublic, responses=_STATE)
@@ -116,9 +139,8 @@ async def execute_plan(
 ) -> PlanPublic:
     """Hand an approved plan to the execution agents; 409 unless it is approved."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.execute, plan_id, user.name)
-    services.wake_worker()
-    return PlanPublic.of(plan)
+    plan = await run_in_threadpool(plans.execute_plan, services, plan_id, user.name)
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/replan", response_model=PlanPublic, responses=_STATE)
@@ -127,8 +149,10 @@ async def replan_plan(
 ) -> PlanPublic:
     """A new version on fresh curves, with the changes given; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(services.orchestrator.replan, plan_id, body.changes(), user.name)
-    return PlanPublic.of(plan)
+    plan = await run_in_threadpool(
+        partial(plans.replan, services, plan_id, body.changes(), user.name, reason=body.reason)
+    )
+    return await _public(services, plan)
 
 
 @router.post("/plans/{plan_id}/rollback", response_model=PlanPublic, responses=_STATE)
@@ -137,7 +161,28 @@ async def rollback_plan(
 ) -> PlanPublic:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
     await scope.guard(NodeRef(label=Label.PLAN, id=plan_id), "plan")
-    plan = await run_in_threadpool(
-        services.orchestrator.rollback, plan_id, body.to_version, user.name
-    )
-    return PlanPublic.of(plan)
+    plan = await run_in_threadpool(plans.rollback, services, plan_id, body.to_version, user.name)
+    return await _public(services, plan)
+
+
+async def _public(services: ServicesDep, plan: PlanResult) -> PlanPublic:
+    """The plan as answered, named after its brief (with the brief's text)."""
+
+    def read() -> tuple[str, str | None]:
+        ref = PlanRef(
+            plan.brief_id, plan.brand_id, plan.start_date.isoformat(), plan.end_date.isoformat()
+        )
+        [name] = plan_names.names(services.graph, [ref])
+        brief = (
+            services.graph.get_node(NodeRef(label=Label.BRIEF, id=plan.brief_id))
+            if plan.brief_id
+            else None
+        )
+        return name, (str(brief.properties.get("text") or "") or None) if brief else None
+
+    name, brief = await run_in_threadpool(read)
+    return PlanPublic.of(plan, name=name, brief=brief)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from agents.research import ResearchBriefResult, load_research_brief, research
+from agents.research import load_research_brief
 from api.deps import Researcher, ServicesDep, Viewer
 from api.schemas.research import ResearchCreate, ResearchPublic
 from api.scope import ScopeDep
-from api.services import Services
 from graph.models import NodeRef
 from graph.schema import Label
+from workflows.research import run_research
 
 router = APIRouter(prefix="/v1", tags=["research"])
 
@@ -24,23 +23,6 @@ _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "invalid request"},
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such research brief"}}
-
-
-def run_research(
-    services: Services, request: ResearchCreate, brands: Collection[str] | None = None
-) -> ResearchBriefResult:
-    """Research with the service's tools and model, then index what was written."""
-    result = research(
-        services.graph,
-        services.retriever,
-        request,
-        llm=services.llm,
-        model_name=services.settings.llm_model,
-        tools=services.research_tools,
-        brands=brands,
-    )
-    services.index_written(result.written)
-    return result
 
 
 @router.post("/research", response_model=ResearchPublic, responses=_CREATE_ERRORS)

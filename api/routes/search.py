@@ -8,8 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServicesDep, Viewer
 from api.schemas.search import SearchCreate, SearchPublic
 from api.scope import ScopeDep
-from graph.models import NodeRef
-from retrieval.retriever import ContextBundle
+from workflows.search import search as search_texts
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -26,23 +25,16 @@ async def search(body: SearchCreate, services: ServicesDep, _: Viewer, scope: Sc
     """Assets, campaigns, briefs, plans and guidelines matching a query, with their context."""
     brands = scope.brand_filter(body.brand_id)
 
-    def find() -> ContextBundle:
-        bundle = services.retriever.search(
+    def answer() -> bytes:  # the search and the serialising in one thread hop
+        bundle = search_texts(
+            services,
             body.query,
             k=body.k,
             brand_id=brands[0] if brands and len(brands) == 1 else brands,
             kinds=body.kinds,
             mode=body.mode,
+            visible_to=scope.brands,
         )
-        if not scope.limited:
-            return bundle
-        # The index filtered by brand already; the graph has the last word on every item.
-        refs = [NodeRef.parse(i.node_id) for i in bundle.items]
-        seen = {str(n.ref) for n in scope.visible(services.graph.get_nodes(refs))}
-        bundle.items = [i for i in bundle.items if i.node_id in seen]
-        return bundle
-
-    def answer() -> bytes:
-        return SearchPublic.of(find()).model_dump_json().encode()
+        return SearchPublic.of(bundle).model_dump_json().encode()
 
     return Response(await run_in_threadpool(answer), media_type="application/json")

@@ -21,18 +21,11 @@ from api.schemas.usecases import (
     SlaReport,
 )
 from api.scope import ScopeDep
-from reports import (
-    content_calendar,
-    creative_tests,
-    handoff_health,
-    lead_sla,
-    planning_kpis,
-    record_handoff_alerts,
-    record_sla_alerts,
-    route_leads,
-)
+from reports import content_calendar, creative_tests, handoff_health, lead_sla, planning_kpis
 from reports.creative import Metric
 from reports.planning import PlanningReport
+from workflows.reports import handoff_alerts as record_handoff_alerts
+from workflows.reports import route, sla_alerts
 
 router = APIRouter(prefix="/v1/usecases", tags=["use cases"])
 
@@ -81,12 +74,8 @@ async def leads_sla_alerts(
 ) -> AlertsRecorded:
     """Record an Alert for each open SLA breach (one Decision by the sla-monitor)."""
     body = body.model_copy(update={"brand_id": scope.one_brand(body.brand_id)})
-
-    def work() -> AlertsRecorded:
-        report = lead_sla(services.graph, **body.model_dump(), lineage_limit=0, breach_limit=10_000)
-        return record_sla_alerts(services.graph, report)
-
-    return await run_in_threadpool(work)
+    report_and_alerts = await run_in_threadpool(lambda: sla_alerts(services, **body.model_dump()))
+    return report_and_alerts[1]
 
 
 @router.post("/leads/route", response_model=RoutingResult, responses=_ERRORS)
@@ -96,8 +85,8 @@ async def leads_route(
     """Route unassigned leads by the rules and capacities given; each assignment is recorded
     as a lead_routing Decision that produced a response Task."""
     return await run_in_threadpool(
-        route_leads,
-        services.graph,
+        route,
+        services,
         body.config,
         brand_id=scope.one_brand(body.brand_id),
         lead_ids=body.lead_ids,
@@ -195,12 +184,10 @@ async def handoff_alerts(
 ) -> AlertsRecorded:
     """Record an Alert for each degraded source (one Decision by the handoff-monitor)."""
     body = body.model_copy(update={"brand_id": scope.one_brand(body.brand_id)})
-
-    def work() -> AlertsRecorded:
-        report = handoff_health(services.graph, **body.model_dump(), lineage_limit=200)
-        return record_handoff_alerts(services.graph, report)
-
-    return await run_in_threadpool(work)
+    report_and_alerts = await run_in_threadpool(
+        lambda: record_handoff_alerts(services, **body.model_dump())
+    )
+    return report_and_alerts[1]
 
 
 @router.get("/planning", response_model=PlanningReport, responses=_ERRORS)

@@ -111,6 +111,24 @@ class CampaignSummary(BaseModel):
         )
 
 
+class CurrencyTotalsPublic(BaseModel):
+    """Outcome totals of the matching campaigns of the brands that use one currency."""
+
+    currency: str | None = Field(description="ISO 4217 code; null for brands without one")
+    brands: list[str] = Field(description="the brands whose campaigns are summed here")
+    campaigns: int = Field(description="matching campaigns of those brands")
+    totals: TotalsPublic
+
+
+class CampaignTotalsPublic(BaseModel):
+    """How many campaigns match a listing, and their totals per currency."""
+
+    count: int = Field(description="campaigns matching (as X-Total-Count of the list)")
+    currencies: list[CurrencyTotalsPublic] = Field(
+        description="one entry per currency, largest spend first"
+    )
+
+
 class TrendPublic(BaseModel):
     """Daily outcome series of one campaign: one value per day and metric."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from graph.models import Node, OutcomeTotals, Subgraph
+from graph.models import Node, OutcomeTotals, Subgraph, TruncatedReason
 
 
 class NodePublic(BaseModel):
@@ -36,7 +36,12 @@ class SubgraphPublic(BaseModel):
     root: str
     nodes: list[NodePublic]
     edges: list[EdgePublic]
-    truncated: bool = Field(description="the walk stopped at its node limit")
+    truncated: bool = Field(description="the walk stopped before it had seen everything")
+    truncated_reason: TruncatedReason | None = Field(
+        default=None,
+        description="which budget of the walk was spent: nodes (the limit), edges read, "
+        "or time; null when not truncated",
+    )
 
     @classmethod
     def of(cls, sub: Subgraph) -> SubgraphPublic:
@@ -50,6 +55,7 @@ class SubgraphPublic(BaseModel):
                 for e in sub.edges
             ],
             truncated=sub.truncated,
+            truncated_reason=sub.truncated_reason,
         )
 
 

@@ -116,6 +116,8 @@ class ApprovalPublic(BaseModel):
 
 class PlanSummary(BaseModel):
     id: str
+    name: str = Field(description="the first sentence of its brief, else brand and dates")
+    brief_id: str | None = None
     family: str
     version: int
     status: str
@@ -128,6 +130,11 @@ class PlanSummary(BaseModel):
 
 class PlanPublic(BaseModel):
     id: str = Field(description="the Plan node's id (this version)")
+    name: str = Field(
+        default="", description="the first sentence of its brief, else its brand and dates"
+    )
+    brief_id: str | None = Field(default=None, description="the Brief it was made from")
+    brief: str | None = Field(default=None, description="the brief's text")
     family: str = Field(description="the plan across its versions (the first version's id)")
     version: int = Field(description="version of the plan (1 when created)")
     status: str = Field(
@@ -153,9 +160,12 @@ class PlanPublic(BaseModel):
     approvals: list[ApprovalPublic] = Field(description="verdicts at this version's gate")
 
     @classmethod
-    def of(cls, plan: PlanResult) -> PlanPublic:
+    def of(cls, plan: PlanResult, name: str = "", brief: str | None = None) -> PlanPublic:
         return cls(
             id=plan.id,
+            name=name,
+            brief_id=plan.brief_id,
+            brief=brief,
             family=plan.family,
             version=plan.version,
             status=plan.status,

@@ -7,7 +7,14 @@ links each outcome to the executions behind it.
 
 from demo.sandbox.adapter import SandboxAdapter
 from demo.sandbox.feed import SandboxRun, simulate_and_ingest
-from demo.sandbox.market import SandboxMarket, Shock, SimulatedRow, asset_effect
+from demo.sandbox.market import (
+    SandboxMarket,
+    Shock,
+    SimulatedRow,
+    asset_effect,
+    demo_brand_ids,
+    demo_markets,
+)
 from demo.sandbox.truth import MarketTruth, PairTruth, Seasonality, demo_truth
 
 __all__ = [
@@ -20,6 +27,8 @@ __all__ = [
     "Shock",
     "SimulatedRow",
     "asset_effect",
+    "demo_brand_ids",
+    "demo_markets",
     "demo_truth",
     "simulate_and_ingest",
 ]

@@ -7,11 +7,16 @@ which a change happened but is not recorded, or the other way round.
 
 from __future__ import annotations
 
-from agents.channels.base import Action, ChannelAdapter
+from typing import TYPE_CHECKING
+
+from agents.channels.adapter import ChannelAdapter
+from agents.channels.base import Action
 from agents.channels.errors import InvalidActionError, UnknownTargetError
 from agents.channels.journal import check_references
 from agents.channels.lines import LineState
-from demo.sandbox.market import SandboxMarket
+
+if TYPE_CHECKING:
+    from demo.sandbox.market import SandboxMarket
 
 
 class SandboxAdapter(ChannelAdapter):

@@ -16,7 +16,7 @@ not depend on the budgets (common random numbers: two budgets compare cleanly).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -26,6 +26,7 @@ import numpy as np
 
 from agents.channels.lines import LineState, read_lines
 from agents.curves.hill import hill
+from demo.sandbox.adapter import SandboxAdapter
 from demo.sandbox.truth import MarketTruth, demo_truth
 from demo.text import BRAND_COPY
 from graph.base import GraphStore
@@ -91,6 +92,10 @@ class SandboxMarket:
     ) -> SandboxMarket:
         """The market of a demo brand: the curves the demo history of ``seed`` came from."""
         return cls(store, demo_truth(seed, brand_id), market_id, default_campaign_id)
+
+    def adapter(self) -> SandboxAdapter:
+        """The adapter that applies actions to this market's lines."""
+        return SandboxAdapter(self)
 
     @property
     def brand_name(self) -> str:
@@ -275,3 +280,20 @@ def _asset_effect(seed: int, asset_id: str | None) -> tuple[float, float]:
 def asset_effect(seed: int, asset_id: str | None) -> tuple[float, float]:
     """An asset's true (click-rate, conversion-rate) multipliers in markets of ``seed``."""
     return _asset_effect(seed, asset_id)
+
+
+def demo_brand_ids() -> frozenset[str]:
+    """The ids of the demo brands, the ones with a sandbox market."""
+    return frozenset(f"brand-{b.key}" for b in BRAND_COPY)
+
+
+def demo_markets(store: GraphStore, seed: int) -> Callable[[str], SandboxMarket | None]:
+    """Sandbox markets for the demo brands (their true curves), none for any other brand."""
+    brands = demo_brand_ids()
+
+    def make(brand_id: str) -> SandboxMarket | None:
+        if brand_id not in brands:
+            return None
+        return SandboxMarket.from_demo(store, seed=seed, brand_id=brand_id)
+
+    return make

@@ -8,8 +8,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.embedded import queries as q
-from graph.embedded.writes import NUMERIC
+import graph.embedded.queries as q
+from graph.embedded.outcome_rows import NUMERIC
 from graph.models import OutcomeQuery, OutcomeTotals
 from graph.schema import Label, RelType
 
@@ -68,5 +68,6 @@ def aggregate(
         metrics = dict(zip(("rows", *NUMERIC), row[width:], strict=True))
         if metrics["rows"] == 0:
             continue
-        totals.append(OutcomeTotals(**keys, **metrics))
+        # Values straight from the store: built without validation (thousands per report).
+        totals.append(OutcomeTotals.model_construct(**keys, **metrics))
     return totals

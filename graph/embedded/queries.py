@@ -7,13 +7,16 @@ typed metric columns (they are the bulk of the data and what aggregates read),
 
 An outcome's OF edges to the campaign, channel, audience and asset named by its own
 columns are not stored as rows: one bit each in ``outcomes.of_mask`` records that the edge
-was written (ingesting a year of outcomes would otherwise mean millions of edge rows).
+was written (ingesting a year of outcomes would otherwise mean millions of edge rows); its
+FROM edge to the first ingest run that wrote it is ``from_run`` and ``from_props`` (see
+``derived``).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+import graph.embedded.outcome_rows as outcome_rows
 from graph.errors import InvalidVocabularyError
 from graph.schema import Label, validate_group_key, validate_label, validate_property_name
 
@@ -26,7 +29,7 @@ SCHEMA: Final = (
         id TEXT PRIMARY KEY, date TEXT, campaign_id TEXT, channel_id TEXT,
         audience_id TEXT, asset_id TEXT, spend REAL, revenue REAL, conversions REAL,
         clicks REAL, impressions REAL, leads REAL, props TEXT NOT NULL,
-        of_mask INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID""",
+        of_mask INTEGER NOT NULL DEFAULT 0, from_run TEXT, from_props TEXT) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS outcomes_by_campaign ON outcomes (campaign_id, date)",
     "CREATE INDEX IF NOT EXISTS outcomes_by_channel ON outcomes (channel_id)",
     """CREATE TABLE IF NOT EXISTS edges (
@@ -44,6 +47,17 @@ SCHEMA: Final = (
         ON outcome_edges (dst_label, dst_id, type, src_label, src_id)""",
 )
 
+# Columns added to the outcomes table after its first release, with their DDL (a data dir
+# written before gets them when the store opens), and the indexes they need.
+ADDED_OUTCOME_COLUMNS: Final = (
+    ("from_run", "ALTER TABLE outcomes ADD COLUMN from_run TEXT"),
+    ("from_props", "ALTER TABLE outcomes ADD COLUMN from_props TEXT"),
+)
+OUTCOME_COLUMN_NAMES: Final = "SELECT name FROM pragma_table_info('outcomes')"
+ADDED_OUTCOME_INDEXES: Final = (
+    "CREATE INDEX IF NOT EXISTS outcomes_by_run ON outcomes (from_run) WHERE from_run IS NOT NULL",
+)
+
 # Indexes the outcomes table has by construction; a migration asking for one of them (or a
 # prefix of one) needs nothing more, and a duplicate would only slow every insert down.
 BUILTIN_OUTCOME_INDEXES: Final = (("campaign_id", "date"), ("channel_id",))
@@ -52,15 +66,17 @@ UPSERT_NODE: Final = """
 INSERT INTO nodes (label, id, props) VALUES (?, ?, ?)
 ON CONFLICT (label, id) DO UPDATE SET props = excluded.props"""
 
+# The derived edges (of_mask, from_*) are computed in Python under the write lock.
 UPSERT_OUTCOME: Final = """
 INSERT INTO outcomes (id, date, campaign_id, channel_id, audience_id, asset_id, spend,
-    revenue, conversions, clicks, impressions, leads, props)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    revenue, conversions, clicks, impressions, leads, props, of_mask, from_run, from_props)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET date = excluded.date, campaign_id = excluded.campaign_id,
     channel_id = excluded.channel_id, audience_id = excluded.audience_id,
     asset_id = excluded.asset_id, spend = excluded.spend, revenue = excluded.revenue,
     conversions = excluded.conversions, clicks = excluded.clicks,
-    impressions = excluded.impressions, leads = excluded.leads, props = excluded.props"""
+    impressions = excluded.impressions, leads = excluded.leads, props = excluded.props,
+    of_mask = excluded.of_mask, from_run = excluded.from_run, from_props = excluded.from_props"""
 
 # Derived OF edges: which column each target label is named by, and its bit in of_mask.
 OF_COLUMNS: Final = {
@@ -69,19 +85,24 @@ OF_COLUMNS: Final = {
     Label.AUDIENCE: ("audience_id", 4),
     Label.ASSET: ("asset_id", 8),
 }
-OUTCOME_REFS: Final = """
-SELECT id, campaign_id, channel_id, audience_id, asset_id, of_mask FROM outcomes
-WHERE id IN (SELECT value FROM json_each(?))"""
-SET_OF_MASK: Final = "UPDATE outcomes SET of_mask = (of_mask | ?) & ~? WHERE id = ?"
-STORED_OF_OF_OUTCOMES: Final = """
-SELECT src_id, dst_label, dst_id FROM outcome_edges
-WHERE src_label = 'Outcome' AND src_id IN (SELECT value FROM json_each(?)) AND type = 'OF'"""
-DELETE_STORED_OF: Final = """
-DELETE FROM outcome_edges WHERE src_label = 'Outcome' AND src_id = ? AND type = 'OF'
+# What the derived edges of each of a list of outcomes depend on.
+OUTCOME_STATE: Final = """
+SELECT id, campaign_id, channel_id, audience_id, asset_id, of_mask, from_run, from_props
+FROM outcomes WHERE id IN (SELECT value FROM json_each(?))"""
+SET_DERIVED: Final = "UPDATE outcomes SET of_mask = ?, from_run = ?, from_props = ? WHERE id = ?"
+DELETE_STORED_OUTCOME_EDGE: Final = """
+DELETE FROM outcome_edges WHERE src_label = 'Outcome' AND src_id = ? AND type = ?
     AND dst_label = ? AND dst_id = ?"""
 COUNT_DERIVED_OF: Final = """
 SELECT total((of_mask & 1) > 0) + total((of_mask & 2) > 0) + total((of_mask & 4) > 0)
      + total((of_mask & 8) > 0) FROM outcomes WHERE of_mask > 0"""
+COUNT_DERIVED_FROM: Final = "SELECT count(*) FROM outcomes WHERE from_run IS NOT NULL"
+OUTCOME_DERIVED: Final = """
+SELECT campaign_id, channel_id, audience_id, asset_id, of_mask, from_run, from_props
+FROM outcomes WHERE id = ?"""
+OUTCOMES_FROM_RUN: Final = """
+SELECT id, from_props FROM outcomes WHERE from_run = ? ORDER BY id LIMIT ?"""
+FORGET_RUN: Final = "UPDATE outcomes SET from_run = NULL, from_props = NULL WHERE from_run = ?"
 
 
 def outcomes_of(label: Label) -> str:
@@ -104,7 +125,7 @@ ON CONFLICT (src_label, src_id, type, dst_label, dst_id) DO UPDATE SET props = e
 ALL_NODES: Final = "SELECT label, id, props FROM nodes"
 ALL_EDGES: Final = "SELECT src_label, src_id, type, dst_label, dst_id, props FROM edges"
 NODE_PROPS: Final = "SELECT props FROM nodes WHERE label = ? AND id = ?"
-OUTCOME_PROPS: Final = "SELECT props FROM outcomes WHERE id = ?"
+OUTCOME_ROW: Final = f"SELECT {outcome_rows.SELECT} FROM outcomes WHERE id = ?"
 OUTCOME_EXISTS: Final = "SELECT 1 FROM outcomes WHERE id = ?"
 EXISTING_OUTCOMES: Final = "SELECT id FROM outcomes WHERE id IN (SELECT value FROM json_each(?))"
 LABELS_OF_ID: Final = "SELECT label FROM nodes WHERE id = ? ORDER BY label"
@@ -127,8 +148,6 @@ WHERE dst_label = ? AND dst_id = ? AND type IN (SELECT value FROM json_each(?))
 ORDER BY type, src_label, src_id LIMIT ?"""
 
 MIGRATION_NODES: Final = "SELECT id, props FROM nodes WHERE label = 'Migration'"
-LIST_NODES: Final = "SELECT props FROM nodes WHERE label = ? ORDER BY id LIMIT ? OFFSET ?"
-LIST_OUTCOMES: Final = "SELECT props FROM outcomes ORDER BY id LIMIT ? OFFSET ?"
 DELETE_NODE: Final = "DELETE FROM nodes WHERE label = ? AND id = ?"
 DELETE_OUTCOME: Final = "DELETE FROM outcomes WHERE id = ?"
 DELETE_EDGES_OF: Final = """
@@ -151,7 +170,7 @@ def unique_index(label: Label, prop: str) -> str:
     if lab == Label.OUTCOME.value:
         return (
             f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_Outcome_{name}" '
-            f"ON outcomes (json_extract(props, '$.{name}'))"
+            f"ON outcomes ({outcome_rows.value_sql(name)})"
         )
     return (
         f'CREATE UNIQUE INDEX IF NOT EXISTS "uq_{lab}_{name}" '
@@ -195,17 +214,6 @@ def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
         f"SELECT {select_keys}count(*), total(spend), total(revenue), total(conversions), "
         f"total(clicks), total(impressions), total(leads) FROM outcomes {where} {group}"
     )
-
-
-def find_nodes(label: Label, names: list[str]) -> str:
-    """Nodes of ``label`` whose properties ``names`` equal the bound values, by id."""
-    lab = validate_label(label).value
-    if lab == Label.OUTCOME.value:
-        raise InvalidVocabularyError("label", lab, ["any label but Outcome"])
-    conditions = "".join(
-        f" AND json_extract(props, '$.{validate_property_name(n)}') = ?" for n in names
-    )
-    return f"SELECT props FROM nodes WHERE label = '{lab}'{conditions} ORDER BY id LIMIT ?"
 
 
 def outcome_keys(filters: list[str]) -> str:

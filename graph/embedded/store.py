@@ -8,9 +8,9 @@ to the same file (``marketgraph ingest`` beside ``marketgraph serve``) is notice
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -19,15 +19,21 @@ from typing import Any
 
 import networkx as nx
 
+import graph.embedded.derived as derived
+import graph.embedded.edges as edges
+import graph.embedded.find as find
+import graph.embedded.outcome_rows as outcome_rows
+import graph.embedded.queries as q
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
-from graph.embedded import queries as q
+from graph.embedded.jsontext import dumps, loads
 from graph.embedded.outcomes import aggregate, outcome_filters
 from graph.embedded.writes import (
     existing_outcomes,
+    mirror_groups,
+    missing_ends,
     storable,
-    write_edges,
-    write_nodes,
+    write_batch,
 )
 from graph.errors import (
     AppendOnlyViolationError,
@@ -36,10 +42,12 @@ from graph.errors import (
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
     Edge,
+    EdgeRows,
     GraphBatch,
     Node,
     NodeRef,
@@ -50,31 +58,11 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
+from graph.query import Condition, NodeQuery, Value
 from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 _OUTCOME = Label.OUTCOME
 Key = tuple[str, str]  # (label, id): a node of the networkx graph
-_Found = tuple[tuple[str, str, str], Edge]  # (sort key, edge)
-
-
-class _Wanted:
-    """Which relationship types to follow out of and into a node (all, when not given)."""
-
-    def __init__(self, directions: Directions | None) -> None:
-        every = [r.value for r in RelType]
-        if directions is None:
-            self._out, self._in = set(every), set(every)
-        else:
-            self._out = {r.value for r, d in directions.items() if d == "out"}
-            self._in = {r.value for r, d in directions.items() if d == "in"}
-        self.out_json = json.dumps(sorted(self._out))
-        self.in_json = json.dumps(sorted(self._in))
-
-    def out_ok(self, rel: str) -> bool:
-        return rel in self._out
-
-    def in_ok(self, rel: str) -> bool:
-        return rel in self._in
 
 
 class EmbeddedGraphStore(GraphStore):
@@ -91,8 +79,12 @@ class EmbeddedGraphStore(GraphStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
+            # 64 MiB of page cache (the default is 2 MiB): a batch of outcomes touches pages
+            # of five b-trees, which then stay in memory for the next batch.
+            self._db.execute("PRAGMA cache_size=-65536")
             for statement in q.SCHEMA:
                 self._db.execute(statement)
+            derived.upgrade(self._db)
         except sqlite3.Error as e:
             raise GraphUnavailableError(f"cannot open the embedded graph at {path}: {e}") from e
         self._graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
@@ -125,9 +117,9 @@ class EmbeddedGraphStore(GraphStore):
             return
         graph: nx.MultiDiGraph[Key] = nx.MultiDiGraph()
         for label, node_id, props in self._db.execute(q.ALL_NODES):
-            graph.add_node((label, node_id), props=json.loads(props))
+            graph.add_node((label, node_id), props=loads(props))
         for sl, si, rel, dl, di, props in self._db.execute(q.ALL_EDGES):
-            graph.add_edge((sl, si), (dl, di), key=rel, props=json.loads(props))
+            graph.add_edge((sl, si), (dl, di), key=rel, props=loads(props))
         self._graph = graph
         self._version = version
 
@@ -152,7 +144,7 @@ class EmbeddedGraphStore(GraphStore):
     def applied_migrations(self) -> dict[str, str]:
         with self._reading():
             rows = self._db.execute(q.MIGRATION_NODES).fetchall()
-        return {node_id: json.loads(props)["checksum"] for node_id, props in rows}
+        return {node_id: loads(props)["checksum"] for node_id, props in rows}
 
     def apply_migration(self, migration: Migration) -> None:
         with self._lock:
@@ -172,7 +164,7 @@ class EmbeddedGraphStore(GraphStore):
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
         self._write(batch, [])
-        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+        return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
         return self._write(batch, preconditions)
@@ -180,7 +172,7 @@ class EmbeddedGraphStore(GraphStore):
     def _write(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
         """One transaction: check the preconditions under the write lock, then write
         (sealing new decisions, approvals and executions into the audit chain)."""
-        batch = storable(batch)
+        batch = storable(batch.for_audit())
         chained = audit.touches_chain(batch)
         head: Node | None = None
         with self._lock:
@@ -192,21 +184,23 @@ class EmbeddedGraphStore(GraphStore):
                     if not all(p.holds(self._props(p.ref)) for p in preconditions):
                         return False  # nothing written: the empty transaction commits
                     self._check_append_only(batch.nodes)
-                    self._check_references(batch)
+                    missing = missing_ends(db, batch.nodes, batch.edge_groups(), self._exists)
+                    if missing:
+                        raise DanglingReferenceError(missing)
                     if chained:
                         batch, head = self._seal(db, batch)
-                    write_nodes(db, batch.nodes)
-                    write_edges(db, batch.edges)
+                    groups = batch.edge_groups()
+                    write_batch(db, batch.nodes, groups)
                     if head is not None:
-                        write_nodes(db, [head])
+                        write_batch(db, [head], [])
             except sqlite3.IntegrityError as e:
                 raise ConstraintViolationError(str(e)) from e
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph write failed: {e}") from e
             self._version = version  # our own commit does not change data_version
-            self._mirror(batch)
+            self._mirror(batch.nodes, groups)
             if head is not None:
-                self._mirror(GraphBatch(nodes=[head]))
+                self._mirror([head], [])
         return True
 
     def _seal(self, db: sqlite3.Connection, batch: GraphBatch) -> tuple[GraphBatch, Node | None]:
@@ -222,7 +216,7 @@ class EmbeddedGraphStore(GraphStore):
                 stored[ref] = data["props"]
         ref = audit.HEAD_REF
         row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
-        previous: dict[str, Any] | None = json.loads(row[0]) if row else None
+        previous: dict[str, Any] | None = loads(row[0]) if row else None
         head = audit.ChainHead.of(previous)
         sealed, moved = audit.seal_batch(batch, stored, head)
         if moved == head:
@@ -239,36 +233,25 @@ class EmbeddedGraphStore(GraphStore):
             if node.label in APPEND_ONLY_LABELS and (node.label.value, node.id) in self._graph:
                 raise AppendOnlyViolationError(node.label.value, node.id)
 
-    def _check_references(self, batch: GraphBatch) -> None:
-        in_batch = {n.ref for n in batch.nodes}
-        ends: dict[NodeRef, None] = {}
-        for edge in batch.edges:
-            ends[edge.src] = None
-            ends[edge.dst] = None
-        outcome_ids = [r.id for r in ends if r.label is _OUTCOME and r not in in_batch]
-        found = existing_outcomes(self._db, outcome_ids)
-        missing = [
-            (r.label.value, r.id)
-            for r in ends
-            if r not in in_batch
-            and (
-                r.id not in found
-                if r.label is _OUTCOME
-                else (r.label.value, r.id) not in self._graph
-            )
-        ]
-        if missing:
-            raise DanglingReferenceError(missing)
+    def _exists(self, label: Label, node_id: str) -> bool:
+        return (label.value, node_id) in self._graph
 
-    def _mirror(self, batch: GraphBatch) -> None:
+    def _mirror(self, nodes: Sequence[Node], groups: Sequence[EdgeRows]) -> None:
+        """Bring networkx in step with a committed batch (outcomes live in SQLite only)."""
         graph = self._graph
-        for node in batch.nodes:
-            if node.label is not _OUTCOME:
-                graph.add_node((node.label.value, node.id), props=dict(node.properties))
-        for e in batch.edges:
-            if _OUTCOME not in (e.src.label, e.dst.label):
-                src, dst = (e.src.label.value, e.src.id), (e.dst.label.value, e.dst.id)
-                graph.add_edge(src, dst, key=e.type.value, props=dict(e.properties))
+        graph.add_nodes_from(
+            ((n.label.value, n.id), {"props": dict(n.properties)})
+            for n in nodes
+            if n.label is not _OUTCOME
+        )
+        for g in mirror_groups(groups):
+            sl, rel, dl = g.src_label.value, g.type.value, g.dst_label.value
+            props = g.properties or [{} for _ in g.src_ids]
+            # (u, v, key, data): the stubs know only the 2- and 3-tuples of a MultiDiGraph.
+            graph.add_edges_from(
+                ((sl, s), (dl, d), rel, {"props": dict(p)})  # type: ignore[misc]
+                for s, d, p in zip(g.src_ids, g.dst_ids, props, strict=True)
+            )
 
     # -- reads -----------------------------------------------------------------------------
     def get_node(self, ref: NodeRef) -> Node | None:
@@ -277,21 +260,12 @@ class EmbeddedGraphStore(GraphStore):
 
     def _node(self, ref: NodeRef) -> Node | None:
         if ref.label is _OUTCOME:
-            row = self._db.execute(q.OUTCOME_PROPS, (ref.id,)).fetchone()
-            props = json.loads(row[0]) if row else None
+            row = self._db.execute(q.OUTCOME_ROW, (ref.id,)).fetchone()
+            props = outcome_rows.properties(row) if row else None
         else:
             data = self._graph.nodes.get((ref.label.value, ref.id))
             props = dict(data["props"]) if data is not None else None
         return None if props is None else Node(label=ref.label, id=ref.id, properties=props)
-
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        with self._reading():
-            if label is _OUTCOME:
-                rows = self._db.execute(q.LIST_OUTCOMES, (limit, offset))
-            else:
-                rows = self._db.execute(q.LIST_NODES, (label.value, limit, offset))
-            props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
 
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
         for ref in refs:
@@ -311,6 +285,8 @@ class EmbeddedGraphStore(GraphStore):
                             deleted += db.execute(q.DELETE_NODE, args).rowcount
                             if ref.label in q.OF_COLUMNS:
                                 db.execute(q.clear_of_bits(ref.label), (ref.id,))
+                            elif ref.label is Label.INGEST_RUN:
+                                db.execute(q.FORGET_RUN, (ref.id,))
                         db.execute(q.DELETE_EDGES_OF, args)
                         db.execute(q.DELETE_OUTCOME_EDGES_OF, args)
             except sqlite3.Error as e:
@@ -322,16 +298,19 @@ class EmbeddedGraphStore(GraphStore):
                     self._graph.remove_node(key)
         return deleted
 
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        sql = q.find_nodes(label, names)
-        params = [_sql_value(where[n]) for n in names]
+    def _find(self, query: NodeQuery) -> list[Node]:
         with self._reading():
-            rows = self._db.execute(sql, (*params, max(limit, 0))).fetchall()
-        props = [json.loads(r[0]) for r in rows]
-        return [Node(label=label, id=p["id"], properties=p) for p in props]
+            return find.find(self._db, query)
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        with self._reading():
+            return find.count(self._db, label, where)
+
+    def _count_by(
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        with self._reading():
+            return find.count_by(self._db, label, keys, where)
 
     def update_if(
         self,
@@ -352,7 +331,7 @@ class EmbeddedGraphStore(GraphStore):
                     row = db.execute(q.NODE_PROPS, (ref.label.value, ref.id)).fetchone()
                     if row is None:
                         return None
-                    props: dict[str, Any] = json.loads(row[0])
+                    props: dict[str, Any] = loads(row[0])
                     if any(props.get(k) != v for k, v in expect.items()):
                         return None
                     for key, value in changes.items():
@@ -361,7 +340,7 @@ class EmbeddedGraphStore(GraphStore):
                         else:
                             props[key] = value
                     props["id"] = ref.id
-                    db.execute(q.UPSERT_NODE, (ref.label.value, ref.id, json.dumps(props)))
+                    db.execute(q.UPSERT_NODE, (ref.label.value, ref.id, dumps(props)))
             except sqlite3.Error as e:
                 raise GraphUnavailableError(f"embedded graph update failed: {e}") from e
             self._version = version
@@ -385,7 +364,7 @@ class EmbeddedGraphStore(GraphStore):
                 labels.append(_OUTCOME)
         return labels
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         with self._reading():
             if label is _OUTCOME:
                 return int(self._db.execute(q.COUNT_OUTCOMES).fetchone()[0])
@@ -396,69 +375,37 @@ class EmbeddedGraphStore(GraphStore):
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         with self._reading():
-            derived = 0
+            kept = 0  # edges outcome rows hold (``derived``)
             if rel_type in (None, RelType.OF):
-                derived = int(self._db.execute(q.COUNT_DERIVED_OF).fetchone()[0])
+                kept += int(self._db.execute(q.COUNT_DERIVED_OF).fetchone()[0])
+            if rel_type in (None, RelType.FROM):
+                kept += int(self._db.execute(q.COUNT_DERIVED_FROM).fetchone()[0])
             if rel_type is None:
-                return derived + int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
+                return kept + int(self._db.execute(q.COUNT_EDGES).fetchone()[0])
             args = (rel_type.value, rel_type.value)
-            return derived + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
+            return kept + int(self._db.execute(q.COUNT_EDGES_OF_TYPE, args).fetchone()[0])
 
     def incident_edges(
         self,
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
-        wanted = _Wanted(directions)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        wanted = edges.Wanted(directions)
+        out: list[Edge] = []
         with self._reading():
-            out: list[Edge] = []
             for ref in refs:
-                out.extend(self._incident(ref, limit_per_node, wanted))
-            return out
-
-    def _derived_edges(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[_Found]:
-        """OF edges recorded as bits of ``of_mask`` rather than as rows."""
-        of = RelType.OF
-        if ref.label is _OUTCOME:
-            if not wanted.out_ok(of):
-                return []
-            rows = self._db.execute(q.OUTCOME_REFS, (json.dumps([ref.id]),)).fetchall()
-            if not rows:
-                return []
-            _, *values, mask = rows[0]
-            found = []
-            for (label, (_, bit)), value in zip(q.OF_COLUMNS.items(), values, strict=True):
-                if mask & bit and value is not None:
-                    edge = Edge(src=ref, type=of, dst=NodeRef(label=label, id=value))
-                    found.append(((of.value, label.value, value), edge))
-            return found
-        if ref.label not in q.OF_COLUMNS or not wanted.in_ok(of):
-            return []
-        rows = self._db.execute(q.outcomes_of(ref.label), (ref.id, limit)).fetchall()
-        src = _OUTCOME.value
-        return [
-            ((of.value, src, oid), Edge(src=NodeRef(label=_OUTCOME, id=oid), type=of, dst=ref))
-            for (oid,) in rows
-        ]
-
-    def _incident(self, ref: NodeRef, limit: int, wanted: _Wanted) -> list[Edge]:
-        key = (ref.label.value, ref.id)
-        found = self._derived_edges(ref, limit, wanted)
-        label = ref.label.value
-        for row in self._db.execute(q.OUTCOME_EDGES_FROM, (label, ref.id, wanted.out_json, limit)):
-            found.append(((row[2], row[3], row[4]), _edge(row)))
-        for row in self._db.execute(q.OUTCOME_EDGES_TO, (label, ref.id, wanted.in_json, limit)):
-            found.append(((row[2], row[0], row[1]), _edge(row)))
-        if key in self._graph:
-            for _, dst, rel, data in self._graph.out_edges(key, keys=True, data=True):
-                if wanted.out_ok(rel):
-                    found.append(((rel, *dst), _edge((*key, rel, *dst, data["props"]))))
-            for src, _, rel, data in self._graph.in_edges(key, keys=True, data=True):
-                if wanted.in_ok(rel) and src != key:  # a self-loop was listed as outgoing
-                    found.append(((rel, *src), _edge((*src, rel, *key, data["props"]))))
-        found.sort(key=lambda item: item[0])
-        return [edge for _, edge in found[:limit]]
+                if deadline is not None and time.monotonic() > deadline:
+                    raise QueryTimeoutError(timeout or 0.0)
+                room = limit_per_node if limit is None else min(limit_per_node, limit - len(out))
+                if room <= 0 and limit is not None:
+                    break
+                out.extend(edges.incident(self._db, self._graph, ref, room, wanted))
+        return out
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -518,22 +465,3 @@ class EmbeddedGraphStore(GraphStore):
                 outcomes_by_channel=totals,
                 decisions=decisions,
             )
-
-
-def _sql_value(value: str | int | float | bool) -> str | int | float:
-    """A property value as json_extract returns it (JSON true is 1)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str | int | float):
-        return value
-    raise TypeError(f"find_nodes compares strings, numbers and booleans, not {value!r}")
-
-
-def _edge(row: tuple[Any, ...]) -> Edge:
-    sl, si, rel, dl, di, props = row
-    return Edge(
-        src=NodeRef(label=Label(sl), id=si),
-        type=RelType(rel),
-        dst=NodeRef(label=Label(dl), id=di),
-        properties=json.loads(props) if isinstance(props, str) else dict(props),
-    )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final, LiteralString, cast
+from dataclasses import dataclass
+from typing import Any, Final, LiteralString, cast
 
 from graph.errors import InvalidVocabularyError
+from graph.query import Condition, In, NodeQuery, Range
 from graph.schema import (
     OUTCOME_GROUP_KEYS,
     OUTCOME_METRICS,
@@ -139,6 +141,46 @@ def merge_nodes(label: Label) -> LiteralString:
     return f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props"
 
 
+@dataclass(frozen=True)
+class Slot:
+    """An edge each node of a :func:`merge_nodes_with_edges` row may lead: its number
+    (``row.e{n}`` holds the other end's id, ``row.p{n}`` its properties when ``props``; a
+    ``shared`` end is the same for every row: ``$c{n}``, matched once)."""
+
+    number: int
+    rel: RelType
+    label: Label
+    props: bool = False
+    shared: bool = False
+
+
+_SLOTS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
+MAX_SLOTS: Final = len(_SLOTS)
+
+
+def merge_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
+    """Upsert ``$rows`` of ``{id, props, e0, p0, …}`` and, from each, the edges of
+    ``slots`` (every row has them all); returns how many rows found every other end.
+
+    One statement where nodes and their edges would take one each: an outcome row with
+    its four OF edges and its FROM edge is one MERGE and five index lookups. An edge
+    without properties is created bare and emptied when it existed (as ``SET r = {}``).
+    """
+    lab = label_text(label)
+    head: LiteralString = ""
+    body: LiteralString = f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props "
+    for slot in slots:
+        n = _SLOTS[slot.number]
+        other, rel = label_text(slot.label), rel_type_text(slot.rel)
+        if slot.shared:
+            head += f"MATCH (m{n}:{other} {{id: $c{n}}}) "
+        else:
+            body += f"WITH * MATCH (m{n}:{other} {{id: row.e{n}}}) "
+        body += f"MERGE (n)-[r{n}:{rel}]->(m{n}) "
+        body += f"SET r{n} = row.p{n} " if slot.props else f"ON MATCH SET r{n} = {{}} "
+    return head + body + "RETURN count(*) AS matched"
+
+
 def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
     """Upsert ``$rows`` of ``{src, dst, props}``; returns how many rows found both ends."""
     sl, rel, dl = label_text(src), rel_type_text(rel_type), label_text(dst)
@@ -220,16 +262,22 @@ def count_edges(rel_type: RelType | None) -> LiteralString:
 
 
 def incident_edges(
-    label: Label, out_types: Sequence[RelType] | None, in_types: Sequence[RelType] | None
+    labels: Sequence[Label],
+    out_types: Sequence[RelType] | None,
+    in_types: Sequence[RelType] | None,
+    *,
+    total: bool = False,
 ) -> LiteralString:
-    """Edges of each node of ``label`` with an id in ``$ids``.
+    """Edges of the nodes of each of ``labels`` whose ids are in ``$ids0``, ``$ids1``… (one
+    list per label, in order), in one statement answering one record (``rows``).
 
     With type lists, only those types going out and coming in, as typed, directed patterns
     (so Neo4j never expands the thousands of FROM/OF edges of a run or a campaign); with
     None for both, every edge. At most ``$limit`` per node, ordered by type, the other
-    end's label and id (an outgoing edge before an incoming one when these tie).
+    end's label and id (an outgoing edge before an incoming one when these tie); with
+    ``total``, at most ``$total`` per label, nodes taken in the order of their list (rows
+    leave UNWIND and the per-node subquery in order, so the limit stops the reading early).
     """
-    lab = label_text(label)
     if out_types is None and in_types is None:
         body: LiteralString = "MATCH (n)-[r]-(m) RETURN r, m, startNode(r) = n AS outgoing"
     else:
@@ -243,15 +291,36 @@ def incident_edges(
         if not parts:
             parts.append("MATCH (n) WHERE false RETURN null AS r, null AS m, false AS outgoing")
         body = " UNION ALL ".join(parts)
+    branches: list[LiteralString] = []
+    for i, label in enumerate(labels):
+        lab = label_text(label)
+        branches.append(
+            f"UNWIND $ids{_index_text(i)} AS id MATCH (n:{lab} {{id: id}}) "
+            f"CALL (n) {{ CALL (n) {{ {body} }} "
+            "WITH r, m, outgoing, head(labels(m)) AS other_label "
+            "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
+            "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
+            "properties(r) AS props } "
+            f"RETURN '{lab}' AS label, id, type, outgoing, other_label, other_id, props"
+            + (" LIMIT $total" if total else "")
+        )
     return (
-        f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) "
-        f"CALL (n) {{ CALL (n) {{ {body} }} "
-        "WITH r, m, outgoing, head(labels(m)) AS other_label "
-        "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $limit "
-        "RETURN type(r) AS type, outgoing, other_label, m.id AS other_id, "
-        "properties(r) AS props } "
-        "RETURN id, type, outgoing, other_label, other_id, props"
+        f"CALL () {{ {' UNION ALL '.join(branches)} }} "
+        "RETURN collect([label, id, type, outgoing, other_label, other_id, props]) AS rows"
     )
+
+
+def nodes_of(labels: Sequence[Label]) -> LiteralString:
+    """Properties of the nodes of each of ``labels`` whose ids are in ``$ids0``, ``$ids1``…
+    (one list per label, in order), in one record (``rows`` of ``[label, props]``)."""
+    branches: list[LiteralString] = []
+    for i, label in enumerate(labels):
+        lab = label_text(label)
+        branches.append(
+            f"UNWIND $ids{_index_text(i)} AS id MATCH (n:{lab} {{id: id}}) "
+            f"RETURN '{lab}' AS label, properties(n) AS props"
+        )
+    return f"CALL () {{ {' UNION ALL '.join(branches)} }} RETURN collect([label, props]) AS rows"
 
 
 # -- domain queries ------------------------------------------------------------------------
@@ -280,8 +349,8 @@ def _metric_sum(metric: LiteralString) -> LiteralString:
 
 
 def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]) -> LiteralString:
-    """Sums of the outcome metrics grouped by ``group_by`` and ordered by it, nulls first
-    (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
+    """Sums of the outcome metrics grouped by ``group_by`` (each key once) and ordered by
+    it, nulls first (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
     unknown = [f for f in filters if f not in _FILTERS]
     if unknown:
         raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
@@ -297,7 +366,13 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
     order: LiteralString = (
         " ORDER BY " + ", ".join(f"`{k}` IS NOT NULL, `{k}`" for k in keys) if keys else ""
     )
-    return f"MATCH (o:Outcome) {where}RETURN {', '.join(columns)}{order}"
+    # One record (``groups``: a list per group of its keys, rows and metrics, in that
+    # order): thousands of small records cost the driver more than the sums cost the server.
+    values = [f"`{k}`" for k in keys] + ["rows"] + list(_METRICS)
+    return (
+        f"MATCH (o:Outcome) {where}WITH {', '.join(columns)}{order} "
+        f"RETURN collect([{', '.join(values)}]) AS groups"
+    )
 
 
 # A campaign with its brand(s), targets and decisions; lists come back sorted as the
@@ -351,25 +426,6 @@ def delete_nodes(label: Label) -> LiteralString:
     return f"UNWIND $ids AS id MATCH (n:{lab} {{id: id}}) DETACH DELETE n RETURN count(*) AS n"
 
 
-def find_nodes(label: Label, names: Sequence[str]) -> LiteralString:
-    """Nodes of ``label`` whose properties ``names`` equal ``$p0``, ``$p1``… by id."""
-    lab = label_text(label)
-    conditions: list[LiteralString] = []
-    for i, name in enumerate(names):
-        conditions.append(f"n.{_property_text(name)} = $where[{_index_text(i)}]")
-    where: LiteralString = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    return f"MATCH (n:{lab}) {where}RETURN properties(n) AS props ORDER BY n.id LIMIT $limit"
-
-
-def _index_text(i: int) -> LiteralString:
-    if not 0 <= i < len(_DIGITS):
-        raise ValueError(f"at most {len(_DIGITS)} conditions, got {i + 1}")
-    return _DIGITS[i]
-
-
-_DIGITS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "7")
-
-
 def lock_node(label: Label) -> LiteralString:
     """Take the node's write lock (a no-op write) and return its properties."""
     lab = label_text(label)
@@ -395,7 +451,85 @@ def outcome_keys(filters: Sequence[LiteralString]) -> LiteralString:
     )
 
 
-def list_nodes(label: Label) -> LiteralString:
-    """Nodes of ``label`` ordered by id, ``$skip`` and ``$limit`` applied."""
+# -- node queries (GraphStore.find / count / count_by; see graph/query.py) ------------------
+_OPS: Final[dict[str, LiteralString]] = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def _param(params: dict[str, Any], value: Any) -> LiteralString:
+    name = f"w{len(params)}"
+    params[name] = value
+    # A name made here from a counter, never from input.
+    return cast(LiteralString, "$" + name)  # type: ignore[redundant-cast]
+
+
+def _condition(name: str, cond: Condition, params: dict[str, Any]) -> LiteralString:
+    prop: LiteralString = f"n.{_property_text(name)}"
+    if cond is None:
+        return f"{prop} IS NULL"
+    if isinstance(cond, In):
+        return f"{prop} IN {_param(params, list(cond.values))}"
+    if isinstance(cond, Range):
+        return " AND ".join(
+            f"{prop} {_OPS[op]} {_param(params, bound)}" for op, bound in cond.bounds()
+        )
+    return f"{prop} = {_param(params, cond)}"
+
+
+def _match(label: Label, where: dict[str, Condition]) -> tuple[LiteralString, dict[str, Any]]:
+    """``MATCH (n:Label) WHERE …`` for ``where``, and its parameters."""
     lab = label_text(label)
-    return f"MATCH (n:{lab}) RETURN properties(n) AS props ORDER BY n.id SKIP $skip LIMIT $limit"
+    params: dict[str, Any] = {}
+    conditions = [_condition(name, cond, params) for name, cond in where.items()]
+    clause: LiteralString = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"MATCH (n:{lab}){clause}", params
+
+
+def find(query: NodeQuery) -> tuple[LiteralString, dict[str, Any]]:
+    """The nodes ``query`` asks for (``$skip``, ``$limit`` added to its parameters):
+    absent values last whichever the direction, ties by id."""
+    match, params = _match(query.label, query.where)
+    way: LiteralString = " DESC" if query.descending else ""
+    if query.order_by is None:
+        order: LiteralString = "n.id"
+    elif query.order_by == "id":
+        order = f"n.id{way}"
+    else:
+        prop: LiteralString = f"n.{_property_text(query.order_by)}"
+        order = f"{prop} IS NULL, {prop}{way}, n.id"
+    params.update(skip=query.offset, limit=query.limit)
+    # One record holding every node: the driver handles a record at a time, and a page of
+    # thousands of records costs it more than the server takes to find them.
+    return (
+        f"{match} WITH n ORDER BY {order} SKIP $skip LIMIT $limit "
+        "RETURN collect(properties(n)) AS rows",
+        params,
+    )
+
+
+def count_where(label: Label, where: dict[str, Condition]) -> tuple[LiteralString, dict[str, Any]]:
+    """How many nodes of ``label`` match ``where``."""
+    match, params = _match(label, where)
+    return f"{match} RETURN count(n) AS n", params
+
+
+def count_by(
+    label: Label, keys: Sequence[str], where: dict[str, Condition]
+) -> tuple[LiteralString, dict[str, Any]]:
+    """How many nodes of ``label`` matching ``where`` hold each combination of the values
+    of ``keys`` (returned as ``k0``, ``k1``… with ``n``)."""
+    match, params = _match(label, where)
+    columns = [f"n.{_property_text(k)} AS k{_index_text(i)}" for i, k in enumerate(keys)]
+    return f"{match} RETURN {', '.join(columns)}, count(n) AS n", params
+
+
+def _index_text(i: int) -> LiteralString:
+    if not 0 <= i < len(_DIGITS):
+        raise ValueError(f"at most {len(_DIGITS)} items, got {i + 1}")
+    return _DIGITS[i]
+
+
+_DIGITS: Final[tuple[LiteralString, ...]] = (
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+    "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30",
+    "31",
+)  # fmt: skip

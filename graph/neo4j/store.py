@@ -2,15 +2,16 @@
 
 Every batch is one managed write transaction (the driver retries it on transient
 failures, so its work function is idempotent); reads go through managed read
-transactions. Cypher lives in :mod:`graph.neo4j.queries`.
+transactions. Cypher lives in :mod:`graph.neo4j.queries`, the work of the write
+transactions in :mod:`graph.neo4j.writes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from typing import Any, LiteralString, TypeVar
+from datetime import date
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import (
@@ -29,16 +30,18 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+import graph.neo4j.queries as q
+import graph.neo4j.writes as w
 from graph import audit
 from graph.base import Directions, GraphStore, Migration
 from graph.errors import (
     AppendOnlyViolationError,
     ConstraintViolationError,
-    DanglingReferenceError,
     GraphError,
     GraphUnavailableError,
     MigrationError,
     NodeNotFoundError,
+    QueryTimeoutError,
 )
 from graph.models import (
     CampaignContext,
@@ -53,12 +56,10 @@ from graph.models import (
     PropertyValue,
     WriteResult,
 )
-from graph.neo4j import queries as q
-from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, SEALED_LABELS, Label, RelType
+from graph.query import Condition, NodeQuery, Value
+from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
 
 T = TypeVar("T")
-Row = dict[str, Any]
-EdgeGroup = tuple[Label, RelType, Label]
 INDEX_WAIT_SECONDS = 300
 # Failures where retrying later may succeed (the driver has retried already).
 _UNAVAILABLE = (
@@ -155,10 +156,26 @@ class Neo4jGraphStore(GraphStore):
             )
         return records
 
-    def _read_unit(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run several read queries in one managed read transaction."""
-        with self._translated("read"), self._driver.session(database=self._database) as session:
-            return session.execute_read(work)
+    def _read_unit(
+        self, work: Callable[[ManagedTransaction], T], timeout: float | None = None
+    ) -> T:
+        """Run several read queries in one managed read transaction (a timeout in seconds
+        raises QueryTimeoutError when the server ends it)."""
+        if timeout is not None:
+            if timeout < 0.001:  # the driver would round it to 0: no timeout at all
+                raise QueryTimeoutError(timeout)
+            work = neo4j.unit_of_work(timeout=timeout)(work)
+        try:
+            with (
+                self._translated("read"),
+                self._driver.session(database=self._database) as session,
+            ):
+                return session.execute_read(work)
+        except GraphError as e:
+            cause = e.__cause__
+            if timeout is not None and isinstance(cause, Neo4jError) and _timed_out(cause):
+                raise QueryTimeoutError(timeout) from cause
+            raise
 
     # -- schema --------------------------------------------------------------------------
     def applied_migrations(self) -> dict[str, str]:
@@ -184,22 +201,24 @@ class Neo4jGraphStore(GraphStore):
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, batch: GraphBatch) -> WriteResult:
+        batch = batch.for_audit()
         chained = audit.touches_chain(batch)
-        nodes, edges = _rows(batch)
-        if nodes or edges:
+        plan = w.plan_batch(batch)
+        if plan:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(_write_batch, batch, nodes, edges, self._chunk_rows, (), chained)
-        return WriteResult(nodes=len(batch.nodes), edges=len(batch.edges))
+                s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
+        return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
+        batch = batch.for_audit()
         chained = audit.touches_chain(batch)
-        nodes, edges = _rows(batch)
+        plan = w.plan_batch(batch)
         try:
             with self._translated("write"), self._driver.session(database=self._database) as s:
                 s.execute_write(
-                    _write_batch, batch, nodes, edges, self._chunk_rows, preconditions, chained
+                    w.write_batch, batch, plan, self._chunk_rows, preconditions, chained
                 )
-        except _PreconditionFailed:
+        except w.PreconditionFailed:
             return False
         return True
 
@@ -211,17 +230,12 @@ class Neo4jGraphStore(GraphStore):
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         if not refs:
             return []
-        wanted = _ids_by_label(refs)
-
-        def work(tx: ManagedTransaction) -> dict[NodeRef, Node]:
-            found: dict[NodeRef, Node] = {}
-            for label, ids in wanted.items():
-                for record in tx.run(q.get_nodes(label), ids=ids):
-                    node = Node(label=label, id=record["id"], properties=record["props"])
-                    found.setdefault(node.ref, node)
-            return found
-
-        found = self._read_unit(work)
+        wanted = _ids_by_label(refs, ordered=True)
+        params = {f"ids{i}": ids for i, ids in enumerate(wanted.values())}
+        found: dict[NodeRef, Node] = {}
+        for label, props in self._read(q.nodes_of(list(wanted)), **params)[0]["rows"]:
+            node = _node(label, props)
+            found.setdefault(node.ref, node)
         return [found[r] for r in refs if r in found]
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
@@ -235,24 +249,29 @@ class Neo4jGraphStore(GraphStore):
         # As the embedded backend lists them: by label name, then Outcome last.
         return sorted(set(labels), key=lambda lab: (lab is Label.OUTCOME, lab.value))
 
-    def count(self, label: Label | None = None) -> int:
+    def _count(self, label: Label | None) -> int:
         return int(self._read(q.count_nodes(label))[0]["n"])
+
+    def _count_where(self, label: Label, where: dict[str, Condition]) -> int:
+        query, params = q.count_where(label, where)
+        return int(self._read(query, **params)[0]["n"])
+
+    def _count_by(
+        self, label: Label, keys: tuple[str, ...], where: dict[str, Condition]
+    ) -> dict[tuple[Value, ...], int]:
+        query, params = q.count_by(label, keys, where)
+        out: dict[tuple[Value, ...], int] = {}
+        for r in self._read(query, **params):
+            found = tuple(_group_value(r[f"k{i}"]) for i in range(len(keys)))
+            out[found] = out.get(found, 0) + int(r["n"])
+        return out
+
+    def _find(self, query: NodeQuery) -> list[Node]:
+        text, params = q.find(query)
+        return [_node(query.label, props) for props in self._read(text, **params)[0]["rows"]]
 
     def count_edges(self, rel_type: RelType | None = None) -> int:
         return int(self._read(q.count_edges(rel_type))[0]["n"])
-
-    def list_nodes(self, label: Label, limit: int = 100, offset: int = 0) -> list[Node]:
-        records = self._read(q.list_nodes(label), skip=max(offset, 0), limit=max(limit, 0))
-        return [_node(label, r["props"]) for r in records]
-
-    def find_nodes(
-        self, label: Label, where: Mapping[str, str | int | float | bool], limit: int = 100
-    ) -> list[Node]:
-        names = list(where)
-        records = self._read(
-            q.find_nodes(label, names), where=[where[n] for n in names], limit=max(limit, 0)
-        )
-        return [_node(label, r["props"]) for r in records]
 
     def update_if(
         self,
@@ -265,71 +284,59 @@ class Neo4jGraphStore(GraphStore):
         if ref.label is Label.OUTCOME:
             raise ValueError("update_if does not apply to outcomes: re-ingest them instead")
         audit.check_update(ref, changes)
-        wanted = dict(expect)
         update = {k: v for k, v in changes.items() if k != "id"}
-
-        def work(tx: ManagedTransaction) -> dict[str, Any] | None:
-            # The no-op write takes the node's lock first, so the comparison below sees
-            # the last committed state and no other transaction can change it meanwhile.
-            record = tx.run(q.lock_node(ref.label), id=ref.id).single()
-            if record is None:
-                return None
-            current: dict[str, Any] = record["props"]
-            if any(current.get(k) != v for k, v in wanted.items()):
-                return None
-            changed = tx.run(q.set_properties(ref.label), id=ref.id, changes=update).single()
-            return None if changed is None else dict(changed["props"])
-
         with self._translated("update"), self._driver.session(database=self._database) as s:
-            props = s.execute_write(work)
+            props = s.execute_write(w.update_node, ref, dict(expect), update)
         return None if props is None else _node(ref.label, props)
 
     def delete_nodes(self, refs: Sequence[NodeRef]) -> int:
         for ref in refs:
             if ref.label in APPEND_ONLY_LABELS:
                 raise AppendOnlyViolationError(ref.label.value, ref.id)
-        wanted = _ids_by_label(refs)
-
-        def work(tx: ManagedTransaction) -> int:
-            deleted = 0
-            for label, ids in wanted.items():
-                record = tx.run(q.delete_nodes(label), ids=ids).single()
-                deleted += int(record["n"]) if record else 0
-            return deleted
-
+        wanted = w.ids_by_label(refs)
         if not wanted:
             return 0
         with self._translated("delete"), self._driver.session(database=self._database) as s:
-            return s.execute_write(work)
+            return s.execute_write(w.delete_nodes, wanted)
 
     def incident_edges(
         self,
         refs: Sequence[NodeRef],
         limit_per_node: int,
         directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
     ) -> list[Edge]:
-        if not refs:
+        if not refs or (limit is not None and limit <= 0):
             return []
-        wanted = _ids_by_label(refs)
+        wanted = _ids_by_label(refs, ordered=True)  # one query text per set of labels
         out_types = in_types = None
         if directions is not None:
             out_types = [r for r, d in directions.items() if d == "out"]
             in_types = [r for r, d in directions.items() if d == "in"]
+        params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
+        params.update({f"ids{i}": ids for i, ids in enumerate(wanted.values())})
+        if limit is not None:
+            params["total"] = limit
+        query = q.incident_edges(list(wanted), out_types, in_types, total=limit is not None)
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
+            # Each label's part is a prefix (in the order of refs) of its label's edges:
+            # together they hold the first ``limit`` edges in the order of refs.
             found: dict[NodeRef, list[Edge]] = {}
-            for label, ids in wanted.items():
-                query = q.incident_edges(label, out_types, in_types)
-                for r in tx.run(query, ids=ids, limit=max(limit_per_node, 0)):
-                    here = NodeRef(label=label, id=r["id"])
-                    other = NodeRef(label=Label(r["other_label"]), id=r["other_id"])
-                    src, dst = (here, other) if r["outgoing"] else (other, here)
-                    edge = Edge(src=src, type=RelType(r["type"]), dst=dst, properties=r["props"])
-                    found.setdefault(here, []).append(edge)
+            record = tx.run(query, params).single(strict=True)
+            for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
+                here = NodeRef(label=Label(label), id=node_id)
+                other = NodeRef(label=Label(other_label), id=other_id)
+                src, dst = (here, other) if outgoing else (other, here)
+                edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
+                found.setdefault(here, []).append(edge)
             return found
 
-        found = self._read_unit(work)
-        return [edge for ref in refs for edge in found.get(ref, [])]
+        found = self._read_unit(work, timeout)
+        edges = [edge for ref in dict.fromkeys(refs) for edge in found.get(ref, [])]
+        return edges if limit is None else edges[:limit]
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -373,146 +380,6 @@ class Neo4jGraphStore(GraphStore):
         return context
 
 
-# -- transaction work (module level: the driver may run it more than once) ----------------
-class _PreconditionFailed(Exception):
-    """Raised inside a conditional write's transaction to roll it back."""
-
-
-def _rows(batch: GraphBatch) -> tuple[dict[Label, list[Row]], dict[EdgeGroup, list[Row]]]:
-    """The batch as UNWIND rows, grouped by label and by (label, type, label)."""
-    nodes = _node_rows(batch.nodes)
-    edges: dict[EdgeGroup, list[Row]] = {}
-    for edge in batch.edges:
-        row = {"src": edge.src.id, "dst": edge.dst.id, "props": dict(edge.properties)}
-        edges.setdefault((edge.src.label, edge.type, edge.dst.label), []).append(row)
-    return nodes, edges
-
-
-def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
-    nodes: dict[Label, list[Row]] = {}
-    for node in batch_nodes:
-        props = {**node.properties, "id": node.id}
-        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
-    return nodes
-
-
-def _check_preconditions(
-    tx: ManagedTransaction, preconditions: Sequence[Precondition]
-) -> set[NodeRef]:
-    """Lock and check each precondition's node; raise _PreconditionFailed if one fails.
-
-    A node expected absent is created bare here (the batch then sets its properties): the
-    uniqueness constraint makes a racing creator wait for us and then fail. Returns the
-    refs created that way.
-    """
-    created: set[NodeRef] = set()
-    for p in sorted(preconditions, key=lambda p: (p.ref.label.value, p.ref.id)):  # lock order
-        if p.expected is None:
-            try:
-                tx.run(q.create_node(p.ref.label), id=p.ref.id).consume()
-            except ConstraintError:
-                raise _PreconditionFailed from None
-            created.add(p.ref)
-            continue
-        # Locked, then read: None when absent (or deleted while we waited for the lock).
-        record = tx.run(q.lock_node(p.ref.label), id=p.ref.id).single()
-        if record is None or not p.holds(dict(record["props"])):
-            raise _PreconditionFailed
-    return created
-
-
-def _write_batch(
-    tx: ManagedTransaction,
-    batch: GraphBatch,
-    nodes: dict[Label, list[Row]],
-    edges: dict[EdgeGroup, list[Row]],
-    chunk_rows: int,
-    preconditions: Sequence[Precondition] = (),
-    chained: bool = False,
-) -> None:
-    """Write one batch; raising rolls the whole transaction back."""
-    created = _check_preconditions(tx, preconditions)
-    head: audit.ChainHead | None = None
-    existing: set[NodeRef] = set()
-    checked: frozenset[Label] = frozenset()
-    if chained:  # rows made afresh: the driver may run this function again
-        batch, head, stored = _seal(tx, batch, created)
-        nodes = _node_rows(batch.nodes)
-        existing.update(stored)  # looked up already (under the head's lock if new)
-        checked = SEALED_LABELS
-    for label in (APPEND_ONLY_LABELS & nodes.keys()) - checked:
-        ids = [row["id"] for row in nodes[label]]
-        existing.update(
-            NodeRef(label=label, id=r["id"]) for r in tx.run(q.existing_ids(label), ids=ids)
-        )
-    existing -= created
-    for node in batch.nodes:  # the first offender in batch order, as the embedded backend
-        if node.label in APPEND_ONLY_LABELS and node.ref in existing:
-            raise AppendOnlyViolationError(node.label.value, node.id)
-    for label, rows in nodes.items():
-        for chunk in _chunks(rows, chunk_rows):
-            tx.run(q.merge_nodes(label), rows=chunk).consume()
-    for (src, rel, dst), rows in edges.items():
-        for chunk in _chunks(rows, chunk_rows):
-            record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
-            if record["matched"] < len(chunk):
-                raise DanglingReferenceError(_missing_ends(tx, batch.edges))
-    if head is not None:
-        tx.run(q.SET_AUDIT_HEAD, id=audit.HEAD_ID, seq=head.seq, hash=head.hash).consume()
-
-
-def _seal(
-    tx: ManagedTransaction, batch: GraphBatch, created: set[NodeRef]
-) -> tuple[GraphBatch, audit.ChainHead | None, dict[NodeRef, dict[str, Any]]]:
-    """Seal the batch's new sealed-label nodes: the batch to write, the new head if it
-    moved, and the stored seals of those that existed.
-
-    New nodes are looked up under the head's write lock: every sealer holds it while it
-    creates, so two writers creating one node cannot both seal it, and a Decision or
-    Approval created meanwhile is caught by the append-only check after. A batch that
-    only rewrites existing executions (the outbox) takes no lock; one with a decision or
-    approval, or a node its own precondition just created, takes it at once.
-    """
-    refs = audit.sealed_refs(batch)
-    likely_new = any(r in created or r.label in APPEND_ONLY_LABELS for r in refs)
-    stored = {} if likely_new else _stored_seals(tx, refs, created)
-    if not likely_new and all(r in stored for r in refs):
-        return audit.seal_batch(batch, stored, audit.ChainHead())[0], None, stored
-    now = datetime.now(UTC).isoformat()
-    record = tx.run(q.LOCK_AUDIT_HEAD, id=audit.HEAD_ID, genesis=audit.GENESIS, now=now).single(
-        strict=True
-    )
-    head = audit.ChainHead(seq=int(record["seq"]), hash=str(record["hash"]))
-    unknown = [r for r in refs if r not in stored and r not in created]
-    stored.update(_stored_seals(tx, unknown, created))
-    sealed, moved = audit.seal_batch(batch, stored, head)
-    return sealed, None if moved == head else moved, stored
-
-
-def _stored_seals(
-    tx: ManagedTransaction, refs: Sequence[NodeRef], created: set[NodeRef]
-) -> dict[NodeRef, dict[str, Any]]:
-    """The stored seal fields of those of ``refs`` that exist (bare nodes this transaction
-    created for a precondition do not count: they are new)."""
-    found: dict[NodeRef, dict[str, Any]] = {}
-    for label, ids in _ids_by_label(refs).items():
-        for r in tx.run(q.seal_fields(label), ids=ids):
-            ref = NodeRef(label=label, id=r["id"])
-            if ref not in created:
-                found[ref] = {f: r[f] for f in audit.SEAL_FIELDS if r[f] is not None}
-    return found
-
-
-def _missing_ends(tx: ManagedTransaction, edges: Sequence[Edge]) -> list[tuple[str, str]]:
-    """Ends of ``edges`` that exist nowhere (the batch's own nodes are written already)."""
-    ends = list(dict.fromkeys(end for e in edges for end in (e.src, e.dst)))
-    existing: set[NodeRef] = set()
-    for label, ids in _ids_by_label(ends).items():
-        for r in tx.run(q.existing_ids(label), ids=ids):
-            existing.add(NodeRef(label=label, id=r["id"]))
-    return [(end.label.value, end.id) for end in ends if end not in existing]
-
-
 def _outcome_filters(
     tx: ManagedTransaction, query: OutcomeQuery
 ) -> tuple[list[LiteralString], dict[str, Any]]:
@@ -541,13 +408,19 @@ def _outcome_filters(
 
 def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
     filters, params = _outcome_filters(tx, query)
+    keys = list(dict.fromkeys(query.group_by))
+    width = len(keys)
+    record = tx.run(q.aggregate_outcomes(query.group_by, filters), params).single(strict=True)
     totals: list[OutcomeTotals] = []
-    for r in tx.run(q.aggregate_outcomes(query.group_by, filters), params):
-        if r["rows"] == 0:
+    for group in record["groups"]:
+        if group[width] == 0:
             continue
-        keys = {k: r[k] for k in query.group_by}
-        metrics = {m: float(r[m] or 0.0) for m in OUTCOME_METRICS}
-        totals.append(OutcomeTotals(**keys, rows=int(r["rows"]), **metrics))
+        fields: dict[str, Any] = dict(zip(keys, group[:width], strict=True))
+        fields["rows"] = int(group[width])
+        for metric, value in zip(OUTCOME_METRICS, group[width + 1 :], strict=True):
+            fields[metric] = float(value or 0.0)
+        # Values straight from the store: built without validation (thousands per report).
+        totals.append(OutcomeTotals.model_construct(**fields))
     return totals
 
 
@@ -556,13 +429,19 @@ def _node(label: str, props: dict[str, Any]) -> Node:
     return Node(label=Label(label), id=props["id"], properties=props)
 
 
-def _ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
+def _ids_by_label(refs: Iterable[NodeRef], ordered: bool = False) -> dict[Label, list[str]]:
+    """The ids of ``refs`` by label (labels in the order met, or by name if ``ordered``)."""
     out: dict[Label, dict[str, None]] = {}
     for ref in refs:
         out.setdefault(ref.label, {})[ref.id] = None
-    return {label: list(ids) for label, ids in out.items()}
+    labels = sorted(out, key=lambda lab: lab.value) if ordered else list(out)
+    return {label: list(out[label]) for label in labels}
 
 
-def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def _group_value(value: Any) -> Value:
+    return tuple(value) if isinstance(value, list) else cast(Value, value)
+
+
+def _timed_out(error: Neo4jError) -> bool:
+    """Whether the server ended the transaction for taking longer than its timeout."""
+    return "TransactionTimedOut" in (error.code or "")

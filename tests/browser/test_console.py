@@ -1,220 +1,32 @@
 """The web console in headless Chromium, against a real server over demo data.
 
 An approver logs in with a key, approves a plan waiting at its gate in the approval
-queue, opens the plan's lineage (drawn by Cytoscape.js) and re-roots it on the approval,
-then charts a campaign's KPI trend; refusals (a wrong key, a revoked key, approving
-one's own plan) show the server's message. Screenshots of every step go to
-``MARKETGRAPH_TEST_ARTIFACTS`` (default ``tests/browser/artifacts/``).
-
-Needs Playwright for Python and Debian's ``chromium`` (no ``playwright install``): without
-them the tests skip, unless ``MARKETGRAPH_REQUIRE_BROWSER=1`` makes that a failure.
+queue, opens the plan's lineage (a summary first, then drawn by Cytoscape.js) and re-roots
+it on the approval, then charts a campaign's KPI trend; refusals (a wrong key, a revoked
+key, approving one's own plan) show the server's message. Fixtures: ``conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
-import migrations
 from api.auth import create_key, revoke_key
-from api.cli import dataset_parts
-from demo import generate
-from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label
-from ingest import ingest
-from reports.alerts import AlertDraft, record_alerts
-from tests.integration.http_server import serve
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Error, Page
+from tests.browser.conftest import (
+    ADMIN,
+    BRAND,
+    PLANNER,
+    Console,
+    Session,
+    create_plan,
+    log_in,
+    raise_alert,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-CHROMIUM = Path(os.environ.get("MARKETGRAPH_CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags, Chromium keeps trying to reach Google's
-# services from a closed network and misbehaves.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(
-    os.environ.get("MARKETGRAPH_TEST_ARTIFACTS") or Path(__file__).parent / "artifacts"
-)
-TIMEOUT_MS = 20_000
-
-KEYS = {
-    "plan-key-123": "planner",
-    "appr-key-123": "approver",
-    "admin-key-123": "admin",
-    "view-key-123": "viewer",
-}
-PLANNER = {"Authorization": "Bearer plan-key-123"}
-ADMIN = {"Authorization": "Bearer admin-key-123"}
-BRAND = "brand-trailhead"
-REQUEST: dict[str, Any] = {
-    "brand_id": BRAND,
-    "budget": 30_000,
-    "start_date": "2026-07-01",
-    "end_date": "2026-07-14",
-}
-
-
-def _required() -> bool:
-    return os.environ.get("MARKETGRAPH_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
-
-
-def _no_browser(reason: str) -> None:
-    """Skip (or fail, under ``MARKETGRAPH_REQUIRE_BROWSER=1``) without a browser."""
-    if _required():
-        pytest.fail(f"MARKETGRAPH_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(f"browser tests need Playwright and Debian's chromium: {reason}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _no_browser("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        _no_browser(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@dataclass
-class Console:
-    """The running service: its URL, an HTTP client, the graph and the key file."""
-
-    url: str
-    http: httpx.Client
-    graph: EmbeddedGraphStore
-    key_file: Path
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    data_dir = tmp_path_factory.mktemp("console")
-    graph = EmbeddedGraphStore(data_dir / "graph.sqlite")
-    try:
-        migrations.apply_pending(graph)
-        ingest(graph, dataset_parts(generate(seed=7, outcome_rows=3000)))
-        with serve(graph, data_dir, KEYS) as http:
-            yield Console(str(http.base_url), http, graph, data_dir / "api-keys.json")
-    finally:
-        graph.close()
-
-
-@dataclass
-class Session:
-    """A page with its screenshots and the browser errors seen on it."""
-
-    page: Page
-    folder: Path
-    expected_statuses: set[int]
-    errors: list[str] = field(default_factory=list)
-    step: int = 0
-
-    def shot(self, name: str) -> Path:
-        self.step += 1
-        path = self.folder / f"{self.step:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        if message.type != "error":
-            return
-        # Chromium logs every 4xx answer as a console error; the refusals a test provokes
-        # on purpose are not JavaScript errors, anything else is.
-        known = re.match(r"Failed to load resource: .*status of (\d{3})", message.text)
-        if known and int(known.group(1)) in self.expected_statuses:
-            return
-        self.errors.append(f"console.error: {message.text} ({message.location})")
-
-    def on_page_error(self, error: Error) -> None:
-        self.errors.append(f"uncaught: {error}")
-
-
-@pytest.fixture
-def session(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Session]:
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    s = Session(page=page, folder=folder, expected_statuses=set())
-    page.on("console", s.on_console)
-    page.on("pageerror", s.on_page_error)
-    try:
-        yield s
-    finally:
-        context.close()
-    assert s.errors == [], "the console had browser errors:\n" + "\n".join(s.errors)
-
-
-def _create_plan(console: Console, headers: dict[str, str]) -> dict[str, Any]:
-    r = console.http.post("/v1/plans", json=REQUEST, headers=headers)
-    assert r.status_code == 200, r.text
-    plan: dict[str, Any] = r.json()
-    assert plan["status"] == "pending_approval"
-    return plan
-
-
-def _raise_alert(console: Console, plan: dict[str, Any]) -> None:
-    """A drift alert on the plan, written as the agents write alerts (by a decision)."""
-    record_alerts(
-        console.graph,
-        [
-            AlertDraft(
-                id="alert-console-drift",
-                kind="drift",
-                severity="critical",
-                subject=NodeRef(label=Label.PLAN, id=plan["id"]),
-                message="ROAS fell to half of the curve on ch-meta",
-                properties={"brand_id": BRAND, "plan_id": plan["id"]},
-            )
-        ],
-        kind="drift_alert",
-        agent="validation",
-        algorithm="test",
-        rationale="raised by the browser test",
-        inputs={"brand_id": BRAND, "plan_id": plan["id"]},
-    )
-
-
-def _log_in(s: Session, console: Console, key: str) -> None:
-    from playwright.sync_api import expect
-
-    page = s.page
-    if not page.url.startswith(console.url):
-        page.goto(f"{console.url}/console/")
-    expect(page.locator("#login")).to_be_visible()
-    page.fill("#api-key", key)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#login")).to_be_hidden()
 
 
 def test_an_approver_approves_a_plan_and_follows_its_lineage(
@@ -222,8 +34,8 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
 ) -> None:
     from playwright.sync_api import expect
 
-    plan = _create_plan(console, PLANNER)
-    _raise_alert(console, plan)
+    plan = create_plan(console, PLANNER)
+    raise_alert(console, plan)
     page, s = session.page, session
     s.expected_statuses = {401}
 
@@ -239,7 +51,7 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     expect(page.locator("#login-message")).to_have_text("invalid API key")
     s.shot("wrong-key")
 
-    _log_in(s, console, "appr-key-123")
+    log_in(s, console, "appr-key-123")
     expect(page.locator("#whoami")).to_contain_text("approver")
     expect(page.locator("#whoami")).to_contain_text("every brand")
     assert page.evaluate("sessionStorage.getItem('marketgraph.key')") == "appr-key-123"
@@ -266,8 +78,33 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
         ("env-key-2", "approved", "fits the summer push")
     ]
 
-    # its lineage: the plan, the decision that produced it and the approval, drawn
+    # its lineage opens on a summary: the decision and the approval listed, audit fields
+    # folded under "details"; then the graph: the plan, its decision and the approval drawn
     gate.get_by_role("link", name="Lineage", exact=True).click()
+    summary = page.locator("#lineage-summary")
+    expect(summary.locator("section[data-label='Decision'] li")).to_have_count(1)
+    approvals = summary.locator("section[data-label='Approval'] li")
+    expect(approvals).to_have_count(1)
+    expect(approvals).to_contain_text("approved by env-key-2")
+    expect(approvals).to_contain_text("fits the summer push")
+    expect(summary.locator(".summary-root h2")).to_contain_text("v1 approved")
+    expect(summary.locator(".summary-root > dl.props")).to_contain_text("budget")
+    s.shot("lineage-summary")
+    # the decision, re-rooted from the summary: its audit fields are folded under "details"
+    summary.locator("section[data-label='Decision'] li a").click()
+    expect(page.locator(".root-id")).to_have_text(f"Decision:{plan['decision_id']}")
+    facts = summary.locator(".summary-root > dl.props")
+    expect(facts).to_contain_text("planner")
+    assert "audit_hash" not in facts.inner_text()
+    folded = summary.locator(".summary-root details.tech-details")
+    expect(folded.locator("dt", has_text="audit_hash")).to_be_hidden()
+    folded.locator("summary").click()
+    expect(folded.locator("dt", has_text="audit_hash")).to_be_visible()
+    expect(folded.locator("dt", has_text="audit_prev")).to_be_visible()
+    s.shot("lineage-decision-details")
+    page.go_back()
+    expect(page.locator(".root-id")).to_have_text(f"Plan:{plan['id']}")
+    page.click("#tab-graph")
     page.wait_for_function(
         "() => window.__mgCy && window.__mgCy.nodes().length > 0 && "
         f"window.__mgCy.getElementById('Plan:{plan['id']}').nonempty()"
@@ -304,6 +141,9 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     side = page.locator("aside.side")
     expect(side.locator("h2")).to_have_text("Approval")
     expect(side).to_contain_text("fits the summer push")
+    # the audit chain's fields are there, folded under "details"
+    expect(side.locator("details.tech-details dt", has_text="audit_hash")).to_be_hidden()
+    assert "audit_hash" not in side.locator(":scope > dl.props").inner_text()
     side.get_by_role("button", name="Re-root here").click()
     expect(page.locator(".root-id")).to_have_text(approval_id)
     page.wait_for_function(
@@ -325,7 +165,7 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     page.select_option("#status-select", "pending_approval")
     expect(listed).to_have_count(0)
     page.select_option("#status-select", "approved")
-    listed.get_by_role("link", name=re.compile("plan_")).click()
+    listed.locator("a.plan-name").click()
     expect(page.locator(".plan-status")).to_have_text("approved")
     expect(page.locator("tr[data-version='1']")).to_contain_text("approved")
     expect(page.locator("tr[data-allocation]")).to_have_count(len(plan["allocations"]))
@@ -336,6 +176,7 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     page.click("#nav a[data-view=campaigns]")
     page.select_option("#brand-select", BRAND)
     campaign_id = "cmp-trailhead-0001"
+    page.fill("#campaign-search", campaign_id)
     row = page.locator(f"tr[data-campaign='{campaign_id}']")
     row.click()
     expect(row).to_have_class(re.compile(r"\bselected\b"))
@@ -377,6 +218,10 @@ def test_an_approver_approves_a_plan_and_follows_its_lineage(
     )
     s.shot("alerts")
     alert.get_by_role("link", name="Why?").click()
+    why = page.locator("#lineage-summary section[data-label='Decision'] li")
+    expect(why).to_have_count(1)
+    expect(why).to_contain_text("by validation")
+    page.click("#tab-graph")
     page.wait_for_function(
         "() => window.__mgCy && "
         "window.__mgCy.getElementById('Alert:alert-console-drift').hasClass('root')"
@@ -391,8 +236,8 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     s.expected_statuses = {401, 403}
 
     # an admin may approve, but not a plan of their own: the 403 is shown inline
-    own = _create_plan(console, ADMIN)
-    _log_in(s, console, "admin-key-123")
+    own = create_plan(console, ADMIN)
+    log_in(s, console, "admin-key-123")
     page.goto(f"{console.url}/console/#/plans/{own['id']}")
     box = page.locator(".verdict-box")
     box.get_by_role("button", name="Approve").click()
@@ -407,7 +252,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     # a viewer sees the queue but no buttons
     page.click("#logout")
     expect(page.locator("#login-message")).to_have_text("Logged out.")
-    _log_in(s, console, "view-key-123")
+    log_in(s, console, "view-key-123")
     page.click("#nav a[data-view=approvals]")
     gate = page.locator(f"article.gate[data-decision='{own['decision_id']}']")
     expect(gate).to_be_visible()
@@ -418,7 +263,7 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     # a key revoked while in use: the next call shows the login with the reason
     page.click("#logout")
     key = create_key(console.key_file, "viewer", "kiosk", brands=[BRAND])
-    _log_in(s, console, key)
+    log_in(s, console, key)
     expect(page.locator("#whoami")).to_contain_text(BRAND)
     page.click("#nav a[data-view=campaigns]")
     expect(page.locator("#brand-select option")).to_have_count(1)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
 

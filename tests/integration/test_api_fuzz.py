@@ -20,10 +20,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 import migrations
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
-from demo import generate
+from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from ingest import ingest
 from retrieval.indexer import Indexer

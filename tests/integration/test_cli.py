@@ -158,3 +158,23 @@ def test_search_and_reindex(tmp_path: Path) -> None:
     assert_one_line_error(
         run(tmp_path, "search", "x", "--mode", "dense"), 1, "MARKETGRAPH_EMBEDDINGS"
     )
+
+
+def test_lineage_says_why_it_stopped(tmp_path: Path) -> None:
+    brands = write_jsonl(tmp_path / "brands.jsonl", {"id": "b1", "name": "Trailhead"})
+    campaigns = write_jsonl(
+        tmp_path / "campaigns.jsonl",
+        *({"id": f"c{i}", "brand_id": "b1", "name": f"C{i}"} for i in range(5)),
+    )
+    assert run(tmp_path, "ingest", "brands", str(brands)).returncode == 0
+    assert run(tmp_path, "ingest", "campaigns", str(campaigns)).returncode == 0
+
+    cut = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3")
+    assert cut.returncode == 0, cut.stderr
+    assert "truncated: the node limit (--limit) was reached" in cut.stdout
+    shown = run(tmp_path, "lineage", "b1", "--direction", "down", "--limit", "3", "--json")
+    body = json.loads(shown.stdout)
+    assert body["truncated"] is True and body["truncated_reason"] == "nodes"
+    assert len(body["nodes"]) == 3
+    whole = run(tmp_path, "lineage", "b1", "--direction", "down", "--json")
+    assert json.loads(whole.stdout)["truncated_reason"] is None

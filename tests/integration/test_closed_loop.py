@@ -14,14 +14,12 @@ import pytest
 
 from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
-from agents.orchestrator.orchestrator import research_step
 from agents.planner.storage import load_plan
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
-from demo import generate
+from demo import dataset_parts, generate
 from demo.loop import run_cycle
 from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
@@ -31,6 +29,8 @@ from ingest import ingest
 from retrieval.indexer import Indexer
 from retrieval.retriever import HybridRetriever
 from tests.integration.test_cli import run
+from workflows import Wired
+from workflows.research import planning_research
 
 BRAND = "brand-trailhead"
 START = date(2026, 12, 1)
@@ -50,12 +50,8 @@ def retriever(graph_store: GraphStore, tmp_path: Path) -> Iterator[HybridRetriev
 def _loop(store: GraphStore, retriever: HybridRetriever) -> tuple[Orchestrator, SandboxMarket]:
     market = SandboxMarket.from_demo(store, seed=7, brand_id=BRAND)
     router = ChannelRouter(store, {BRAND: market})
-    orch = Orchestrator(
-        store,
-        agents=task_agents(router),
-        retriever=retriever,
-        research=research_step(retriever),
-    )
+    orch = Orchestrator(store, agents=task_agents(router), retriever=retriever)
+    orch.research = planning_research(Wired(store, retriever, orch))
     orch.bus.subscribe(
         "outcomes_ingested", ValidationAgent(store, router, orch.propose_replan).handle
     )

@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
 from tests.integration.http_server import serve
@@ -39,7 +38,7 @@ def test_drafts_wait_at_the_publish_gate_and_edits_are_measured(
     graph_store: GraphStore, tmp_path: Path
 ) -> None:
     ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5) as client:
+    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5, sandbox=True) as client:
         plan = client.post(
             "/v1/plans",
             json={
@@ -79,6 +78,21 @@ def test_drafts_wait_at_the_publish_gate_and_edits_are_measured(
         new_body = edited["properties"]["body"] + " Free returns for 60 days."
         r = client.patch(f"/v1/assets/{edited['id']}", json={"body": new_body}, headers=APPROVER)
         assert r.status_code == 200, r.text
+
+        # what the approver reads at the gate: every drafted text with its brand score
+        listed = client.get(f"/v1/approvals/{gates[0]['decision_id']}/drafts", headers=VIEWER)
+        assert listed.status_code == 200, listed.text
+        shown = {d["id"]: d for d in listed.json()}
+        assert set(shown) == {d["id"] for d in drafts}
+        for d in drafts:
+            p = d["properties"]
+            assert shown[d["id"]]["consistency"] == p["consistency"]
+            assert shown[d["id"]]["needs_review"] == bool(p.get("needs_review"))
+            assert shown[d["id"]]["draft_body"] == p["draft_body"]
+            assert shown[d["id"]]["audience_id"] == p["audience_id"]
+        assert shown[edited["id"]]["body"] == new_body
+        assert shown[edited["id"]]["edited_by"] == "env-key-2"
+        assert_error(client.get("/v1/approvals/dec-nope/drafts", headers=VIEWER), 404, "not_found")
         assert_error(
             client.patch(f"/v1/assets/{edited['id']}", json={}, headers=APPROVER),
             422,

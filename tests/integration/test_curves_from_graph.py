@@ -9,8 +9,7 @@ import pytest
 
 from agents.curves import ResponseCurve, curves_from_graph, record_curves
 from agents.planner import allocate
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType

@@ -15,8 +15,7 @@ from agents.orchestrator.policy import ApprovalPolicy
 from agents.planner.plan import PlanRequest, make_plan
 from agents.planner.storage import load_plan
 from agents.planner.versions import replan
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.models import NodeRef
 from ingest import ingest
 from tests.conftest import Neo4jConnection, clear_neo4j, open_neo4j_store
@@ -61,6 +60,7 @@ def test_the_doc_has_every_query_this_test_knows() -> None:
     assert set(doc_queries()) == {
         "allocation-to-approval-and-rows",
         "allocation-to-evidence",
+        "decision-curve-weights",
         "decision-neighbourhood",
         "plan-allocations",
         "plan-versions",
@@ -93,16 +93,45 @@ def test_an_allocation_leads_to_its_approval_curve_version_and_outcome_rows(
         assert outcome.properties["audience_id"] == line.audience_id
 
 
-def test_an_allocation_leads_back_to_its_decision_and_curves(planned: Any) -> None:
+def test_an_allocation_leads_back_to_its_decision_and_own_curves(planned: Any) -> None:
     store, plan, _, _ = planned
-    allocation = store.get_node(
-        NodeRef(label=label_of("Allocation"), id=plan.lines[0].allocation_id)
-    )
+    line = plan.lines[0]
+    allocation = store.get_node(NodeRef(label=label_of("Allocation"), id=line.allocation_id))
     rows = run(store, "allocation-to-evidence", id=allocation.id)
     assert rows and {r["d"]["id"] for r in rows} == {plan.decision_id}
     assert {r["agent"]["id"] for r in rows} == {"planner"}
-    assert all(r["c"]["id"].startswith("rc_") for r in rows)
-    assert {r["x"]["id"] for r in rows} >= {allocation.properties["channel_id"]}
+    # the line's own curves (revenue and conversions of its pair), not the brand's many
+    curves = {r["c"]["id"]: r["c"] for r in rows}
+    assert line.curve_id in curves and len(curves) == 2
+    assert {c["metric"] for c in curves.values()} == {"revenue", "conversions"}
+    for c in curves.values():
+        assert (c["channel_id"], c["audience_id"]) == (line.channel_id, line.audience_id)
+    assert {r["x"]["id"] for r in rows} == {line.channel_id, line.audience_id}
+    assert len(rows) == 4  # two curves, each fitted on a channel and an audience
+    all_curves = store.incident_edges(
+        [NodeRef(label=label_of("Decision"), id=plan.decision_id)],
+        10_000,
+        {rel_of("BASED_ON"): "out"},
+    )
+    assert sum(1 for e in all_curves if e.dst.label.value == "ResponseCurve") > len(curves)
+    # each curve carries the weight the decision gave it, when the decision cites it
+    weights = [r["weight"] for r in rows if r["weight"] is not None]
+    assert weights and all(0 <= w <= 1 for w in weights)
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_a_decision_lists_the_weight_of_every_curve(planned: Any) -> None:
+    store, plan, _, _ = planned
+    rows = run(store, "decision-curve-weights", id=plan.decision_id)
+    decision = NodeRef(label=label_of("Decision"), id=plan.decision_id)
+    edges = store.incident_edges([decision], 10_000, {rel_of("BASED_ON"): "out"})
+    assert len(rows) == sum(1 for e in edges if e.dst.label.value == "ResponseCurve")
+    assert [r["weight"] for r in rows] == sorted((r["weight"] for r in rows), reverse=True)
+    top = rows[0]
+    assert (top["channel"], top["audience"]) == (
+        plan.lines[0].channel_id,
+        plan.lines[0].audience_id,
+    )
 
 
 def test_a_decision_shows_its_agent_evidence_and_effects(planned: Any) -> None:
@@ -190,3 +219,9 @@ def label_of(name: str) -> Any:
     from graph.schema import Label
 
     return Label(name)
+
+
+def rel_of(name: str) -> Any:
+    from graph.schema import RelType
+
+    return RelType(name)

@@ -135,6 +135,7 @@ def _env(data_dir: Path) -> dict[str, str]:
         MARKETGRAPH_DATA_DIR=str(data_dir),
         MARKETGRAPH_API_KEYS=",".join(f"{k}:{r}" for k, r in KEYS.items()),
         MARKETGRAPH_WORKER_SECONDS="0.3",
+        MARKETGRAPH_SANDBOX="true",  # the server executes the demo brand's plans
         MARKETGRAPH_METRICS_CACHE_SECONDS="0.1",
         COLUMNS="200",
     )

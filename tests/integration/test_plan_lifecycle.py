@@ -38,7 +38,7 @@ REQUEST: dict[str, Any] = {
 
 @pytest.fixture
 def client(demo: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
-    with serve(demo, tmp_path, KEYS) as http:
+    with serve(demo, tmp_path, KEYS, sandbox=True) as http:
         yield http
 
 
@@ -165,7 +165,7 @@ def test_rejection_and_self_approval(client: httpx.Client, demo: GraphStore) -> 
 
 def test_two_approvers_when_the_policy_asks(demo: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "policy.toml").write_text("[gates.plan]\napprovers = 2\n", encoding="utf-8")
-    with serve(demo, tmp_path, KEYS) as client:
+    with serve(demo, tmp_path, KEYS, sandbox=True) as client:
         plan = _post(client, "/v1/plans", REQUEST, PLANNER)
         first = _post(client, f"/v1/approvals/{plan['decision_id']}/approve", {}, APPROVER)
         assert (first["status"], first["approvals"]) == ("pending_approval", 1)

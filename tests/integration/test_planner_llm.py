@@ -18,10 +18,9 @@ from langchain_core.messages import AIMessage
 
 from agents.planner.models import PlanRequest
 from agents.planner.plan import make_plan
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import Settings
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType

@@ -12,6 +12,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from agents.orchestrator import Orchestrator
 from agents.research import (
     BriefConflictError,
     GraphTool,
@@ -37,6 +38,8 @@ from tests.integration.research_data import (
     records,
 )
 from tests.integration.web_server import ANALYTICS, WEB, Handler, web_server
+from workflows import Wired
+from workflows.research import planning_research
 
 TOPIC = "waterproof hiking boots"
 
@@ -178,6 +181,23 @@ def test_a_model_summary_keeps_only_the_citations_of_retrieved_items(
     assert len(str(decision.properties["prompt_digest"])) == 64
 
 
+def test_the_research_step_before_planning_records_the_models_name(
+    loaded: HybridRetriever,
+) -> None:
+    """The orchestrator's research step runs the research workflow, with the model's name
+    (it used to record ``model=None`` for a summary the model wrote)."""
+    answer = {"summary": "Rival Co matches prices [C1].", "angles": []}
+    store = loaded.graph
+    ctx = Wired(
+        store, loaded, Orchestrator(store), llm=scripted(json.dumps(answer)), llm_model="m-7"
+    )
+    evidence = planning_research(ctx)(store, BRAND, TOPIC, "ana")
+    assert [e.ref.label for e in evidence] == [Label.BRIEF, Label.RESEARCH_BRIEF]
+    [decision] = store.find_nodes(Label.DECISION, {"kind": "research"}, 10)
+    assert decision.properties["model"] == "m-7"
+    assert len(str(decision.properties["prompt_digest"])) == 64
+
+
 @pytest.mark.parametrize(
     ("answer", "why"),
     [
@@ -266,8 +286,7 @@ def test_on_the_demo_a_brief_names_real_competitor_angles_and_real_hooks(
 ) -> None:
     import numpy as np
 
-    from api.cli import dataset_parts
-    from demo import generate
+    from demo import dataset_parts, generate
 
     dataset = generate(seed=7, outcome_rows=8000)
     retriever = load(graph_store, tmp_path / "qdrant", dataset_parts(dataset))

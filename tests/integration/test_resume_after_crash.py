@@ -29,8 +29,7 @@ from agents.orchestrator import ApprovalPolicy, Orchestrator
 from agents.planner.models import PlanRequest
 from agents.planner.storage import load_plan
 from agents.tasks.budget import BudgetAgent
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from demo.sandbox import SandboxMarket
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore

@@ -20,10 +20,9 @@ import httpx
 import pytest
 
 from api.auth import MINIMUM_ROLE
-from api.cli import dataset_parts
 from api.services import open_index
 from api.settings import ROLES, Settings
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label

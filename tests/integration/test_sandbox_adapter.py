@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,9 @@ from agents.channels import (
     Target,
     UnknownTargetError,
 )
+from agents.channels.router import NoAdapterError
+from api.services import assemble, open_index
+from api.settings import Settings
 from demo.sandbox import SandboxAdapter, SandboxMarket
 from graph.base import GraphStore
 from graph.models import GraphBatch, Node, NodeRef
@@ -236,3 +240,24 @@ def test_concurrent_applies_of_one_key_make_one_execution(
     line = sandbox(catalogued).line(LINE)
     assert line.revision == 1 + len(stores)  # every distinct key applied exactly once
     assert catalogued.count(Label.EXECUTION) == 1 + len(stores)
+
+
+def test_the_sandbox_is_plugged_in_only_when_configured(
+    embedded_store: GraphStore, tmp_path: Path
+) -> None:
+    off = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    assert off.sandbox is False  # the default: no simulated market behind any channel
+    index = open_index(off)
+    try:
+        router = assemble(off, embedded_store, index).router
+        assert router is not None and router.market("brand-trailhead") is None
+        with pytest.raises(NoAdapterError, match="ch-email of brand-trailhead"):
+            router.adapter("brand-trailhead", "ch-email")
+        on = off.model_copy(update={"sandbox": True})
+        router = assemble(on, embedded_store, index).router
+        assert router is not None
+        assert isinstance(router.market("brand-trailhead"), SandboxMarket)
+        assert isinstance(router.adapter("brand-trailhead", "ch-email"), SandboxAdapter)
+        assert router.market("brand-elsewhere") is None  # only the demo brands have one
+    finally:
+        index.close()

@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.cli import dataset_parts
-from demo import generate
+from demo import dataset_parts, generate
 from graph.base import GraphStore
 from graph.schema import Label
 from ingest import ingest

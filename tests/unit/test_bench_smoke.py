@@ -123,6 +123,20 @@ def test_quick_command_prints_the_table_and_writes_json(
             assert query[key]["p50_ms"] <= query[key]["p95_ms"]
 
 
+def test_ingestion_command_measures_ingestion_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "ingestion.json"
+    assert main(["ingestion", "--quick", "--backends", "embedded", "--output", str(output)]) == 0
+    printed = capsys.readouterr().out
+    assert "ingest outcomes FILE" in printed and "plain baseline" in printed
+    assert "campaign context" not in printed
+    figures = json.loads(output.read_text())
+    [ingestion] = figures["ingestion"]
+    assert ingestion["pipeline"]["vs_baseline"] > 0
+    assert figures["queries"] == []
+
+
 def test_quick_flag_shrinks_the_run() -> None:
     s = parse_args(["--quick"])
     assert s.rows <= 1000

@@ -176,7 +176,11 @@ def test_cypher_builders_refuse_a_bad_label(bad: str, cypher: Any) -> None:
         lambda: cypher.existing_ids(bad),
         lambda: cypher.get_nodes(bad),
         lambda: cypher.count_nodes(bad),
-        lambda: cypher.incident_edges(bad, None, None),
+        lambda: cypher.incident_edges([bad], None, None),
+        lambda: cypher.incident_edges([Label.BRAND, bad], None, None),
+        lambda: cypher.nodes_of([bad]),
+        lambda: cypher.count_where(bad, {}),
+        lambda: cypher.count_by(bad, ["status"], {}),
         lambda: cypher.unique_constraint(bad, "sha256"),
         lambda: cypher.property_index(bad, ["date"]),
     ]
@@ -203,6 +207,23 @@ def test_cypher_schema_builders_refuse_a_bad_property(bad: str, cypher: Any) -> 
         cypher.property_index(Label.OUTCOME, ["date", bad])
 
 
+@pytest.mark.parametrize("bad", PROPERTY_ATTACKS)
+def test_node_queries_refuse_a_bad_property(bad: str, cypher: Any) -> None:
+    from graph.embedded import find as embedded_find
+    from graph.query import NodeQuery
+
+    with pytest.raises(InvalidVocabularyError):
+        NodeQuery.of(Label.TASK, {bad: "x"})
+    with pytest.raises(InvalidVocabularyError):
+        NodeQuery.of(Label.TASK, order_by=bad)
+    with pytest.raises(InvalidVocabularyError):
+        cypher.count_by(Label.TASK, ["status", bad], {})
+    with pytest.raises(InvalidVocabularyError):
+        cypher.count_where(Label.TASK, {bad: "x"})
+    with pytest.raises(InvalidVocabularyError):
+        embedded_find._where(Label.TASK, {bad: "x"})
+
+
 @pytest.mark.parametrize("bad", GROUP_KEY_ATTACKS)
 def test_cypher_aggregate_refuses_a_bad_group_key(bad: str, cypher: Any) -> None:
     with pytest.raises(InvalidVocabularyError):
@@ -225,7 +246,7 @@ def test_cypher_builders_splice_only_the_validated_text(cypher: Any) -> None:
 
 
 def test_typed_incident_edges_interpolate_only_vocabulary_types(cypher: Any) -> None:
-    query = cypher.incident_edges(Label.CAMPAIGN, [RelType.USES, RelType.ON], [RelType.RUNS])
+    query = cypher.incident_edges([Label.CAMPAIGN], [RelType.USES, RelType.ON], [RelType.RUNS])
     assert "-[r:ON|USES]->(m)" in query and "<-[r:RUNS]-(m)" in query
     with pytest.raises(InvalidVocabularyError):
-        cypher.incident_edges(Label.CAMPAIGN, ["RUNS]->(x) DETACH DELETE x //"], None)
+        cypher.incident_edges([Label.CAMPAIGN], ["RUNS]->(x) DETACH DELETE x //"], None)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from agents.channels.base import Action, ChannelAdapter
+from agents.channels.adapter import ChannelAdapter
+from agents.channels.base import Action
 from agents.channels.errors import InvalidActionError
 from agents.channels.journal import check_references
 from agents.channels.lines import LineState

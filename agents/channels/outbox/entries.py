@@ -26,7 +26,6 @@ from graph.schema import Label
 EntryStatus = Literal["pending", "delivering", "delivered", "failed"]
 STATUSES: tuple[EntryStatus, ...] = ("pending", "delivering", "delivered", "failed")
 HISTORY = 20  # attempts kept on an entry
-MAX_ENTRIES = 100_000  # entries read at once (the outbox is a queue, not an archive)
 
 
 class OutboxEntry(BaseModel):
@@ -91,7 +90,7 @@ def entry_of(node: Node) -> OutboxEntry:
 def list_entries(store: GraphStore, status: EntryStatus | None = None) -> list[OutboxEntry]:
     """Entries in the outbox (optionally of one status), oldest first."""
     where = {} if status is None else {"status": status}
-    found = store.find_nodes(Label.OUTBOX_ENTRY, where, limit=MAX_ENTRIES)
+    found = store.find_all(Label.OUTBOX_ENTRY, where)
     return sorted((entry_of(n) for n in found), key=lambda e: (e.created_at, e.id))
 
 

@@ -46,7 +46,18 @@ function url(path, query) {
 }
 
 /** Call the API; resolves to the JSON answer, rejects with an ApiError. */
-export async function api(path, { method = "GET", query, body } = {}) {
+export async function api(path, options = {}) {
+  return (await call(path, options)).data;
+}
+
+/** A listing with its X-Total-Count header: {items, total}. */
+export async function apiPage(path, options = {}) {
+  const { data, headers } = await call(path, options);
+  const total = Number(headers.get("X-Total-Count"));
+  return { items: data, total: Number.isFinite(total) ? total : data.length };
+}
+
+async function call(path, { method = "GET", query, body } = {}) {
   const headers = { Accept: "application/json" };
   const key = session.key;
   if (key) headers.Authorization = `Bearer ${key}`;
@@ -80,5 +91,5 @@ export async function api(path, { method = "GET", query, body } = {}) {
     if (response.status === 401) unauthorized(failure);
     throw failure;
   }
-  return data;
+  return { data, headers: response.headers };
 }

@@ -56,8 +56,21 @@ export const fmt = {
   roas(value) {
     return value === null || value === undefined ? "–" : `${value.toFixed(2)}×`;
   },
-  pct(value) {
-    return value === null || value === undefined ? "–" : `${(value * 100).toFixed(0)} %`;
+  /** A ratio such as revenue per unit spent: 3.52×. */
+  ratio(value, digits = 2) {
+    if (value === null || value === undefined || !Number.isFinite(Number(value))) return "–";
+    return `${Number(value).toFixed(digits)}×`;
+  },
+  pct(value, digits = 0) {
+    return value === null || value === undefined ? "–" : `${(value * 100).toFixed(digits)} %`;
+  },
+  /** "2026-07-01" → "1 Jul 2026" (the day as written, never shifted by time zones). */
+  day(text) {
+    if (!text) return "–";
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(text));
+    if (!m) return String(text);
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
   },
   when(text) {
     if (!text) return "–";

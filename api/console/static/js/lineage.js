@@ -1,7 +1,9 @@
-// Lineage: the graph around a node (causes up, effects down), drawn with Cytoscape.js.
+// Lineage: the walk around a node (causes up, effects down), summarised first, and drawn
+// with Cytoscape.js on the Graph tab.
 
 import { api } from "./api.js";
-import { append, clear, empty, errorBox, fmt, h, lineageHref, properties } from "./dom.js";
+import { append, clear, empty, fmt, h, lineageHref, properties } from "./dom.js";
+import { detailsBox, splitProperties, summary } from "./lineagesummary.js";
 
 // One colour per node label; anything else is grey.
 const COLOURS = {
@@ -36,8 +38,9 @@ export async function render(host, ctx) {
   const direction = ctx.params.get("direction") === "down" ? "down" : "up";
   const depth = Math.min(10, Math.max(1, Number(ctx.params.get("depth")) || 2));
   const grouped = ctx.params.get("group") !== "0";
-  const go = (id, dir = direction, d = depth, g = grouped) => {
-    location.hash = `${lineageHref(id, dir, d)}${g ? "" : "&group=0"}`;
+  const tab = ctx.params.get("view") === "graph" ? "graph" : "summary";
+  const go = (id, dir = direction, d = depth, g = grouped, v = tab) => {
+    location.hash = `${lineageHref(id, dir, d)}${g ? "" : "&group=0"}${v === "graph" ? "&view=graph" : ""}`;
   };
 
   const depthSelect = h(
@@ -50,11 +53,14 @@ export async function render(host, ctx) {
     checked: grouped,
     onchange: (e) => go(nodeId, direction, depth, e.target.checked),
   });
-  const canvas = h("div", { id: "cy", class: "cy" });
-  const side = h("aside", { class: "panel side" });
-  const legend = h("div", { class: "legend" });
   const status = h("div", { class: "muted small" });
-  const fit = h("button", { class: "btn btn-small btn-ghost", type: "button" }, "Fit");
+  const body = h("div", {});
+  const tabButton = (name, text) =>
+    h(
+      "button",
+      { type: "button", id: `tab-${name}`, class: tab === name ? "on" : "", onclick: () => go(nodeId, direction, depth, grouped, name) },
+      text,
+    );
   host.append(
     h(
       "div",
@@ -80,10 +86,10 @@ export async function render(host, ctx) {
         ),
       ),
       h("label", { class: "field" }, "Depth ", depthSelect),
-      h("label", { class: "field" }, groupBox, " group look-alikes"),
-      fit,
+      h("div", { class: "segmented", id: "lineage-tabs" }, tabButton("summary", "Summary"), tabButton("graph", "Graph")),
+      tab === "graph" ? h("label", { class: "field" }, groupBox, " group look-alikes") : null,
     ),
-    h("div", { class: "graph-layout" }, h("div", { class: "graph-box" }, canvas, legend), side),
+    body,
     status,
   );
 
@@ -91,7 +97,6 @@ export async function render(host, ctx) {
     query: { direction, depth, limit: LIMIT },
   });
   if (!ctx.current()) return undefined;
-  const { elements, counts } = build(sub, grouped);
   status.textContent =
     `${sub.nodes.length} nodes, ${sub.edges.length} edges` +
     (sub.truncated ? ` — truncated at ${LIMIT} nodes: lower the depth to see all of it` : "") +
@@ -100,6 +105,20 @@ export async function render(host, ctx) {
           direction === "up" ? "↓ Effects" : "↑ Causes"
         }`
       : "");
+  if (tab === "summary") {
+    body.append(summary(sub, { direction, depth, onGraph: () => go(nodeId, direction, depth, grouped, "graph") }));
+    return undefined;
+  }
+  return drawGraph(body, sub, { direction, depth, grouped, go });
+}
+
+function drawGraph(body, sub, { direction, depth, grouped, go }) {
+  const canvas = h("div", { id: "cy", class: "cy" });
+  const side = h("aside", { class: "panel side" });
+  const legend = h("div", { class: "legend" });
+  const fit = h("button", { class: "btn btn-small btn-ghost fit", type: "button" }, "Fit");
+  body.append(h("div", { class: "graph-layout" }, h("div", { class: "graph-box" }, canvas, legend, fit), side));
+  const { elements, counts } = build(sub, grouped);
   append(
     clear(legend),
     Object.entries(counts)
@@ -294,6 +313,10 @@ function layout(cy, rootId, direction) {
   if (cy.zoom() > 1.3) {
     cy.zoom(1.3);
     cy.center();
+  } else if (cy.zoom() < 0.55 && root.nonempty()) {
+    // a big walk fitted whole is unreadable: open on the root at a readable size ("Fit" shows all)
+    cy.zoom(0.8);
+    cy.center(root);
   }
 }
 
@@ -337,8 +360,18 @@ function describe(side, data, { direction, depth, go }) {
         ? h("a", { class: "btn btn-small btn-ghost", href: `#/campaigns?campaign=${encodeURIComponent(id)}` }, "Open campaign")
         : null,
     ),
-    data.props ? properties(data.props) : empty("No properties."),
+    ...propertyBlocks(data.props),
   ]);
+}
+
+/** What a reader wants first, then the audit chain and other technical fields folded. */
+function propertyBlocks(props) {
+  if (!props) return [empty("No properties.")];
+  const { main, details } = splitProperties(props);
+  return [
+    Object.keys(main).length ? properties(main) : null,
+    Object.keys(details).length ? detailsBox(details) : null,
+  ];
 }
 
 const STYLE = [

@@ -1,6 +1,8 @@
-// Plans: the list of versions, and one version with its lines, tasks, versions and verdicts.
+// Plans: the list (named after their briefs), a new plan, and one version with its channel
+// roll-up, lines, KPIs, tasks, versions and verdicts; re-plan from there.
 
 import { api } from "./api.js";
+import { newPlanForm, replanForm } from "./planform.js";
 import {
   append,
   badge,
@@ -11,7 +13,6 @@ import {
   fmt,
   h,
   lineageLink,
-  properties,
   setHashParams,
   table,
 } from "./dom.js";
@@ -32,15 +33,21 @@ export async function render(host, ctx) {
 
 async function list(host, ctx) {
   const brands = await api("v1/brands");
+  const names = new Map(brands.map((b) => [b.id, b.name]));
   let brand = ctx.params.get("brand") || "";
   let status = ctx.params.get("status") || "";
   const body = h("div", {});
+  const formBox = h("div", {});
   const statusSelect = h(
     "select",
     { id: "status-select", onchange: (e) => ((status = e.target.value), load()) },
     h("option", { value: "" }, "Any status"),
     STATUSES.map((s) => h("option", { value: s, selected: s === status }, s.replace(/_/g, " "))),
   );
+  const showForm = () => {
+    formBox.replaceChildren(newPlanForm(brands, { brand, onCancel: () => formBox.replaceChildren() }));
+    formBox.querySelector("#plan-budget").focus();
+  };
   host.append(
     h(
       "div",
@@ -55,9 +62,14 @@ async function list(host, ctx) {
         }),
       ),
       h("label", { class: "field" }, "Status ", statusSelect),
+      ctx.may("plan")
+        ? h("div", { class: "actions" }, h("button", { type: "button", class: "btn btn-primary", id: "new-plan", onclick: showForm }, "New plan"))
+        : null,
     ),
+    formBox,
     body,
   );
+  if (ctx.params.get("new") === "1" && ctx.may("plan")) showForm();
 
   async function load() {
     setHashParams({ brand, status });
@@ -77,14 +89,14 @@ async function list(host, ctx) {
           {
             title: "Plan",
             cell: (p) => [
-              h("a", { href: `#/plans/${encodeURIComponent(p.id)}` }, fmt.short(p.family, 22)),
+              h("a", { class: "plan-name", href: `#/plans/${encodeURIComponent(p.id)}`, title: p.id }, p.name || fmt.short(p.family, 22)),
               h("span", { class: "muted" }, ` v${p.version}`),
             ],
           },
           { title: "Status", cell: (p) => badge(p.status) },
-          { title: "Brand", cell: (p) => p.brand_id },
+          { title: "Brand", cell: (p) => names.get(p.brand_id) || p.brand_id },
           { title: "Budget", class: "num", cell: (p) => fmt.money(p.budget, currency.get(p.brand_id)) },
-          { title: "Window", cell: (p) => `${p.start_date} → ${p.end_date}` },
+          { title: "Window", cell: (p) => `${fmt.day(p.start_date)} → ${fmt.day(p.end_date)}` },
           { title: "Created", cell: (p) => fmt.when(p.created_at) },
           { title: "", cell: (p) => lineageLink(`Plan:${p.id}`) },
         ],
@@ -111,14 +123,30 @@ async function detail(host, planId, ctx) {
 function view(plan, ctx, currency, show) {
   const money = (v) => fmt.money(v, currency);
   const expected = plan.allocations.reduce((sum, a) => sum + a.expected.revenue, 0);
+  const formBox = h("div", {});
   const head = h(
     "div",
     { class: "toolbar" },
     h("a", { class: "back", href: "#/plans" }, "← Plans"),
-    h("h1", {}, `Plan v${plan.version} `, badge(plan.status, "plan-status")),
+    h("h1", { id: "plan-name" }, plan.name || `Plan ${fmt.short(plan.family, 22)}`),
+    h("span", { class: "muted" }, `v${plan.version}`),
+    badge(plan.status, "plan-status"),
     h(
       "div",
       { class: "actions" },
+      ctx.may("plan") && !["superseded"].includes(plan.status)
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-small",
+              id: "replan",
+              onclick: () =>
+                formBox.replaceChildren(replanForm(plan, { onCancel: () => formBox.replaceChildren() })),
+            },
+            "Re-plan…",
+          )
+        : null,
       lineageLink(`Plan:${plan.id}`, "Lineage ↑", "up"),
       lineageLink(`Plan:${plan.id}`, "Effects ↓", "down"),
       lineageLink(`Decision:${plan.decision_id}`, "Decision"),
@@ -127,54 +155,52 @@ function view(plan, ctx, currency, show) {
   const meta = h(
     "p",
     { class: "muted" },
-    `${plan.id} · ${plan.brand_id} · ${plan.start_date} → ${plan.end_date} · maximises `,
-    plan.objective,
+    `${fmt.day(plan.start_date)} → ${fmt.day(plan.end_date)} · maximises ${plan.objective}`,
     plan.created_by ? ` · asked by ${plan.created_by}` : "",
+    ` · `,
+    h("code", { title: "plan id" }, plan.id),
   );
+  const lines = plan.allocations;
   return [
     head,
     meta,
+    plan.brief ? h("blockquote", { class: "brief" }, plan.brief) : null,
+    formBox,
     verdictBox(plan, ctx, show),
     h(
       "div",
       { class: "cards" },
       card("Budget", money(plan.budget)),
       card("Expected revenue", money(expected)),
-      card("Expected ROAS", fmt.roas(plan.budget ? expected / plan.budget : null)),
-      card("Lines", String(plan.allocations.length), `${plan.tasks.length} tasks`),
+      card("Expected ROAS", fmt.ratio(plan.budget ? expected / plan.budget : null)),
+      card("Lines", String(lines.length), `${rollup(lines).length} channels · ${plan.tasks.length} tasks`),
     ),
-    h("h2", {}, "Allocations"),
-    table(
-      [
-        { title: "Channel", cell: (a) => a.channel_id },
-        { title: "Audience", cell: (a) => a.audience_id },
-        { title: "Budget", class: "num", cell: (a) => money(a.budget) },
-        {
-          title: "Share",
-          cell: (a) =>
-            h(
-              "div",
-              { class: "share" },
-              h(
-                "div",
-                { class: "bar" },
-                h("span", { style: `width:${(100 * a.budget) / plan.budget}%` }),
-              ),
-              fmt.pct(a.budget / plan.budget),
-            ),
-        },
-        { title: "Exp. revenue", class: "num", cell: (a) => money(a.expected.revenue) },
-        { title: "Exp. ROAS", class: "num", cell: (a) => fmt.roas(a.expected.roas) },
-        {
-          title: "90 % interval",
-          class: "num",
-          cell: (a) => `${money(a.expected.low)} – ${money(a.expected.high)}`,
-        },
-        { title: "", cell: (a) => lineageLink(`Allocation:${a.id}`, "Why?") },
-      ],
-      plan.allocations,
-      { rowAttrs: (a) => ({ dataset: { allocation: a.id } }) },
+    h("h2", {}, "By channel"),
+    rollupTable(plan, money),
+    h(
+      "details",
+      { class: "lines", open: lines.length <= 12 },
+      h("summary", {}, `All ${lines.length} lines (channel × audience)`),
+      table(
+        [
+          { title: "Channel", cell: (a) => a.channel_id },
+          { title: "Audience", cell: (a) => a.audience_id },
+          { title: "Budget", class: "num", cell: (a) => money(a.budget) },
+          { title: "Share", cell: (a) => shareBar(a.budget, plan.budget) },
+          { title: "Exp. revenue", class: "num", cell: (a) => money(a.expected.revenue) },
+          { title: "Exp. ROAS", class: "num", cell: (a) => fmt.ratio(a.expected.roas) },
+          {
+            title: "90 % interval",
+            class: "num",
+            cell: (a) => `${money(a.expected.low)} – ${money(a.expected.high)}`,
+          },
+          { title: "", cell: (a) => lineageLink(`Allocation:${a.id}`, "Why?") },
+        ],
+        lines,
+        { rowAttrs: (a) => ({ dataset: { allocation: a.id } }) },
+      ),
     ),
+    Object.keys(plan.kpis || {}).length ? [h("h2", {}, "KPIs"), kpiTable(plan.kpis, currency)] : null,
     h("h2", {}, "Tasks"),
     table(
       [
@@ -239,10 +265,117 @@ function view(plan, ctx, currency, show) {
           plan.citations.map((c, i) => [i ? ", " : "", lineageLink(c, c, "up")]),
         )
       : null,
-    Object.keys(plan.kpis || {}).length
-      ? [h("h2", {}, "KPIs"), h("div", { class: "kpis" }, properties(plan.kpis))]
-      : null,
   ];
+}
+
+function shareBar(part, whole) {
+  const share = whole ? part / whole : 0;
+  return h(
+    "div",
+    { class: "share" },
+    h("div", { class: "bar" }, h("span", { style: `width:${(100 * share).toFixed(1)}%` })),
+    fmt.pct(share),
+  );
+}
+
+/** The plan's lines summed per channel, largest budget first. */
+export function rollup(lines) {
+  const by = new Map();
+  for (const a of lines) {
+    const c = by.get(a.channel_id) || { channel: a.channel_id, lines: 0, budget: 0, revenue: 0, conversions: 0, low: 0, high: 0 };
+    c.lines += 1;
+    c.budget += a.budget;
+    c.revenue += a.expected.revenue;
+    c.conversions += a.expected.conversions;
+    c.low += a.expected.low;
+    c.high += a.expected.high;
+    by.set(a.channel_id, c);
+  }
+  return [...by.values()].sort((x, y) => y.budget - x.budget || x.channel.localeCompare(y.channel));
+}
+
+function rollupTable(plan, money) {
+  return table(
+    [
+      { title: "Channel", cell: (c) => h("strong", {}, c.channel) },
+      { title: "Lines", class: "num", cell: (c) => String(c.lines) },
+      { title: "Budget", class: "num", cell: (c) => money(c.budget) },
+      { title: "Share", cell: (c) => shareBar(c.budget, plan.budget) },
+      { title: "Exp. revenue", class: "num", cell: (c) => money(c.revenue) },
+      { title: "Exp. conversions", class: "num", cell: (c) => fmt.number(c.conversions) },
+      { title: "Exp. ROAS", class: "num", cell: (c) => fmt.ratio(c.budget ? c.revenue / c.budget : null) },
+    ],
+    rollup(plan.allocations),
+    { rowAttrs: (c) => ({ id: `rollup-${c.channel}`, dataset: { channel: c.channel } }) },
+  );
+}
+
+// How each KPI of a plan reads: money in the brand's currency, ratios as ×, shares as %.
+const KPI_ROWS = [
+  ["target_revenue", "Revenue", "money", "revenue_low", "revenue_high"],
+  ["target_conversions", "Conversions", "number", "conversions_low", "conversions_high"],
+  ["target_roas", "ROAS", "ratio", "roas_low", "roas_high"],
+];
+
+function kpiValue(kind, value, currency) {
+  if (kind === "money") return fmt.money(value, currency);
+  if (kind === "ratio") return fmt.ratio(value);
+  if (kind === "pct") return fmt.pct(value);
+  if (kind === "number") return fmt.number(value);
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** The kind of an unknown KPI, from its name. */
+function kindOf(key) {
+  if (/roas|ratio/.test(key)) return "ratio";
+  if (/share|rate|level|pct|percent/.test(key)) return "pct";
+  if (/revenue|budget|spend|cost|value|cpa/.test(key)) return "money";
+  if (/conversions|clicks|impressions|leads|days/.test(key)) return "number";
+  return "text";
+}
+
+export function kpiRows(kpis, currency) {
+  const rows = [];
+  const used = new Set(["objective", "confidence_level", "window"]);
+  const level = kpis.confidence_level;
+  for (const [key, label, kind, low, high] of KPI_ROWS) {
+    if (kpis[key] === undefined) continue;
+    used.add(key).add(low).add(high);
+    const range =
+      kpis[low] !== undefined && kpis[high] !== undefined
+        ? `${kpiValue(kind, kpis[low], currency)} – ${kpiValue(kind, kpis[high], currency)}`
+        : "–";
+    rows.push({ key, label, target: kpiValue(kind, kpis[key], currency), range });
+  }
+  if (kpis.window) {
+    const w = kpis.window;
+    rows.push({ key: "window", label: "Window", target: `${fmt.day(w.start_date)} → ${fmt.day(w.end_date)}`, range: w.days ? `${w.days} days` : "" });
+  }
+  if (kpis.objective) rows.push({ key: "objective", label: "Objective", target: `maximise ${kpis.objective}`, range: "" });
+  if (level !== undefined) rows.push({ key: "confidence_level", label: "Interval level", target: fmt.pct(level), range: "two-sided" });
+  for (const key of Object.keys(kpis).sort()) {
+    if (used.has(key)) continue;
+    const label = key.replace(/_/g, " ");
+    rows.push({ key, label: label[0].toUpperCase() + label.slice(1), target: kpiValue(kindOf(key), kpis[key], currency), range: "" });
+  }
+  return rows;
+}
+
+function kpiTable(kpis, currency) {
+  const level = kpis.confidence_level;
+  return h(
+    "div",
+    { class: "kpis", id: "kpis" },
+    table(
+      [
+        { title: "KPI", cell: (r) => r.label },
+        { title: "Target", class: "num", cell: (r) => h("strong", {}, r.target) },
+        { title: level ? `${fmt.pct(level)} interval` : "Interval", class: "num", cell: (r) => r.range },
+      ],
+      kpiRows(kpis, currency),
+      { rowAttrs: (r) => ({ dataset: { kpi: r.key } }) },
+    ),
+  );
 }
 
 function verdictBox(plan, ctx, show) {

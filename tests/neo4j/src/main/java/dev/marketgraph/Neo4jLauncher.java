@@ -24,8 +24,10 @@ import org.neo4j.harness.Neo4jBuilders;
  * the Python test suite, prints one ready line to stdout, and shuts down when stdin reaches EOF
  * (the parent process went away or closed the pipe) or on SIGTERM/SIGINT.
  *
- * <p>Usage: {@code Neo4jLauncher [--logs-dir DIR]}; with {@code --logs-dir}, Neo4j's own log
- * files (neo4j.log, debug.log, ...) are kept there instead of in the deleted temp dir.
+ * <p>Usage: {@code Neo4jLauncher [--logs-dir DIR] [--data-dir DIR] [--bolt-port N] [--http-port N]};
+ * with {@code --logs-dir}, Neo4j's own log files (neo4j.log, debug.log, ...) are kept there
+ * instead of in the deleted temp dir; with {@code --data-dir}, the databases are kept there
+ * (and found again on the next start); ports default to 0, any free one.
  */
 public final class Neo4jLauncher {
     private static final String LOOPBACK = "127.0.0.1";
@@ -39,13 +41,27 @@ public final class Neo4jLauncher {
 
     public static void main(String[] args) throws Exception {
         Path logsDir = null;
-        for (int i = 0; i < args.length; i++) {
-            if ("--logs-dir".equals(args[i]) && i + 1 < args.length) {
-                logsDir = Path.of(args[++i]).toAbsolutePath();
-            } else {
-                System.err.println("usage: Neo4jLauncher [--logs-dir DIR]");
-                System.exit(2);
+        Path dataDir = null;
+        int boltPort = 0;
+        int httpPort = 0;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                if ("--logs-dir".equals(args[i]) && i + 1 < args.length) {
+                    logsDir = Path.of(args[++i]).toAbsolutePath();
+                } else if ("--data-dir".equals(args[i]) && i + 1 < args.length) {
+                    dataDir = Path.of(args[++i]).toAbsolutePath();
+                } else if ("--bolt-port".equals(args[i]) && i + 1 < args.length) {
+                    boltPort = Integer.parseInt(args[++i]);
+                } else if ("--http-port".equals(args[i]) && i + 1 < args.length) {
+                    httpPort = Integer.parseInt(args[++i]);
+                } else {
+                    throw new IllegalArgumentException(args[i]);
+                }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("usage: Neo4jLauncher [--logs-dir DIR] [--data-dir DIR]"
+                    + " [--bolt-port N] [--http-port N]");
+            System.exit(2);
         }
 
         // Everything Neo4j (or anything else) prints goes to stderr; stdout carries only the
@@ -63,16 +79,22 @@ public final class Neo4jLauncher {
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
                 .withConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
                 .withConfig(BoltConnector.enabled, true)
-                .withConfig(BoltConnector.listen_address, new SocketAddress(LOOPBACK, 0))
-                .withConfig(BoltConnector.advertised_address, new SocketAddress(LOOPBACK, 0))
+                .withConfig(BoltConnector.listen_address, new SocketAddress(LOOPBACK, boltPort))
+                .withConfig(BoltConnector.advertised_address, new SocketAddress(LOOPBACK, boltPort))
                 .withConfig(HttpConnector.enabled, true)
-                .withConfig(HttpConnector.listen_address, new SocketAddress(LOOPBACK, 0))
-                .withConfig(HttpConnector.advertised_address, new SocketAddress(LOOPBACK, 0))
+                .withConfig(HttpConnector.listen_address, new SocketAddress(LOOPBACK, httpPort))
+                .withConfig(HttpConnector.advertised_address, new SocketAddress(LOOPBACK, httpPort))
                 .withConfig(HttpsConnector.enabled, false)
                 // Don't linger for Netty's default quiet period (~10 s) when shutting down Bolt.
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout,
                         Duration.ofSeconds(5));
+        if (dataDir != null) {
+            // Databases and transaction logs live there and outlive the server (the work
+            // directory around them is still deleted on exit).
+            Files.createDirectories(dataDir);
+            builder = builder.withConfig(GraphDatabaseSettings.data_directory, dataDir);
+        }
         if (logsDir != null) {
             Files.createDirectories(logsDir);
             builder = builder.withConfig(GraphDatabaseSettings.logs_directory, logsDir);

@@ -15,14 +15,13 @@ from agents.channels.outbox import (
     list_entries,
     retry_entry,
 )
-from api.cli import _fail, app, one_line_errors, open_cli_graph, out
+from api.cli._common import fail, one_line_errors, open_cli_graph, out
 from api.services import webhook_config
 from api.settings import get_settings
 
 outbox_app = typer.Typer(
     help="The webhook outbox: list, retry by hand, deliver.", no_args_is_help=True
 )
-app.add_typer(outbox_app, name="outbox")
 
 
 @outbox_app.command("list")
@@ -33,7 +32,7 @@ def outbox_list(
 ) -> None:
     """List the actions waiting for delivery or failed at it."""
     if status is not None and status not in STATUSES:
-        raise _fail(f"--status must be one of {', '.join(STATUSES)}, got {status!r}", 2)
+        raise fail(f"--status must be one of {', '.join(STATUSES)}, got {status!r}", 2)
     wanted: EntryStatus | None = next((s for s in STATUSES if s == status), None)
     with open_cli_graph() as graph:
         entries = list_entries(graph, wanted)
@@ -74,7 +73,7 @@ def outbox_deliver(
     settings = get_settings()
     config = webhook_config(settings)
     if config is None:
-        raise _fail(
+        raise fail(
             "no webhook file: set MARKETGRAPH_WEBHOOKS_FILE or create "
             f"{settings.data_dir / 'webhooks.toml'}",
             2,

@@ -1,4 +1,5 @@
-"""``marketgraph usecase …``: the use-case reports and actions on the command line."""
+"""``marketgraph usecase …``: the use-case reports (``reports/``) and their actions on the
+command line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
-from api.cli import fail, one_line_errors, open_cli_services, out
+from api.cli._common import fail, one_line_errors, open_cli_services, out
 from reports import (
     AlertsRecorded,
     Kpi,
@@ -19,11 +20,9 @@ from reports import (
     lead_sla,
     load_config,
     planning_kpis,
-    record_handoff_alerts,
-    record_sla_alerts,
-    route_leads,
 )
 from reports.creative import Metric
+from workflows.reports import handoff_alerts, route, sla_alerts
 
 usecase_app = typer.Typer(
     help="Marketing use cases: planning, lead SLA and routing, content calendar, creative "
@@ -100,17 +99,28 @@ def leads_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Lead response time, SLA compliance, conversion and breaches, by owner."""
+    first, last, moment = _day(start, "--start"), _day(end, "--end"), _moment(as_of)
+    recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
-        report = lead_sla(
-            services.graph,
-            brand_id=brand,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
-            sla_minutes=sla_minutes,
-            as_of=_moment(as_of),
-            breach_limit=10_000 if alerts else 100,
-        )
-        recorded = record_sla_alerts(services.graph, report) if alerts else None
+        if alerts:
+            report, recorded = sla_alerts(
+                services,
+                brand_id=brand,
+                start=first,
+                end=last,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+                lineage_limit=200,
+            )
+        else:
+            report = lead_sla(
+                services.graph,
+                brand_id=brand,
+                start=first,
+                end=last,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
     if _print(report, report.kpis, as_json):
         return
     out.print(f"[bold]by owner[/] (SLA {report.sla_minutes} min)")
@@ -136,8 +146,8 @@ def route_command(
     """Route unassigned leads to owners by rules and capacity (each a recorded decision)."""
     config = load_config(rules)
     with open_cli_services() as services:
-        result = route_leads(
-            services.graph,
+        result = route(
+            services,
             config,
             brand_id=brand,
             start=_day(start, "--start"),
@@ -242,17 +252,29 @@ def handoff_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Marketing-to-sales handoff by source, and sources whose handoff degraded."""
+    last, moment = _day(end, "--end"), _moment(as_of)
+    recorded: AlertsRecorded | None = None
     with open_cli_services() as services:
-        report = handoff_health(
-            services.graph,
-            brand_id=brand,
-            end=_day(end, "--end"),
-            recent_days=recent_days,
-            baseline_days=baseline_days,
-            sla_minutes=sla_minutes,
-            as_of=_moment(as_of),
-        )
-        recorded = record_handoff_alerts(services.graph, report) if alerts else None
+        if alerts:
+            report, recorded = handoff_alerts(
+                services,
+                brand_id=brand,
+                end=last,
+                recent_days=recent_days,
+                baseline_days=baseline_days,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
+        else:
+            report = handoff_health(
+                services.graph,
+                brand_id=brand,
+                end=last,
+                recent_days=recent_days,
+                baseline_days=baseline_days,
+                sla_minutes=sla_minutes,
+                as_of=moment,
+            )
     if _print(report, report.kpis, as_json):
         return
     for s in report.sources:

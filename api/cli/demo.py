@@ -1,29 +1,113 @@
-"""``marketgraph demo``'s loop: cycles on the sandbox market, a short report, one lineage."""
+"""``marketgraph demo``: load the demo data set, run cycles on the sandbox market, print a
+short report and one lineage. The demo package is loaded only when a demo command runs,
+and it turns the sandbox market on for its own process (``MARKETGRAPH_SANDBOX``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from agents.planner.storage import load_plan
-from api.cli import _fail, out
+from api.cli._common import (
+    fail,
+    one_line_errors,
+    open_cli_services,
+    out,
+    print_report,
+    progress_bar,
+)
 from api.services import Services
-from demo.loop import CycleReport, run_cycle
+from api.settings import Settings, get_settings
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
+from ingest import IngestReport
+from workflows.ingest import ingest_records
+
+if TYPE_CHECKING:
+    from demo.loop import CycleReport
 
 BRIEF = "Grow revenue across our channels next month; keep the best performers funded."
+
+_DEMO_LABELS = (
+    Label.BRAND,
+    Label.CHANNEL,
+    Label.AUDIENCE,
+    Label.CAMPAIGN,
+    Label.ASSET,
+    Label.OUTCOME,
+    Label.LEAD,
+)
+
+
+@one_line_errors
+def demo(
+    seed: Annotated[int, typer.Option(help="random seed of the generator")] = 7,
+    outcome_rows: Annotated[
+        int | None, typer.Option(help="scale outcomes to about this many rows (e.g. 100000)")
+    ] = None,
+    cycles: Annotated[
+        int, typer.Option(help="plan → approve → execute → validate cycles to run (0: load only)")
+    ] = 3,
+    days: Annotated[int, typer.Option(help="days of each cycle")] = 28,
+    brand: Annotated[str, typer.Option(help="the demo brand to run the cycles for")] = (
+        "brand-trailhead"
+    ),
+    shock: Annotated[
+        str | None,
+        typer.Option(help="CHANNEL: halve that channel's curve from the second cycle on"),
+    ] = None,
+) -> None:
+    """Load the demo data set, then run the whole loop on the sandbox market."""
+    if cycles < 0 or not 7 <= days <= 90:
+        raise fail("--cycles must be >= 0 and --days between 7 and 90", 2)
+    with open_cli_services(with_sandbox(get_settings())) as services:
+        load_demo(services, seed, outcome_rows)  # identical content: recognised, skipped
+        counts = {label: services.graph.count(label) for label in _DEMO_LABELS}
+        out.print(", ".join(f"{n} {label.value}" for label, n in counts.items()))
+        if cycles:
+            run_demo_cycles(services, brand=brand, cycles=cycles, days=days, shock=shock)
+
+
+def with_sandbox(settings: Settings) -> Settings:
+    """The settings with the demo brands' sandbox market on (for this process only)."""
+    return settings.model_copy(update={"sandbox": True})
+
+
+def has_demo_data(services: Services) -> bool:
+    """Whether a demo brand is in the graph (the demo data was loaded once)."""
+    from demo.sandbox import demo_brand_ids
+
+    refs = [NodeRef(label=Label.BRAND, id=brand_id) for brand_id in sorted(demo_brand_ids())]
+    return bool(services.graph.get_nodes(refs))
+
+
+def load_demo(services: Services, seed: int, outcome_rows: int | None) -> IngestReport:
+    """Generate the demo data set and ingest it (with a progress bar), printing the report."""
+    from demo import dataset_parts, generate
+
+    dataset = generate(seed=seed, outcome_rows=outcome_rows, extras=True)
+    parts = dataset_parts(dataset)
+    with progress_bar("demo data") as progress:
+        report = ingest_records(services, parts, progress=progress)
+    print_report(report)
+    return report
 
 
 def run_demo_cycles(
     services: Services, *, brand: str, cycles: int, days: int, shock: str | None
 ) -> list[CycleReport]:
     """Run ``cycles`` cycles for ``brand`` and print what happened in each."""
+    from demo.loop import run_cycle
+    from demo.sandbox import SandboxMarket
+
     if services.router is None:
-        raise _fail("no channel router is configured", 1)
+        raise fail("no channel router is configured", 1)
     market = services.router.market(brand)
-    if market is None:
-        raise _fail(f"{brand} has no sandbox market (only the demo brands do)", 2)
+    if not isinstance(market, SandboxMarket):
+        raise fail(f"{brand} has no sandbox market (only the demo brands do)", 2)
     graph = services.graph
     start = _next_day(services, brand)
     budget = _monthly_budget(services, brand, start, days)

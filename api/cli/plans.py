@@ -14,13 +14,11 @@ from typing import Annotated, Any
 
 import typer
 
-from agents.orchestrator.gates import waiting
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import load_plan
-from api.cli import _fail, _services, app, one_line_errors, out
+from api.cli._common import fail, one_line_errors, open_cli_services, out
+from workflows import plans
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
-app.add_typer(plan_app, name="plan")
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON")]
 
@@ -34,7 +32,7 @@ def _limits(values: list[str] | None, option: str) -> dict[str, Decimal]:
                 raise InvalidOperation
             out_[channel.strip()] = Decimal(amount.strip())
         except InvalidOperation:
-            raise _fail(f"{option} takes CHANNEL=AMOUNT, got {value!r}", 2) from None
+            raise fail(f"{option} takes CHANNEL=AMOUNT, got {value!r}", 2) from None
     return out_
 
 
@@ -94,8 +92,8 @@ def create(
     if objective is not None:
         body["objective"] = objective
     request = PlanRequest.model_validate(body)
-    with _services() as services:
-        plan = services.orchestrator.create_plan(request, requested_by)
+    with open_cli_services() as services:
+        plan = plans.create_plan(services, request, requested_by)
     _show(plan, as_json)
 
 
@@ -105,8 +103,8 @@ def show(
     plan_id: Annotated[str, typer.Argument(help="a plan version's id")], as_json: AsJson = False
 ) -> None:
     """A plan version with its lines, tasks and status."""
-    with _services() as services:
-        plan = load_plan(services.graph, plan_id)
+    with open_cli_services() as services:
+        plan = plans.show_plan(services, plan_id)
     _show(plan, as_json)
 
 
@@ -119,8 +117,8 @@ def approve(
     as_json: AsJson = False,
 ) -> None:
     """Approve a plan version at its gate."""
-    with _services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "approved", actor, "admin", comment)
+    with open_cli_services() as services:
+        plan = plans.decide_plan(services, plan_id, "approved", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -133,8 +131,8 @@ def reject(
     as_json: AsJson = False,
 ) -> None:
     """Reject a plan version at its gate."""
-    with _services() as services:
-        plan = services.orchestrator.decide_plan(plan_id, "rejected", actor, "admin", comment)
+    with open_cli_services() as services:
+        plan = plans.decide_plan(services, plan_id, "rejected", actor, "admin", comment)
     _show(plan, as_json)
 
 
@@ -149,11 +147,8 @@ def execute(
     as_json: AsJson = False,
 ) -> None:
     """Hand an approved plan to the execution agents (and run them, unless --no-wait)."""
-    with _services() as services:
-        services.orchestrator.execute(plan_id, requested_by)
-        if wait:
-            services.orchestrator.run_until_idle()
-        plan = load_plan(services.graph, plan_id)
+    with open_cli_services() as services:
+        plan = plans.execute_plan(services, plan_id, requested_by, wait=wait)
     _show(plan, as_json)
 
 
@@ -174,8 +169,8 @@ def replan(
     for key, value in (("start_date", start), ("end_date", end)):
         if value is not None:
             changes[key] = date.fromisoformat(value).isoformat()
-    with _services() as services:
-        plan = services.orchestrator.replan(plan_id, changes, requested_by)
+    with open_cli_services() as services:
+        plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)
 
 
@@ -188,17 +183,16 @@ def rollback(
     as_json: AsJson = False,
 ) -> None:
     """A new version equal to an earlier one, recorded as a decision."""
-    with _services() as services:
-        plan = services.orchestrator.rollback(plan_id, to_version, requested_by)
+    with open_cli_services() as services:
+        plan = plans.rollback(services, plan_id, to_version, requested_by)
     _show(plan, as_json)
 
 
-@app.command()
 @one_line_errors
 def approvals(as_json: AsJson = False) -> None:
     """What waits for a human: plan versions and tasks at their gates."""
-    with _services() as services:
-        items = waiting(services.graph, services.policy)
+    with open_cli_services() as services:
+        items = plans.approvals(services)
     if as_json:
         out.print_json(json.dumps(items, default=str))
         return
@@ -212,7 +206,6 @@ def approvals(as_json: AsJson = False) -> None:
         )
 
 
-@app.command()
 @one_line_errors
 def work(
     once: Annotated[bool, typer.Option("--once", help="one pass, then exit")] = False,
@@ -220,7 +213,7 @@ def work(
     """Run the worker: due events and executing plans (a server runs one itself)."""
     import time
 
-    with _services() as services:
+    with open_cli_services() as services:
         orchestrator = services.orchestrator
         while True:
             reports = orchestrator.run_until_idle()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli import fail, one_line_errors, open_cli_graph, out
+from api.cli._common import fail, one_line_errors, open_cli_graph, out
 from graph.audit import HEAD_REF, ChainHead, verify_chain
 
 audit_app: typer.Typer = typer.Typer(
