@@ -191,6 +191,9 @@ class IndexHost:
 def _handler(host: IndexHost) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # An answer is small and its client waits for it: without TCP_NODELAY, Nagle held
+        # each answer's body until the client's delayed ACK of its headers (~40 ms a call).
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:
             self._serve("GET")
