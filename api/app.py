@@ -36,6 +36,7 @@ from api.routes import (
 )
 from api.services import Services, ensure_admin_key, open_services, show_generated_key
 from api.settings import Settings, get_settings
+from retrieval.host import IndexHost
 
 log = logging.getLogger("marketgraph")
 
@@ -136,7 +137,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             async with watching(app, services), _background(services):
                 yield
             return
-        opened = open_services(settings or get_settings())
+        configured = settings or get_settings()
+        host = None if configured.qdrant_url else IndexHost(configured.data_dir)
+        opened = open_services(configured, host=host)
         key = ensure_admin_key(opened)
         if key:  # the key goes to the terminal (or a 0600 file), never into the log
             where = show_generated_key(key, opened.settings)
@@ -181,3 +184,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_observability(app, configured)
 
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one worker process of ``marketgraph serve --workers N`` (an import-string
+    factory for uvicorn: each worker configures its logging and reads the settings)."""
+    from api.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -1,8 +1,12 @@
-"""Dependencies handed to routes: the graph, the settings, the authenticated caller."""
+"""Dependencies handed to routes: the graph, the settings, the authenticated caller.
+
+They are ``async`` because they are quick and never block: FastAPI runs a plain ``def``
+dependency in the thread pool, one hand-over per dependency and request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,7 +22,7 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer KEY")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: KEY")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -26,11 +30,11 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_graph(services: ServicesDep) -> GraphStore:
+async def get_graph(services: ServicesDep) -> GraphStore:
     return services.graph
 
 
-def get_app_settings(services: ServicesDep) -> Settings:
+async def get_app_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
@@ -38,12 +42,13 @@ GraphDep = Annotated[GraphStore, Depends(get_graph)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_principal(
+async def get_principal(
     services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header_key: Annotated[str | None, Depends(_header)],
 ) -> Principal:
-    """The caller behind the presented key; 401 without a valid one."""
+    """The caller behind the presented key; 401 without a valid one (a hash and a stat of
+    the key file: quick enough for the event loop)."""
     key = bearer.credentials if bearer is not None else header_key
     if not key:
         raise ApiError(401, "unauthorized", "missing API key: send Authorization: Bearer KEY")
@@ -56,10 +61,10 @@ def get_principal(
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
-def require(capability: Capability) -> Callable[[Principal], Principal]:
+def require(capability: Capability) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the call through only if the key's role grants ``capability``."""
 
-    def check(principal: CurrentUser) -> Principal:
+    async def check(principal: CurrentUser) -> Principal:
         if not principal.may(capability):
             needed = MINIMUM_ROLE[capability]
             raise ApiError(

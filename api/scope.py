@@ -127,7 +127,7 @@ class Scope:
             )
 
 
-def get_scope(principal: CurrentUser, services: ServicesDep) -> Scope:
+async def get_scope(principal: CurrentUser, services: ServicesDep) -> Scope:
     return Scope(principal, services.graph)
 
 

@@ -18,6 +18,7 @@ from agents.research.tools import ResearchTool, external_tools
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
 from api.auth import KeyRing, create_key
+from api.indexes import IndexOpened, open_index
 from api.settings import Settings
 from graph.base import GraphStore
 from graph.errors import GraphError
@@ -26,13 +27,14 @@ from ingest.limits import Limits
 from ingest.runs import recover_interrupted
 from migrations import apply_pending
 from retrieval.base import TextIndex
+from retrieval.cache import VersionedCache
+from retrieval.host import IndexHost
 from retrieval.indexer import Indexer
-from retrieval.lazy import LazyIndex
 from retrieval.retriever import HybridRetriever
 from workflows.research import planning_research
 
 log = logging.getLogger("marketgraph")
-COLLECTION = "marketgraph_texts"
+__all__ = ["Services", "assemble", "open_graph", "open_index", "open_services"]
 
 
 @dataclass
@@ -51,8 +53,11 @@ class Services:
     router: ChannelRouter | None = None
     validator: ValidationAgent | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    # Campaign contexts as sent, while the graph and the index are unchanged.
+    context_cache: VersionedCache[bytes] = field(default_factory=lambda: VersionedCache(2048))
 
     outbox: OutboxWorker | None = None  # None without a webhook file
+    host: IndexHost | None = None  # lends the embedded index to other processes (server)
 
     def wake_worker(self) -> None:
         """Let the server's worker look for work now rather than at its next tick."""
@@ -80,6 +85,8 @@ class Services:
 
     def close(self) -> None:
         try:
+            if self.host is not None:
+                self.host.stop()
             if self.outbox is not None:
                 self.outbox.close()
             self.index.close()
@@ -104,70 +111,40 @@ def open_graph(settings: Settings) -> GraphStore:
     return EmbeddedGraphStore(settings.graph_path)
 
 
-def open_index(settings: Settings, *, recreate: bool = False, eager: bool = True) -> TextIndex:
-    """The Qdrant text index (server by URL, else local mode under the data dir).
-
-    Opened lazily: an index that cannot be reached yet (server down, local folder held by
-    another process) still lets the service start, and its work is queued. A model
-    mismatch is raised at once: it needs the user's decision (``marketgraph reindex
-    --recreate``, which passes ``recreate`` to drop the collection and start it empty).
-    """
-    from retrieval.embeddings import make_embeddings
-    from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
-
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    embeddings, model = make_embeddings(
-        settings.embeddings, openai_api_key=key, openai_base_url=settings.openai_base_url
-    )
-    location = settings.qdrant_url or f"local:{settings.qdrant_path}"
-    api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
-
-    def factory() -> TextIndex:
-        client = open_qdrant_client(settings.qdrant_url, api_key, settings.qdrant_path)
-        if recreate and client.collection_exists(COLLECTION):
-            client.delete_collection(COLLECTION)
-        return QdrantTextIndex(
-            client,
-            collection=COLLECTION,
-            embeddings=embeddings,
-            dense_model=model,
-            location=location,
-        )
-
-    index = LazyIndex(factory, location)
-    reason = index.try_open() if eager else None  # lazily: opened (or not) on first use
-    if reason:
-        log.warning("%s; index work will be queued", reason)
-    return index
-
-
 def open_services(
     settings: Settings,
     *,
     migrate: bool = True,
     recreate_index: bool = False,
-    eager_index: bool = True,
+    host: IndexHost | None = None,
 ) -> Services:
-    """Open the stores, apply pending migrations and load the key ring. With
-    ``eager_index=False`` the text index opens on first use, so a command that never
-    touches it says nothing about it (a CLI command beside a server holding the index)."""
+    """Open the stores, apply pending migrations and load the key ring.
+
+    With ``host`` (the server), the index opens at once and, when this process holds the
+    embedded shard, is lent to the other processes of the data dir through the host.
+    Commands pass none and open the index on first use.
+    """
     graph = open_graph(settings)
+    hook = IndexOpened(settings, host, recreate_index)
     try:
         if migrate:
             applied = apply_pending(graph)
             if applied:
                 log.info("applied migrations: %s", ", ".join(applied))
             end_dead_runs(graph)
-        index = open_index(settings, recreate=recreate_index, eager=eager_index)
+        index = open_index(settings, recreate=recreate_index, eager=host is not None, on_open=hook)
     except BaseException:
         graph.close()
         raise
     try:
-        return assemble(settings, graph, index, llm=open_llm(settings))
+        services = assemble(settings, graph, index, llm=open_llm(settings))
     except BaseException:
         index.close()
         graph.close()
         raise
+    services.host = host
+    hook.ready(services)
+    return services
 
 
 def end_dead_runs(graph: GraphStore) -> list[str]:

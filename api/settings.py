@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(
         default=None, description="approval policy (TOML); unset: policy.toml in the data dir"
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="worker processes of `marketgraph serve` (one holds the embedded index)",
+    )
     run_worker: bool = Field(
         default=True, description="whether the server runs plan tasks and events itself"
     )
@@ -153,7 +159,13 @@ class Settings(BaseSettings):
 
     @property
     def qdrant_path(self) -> Path:
+        """Where qdrant-client's local mode kept the index before Qdrant Edge (migrated)."""
         return self.data_dir / "qdrant"
+
+    @property
+    def index_path(self) -> Path:
+        """The embedded text index: a Qdrant Edge shard."""
+        return self.data_dir / "qdrant-edge"
 
     @property
     def keys_path(self) -> Path:

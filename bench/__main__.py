@@ -234,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import research
 
         return research.main(args[1:])
+    if args[:1] == ["serving"]:  # `python -m bench serving`: see bench/serving.py
+        from bench import serving
+
+        return serving.main(args[1:])
     if args[:1] == ["lineage"]:  # `python -m bench lineage`: see bench/lineage.py
         from bench import lineage
 

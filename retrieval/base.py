@@ -92,6 +92,12 @@ class TextIndex(ABC):
     def dense_model(self) -> str | None:
         """The dense model the index is built with; None for a sparse-only index (cheap)."""
 
+    @property
+    def version(self) -> int | None:
+        """A number that changes whenever the index's content may have changed, for
+        caching results; None when the index cannot tell cheaply (nothing is cached)."""
+        return None
+
     @abstractmethod
     def info(self) -> IndexInfo:
         """Mode, dense model and size of the index (counts points: not for hot paths)."""

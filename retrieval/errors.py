@@ -11,6 +11,17 @@ class IndexUnavailableError(RetrievalError):
     """Qdrant cannot be reached or refused a write; retrying later may succeed."""
 
 
+class IndexLockedError(IndexUnavailableError):
+    """The embedded index is held by another process (or another open in this one)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(
+            f"the text index in {path} is held by another process (a Qdrant Edge shard "
+            "is opened by one process at a time)"
+        )
+
+
 class EmbeddingModelMismatchError(RetrievalError, ValueError):
     """The collection was built with another dense model than the one configured."""
 

@@ -1,41 +1,83 @@
 """An index that opens Qdrant when it can, and says why when it cannot.
 
 The service must start and write its graph while the index is away: a Qdrant server that
-is down, or local mode whose folder another process holds (``marketgraph ingest`` run
-beside ``marketgraph serve``). Until the index opens, every call raises
-:class:`IndexUnavailableError`; the indexer then queues its work as ``IndexJob`` nodes,
-retried later by whichever process reaches the index.
+is down, or an embedded shard another process holds with no server to go through. Until
+the index opens, every call raises :class:`IndexUnavailableError`; the indexer then
+queues its work as ``IndexJob`` nodes, retried later by whichever process reaches the
+index. Nothing is opened before the first call, so commands that never search or index
+(``marketgraph lineage``) never touch it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from graph.models import NodeRef
 from retrieval.base import Hit, IndexedText, IndexInfo, SearchMode, TextIndex
 from retrieval.errors import IndexUnavailableError
 
+T = TypeVar("T")
+
 
 class LazyIndex(TextIndex):
-    """Opens the real index through ``factory`` on first use, and again after failures."""
+    """Opens the real index through ``factory`` on first use, and again after failures.
 
-    def __init__(self, factory: Callable[[], TextIndex], location: str) -> None:
+    ``on_open`` is told of each index the factory opens. An index reached through another
+    process (``remote = True``) is let go after a failure, so the next call looks again:
+    the server may have moved, or this process may now open the shard itself.
+    """
+
+    def __init__(
+        self,
+        factory: Callable[[], TextIndex],
+        location: str,
+        *,
+        on_open: Callable[[TextIndex], None] | None = None,
+    ) -> None:
         self._factory = factory
+        self._on_open = on_open
         self._index: TextIndex | None = None
         self._lock = threading.Lock()
         self.location = location
 
     def _open(self) -> TextIndex:
+        index = self._index
+        if index is not None:
+            return index
         with self._lock:
-            if self._index is None:
-                try:
-                    self._index = self._factory()
-                except (RuntimeError, OSError) as e:
-                    raise IndexUnavailableError(
-                        f"the text index at {self.location} cannot be opened: {e}"
-                    ) from e
-            return self._index
+            if self._index is not None:
+                return self._index
+            try:
+                index = self._index = self._factory()
+            except (RuntimeError, OSError) as e:
+                raise IndexUnavailableError(
+                    f"the text index at {self.location} cannot be opened: {e}"
+                ) from e
+        if self._on_open is not None:
+            self._on_open(index)
+        return index
+
+    def _call(self, action: Callable[[TextIndex], T]) -> T:
+        index = self._open()
+        try:
+            return action(index)
+        except IndexUnavailableError:
+            if getattr(index, "remote", False):
+                self._let_go(index)
+            raise
+
+    def _let_go(self, index: TextIndex) -> None:
+        with self._lock:
+            if self._index is index:
+                self._index = None
+        index.close()
+
+    @property
+    def opened(self) -> TextIndex | None:
+        """The index opened so far (None before the first successful use)."""
+        return self._index
 
     def try_open(self) -> str | None:
         """Open now if possible; returns the reason it is unavailable, or None."""
@@ -46,10 +88,10 @@ class LazyIndex(TextIndex):
         return None
 
     def upsert(self, texts: Sequence[IndexedText]) -> None:
-        self._open().upsert(texts)
+        self._call(lambda index: index.upsert(texts))
 
     def delete(self, refs: Sequence[NodeRef]) -> None:
-        self._open().delete(refs)
+        self._call(lambda index: index.delete(refs))
 
     def search(
         self,
@@ -60,17 +102,26 @@ class LazyIndex(TextIndex):
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:
-        return self._open().search(query, k=k, brand_id=brand_id, kinds=kinds, mode=mode)
+        return self._call(
+            lambda index: index.search(query, k=k, brand_id=brand_id, kinds=kinds, mode=mode)
+        )
 
     @property
     def dense_model(self) -> str | None:
         return self._open().dense_model
 
+    @property
+    def version(self) -> int | None:
+        try:
+            return self._open().version
+        except IndexUnavailableError:
+            return None
+
     def info(self) -> IndexInfo:
-        return self._open().info()
+        return self._call(lambda index: index.info())
 
     def recreate(self) -> None:
-        self._open().recreate()
+        self._call(lambda index: index.recreate())
 
     def close(self) -> None:
         with self._lock:

@@ -1,15 +1,16 @@
-"""The Qdrant text index: BM25 sparse vectors always, dense vectors when a model is set.
+"""The text index on a Qdrant server (or qdrant-client's local mode) through qdrant-client.
 
-One collection holds a point per graph text, id ``uuid5(node_id)`` so a re-upsert replaces
-it. The collection records which models made its vectors in its metadata
-(``{"dense_model": ..., "sparse_model": ...}``); opening it with another dense model raises
-:class:`EmbeddingModelMismatchError` rather than mixing vectors of two models. Local mode
-(a folder) and a server (a URL) run the same code; payload indexes exist only on a server.
+The server mode (``MARKETGRAPH_QDRANT_URL``), for several API replicas. One collection
+holds the points of :mod:`retrieval.points`, encoded in-process exactly as the embedded
+index (:mod:`retrieval.edge`) encodes them, so both rank alike. The collection records
+which models made its vectors in its metadata (``{"dense_model": ..., "sparse_model":
+...}``); opening it with other models raises :class:`EmbeddingModelMismatchError` rather
+than mixing vectors of two models. qdrant-client's local mode (a folder) runs the same
+code and serves the tests of this adapter; payload indexes exist only on a server.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,23 +24,27 @@ from qdrant_client import models as qm
 from qdrant_client.http.exceptions import ApiException, UnexpectedResponse
 
 from graph.models import NodeRef
-from graph.schema import Label
 from retrieval.base import Hit, IndexedText, IndexInfo, SearchMode, TextIndex
-from retrieval.errors import (
-    DenseUnavailableError,
-    EmbeddingModelMismatchError,
-    IndexUnavailableError,
+from retrieval.edge import default_encoder
+from retrieval.errors import EmbeddingModelMismatchError, IndexUnavailableError
+from retrieval.points import (
+    DENSE_VECTOR,
+    HIT_FIELDS,
+    KEYWORD_FIELDS,
+    PROBE_TEXT,
+    SPARSE_VECTOR,
+    UPSERT_BATCH,
+    check_search,
+    fusion_depth,
+    hit,
+    latest,
+    payload,
+    point_id,
+    ranks,
 )
-from retrieval.sparse import SPARSE_MODEL, Bm25Encoder
+from retrieval.sparse import SparseEncoder
 
 DEFAULT_COLLECTION: Final = "marketgraph_texts"
-SPARSE_VECTOR: Final = "bm25"
-DENSE_VECTOR: Final = "dense"
-UPSERT_BATCH: Final = 256
-_POINT_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:marketgraph:retrieval:text")
-_HIT_FIELDS: Final = ["node_id", "label", "id", "kind", "brand_id", "title"]
-_KEYWORD_FIELDS: Final = ("brand_id", "kind", "label")
-_PROBE_TEXT: Final = "dimension probe"
 # Transport and response failures of the remote client (REST wraps httpx errors in
 # ResponseHandlingException, an ApiException); RuntimeError is local mode's "closed" or
 # "folder locked by another client".
@@ -83,11 +88,6 @@ def _check_unlocked(path: Path) -> None:
         portalocker.unlock(handle)
 
 
-def point_id(ref: NodeRef) -> str:
-    """The Qdrant point id of a node's text: ``uuid5`` of ``Label:id``, stable everywhere."""
-    return str(uuid.uuid5(_POINT_NAMESPACE, str(ref)))
-
-
 @contextmanager
 def _unavailable(action: str) -> Iterator[None]:
     try:
@@ -115,6 +115,7 @@ class QdrantTextIndex(TextIndex):
         embeddings: the dense model; ``None`` for a sparse-only index.
         dense_model: the model's name as recorded in the collection (required with
             ``embeddings``, e.g. ``openai:text-embedding-3-small``).
+        encoder: the sparse encoder (default: the embedded index's, for the same vectors).
         location: how :meth:`info` names the store; by default taken from the client.
 
     Raises:
@@ -130,6 +131,7 @@ class QdrantTextIndex(TextIndex):
         collection: str = DEFAULT_COLLECTION,
         embeddings: Embeddings | None = None,
         dense_model: str | None = None,
+        encoder: SparseEncoder | None = None,
         location: str = "",
     ) -> None:
         if (embeddings is None) != (dense_model is None):
@@ -138,7 +140,7 @@ class QdrantTextIndex(TextIndex):
         self._collection = collection
         self._embeddings = embeddings
         self._dense_model = dense_model
-        self._encoder = Bm25Encoder()
+        self._encoder = encoder or default_encoder()
         self._local = _is_local(client)
         self._location = location or _describe(client)
         with _unavailable(f"open collection {collection!r}"):
@@ -159,16 +161,16 @@ class QdrantTextIndex(TextIndex):
         vectors: dict[str, qm.VectorParams] = {}
         if self._embeddings is not None:
             with _embedding(self._dense_model):
-                size = len(self._embeddings.embed_query(_PROBE_TEXT))
+                size = len(self._embeddings.embed_query(PROBE_TEXT))
             vectors[DENSE_VECTOR] = qm.VectorParams(size=size, distance=qm.Distance.COSINE)
         self._client.create_collection(
             self._collection,
             vectors_config=vectors,
             sparse_vectors_config={SPARSE_VECTOR: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
-            metadata={"dense_model": self._dense_model, "sparse_model": SPARSE_MODEL},
+            metadata={"dense_model": self._dense_model, "sparse_model": self._encoder.name},
         )
         if not self._local:  # local mode scans everything; it warns that indexes do nothing
-            for field in _KEYWORD_FIELDS:
+            for field in KEYWORD_FIELDS:
                 self._client.create_payload_index(
                     self._collection, field, qm.PayloadSchemaType.KEYWORD, wait=True
                 )
@@ -181,24 +183,25 @@ class QdrantTextIndex(TextIndex):
         dense_vectors = params.vectors if isinstance(params.vectors, dict) else {}
         sparse_vectors = params.sparse_vectors or {}
         metadata = info.config.metadata or {}
+        sparse_model = self._encoder.name
         if "sparse_model" in metadata:
             recorded_dense = metadata.get("dense_model")
             recorded_sparse = metadata.get("sparse_model")
         else:  # not made by this code (or a server without metadata): judge by its vectors
             recorded_dense = "an unrecorded model" if DENSE_VECTOR in dense_vectors else None
-            recorded_sparse = SPARSE_MODEL if SPARSE_VECTOR in sparse_vectors else "none"
+            recorded_sparse = "an unrecorded encoder" if SPARSE_VECTOR in sparse_vectors else "none"
         if recorded_dense != self._dense_model:
             raise EmbeddingModelMismatchError(self._collection, recorded_dense, self._dense_model)
-        if recorded_sparse != SPARSE_MODEL:
+        if recorded_sparse != sparse_model:
             raise EmbeddingModelMismatchError(
-                self._collection, f"sparse {recorded_sparse}", f"sparse {SPARSE_MODEL}"
+                self._collection, f"sparse {recorded_sparse}", f"sparse {sparse_model}"
             )
 
     # -- writes ------------------------------------------------------------------------
     def upsert(self, texts: Sequence[IndexedText]) -> None:
-        latest = list({t.node_id: t for t in texts}.values())  # one point per node, last wins
-        for start in range(0, len(latest), UPSERT_BATCH):
-            batch = latest[start : start + UPSERT_BATCH]
+        todo = latest(texts)
+        for start in range(0, len(todo), UPSERT_BATCH):
+            batch = todo[start : start + UPSERT_BATCH]
             dense: list[list[float]] | None = None
             if self._embeddings is not None:
                 with _embedding(self._dense_model):
@@ -207,7 +210,7 @@ class QdrantTextIndex(TextIndex):
                 qm.PointStruct(
                     id=point_id(t.ref),
                     vector=self._vectors(t, None if dense is None else dense[i]),
-                    payload=_payload(t),
+                    payload=payload(t),
                 )
                 for i, t in enumerate(batch)
             ]
@@ -238,12 +241,7 @@ class QdrantTextIndex(TextIndex):
         kinds: Sequence[str] | None = None,
         mode: SearchMode = "hybrid",
     ) -> list[Hit]:
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
-        if mode not in ("hybrid", "sparse", "dense"):
-            raise ValueError(f"unknown search mode {mode!r}: use hybrid, sparse or dense")
-        if mode == "dense" and self._embeddings is None:
-            raise DenseUnavailableError()
+        check_search(k, mode, self._embeddings is not None)
         if kinds is not None and not kinds:
             return []  # no kind asked for: nothing can match
         where = _filter(brand_id, kinds)
@@ -267,9 +265,9 @@ class QdrantTextIndex(TextIndex):
                 using=using,
                 query_filter=where,
                 limit=k,
-                with_payload=_HIT_FIELDS,
+                with_payload=HIT_FIELDS,
             )
-        return _hits(response.points, {name: _ranks(response.points)})
+        return _hits(response.points, {name: ranks([p.id for p in response.points])})
 
     def _hybrid(
         self, sparse: qm.SparseVector | None, dense: list[float], k: int, where: qm.Filter | None
@@ -279,7 +277,7 @@ class QdrantTextIndex(TextIndex):
         The three requests go in one round trip; Qdrant runs each prefetch twice, which
         at ``max(4k, 40)`` candidates costs less than a second round trip.
         """
-        depth = max(k * 4, 40)
+        depth = fusion_depth(k)
         lists = [
             (name, vector, using)
             for name, vector, using in (
@@ -293,10 +291,10 @@ class QdrantTextIndex(TextIndex):
                 qm.Prefetch(query=vector, using=using, filter=where, limit=depth)
                 for _, vector, using in lists
             ],
-            query=qm.FusionQuery(fusion=qm.Fusion.RRF),
+            query=qm.FusionQuery(fusion=qm.Fusion.RRF),  # k = 2, as RRF_K on Edge
             filter=where,
             limit=k,
-            with_payload=_HIT_FIELDS,
+            with_payload=HIT_FIELDS,
         )
         alone = [
             qm.QueryRequest(
@@ -306,11 +304,11 @@ class QdrantTextIndex(TextIndex):
         ]
         with _unavailable("search"):
             responses = self._client.query_batch_points(self._collection, [fused, *alone])
-        ranks = {
-            name: _ranks(response.points)
+        lists_ranks = {
+            name: ranks([p.id for p in response.points])
             for (name, _, _), response in zip(lists, responses[1:], strict=True)
         }
-        return _hits(responses[0].points, ranks)
+        return _hits(responses[0].points, lists_ranks)
 
     # -- admin -------------------------------------------------------------------------
     @property
@@ -350,19 +348,6 @@ def _describe(client: QdrantClient) -> str:
     return str(options.get("url") or options.get("location") or options.get("host") or "")
 
 
-def _payload(text: IndexedText) -> dict[str, Any]:
-    return {
-        "node_id": text.node_id,
-        "label": text.ref.label.value,
-        "id": text.ref.id,
-        "kind": text.kind,
-        "brand_id": text.brand_id,
-        "title": text.title,
-        "date": text.date,
-        "extra": dict(text.extra),
-    }
-
-
 def _filter(brand_id: str | list[str] | None, kinds: Sequence[str] | None) -> qm.Filter | None:
     must: list[qm.Condition] = []
     if isinstance(brand_id, str):
@@ -374,27 +359,6 @@ def _filter(brand_id: str | list[str] | None, kinds: Sequence[str] | None) -> qm
     return qm.Filter(must=must) if must else None
 
 
-def _ranks(points: Sequence[qm.ScoredPoint]) -> dict[str, int]:
-    return {str(p.id): rank for rank, p in enumerate(points, start=1)}
-
-
-def _hits(points: Sequence[qm.ScoredPoint], ranks: dict[str, dict[str, int]]) -> list[Hit]:
-    hits = []
-    for p in points:
-        payload = p.payload or {}
-        try:
-            ref = NodeRef(label=Label(payload["label"]), id=str(payload["id"]))
-        except (KeyError, ValueError):
-            continue  # not a point this code wrote
-        pid = str(p.id)
-        hits.append(
-            Hit(
-                ref=ref,
-                score=p.score,
-                kind=str(payload.get("kind", "")),
-                brand_id=payload.get("brand_id"),
-                title=str(payload.get("title", "")),
-                ranks={name: rank[pid] for name, rank in ranks.items() if pid in rank},
-            )
-        )
-    return hits
+def _hits(points: Sequence[qm.ScoredPoint], lists: dict[str, dict[str, int]]) -> list[Hit]:
+    found = (hit(p.id, p.score, p.payload, lists) for p in points)
+    return [h for h in found if h is not None]

@@ -16,6 +16,7 @@ from graph.base import Directions, GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery, OutcomeTotals
 from graph.schema import Label, RelType
 from retrieval.base import Hit, SearchMode, TextIndex
+from retrieval.cache import VersionedCache
 
 # Properties of a node worth carrying into a bundle (the rest stays in the graph).
 _SUMMARY_KEYS = ("name", "title", "kind", "objective", "status", "start_date", "end_date")
@@ -51,6 +52,8 @@ class HybridRetriever:
     def __init__(self, graph: GraphStore, index: TextIndex) -> None:
         self.graph = graph
         self.index = index
+        # Hits of recent searches, kept while the index is unchanged (its version).
+        self._hits: VersionedCache[list[Hit]] = VersionedCache(512)
 
     def search(
         self,
@@ -62,13 +65,15 @@ class HybridRetriever:
         mode: SearchMode = "hybrid",
         expand: bool = True,
         exclude: Sequence[NodeRef] = (),
+        outcomes: bool | None = None,
     ) -> ContextBundle:
         """The ``k`` best texts for ``query`` (within a brand, or any of a list of brands),
-        with their graph context; expansions never leave those brands either."""
+        with their graph context; expansions never leave those brands either.
+
+        ``outcomes`` puts the outcome totals on campaign hits (by default: when expanding).
+        """
         dense_model = self.index.dense_model
-        hits = self.index.search(
-            query, k=k + len(exclude), brand_id=brand_id, kinds=kinds, mode=mode
-        )
+        hits = self._search(query, k + len(exclude), brand_id, kinds, mode)
         hits = [h for h in hits if h.ref not in set(exclude)][:k]
         nodes = {n.ref: n for n in self.graph.get_nodes([h.ref for h in hits])}
         hits = [h for h in hits if h.ref in nodes]  # a stale point never reaches a caller
@@ -77,7 +82,7 @@ class HybridRetriever:
         seen: set[str] = set()
         expansions = self._expand(hits, brand_id) if expand else {}
         hit_campaigns = [h.ref.id for h in hits if h.ref.label is Label.CAMPAIGN]
-        totals = self._totals(hit_campaigns) if expand else {}
+        totals = self._totals(hit_campaigns) if (expand if outcomes is None else outcomes) else {}
         for rank, hit in enumerate(hits, start=1):
             item = _hit_item(hit, nodes[hit.ref], rank)
             if hit.ref.label is Label.CAMPAIGN and hit.ref.id in totals:
@@ -90,6 +95,27 @@ class HybridRetriever:
                     seen.add(extra.node_id)
                     items.append(extra)
         return ContextBundle(query=query, mode=used_mode, dense_model=dense_model, items=items)
+
+    def _search(
+        self,
+        query: str,
+        k: int,
+        brand_id: str | list[str] | None,
+        kinds: Sequence[str] | None,
+        mode: SearchMode,
+    ) -> list[Hit]:
+        """The index's hits, from the cache while the index has not changed."""
+        version = self.index.version
+        brands = brand_id if brand_id is None or isinstance(brand_id, str) else tuple(brand_id)
+        key = (query, k, brands, None if kinds is None else tuple(kinds), mode)
+        if version is not None:
+            cached = self._hits.get(key, version)
+            if cached is not None:
+                return cached
+        hits = self.index.search(query, k=k, brand_id=brand_id, kinds=kinds, mode=mode)
+        if version is not None:
+            self._hits.put(key, version, hits)
+        return hits
 
     def _expand(
         self, hits: Sequence[Hit], brand_id: str | list[str] | None

@@ -26,7 +26,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from typing import Final
+from typing import Final, Protocol
 
 SPARSE_MODEL: Final = "bm25-v2"
 DEFAULT_AVG_DOC_LEN: Final = 75.0  # terms after stop words; the demo assets average ~74
@@ -133,6 +133,18 @@ def term_index(term: str) -> int:
     return int.from_bytes(digest, "big") & 0x7FFFFFFF
 
 
+class SparseEncoder(Protocol):
+    """Texts to sparse vectors ``(indices, values)`` for a ``Modifier.IDF`` field; ``name``
+    is recorded with the index so vectors of two encoders are never mixed."""
+
+    @property
+    def name(self) -> str: ...
+
+    def encode_document(self, text: str) -> tuple[list[int], list[float]]: ...
+
+    def encode_query(self, text: str) -> tuple[list[int], list[float]]: ...
+
+
 class Bm25Encoder:
     """Turns texts into BM25 sparse vectors (indices, values) for a ``Modifier.IDF`` field.
 
@@ -149,6 +161,7 @@ class Bm25Encoder:
         self.k1 = k1
         self.b = b
         self.avg_doc_len = avg_doc_len
+        self.name = SPARSE_MODEL
 
     def encode_document(self, text: str) -> tuple[list[int], list[float]]:
         """BM25 term-frequency weights of a document, sorted by index."""

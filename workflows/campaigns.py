@@ -87,10 +87,21 @@ def _add_similar(view: CampaignView, retriever: HybridRetriever) -> None:
     own_assets = [a.ref for a in view.context.assets]
     try:
         campaigns = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=["campaign"], exclude=[campaign.ref]
+            query,
+            k=SIMILAR_K,
+            brand_id=brand_id,
+            kinds=["campaign"],
+            exclude=[campaign.ref],
+            expand=False,  # only the hits are shown, with their outcome totals
+            outcomes=True,
         )
         assets = retriever.search(
-            query, k=SIMILAR_K, brand_id=brand_id, kinds=ASSET_KINDS, exclude=own_assets
+            query,
+            k=SIMILAR_K,
+            brand_id=brand_id,
+            kinds=ASSET_KINDS,
+            exclude=own_assets,
+            expand=False,
         )
     except IndexUnavailableError as e:
         view.retrieval_available, view.retrieval_reason = False, str(e)

@@ -32,8 +32,8 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 INDEX_HINT = (
-    "a running `marketgraph serve` holds a local index: search through it (POST /v1/search), "
-    "or give both a Qdrant server with MARKETGRAPH_QDRANT_URL"
+    "a running `marketgraph serve` lends its embedded index to commands beside it; "
+    "several processes can also share a Qdrant server with MARKETGRAPH_QDRANT_URL"
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON")]
@@ -100,8 +100,7 @@ def open_cli_services(
     services = open_services(
         settings or get_settings(),
         recreate_index=recreate_index,
-        migrate=migrate,
-        eager_index=False,  # lineage, reports, plans…: no word about an index they never read
+        migrate=migrate,  # the index opens on first use: no word about one a command never reads
     )
     try:
         yield services

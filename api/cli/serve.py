@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+import os
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +23,10 @@ def serve(
     demo_if_empty: Annotated[
         bool, typer.Option("--demo-if-empty", help="load the demo data set when the graph is empty")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="worker processes (default MARKETGRAPH_WORKERS, else 1)", min=1),
+    ] = None,
 ) -> None:
     """Run the API (and web console)."""
     import uvicorn
@@ -38,14 +44,22 @@ def serve(
             demo_data = has_demo_data(services)
         if demo_data:  # the demo brands run on the sandbox market in this process
             settings = with_sandbox(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_config=None,  # our handler, set above, formats uvicorn's lines too
-        log_level=settings.log_level.lower(),
-        access_log=False,  # the request middleware writes the access lines
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,  # our handler, set above, formats uvicorn's lines too
+        "log_level": settings.log_level.lower(),
+        "access_log": False,  # the request middleware writes the access lines
+    }
+    count = workers or settings.workers
+    if count > 1:  # each worker builds its app from the environment (api.app.serve_app)
+        if settings.sandbox:  # the workers inherit it: the demo brands run on the sandbox
+            os.environ["MARKETGRAPH_SANDBOX"] = "true"
+        if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+            options["timeout_worker_healthcheck"] = 120  # a worker loads the graph first
+        uvicorn.run("api.app:serve_app", factory=True, workers=count, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
 
 
 @one_line_errors

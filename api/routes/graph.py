@@ -6,7 +6,7 @@ import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GraphDep, ServicesDep, Viewer
@@ -15,6 +15,7 @@ from api.schemas.graph import (
     SubgraphPublic,
 )
 from api.scope import ScopeDep
+from api.services import Services
 from graph.lineage import MAX_DEPTH
 from graph.models import NodeRef
 from graph.schema import Label
@@ -84,15 +85,37 @@ async def campaign_context(
     scope: ScopeDep,
     start: Annotated[date | None, Query(description="first day of outcome totals")] = None,
     end: Annotated[date | None, Query(description="last day of outcome totals")] = None,
-) -> CampaignContextPublic:
+) -> Response:
     """The campaign with its brand, audiences, channels, assets, outcome totals and decisions."""
-    view = await run_in_threadpool(
-        read_campaign,
-        services,
-        campaign_id,
-        start,
-        end,
-        guard=lambda ref: scope.require_ref(ref, "campaign"),
-        visible=scope.visible,
-    )
-    return CampaignContextPublic.of(view)
+    key = (campaign_id, start, end, scope.brands)
+
+    def build() -> bytes:
+        # Kept while neither the graph nor the index changed (nor the caller's brands).
+        stamp = _stamp(services)
+        if stamp is not None:
+            cached = services.context_cache.get(key, stamp)
+            if cached is not None:
+                return cached
+        view = read_campaign(
+            services,
+            campaign_id,
+            start,
+            end,
+            guard=lambda ref: scope.require_ref(ref, "campaign"),
+            visible=scope.visible,
+        )
+        data = CampaignContextPublic.of(view).model_dump_json().encode()
+        if stamp is not None and view.retrieval_available:
+            services.context_cache.put(key, stamp, data)
+        return data
+
+    return Response(await run_in_threadpool(build), media_type="application/json")
+
+
+def _stamp(services: Services) -> tuple[object, int] | None:
+    """What a cached context depends on: the graph's data and the index's points."""
+    graph_version = services.graph.data_version()
+    index_version = services.index.version
+    if graph_version is None or index_version is None:
+        return None
+    return graph_version, index_version

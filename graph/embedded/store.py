@@ -119,6 +119,13 @@ class EmbeddedGraphStore(GraphStore):
         except sqlite3.Error as e:
             raise GraphUnavailableError(f"embedded graph at {self.path}: {e}") from e
 
+    def data_version(self) -> tuple[int, int]:
+        """SQLite's ``data_version`` (commits of other connections, after which the mirror
+        is reloaded) with the rows this connection has changed (its own commits)."""
+        with self._lock:
+            self._sync()
+            return self._version, self._db.total_changes
+
     def _sync(self) -> None:
         """Reload the networkx mirror when another connection has committed."""
         version = int(self._db.execute("PRAGMA data_version").fetchone()[0])

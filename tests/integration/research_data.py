@@ -20,8 +20,8 @@ import numpy as np
 
 from graph.base import GraphStore
 from ingest import Part, SourceInfo, ingest
+from retrieval.edge import EdgeTextIndex
 from retrieval.indexer import Indexer
-from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
 from retrieval.retriever import HybridRetriever
 
 BRAND = "b1"
@@ -176,8 +176,8 @@ def write_folder(folder: Path, data: dict[str, list[Record]]) -> Path:
 
 
 def load(store: GraphStore, folder: Path, part_list: Sequence[Part]) -> HybridRetriever:
-    """Ingest ``part_list`` into ``store`` with a local Qdrant index in ``folder``."""
-    index = QdrantTextIndex(open_qdrant_client(None, None, folder))
+    """Ingest ``part_list`` into ``store`` with an embedded (Edge) index in ``folder``."""
+    index = EdgeTextIndex(folder)
     indexer = Indexer(store, index)
     ingest(store, part_list, on_written=lambda nodes: indexer.index_nodes(nodes).pending)
     return HybridRetriever(store, index)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -157,47 +156,3 @@ def test_browser_style_prints_one_line_to_paste(tmp_path: Path) -> None:
         [str(BIN), "browser-style", "--grass"], env=env, capture_output=True, text=True, timeout=120
     )
     assert " ".join(grass.stdout.split()) == line.removeprefix(":style ")
-
-
-def test_commands_beside_a_server_holding_the_local_index(tmp_path: Path) -> None:
-    """A process holding the local Qdrant folder (as `marketgraph serve` does): commands that
-    do not read the index say nothing about it, ingest warns once and queues, and search
-    fails in one line saying what to do."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETGRAPH_")}
-    env.update(MARKETGRAPH_DATA_DIR=str(tmp_path), COLUMNS="200")
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(BIN), *args], env=env, capture_output=True, text=True)
-
-    brands = [{"id": f"brand-{i}", "name": f"Brand {i}", "currency": "GBP"} for i in range(3)]
-    first = run("ingest", "brands", str(write_jsonl(tmp_path / "a.jsonl", brands[0])))
-    assert first.returncode == 0, first.stderr
-    lock = str(tmp_path / "qdrant" / ".lock")
-    with subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, lock], stdout=subprocess.PIPE, text=True
-    ) as holder:
-        try:
-            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-            walked = run("lineage", "brand-0")
-            assert walked.returncode == 0 and walked.stderr == "", walked.stderr
-            more = write_jsonl(tmp_path / "b.jsonl", *brands[1:])
-            added = run("ingest", "brands", str(more))
-            assert added.returncode == 0, added.stderr
-            assert added.stderr.count("queued for a retry") == 1, added.stderr
-            found = run("search", "brand", "--k", "3")
-            assert found.returncode == 1
-            message = found.stderr.strip()
-            assert message.startswith("error:") and "\n" not in message, message
-            assert "already accessed" in message and "MARKETGRAPH_QDRANT_URL" in message
-            assert "unexpected" not in message
-        finally:
-            holder.kill()
-
-
-HOLD_LOCK = """
-import sys, time, portalocker
-handle = open(sys.argv[1], "r+")
-portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE)
-print("held", flush=True)
-time.sleep(600)
-"""

@@ -190,12 +190,12 @@ def test_a_research_brief_counts_what_it_cites(planned: Any, tmp_path: Path) -> 
     from agents.research import ResearchRequest, research
     from graph.models import NodeRef
     from graph.schema import Label, RelType
+    from retrieval.edge import EdgeTextIndex
     from retrieval.indexer import Indexer
-    from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
     from retrieval.retriever import HybridRetriever
 
     store, _, _, _ = planned
-    index = QdrantTextIndex(open_qdrant_client(None, None, tmp_path / "qdrant"))
+    index = EdgeTextIndex(tmp_path / "index")
     try:
         Indexer(store, index).reindex_all()
         result = research(

@@ -1,4 +1,4 @@
-"""Indexing and hybrid retrieval over real stores: a graph backend and Qdrant local mode."""
+"""Indexing and hybrid retrieval over real stores: a graph backend and Qdrant Edge."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from qdrant_client import QdrantClient
 
 from demo import DemoDataset, generate
 from graph.base import GraphStore
@@ -17,9 +16,9 @@ from graph.models import NodeRef
 from graph.schema import Label, RelType
 from ingest import Part, ingest
 from ingest.readers import describe, read_rows
+from retrieval.edge import EdgeTextIndex
 from retrieval.indexer import Indexer
 from retrieval.lazy import LazyIndex
-from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
 from retrieval.retriever import ContextItem, HybridRetriever
 
 KINDS = ("brands", "channels", "audiences", "campaigns", "assets", "outcomes")
@@ -73,14 +72,14 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[QdrantTextIndex]:
-    idx = QdrantTextIndex(open_qdrant_client(None, None, tmp_path / "qdrant"))
+def index(tmp_path: Path) -> Iterator[EdgeTextIndex]:
+    idx = EdgeTextIndex(tmp_path / "index")
     yield idx
     idx.close()
 
 
 @pytest.fixture
-def loaded(graph_store: GraphStore, index: QdrantTextIndex) -> HybridRetriever:
+def loaded(graph_store: GraphStore, index: EdgeTextIndex) -> HybridRetriever:
     indexer = Indexer(graph_store, index)
     report = ingest(graph_store, demo_parts(), on_written=lambda n: indexer.index_nodes(n).pending)
     assert report.index_pending == 0
@@ -108,7 +107,7 @@ def test_search_finds_the_asset_and_its_campaign_context(loaded: HybridRetriever
 
 
 def test_reingesting_leaves_the_point_count_unchanged(
-    graph_store: GraphStore, index: QdrantTextIndex, loaded: HybridRetriever
+    graph_store: GraphStore, index: EdgeTextIndex, loaded: HybridRetriever
 ) -> None:
     points = index.info().points
     assert points == texts_in_demo()
@@ -143,9 +142,9 @@ def test_a_brand_filter_never_leaks_another_brands_items(
 def test_a_qdrant_failure_during_ingest_is_retried_without_losing_the_graph_write(
     graph_store: GraphStore, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "qdrant"
-    holder = QdrantClient(path=str(folder))  # another process holds the local store
-    lazy = LazyIndex(lambda: QdrantTextIndex(open_qdrant_client(None, None, folder)), "local")
+    folder = tmp_path / "index"
+    holder = EdgeTextIndex(folder)  # another process holds the shard (and lends it to no one)
+    lazy = LazyIndex(lambda: EdgeTextIndex(folder), "edge")
     indexer = Indexer(graph_store, lazy)
     try:
         report = ingest(
@@ -162,7 +161,7 @@ def test_a_qdrant_failure_during_ingest_is_retried_without_losing_the_graph_writ
     assert indexer.pending() == queued
     job = graph_store.list_nodes(Label.INDEX_JOB, limit=1)[0]
     assert job.properties["attempts"] == 1
-    assert "already accessed by another instance" in job.properties["last_error"]
+    assert "held by another process" in job.properties["last_error"]
 
     retried = indexer.retry_pending()
 
@@ -172,7 +171,7 @@ def test_a_qdrant_failure_during_ingest_is_retried_without_losing_the_graph_writ
     lazy.close()
 
 
-def test_deleted_nodes_leave_the_index(loaded: HybridRetriever, index: QdrantTextIndex) -> None:
+def test_deleted_nodes_leave_the_index(loaded: HybridRetriever, index: EdgeTextIndex) -> None:
     query = "Leave No Trace habits on busy trails"
     first = loaded.search(query, k=3, brand_id="brand-trailhead", expand=False).items[0]
     ref = NodeRef.parse(first.node_id)
@@ -187,7 +186,7 @@ def test_deleted_nodes_leave_the_index(loaded: HybridRetriever, index: QdrantTex
 
 
 def test_reindex_rebuilds_every_text_from_the_graph(
-    graph_store: GraphStore, index: QdrantTextIndex, loaded: HybridRetriever
+    graph_store: GraphStore, index: EdgeTextIndex, loaded: HybridRetriever
 ) -> None:
     points = index.info().points
     index.recreate()

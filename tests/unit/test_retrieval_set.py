@@ -23,7 +23,7 @@ from bench.retrieval_set import (
     score,
 )
 from demo import DemoDataset, generate
-from retrieval.qdrant import QdrantTextIndex, open_qdrant_client
+from retrieval.edge import EdgeTextIndex
 
 # Sparse-only recall@10 / nDCG@10 with the brand filter over the default demo measured
 # 0.546 / 0.589 (seed 7, bm25-v1); without the stemmer they drop to 0.491 / 0.491, so the
@@ -122,16 +122,15 @@ def test_metrics() -> None:
 @pytest.fixture(scope="module")
 def sparse_index(
     dataset: DemoDataset, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[QdrantTextIndex]:
-    client = open_qdrant_client(None, None, Path(tmp_path_factory.mktemp("qdrant")))
-    index = QdrantTextIndex(client, collection="retrieval_set")
+) -> Iterator[EdgeTextIndex]:
+    index = EdgeTextIndex(Path(tmp_path_factory.mktemp("index")) / "shard")
     index.upsert(corpus_texts(dataset))
     yield index
     index.close()
 
 
 def test_sparse_search_finds_the_labelled_texts(
-    sparse_index: QdrantTextIndex, queries: list[LabelledQuery]
+    sparse_index: EdgeTextIndex, queries: list[LabelledQuery]
 ) -> None:
     assert sparse_index.info().points == 577  # 496 texts of the brands, 81 of competitors
     runs = {q.query: ranked_ids(sparse_index, q, "sparse", True) for q in queries}
