@@ -291,13 +291,13 @@ class EdgeTextIndex(TextIndex):
         self, vector: Any, using: str, name: str, k: int, where: qe.Filter | None
     ) -> list[Hit]:
         request = qe.QueryRequest(
-            limit=k,
+            limit=k + TIE_SLACK,
             query=qe.Query.Nearest(vector, using=using),
             filter=where,
             with_payload=HIT_FIELDS,
         )
         with _unavailable("search", self.path):
-            points = self._live().query(request)
+            points = _by_score_then_id(self._live().query(request))[:k]
         return _hits(points, {name: ranks([p.id for p in points])})
 
     def _hybrid(
@@ -427,6 +427,20 @@ def _filter(brand_id: str | list[str] | None, kinds: Sequence[str] | None) -> qe
     if kinds is not None:
         must.append(qe.FieldCondition(key="kind", match=qe.MatchAny(list(kinds))))
     return qe.Filter(must=list(must)) if must else None
+
+
+# Points of equal score come back in the engine's storage order, which differs between two
+# indexes of the same texts written in another order; a few more are fetched so that ties
+# at the cut are ordered by id too, and the same query gives the same answer everywhere.
+TIE_SLACK = 8
+
+
+def _by_score_then_id(points: Sequence[qe.ScoredPoint]) -> list[qe.ScoredPoint]:
+    def key(p: qe.ScoredPoint) -> tuple[float, str, str]:
+        data = p.payload or {}
+        return -p.score, str(data.get("label", "")), str(data.get("id", p.id))
+
+    return sorted(points, key=key)
 
 
 def _hits(points: Sequence[qe.ScoredPoint], lists: dict[str, dict[str, int]]) -> list[Hit]:

@@ -148,7 +148,7 @@ def test_plan_create_beside_the_server_runs_its_research(served: Served) -> None
     no_index_warnings(created)
     assert "research before planning failed" not in created.stderr
     decision = json.loads(created.stdout)["decision_id"]
-    shown = cli(served.data_dir, "lineage", decision, "--depth", "1", "--json")
+    shown = cli(served.data_dir, "lineage", decision, "--depth", "1", "--all", "--json")
     assert shown.returncode == 0, shown.stderr
     labels = {n["label"] for n in json.loads(shown.stdout)["nodes"]}
     assert "ResearchBrief" in labels  # the plan cites the research it ran through the server

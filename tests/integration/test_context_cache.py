@@ -21,9 +21,9 @@ from graph.embedded import EmbeddedGraphStore
 from ingest import Part, SourceInfo, ingest
 from tests.integration.http_server import serve
 
-KEYS = {"ctx-admin-key-1": "admin", "ctx-b2-key-1": "viewer@b2"}
-ADMIN = {"Authorization": "Bearer ctx-admin-key-1"}
-ONLY_B2 = {"Authorization": "Bearer ctx-b2-key-1"}
+KEYS = {"ctx-admin-key-1-secret": "admin", "ctx-b2-key-1-secret": "viewer@b2"}
+ADMIN = {"Authorization": "Bearer ctx-admin-key-1-secret"}
+ONLY_B2 = {"Authorization": "Bearer ctx-b2-key-1-secret"}
 NDJSON = {"Content-Type": "application/x-ndjson"}
 RECORDS: dict[str, list[dict[str, object]]] = {
     "brands": [{"id": "b1", "name": "Trailhead"}, {"id": "b2", "name": "Ledgerline"}],

