@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
@@ -79,6 +79,43 @@ def channel_bounds(
         lower=[lo.get(ch, Decimal(0)) for ch in channels],
         upper=[hi.get(ch) for ch in channels],
     )
+
+
+def check_limits(
+    budget: Decimal,
+    minimums: Mapping[str, Decimal],
+    maximums: Mapping[str, Decimal],
+    *,
+    only: Collection[str] | None = None,
+    excluded: Collection[str] = (),
+) -> None:
+    """Limits that contradict each other, named before any curve is looked at: a minimum on
+    a channel left out (by ``excluded`` or by not being in ``only``), a minimum above the
+    maximum, minimums adding up to more than the budget. Each names the channel and both
+    limits; a minimum of 0 contradicts nothing."""
+    for ch in sorted(ch for ch, v in minimums.items() if v > 0):
+        if ch in excluded:
+            raise InfeasibleConstraintsError(
+                [ch], f"{ch} has a minimum of {minimums[ch]} but is excluded (a maximum of 0)"
+            )
+        if only is not None and ch not in only:
+            raise InfeasibleConstraintsError(
+                [ch],
+                f"{ch} has a minimum of {minimums[ch]} but is not among the only channels "
+                f"allowed ({', '.join(sorted(only))}), so its maximum is 0",
+            )
+        if ch in maximums and minimums[ch] > maximums[ch]:
+            raise InfeasibleConstraintsError(
+                [ch],
+                f"{ch} has a minimum of {minimums[ch]} above its maximum of {maximums[ch]}",
+            )
+    total = sum(minimums.values(), Decimal(0))
+    if total > budget:
+        named = sorted(ch for ch, v in minimums.items() if v > 0)
+        listed = ", ".join(f"{ch} ({minimums[ch]})" for ch in named)
+        raise InfeasibleConstraintsError(
+            named, f"minimums of {listed} add up to {total}, more than the budget {budget}"
+        )
 
 
 def exploration_floors(

@@ -1,10 +1,12 @@
 """A brief in words turned into what the planner can use: objective, channels, limits.
 
-Two parsers give the same :class:`BriefFacts`: a deterministic one (patterns over the
-brand's channel and audience names) and, when a chat model is configured, the model with
-structured output. The model may only pick channels and audiences from the lists it is
-shown and may only repeat amounts that occur in the brief: an amount it invents is dropped
-and said so in ``notes``. The request's own fields always win over the brief.
+Two parsers give the same :class:`BriefFacts`: a deterministic one (the brief read clause
+by clause over the brand's channel and audience names, :mod:`agents.planner._brief_rules`)
+and, when a chat model is configured, the model with structured output. The model may only
+pick channels and audiences from the lists it is shown and may only repeat amounts that
+occur in the brief (the same number, percentage or not): an amount it invents is dropped
+and said so in ``notes``. A channel the brief names that the brand does not have is noted,
+never an error. The request's own fields always win over the brief.
 """
 
 from __future__ import annotations
@@ -19,35 +21,25 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from agents.llm import LlmError, ask_structured
+from agents.planner._brief_names import ChannelName
+from agents.planner._brief_rules import AMOUNT, read
 
-RULES_VERSION = "brief-rules-v1"
+__all__ = [
+    "AudienceName",
+    "BriefFacts",
+    "ChannelName",
+    "ParsedBrief",
+    "amount_of",
+    "parse_brief",
+    "parse_with_rules",
+    "same_amount",
+]
 
-_AMOUNT = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s?(?:k|m)?(?:\s?(?:usd|eur|gbp))?|\d+(?:\.\d+)?\s?%"
-_MIN = re.compile(
-    rf"(?:at least|minimum(?: of)?|min\.?|no less than|not less than)\s+(?P<amount>{_AMOUNT})"
-    r"\s+(?:on|for|in|to|into)\s+(?P<target>[^.;,]+)",
-    re.IGNORECASE,
-)
-_MAX = re.compile(
-    rf"(?:at most|no more than|not more than|maximum(?: of)?|max\.?|up to|cap(?:ped)? at)\s+"
-    rf"(?P<amount>{_AMOUNT})\s+(?:on|for|in|to|into)\s+(?P<target>[^.;,]+)",
-    re.IGNORECASE,
-)
-_EXCLUDE = re.compile(
-    r"\b(?:no|not|without|exclude|excluding|skip|avoid|drop|pause)\b\s+(?P<target>[^.;]+)",
-    re.IGNORECASE,
-)
-_ONLY = re.compile(r"\bonly\s+(?:on|in|use|using|via)?\s*(?P<target>[^.;]+)", re.IGNORECASE)
+RULES_VERSION = "brief-rules-v2"
 _CONVERSIONS = re.compile(
     r"\b(conversions?|sign-?ups?|trials?|leads?|orders|subscriptions|acquisitions?)\b", re.I
 )
 _REVENUE = re.compile(r"\b(revenue|sales|roas|return on ad spend|profit)\b", re.I)
-
-
-class ChannelName(BaseModel):
-    id: str
-    name: str
-    kind: str | None = None
 
 
 class AudienceName(BaseModel):
@@ -75,6 +67,10 @@ class BriefFacts(BaseModel):
     )
     max_amounts: dict[str, str] = Field(
         default_factory=dict, description="channel id -> most amount (or N%), as written"
+    )
+    unknown_channels: list[str] = Field(
+        default_factory=list,
+        description="channels the brief names, as written, that are not in the list shown",
     )
     notes: list[str] = Field(default_factory=list, description="what was read, and dropped")
 
@@ -107,112 +103,66 @@ def parse_brief(
 def parse_with_rules(
     text: str, channels: Sequence[ChannelName], audiences: Sequence[AudienceName]
 ) -> BriefFacts:
-    """The deterministic reading: patterns over the known channel and audience names."""
-    facts = BriefFacts()
+    """The deterministic reading: clause by clause over the brand's channel names."""
+    reading = read(text, channels)
+    facts = BriefFacts(
+        include_channels=reading.include,
+        exclude_channels=reading.exclude,
+        min_amounts=reading.min_amounts,
+        max_amounts=reading.max_amounts,
+        unknown_channels=reading.unknown,
+        notes=reading.notes,
+    )
     conv, rev = len(_CONVERSIONS.findall(text)), len(_REVENUE.findall(text))
     if conv != rev:
         facts.objective = "conversions" if conv > rev else "revenue"
-    for pattern, into in ((_MIN, facts.min_amounts), (_MAX, facts.max_amounts)):
-        for m in pattern.finditer(text):
-            for channel_id in _channels_in(m.group("target"), channels):
-                into[channel_id] = _clean(m.group("amount"))
-    for m in _EXCLUDE.finditer(text):
-        clause = m.group("target")
-        if _LIMIT_WORDS.match(clause.strip()):  # "no more than" is a limit, not an exclusion
-            continue
-        facts.exclude_channels.extend(_channels_in(clause, channels))
-    for m in _ONLY.finditer(text):
-        facts.include_channels.extend(_channels_in(m.group("target"), channels))
-    facts.exclude_channels = sorted(set(facts.exclude_channels))
-    facts.include_channels = sorted(set(facts.include_channels) - set(facts.exclude_channels))
     lowered = text.lower()
     facts.audience_ids = sorted(a.id for a in audiences if a.name.lower() in lowered)
+    return _noted(facts)
+
+
+def _noted(facts: BriefFacts) -> BriefFacts:
+    """``facts`` with a note for each channel named that the brand does not have."""
+    for name in facts.unknown_channels:
+        facts.notes.append(f"the brief names {name!r}, which is not one of the brand's channels")
     return facts
-
-
-_LIMIT_WORDS = re.compile(r"(?:more|less|fewer|than|over|under)\b", re.IGNORECASE)
 
 
 def amount_of(written: str, budget: Decimal) -> Decimal | None:
     """An amount as written in a brief (``$5k``, ``1,200``, ``20%`` of ``budget``)."""
+    value, percent = _value(written)
+    if value is None:
+        return None
+    return ((value * budget / 100) if percent else value).quantize(Decimal("0.01"))
+
+
+def same_amount(a: str, b: str) -> bool:
+    """True when two written amounts say the same (``$5k`` and ``5,000``; ``10 %`` and
+    ``10%``), a percentage never being equal to an absolute amount."""
+    value = _value(a)
+    return value[0] is not None and value == _value(b)
+
+
+def _value(written: str) -> tuple[Decimal | None, bool]:
+    """The number ``written`` says and whether it is a percentage."""
     text = written.lower().replace(",", "").replace(" ", "")
-    text = re.sub(r"^[$€£]|(usd|eur|gbp)$", "", text)
-    scale = Decimal(1)
+    text = re.sub(r"^[$€£]|(usd|eur|gbp|dollars|euros|pounds)$", "", text)
+    percent, scale = False, Decimal(1)
     if text.endswith("%"):
-        text, scale = text[:-1], budget / 100
+        text, percent = text[:-1], True
     elif text.endswith("k"):
         text, scale = text[:-1], Decimal(1000)
     elif text.endswith("m"):
         text, scale = text[:-1], Decimal(1_000_000)
     try:
-        return (Decimal(text) * scale).quantize(Decimal("0.01"))
+        value = Decimal(text) * scale
     except InvalidOperation:
-        return None
+        return None, False
+    return (value, percent) if value.is_finite() else (None, False)
 
 
 def _clean(amount: str) -> str:
     return " ".join(amount.split())
-
-
-_GENERIC = frozenset({"ads", "and", "email", "search", "network", "organic", "website", "the"})
-
-
-def _aliases(channel: ChannelName, channels: Sequence[ChannelName]) -> dict[str, int]:
-    """Names a brief may use for ``channel``, each with a rank (0 is the most specific):
-    its name and id, a word only its name has, a part in parentheses, its kind."""
-    name = channel.name.lower()
-    ranked: dict[str, int] = {}
-
-    def add(alias: str, rank: int) -> None:
-        alias = alias.strip()
-        if len(alias) >= 3 and alias not in _GENERIC - {"email"}:
-            ranked[alias] = min(rank, ranked.get(alias, rank))
-
-    head = re.sub(r"\s*\(.*\)", "", name).strip()
-    for alias in (name, head, channel.id.lower(), channel.id.lower().removeprefix("ch-")):
-        add(alias.replace("-", " "), 0)
-    for word in ("ads", "search", "network"):
-        if head.endswith(f" {word}") and len(head.split()) > 1:
-            add(head.removesuffix(f" {word}"), 1)
-    others = [re.findall(r"[a-z]+", c.name.lower()) for c in channels if c.id != channel.id]
-    for word in re.findall(r"[a-z]+", head):
-        if word not in _GENERIC and not any(word in words for words in others):
-            add(word, 1)
-    for inside in re.findall(r"\(([^)]*)\)", name):
-        for part in inside.split(","):
-            add(part, 2)
-    if channel.kind:
-        add(channel.kind.replace("_", " "), 3)
-    return ranked
-
-
-def _channels_in(clause: str, channels: Sequence[ChannelName]) -> list[str]:
-    """Channels named in ``clause``. A name inside a longer matched name does not count,
-    and where one name fits several channels the most specific reading wins."""
-    lowered = clause.lower()
-    matches: list[tuple[int, int, int, str]] = []
-    for channel in channels:
-        for alias, rank in _aliases(channel, channels).items():
-            for m in re.finditer(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", lowered):
-                matches.append((m.start(), m.end(), rank, channel.id))
-    best: dict[tuple[int, int], int] = {}
-    for start, end, rank, _ in matches:
-        best[(start, end)] = min(rank, best.get((start, end), rank))
-    kept = {
-        channel_id
-        for start, end, rank, channel_id in matches
-        if rank == best[(start, end)]
-        and not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in matches)
-    }
-    return sorted(kept)
-
-
-def _amounts_in(text: str) -> set[str]:
-    return {_normal(m.group(0)) for m in re.finditer(_AMOUNT, text, re.IGNORECASE)}
-
-
-def _normal(amount: str) -> str:
-    return re.sub(r"[\s,$€£]|usd|eur|gbp", "", amount.lower())
 
 
 def _parse_with_llm(
@@ -222,26 +172,31 @@ def _parse_with_llm(
     llm: BaseChatModel,
 ) -> ParsedBrief:
     system = (
-        "You read marketing briefs for a media planner. Extract only what the brief says: "
-        "the objective, channels to use only or to exclude, audiences named, and minimum or "
-        "maximum amounts per channel exactly as written in the brief. Use only the channel "
-        "and audience ids listed. Never invent an amount; leave fields empty when unsure."
+        "You read marketing briefs for a media planner. Read the brief clause by clause and "
+        "extract only what it says: the objective, channels to use only or to exclude, "
+        "audiences named, and minimum or maximum amounts per channel exactly as written in "
+        "the brief (keep a percentage a percentage). A limit on a kind of channel (search, "
+        "social, email) applies to each channel of that kind. Use only the channel and "
+        "audience ids listed; put a channel the brief names that is not listed in "
+        "unknown_channels, as the brief writes it. Never invent an amount; leave fields "
+        "empty when unsure."
     )
     listing = "\n".join(f"- {c.id}: {c.name} ({c.kind})" for c in channels)
     people = "\n".join(f"- {a.id}: {a.name}" for a in audiences)
     user = f"Channels:\n{listing}\n\nAudiences:\n{people}\n\nBrief:\n{text}"
     answer = ask_structured(llm, BriefFacts, system, user)
-    facts = _checked(answer.value, text, channels, audiences)
+    facts = checked(answer.value, text, channels, audiences)
     return ParsedBrief(facts, "llm", answer.model, answer.prompt_digest)
 
 
-def _checked(
+def checked(
     facts: BriefFacts,
     text: str,
     channels: Sequence[ChannelName],
     audiences: Sequence[AudienceName],
 ) -> BriefFacts:
-    """Drop whatever the model made up: unknown ids, amounts absent from the brief."""
+    """Drop whatever the model made up: unknown ids, amounts the brief does not write (by
+    value: ``5000`` stands for ``5k``, but ``40`` never for ``40%``), names absent from it."""
     known_channels = {c.id for c in channels}
     known_audiences = {a.id for a in audiences}
     written = _amounts_in(text)
@@ -258,18 +213,29 @@ def _checked(
         for channel_id, amount in sorted(amounts.items()):
             if channel_id not in known_channels:
                 notes.append(f"dropped {what} for unknown channel {channel_id}")
-            elif _normal(amount) not in written:
+            elif not any(same_amount(amount, w) for w in written):
                 notes.append(f"dropped {what} {amount!r} for {channel_id}: not in the brief")
             else:
                 kept[channel_id] = _clean(amount)
         return kept
 
-    return BriefFacts(
-        objective=facts.objective,
-        include_channels=keep_ids(facts.include_channels, known_channels, "channels"),
-        exclude_channels=keep_ids(facts.exclude_channels, known_channels, "channels"),
-        audience_ids=keep_ids(facts.audience_ids, known_audiences, "audiences"),
-        min_amounts=keep_amounts(facts.min_amounts, "minimum"),
-        max_amounts=keep_amounts(facts.max_amounts, "maximum"),
-        notes=notes,
+    lowered = text.lower()
+    unknown = [n for n in facts.unknown_channels if n.strip() and n.lower() in lowered]
+    if len(unknown) < len(facts.unknown_channels):
+        notes.append("dropped channel names that the brief does not write")
+    return _noted(
+        BriefFacts(
+            objective=facts.objective,
+            include_channels=keep_ids(facts.include_channels, known_channels, "channels"),
+            exclude_channels=keep_ids(facts.exclude_channels, known_channels, "channels"),
+            audience_ids=keep_ids(facts.audience_ids, known_audiences, "audiences"),
+            min_amounts=keep_amounts(facts.min_amounts, "minimum"),
+            max_amounts=keep_amounts(facts.max_amounts, "maximum"),
+            unknown_channels=list(dict.fromkeys(unknown)),
+            notes=notes,
+        )
     )
+
+
+def _amounts_in(text: str) -> list[str]:
+    return [m.group(0) for m in re.finditer(AMOUNT, text, re.IGNORECASE)]

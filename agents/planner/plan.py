@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
@@ -25,9 +24,10 @@ from agents.curves.curves import curves_from_graph, record_curves
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.curves.response_curve import VERSION as CURVE_VERSION
 from agents.planner import _parts
+from agents.planner._brief_apply import apply_brief
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
 from agents.planner.allocator import allocate
-from agents.planner.brief import AudienceName, BriefFacts, ChannelName, amount_of, parse_brief
+from agents.planner.brief import AudienceName, BriefFacts, ChannelName, parse_brief
 from agents.planner.cache import CurveCache
 from agents.planner.errors import NoCurvesError, UnknownBrandError
 from agents.planner.models import (
@@ -229,33 +229,6 @@ def make_plan(
     )
     store.record_decision(decision)
     return load_plan(store, plan_id)
-
-
-def apply_brief(request: PlanRequest, facts: BriefFacts | None, notes: list[str]) -> PlanRequest:
-    """The request with what the brief says filled in where the request is silent."""
-    if facts is None:
-        return request
-    update: dict[str, Any] = {}
-    if "objective" not in request.model_fields_set and facts.objective:
-        update["objective"] = facts.objective
-    if request.channel_ids is None and (facts.include_channels or facts.exclude_channels):
-        update["channel_ids"] = facts.include_channels or None
-    if request.audience_ids is None and facts.audience_ids:
-        update["audience_ids"] = facts.audience_ids
-    limits = {"min": dict(request.constraints.min), "max": dict(request.constraints.max)}
-    for side, written in (("min", facts.min_amounts), ("max", facts.max_amounts)):
-        for channel_id, text in written.items():
-            amount = amount_of(text, request.budget)
-            if amount is None:
-                notes.append(f"could not read {text!r} as an amount for {channel_id}")
-            elif channel_id not in limits[side]:
-                limits[side][channel_id] = amount
-    update["constraints"] = PlanConstraints(**limits)
-    if facts.exclude_channels:
-        update["exclude_channels"] = sorted(
-            set(request.exclude_channels or []) | set(facts.exclude_channels)
-        )
-    return request.model_copy(update=update)
 
 
 def _fit(store: GraphStore, brand_id: str) -> list[ResponseCurve]:
