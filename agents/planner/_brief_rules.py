@@ -63,7 +63,8 @@ _EXCLUDE = re.compile(
     r"\b(?:no|not|none|never|without|exclude[sd]?|excluding|except|skip|avoid|drop|pause"
     r"|stop|cut|kill|ban|remove|leave\b.*\bout|keep\b.*\bout|stay (?:off|away from)"
     r"|don'?t|do not|nothing (?:on|for|in|to|into)|zero (?:on|for|to)|off the table"
-    r"|out of (?:the )?(?:plan|mix|budget))\b|n't\b",
+    r"|out of (?:the )?(?:plan|mix|budget)|(?:everything|anything|all(?: channels)?) but)\b"
+    r"|n't\b",
     re.IGNORECASE,
 )
 _NOT_EXCLUDING = re.compile(
@@ -111,13 +112,13 @@ class _State:
     pending: list[tuple[Side, str]] = field(default_factory=list)  # limits without a channel
 
 
-def clauses(text: str) -> list[str]:
+def clauses(text: str, channels: Sequence[ChannelName] = ()) -> list[str]:
     """The brief cut into clauses (see the module's docstring)."""
     text = _ABBREVIATIONS.sub(r"\1", text)
     text = _BETWEEN.sub(r"at least \1 ~ at most \2", text)
     out: list[str] = []
     for piece in _HARD.split(text):
-        for clause in _soft_split(piece.strip()):
+        for clause in _soft_split(piece.strip(), channels):
             for part in clause.split("~"):
                 part = _LEADING.sub("", part.strip())
                 if part:
@@ -125,13 +126,16 @@ def clauses(text: str) -> list[str]:
     return out
 
 
-def _soft_split(piece: str) -> list[str]:
+def _soft_split(piece: str, channels: Sequence[ChannelName]) -> list[str]:
+    """``piece`` cut at "and", "but"… where a new instruction starts after a clause of its
+    own: "search and social only" stays whole, its first part being a bare channel name."""
     if not piece:
         return []
     parts = _SOFT.split(piece)
     current, out = parts[0], []
-    for connector, following in zip(parts[1::2], parts[2::2], strict=True):
-        if _starts_instruction(following):
+    for before, connector, following in zip(parts[0::2], parts[1::2], parts[2::2], strict=False):
+        bare = not _starts_instruction(before) and _is_list(before, channels)
+        if _starts_instruction(following) and not (bare and channels_in(before, channels)):
             out.append(current)
             current = following
         else:
@@ -159,7 +163,7 @@ def _amounts(clause: str) -> list[str]:
 def read(text: str, channels: Sequence[ChannelName]) -> Reading:
     """Read ``text`` clause by clause against the brand's ``channels``."""
     reading, state = Reading(), _State()
-    for clause in clauses(text):
+    for clause in clauses(text, channels):
         _read_clause(clause, channels, reading, state)
     for side, amount in state.pending:
         reading.notes.append(f"could not tell which channel {_said(side, amount)} is for")
