@@ -124,7 +124,10 @@ def parse_with_rules(
 def _noted(facts: BriefFacts) -> BriefFacts:
     """``facts`` with a note for each channel named that the brand does not have."""
     for name in facts.unknown_channels:
-        facts.notes.append(f"the brief names {name!r}, which is not one of the brand's channels")
+        facts.notes.append(
+            f"the brief names {name!r}, which matches none of the brand's channels (those "
+            "with outcomes to plan on): that part of the brief is left aside"
+        )
     return facts
 
 
