@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -86,25 +87,42 @@ def aliases(channel: ChannelName, channels: Sequence[ChannelName]) -> dict[str, 
     return ranked
 
 
+@lru_cache(maxsize=64)
+def _patterns(
+    key: tuple[tuple[str, str, str | None], ...],
+) -> list[tuple[re.Pattern[str], int, str]]:
+    """The alias patterns of a channel list (kept: a brief is read clause by clause)."""
+    channels = [ChannelName(id=i, name=n, kind=k) for i, n, k in key]
+    return [
+        (re.compile(rf"(?<![a-z]){re.escape(alias)}(?![a-z])"), rank, channel.id)
+        for channel in channels
+        for alias, rank in aliases(channel, channels).items()
+    ]
+
+
 def mentions(text: str, channels: Sequence[ChannelName]) -> list[Mention]:
     """Every channel named in ``text`` (lower case), most specific readings only."""
     found: list[Mention] = []
-    for channel in channels:
-        for alias, rank in aliases(channel, channels).items():
-            for m in re.finditer(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", text):
-                found.append(Mention(m.start(), m.end(), rank, channel.id))
+    key = tuple((c.id, c.name, c.kind) for c in channels)
+    for pattern, rank, channel_id in _patterns(key):
+        for m in pattern.finditer(text):
+            found.append(Mention(m.start(), m.end(), rank, channel_id))
     best: dict[tuple[int, int], int] = {}
     for f in found:
         best[(f.start, f.end)] = min(f.rank, best.get((f.start, f.end), f.rank))
-    return [
-        f
-        for f in found
-        if f.rank == best[(f.start, f.end)]
-        and not any(
-            g.start <= f.start and f.end <= g.end and (g.end - g.start) > (f.end - f.start)
-            for g in found
-        )
-    ]
+    inside = _inside_longer(list(best))
+    return [f for f in found if f.rank == best[(f.start, f.end)] and (f.start, f.end) not in inside]
+
+
+def _inside_longer(spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (distinct) spans lying inside a longer one, in one sweep."""
+    inside: set[tuple[int, int]] = set()
+    reach = -1
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if reach >= end:
+            inside.add((start, end))
+        reach = max(reach, end)
+    return inside
 
 
 def channels_in(text: str, channels: Sequence[ChannelName]) -> list[str]:
@@ -115,10 +133,12 @@ def channels_in(text: str, channels: Sequence[ChannelName]) -> list[str]:
 def unknown_names(text: str, channels: Sequence[ChannelName]) -> list[str]:
     """Channel names in ``text`` (as written there) that match none of ``channels``."""
     lowered = text.lower()
-    covered = [(m.start, m.end) for m in mentions(lowered, channels)]
+    covered = bytearray(len(lowered))
+    for seen in mentions(lowered, channels):
+        covered[seen.start : seen.end] = b"\x01" * (seen.end - seen.start)
     names: list[str] = []
     for word in KNOWN_NAMES:
         for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
-            if not any(s <= m.start() and m.end() <= e for s, e in covered):
+            if not all(covered[m.start() : m.end()]):
                 names.append(text[m.start() : m.end()])
     return names

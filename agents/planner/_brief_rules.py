@@ -61,7 +61,7 @@ _LIMIT = re.compile(
 )
 _EXCLUDE = re.compile(
     r"\b(?:no|not|none|never|without|exclude[sd]?|excluding|except|skip|avoid|drop|pause"
-    r"|stop|cut|kill|ban|remove|leave\b.*\bout|keep\b.*\bout|stay (?:off|away from)"
+    r"|stop|cut|kill|ban|remove|leave\b.{0,40}\bout|keep\b.{0,40}\bout|stay (?:off|away from)"
     r"|don'?t|do not|nothing (?:on|for|in|to|into)|zero (?:on|for|to)|off the table"
     r"|out of (?:the )?(?:plan|mix|budget)|(?:everything|anything|all(?: channels)?) but)\b"
     r"|n't\b",
