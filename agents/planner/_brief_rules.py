@@ -36,7 +36,8 @@ _MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
 _YEAR = re.compile(rf"(?:\b(?:{_MONTHS}|in|of|since|until|by|for)\s+)(?:19|20)\d\d\b", re.I)
 _ABBREVIATIONS = re.compile(r"\b(min|max|approx|incl|vs|e\.g|i\.e|etc)\.", re.IGNORECASE)
 _BETWEEN = re.compile(rf"\bbetween\s+({AMOUNT})\s+and\s+({AMOUNT})", re.IGNORECASE)
-_HARD = re.compile(r"(?<!\d)[.!?](?!\d)|[.!?](?=\s|$)|[;:\n]|,(?!\d{3}(?!\d))|\s[-–—]+\s")
+_SENTENCE = re.compile(r"(?<!\d)[.!?](?!\d)|[.!?](?=\s|$)|[;\n]")
+_HARD = re.compile(r":|,(?!\d{3}(?!\d))|\s[-–—]+\s")
 _SOFT = re.compile(
     r"\s+(and|but|while|whereas|though|although|plus|&|yet|so|then|with)\s+", re.IGNORECASE
 )
@@ -45,15 +46,19 @@ _LEADING = re.compile(r"^(?:and|but|while|whereas|though|although|plus|&|yet|so|
 _MIN_ABS = (
     r"at least|no less than|not less than|no fewer than|a minimum of|minimum of|minimum|min"
     r"|floor of|floor|or more|upwards of|north of|never below|never under"
+    r"|(?:raise|increase|boost|grow|lift)\b[^,;]{0,40}?\bto"
 )
 _MAX_ABS = (
     r"at most|no more than|not more than|a maximum of|maximum of|maximum|max|up to|capped at"
     r"|capped|cap of|cap it at|cap at|cap|ceiling of|ceiling|limit of|limited to|limit to"
     r"|limit|tops|or less|within|never above|never over|never more than|only"
+    r"|(?:cut|reduce|lower|trim|scale back)\b[^,;]{0,40}?\bto"
 )
 _REL_MIN = r"above|over|more than|exceed|exceeds|exceeding|beyond|higher than|greater than"
 _REL_MAX = r"below|under|less than|lower than|fewer than|beneath"
-_NEGATION = re.compile(r"\b(?:no|not|never|don'?t|do not|doesn'?t|shouldn'?t|won'?t)\b|n't\b")
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|don'?t|do not|doesn'?t|shouldn'?t|won'?t)\b|n't\b", re.IGNORECASE
+)
 _LIMIT = re.compile(
     rf"\b(?P<min>{_MIN_ABS})\b|\b(?P<max>{_MAX_ABS})\b|\b(?P<rel_min>{_REL_MIN})\b"
     rf"|\b(?P<rel_max>{_REL_MAX})\b",
@@ -114,15 +119,23 @@ class _State:
 
 def clauses(text: str, channels: Sequence[ChannelName] = ()) -> list[str]:
     """The brief cut into clauses (see the module's docstring)."""
+    return [clause for sentence in _sentences(text, channels) for clause in sentence]
+
+
+def _sentences(text: str, channels: Sequence[ChannelName]) -> list[list[str]]:
+    """The brief's sentences, each cut into its clauses."""
     text = _ABBREVIATIONS.sub(r"\1", text)
     text = _BETWEEN.sub(r"at least \1 ~ at most \2", text)
-    out: list[str] = []
-    for piece in _HARD.split(text):
-        for clause in _soft_split(piece.strip(), channels):
-            for part in clause.split("~"):
-                part = _LEADING.sub("", part.strip())
-                if part:
-                    out.append(part)
+    out: list[list[str]] = []
+    for sentence in _SENTENCE.split(text):
+        parts = [
+            _LEADING.sub("", part.strip())
+            for piece in _HARD.split(sentence)
+            for clause in _soft_split(piece.strip(), channels)
+            for part in clause.split("~")
+        ]
+        if any(parts):
+            out.append([p for p in parts if p])
     return out
 
 
@@ -163,8 +176,10 @@ def _amounts(clause: str) -> list[str]:
 def read(text: str, channels: Sequence[ChannelName]) -> Reading:
     """Read ``text`` clause by clause against the brand's ``channels``."""
     reading, state = Reading(), _State()
-    for clause in clauses(text, channels):
-        _read_clause(clause, channels, reading, state)
+    for sentence in _sentences(text, channels):
+        state.side = None  # "search 15k" takes the side of a limit in its own sentence only
+        for clause in sentence:
+            _read_clause(clause, channels, reading, state)
     for side, amount in state.pending:
         reading.notes.append(f"could not tell which channel {_said(side, amount)} is for")
     reading.exclude = sorted(set(reading.exclude))
@@ -179,7 +194,7 @@ def _read_clause(
     named = channels_in(clause, channels)
     amounts = _amounts(clause)
     spend = amounts and not _NOT_SPEND.search(clause)
-    if spend and _read_limit(clause, named, amounts, reading, state):
+    if spend and _read_limit(clause, channels, named, amounts, reading, state):
         _note_unknown(clause, channels, reading)
         return
     if _NOT_EXCLUDING.search(clause) and not re.search(r"\bnothing but\b", clause, re.I):
@@ -211,7 +226,12 @@ def _read_clause(
 
 
 def _read_limit(
-    clause: str, named: list[str], amounts: list[str], reading: Reading, state: _State
+    clause: str,
+    channels: Sequence[ChannelName],
+    named: list[str],
+    amounts: list[str],
+    reading: Reading,
+    state: _State,
 ) -> bool:
     """A limit clause put into ``reading``; False when ``clause`` holds no spend limit."""
     sides = _sides(clause)
@@ -223,6 +243,8 @@ def _read_limit(
         amounts = amounts[:1] * len(sides)
     elif len(sides) == 1:
         amounts = [_nearest(clause, sides[0], amounts)]
+    if not named and unknown_names(clause, channels):
+        return True  # a limit on a channel the brand lacks ("at least 5k on TikTok"): noted
     targets = named or state.subject
     for side, amount in zip(sides, amounts, strict=False):
         if targets:
