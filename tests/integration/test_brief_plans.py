@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label
+from tests.integration.cli_runner import assert_usage_error, cli_for
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
@@ -144,3 +145,24 @@ def test_the_model_reads_the_boots_brief_the_same(demo: GraphStore, tmp_path: Pa
     assert totals["ch-email"] >= 5_000
     assert not set(totals) & set(TIKTOK_LIKE)
     assert "'9k' for ch-sms: not in the brief" in decision_notes(demo, r.json())
+
+
+def test_the_cli_reads_the_boots_brief_and_exits_non_zero_on_a_contradiction(
+    demo: GraphStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    cli = cli_for(demo, tmp_path, request)
+    dates = ("--start", "2026-07-01", "--end", "2026-07-30")
+    made = cli(
+        "plan", "create", "--brand", "brand-emberoak", "--budget", "40k", *dates,
+        "--brief", BOOTS, "--json",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    totals = by_channel(json.loads(made.stdout))
+    assert totals["ch-email"] >= 5_000 and not set(totals) & set(TIKTOK_LIKE)
+
+    clash = cli(
+        "plan", "create", "--brand", "brand-emberoak", "--budget", "40k", *dates,
+        "--brief", "No email this time, but keep email above 4k",
+    )  # fmt: skip
+    message = assert_usage_error(clash, "ch-email", "4000.00", "excluded", code=1)
+    assert "no response curve" not in message
