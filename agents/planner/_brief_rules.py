@@ -28,8 +28,9 @@ AMOUNT = (
     r"\d+(?:\.\d+)?\s?%|(?:[$€£]\s?)?\d+(?:,\d{3})*(?:\.\d+)?\s?(?:k|m)?"
     r"(?:\s?(?:usd|eur|gbp|dollars|euros|pounds))?(?![\w%])"
 )
-_AMOUNT = re.compile(
-    rf"(?<![\w.,])(?:{AMOUNT})(?!\s?(?:days?|weeks?|months?|x\b|times|th\b|st\b|nd\b|rd\b))",
+_AMOUNT = re.compile(  # not a count of something else than money: 14 days, 500 sign-ups, 3x
+    rf"(?<![\w.,])(?:{AMOUNT})(?!\s?(?:days?|weeks?|months?|x\b|times|th\b|st\b|nd\b|rd\b"
+    r"|conversions?|sign-?ups?|leads?|orders?|clicks?|impressions?|customers?|visits?))",
     re.IGNORECASE,
 )
 _MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december"  # noqa: E501
@@ -59,9 +60,10 @@ _REL_MAX = r"below|under|less than|lower than|fewer than|beneath"
 _NEGATION = re.compile(
     r"\b(?:no|not|never|don'?t|do not|doesn'?t|shouldn'?t|won'?t)\b|n't\b", re.IGNORECASE
 )
+_BEFORE_AMOUNT = r"(?=\s+(?:[$€£]\s?)?\d)"  # "above 4k", not "over the month"
 _LIMIT = re.compile(
-    rf"\b(?P<min>{_MIN_ABS})\b|\b(?P<max>{_MAX_ABS})\b|\b(?P<rel_min>{_REL_MIN})\b"
-    rf"|\b(?P<rel_max>{_REL_MAX})\b",
+    rf"\b(?P<min>{_MIN_ABS})\b|\b(?P<max>{_MAX_ABS})\b"
+    rf"|\b(?P<rel_min>{_REL_MIN})\b{_BEFORE_AMOUNT}|\b(?P<rel_max>{_REL_MAX})\b{_BEFORE_AMOUNT}",
     re.IGNORECASE,
 )
 _EXCLUDE = re.compile(
@@ -82,10 +84,8 @@ _ONLY = re.compile(
     r"|restrict(?:ed)? to|all in on)\b",
     re.IGNORECASE,
 )
-_NOT_SPEND = re.compile(  # amounts of something else than spend: ROAS above 3, 14 days…
-    r"\b(?:roas|roi|cpa|cpc|cpm|ctr|cac|return|returns|conversion rate|days?|weeks?|months?"
-    r"|conversions|sign-?ups|leads|orders|clicks|impressions)\b",
-    re.IGNORECASE,
+_NOT_SPEND = re.compile(  # a target of a ratio, not of spend: "keep ROAS above 3 on search"
+    r"\b(?:roas|roi|cpa|cpc|cpm|ctr|cac|aov|return on|conversion rate|cost per)\b", re.I
 )
 _TOTAL = re.compile(r"\b(?:budget|total|overall|in all|altogether|across|spend of)\b", re.I)
 _FILLER = frozenset(
@@ -236,8 +236,8 @@ def _read_limit(
     """A limit clause put into ``reading``; False when ``clause`` holds no spend limit."""
     sides = _sides(clause)
     if not sides:
-        if _TOTAL.search(clause) or not named:
-            return False
+        if not named or (_TOTAL.search(clause) and "%" not in amounts[0]):
+            return False  # "budget 60k across search and social" is the budget
         # "search 15k" after "social max 10k" is a maximum too; alone it fixes the channel
         sides = [state.side] if state.side else ["min", "max"]
         amounts = amounts[:1] * len(sides)
