@@ -17,6 +17,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from agents.planner._brief_apply import apply_brief
+from agents.planner._brief_rules import clauses
 from agents.planner.brief import (
     RULES_VERSION,
     BriefFacts,
@@ -189,3 +190,24 @@ def test_a_failing_model_falls_back_to_the_rules_on_the_corpus() -> None:
 )
 def test_amounts_are_compared_by_value(written: str, other: str, same: bool) -> None:
     assert same_amount(written, other) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Spring launch of waterproof boots, no TikTok, at least 5k on email",
+            ["Spring launch of waterproof boots", "no TikTok", "at least 5k on email"],
+        ),
+        ("Only search and email this month", ["Only search and email this month"]),
+        ("no TikTok and at least 5k on email", ["no TikTok", "at least 5k on email"]),
+        ("at least $3,000 on video; 2.5k min. on email",
+         ["at least $3,000 on video", "2.5k min on email"]),
+        ("Push display hard: at least 40% on display, but don't touch email",
+         ["Push display hard", "at least 40% on display", "don't touch email"]),
+        ("Keep search between 10k and 20k", ["Keep search at least 10k", "at most 20k"]),
+        ("search and social only", ["search and social only"]),
+    ],
+)  # fmt: skip
+def test_briefs_are_cut_into_clauses(text: str, expected: list[str]) -> None:
+    assert clauses(text, BRANDS["simulated"]) == expected
