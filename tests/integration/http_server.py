@@ -15,6 +15,7 @@ import uvicorn
 from langchain_core.language_models import BaseChatModel
 
 from agents.orchestrator import TaskAgent
+from agents.orchestrator.clock import Clock
 from api.app import create_app
 from api.services import assemble, open_index
 from api.settings import Settings
@@ -35,13 +36,20 @@ def serve(
     *,
     llm: BaseChatModel | None = None,
     agents: Mapping[str, TaskAgent] | None = None,
+    clock: Clock | None = None,
     **settings_values: Any,
 ) -> Iterator[httpx.Client]:
-    """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``."""
+    """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``
+    (and ``clock``: the system clock unless given)."""
     api_keys = ",".join(f"{k}:{r}" for k, r in keys.items())
     settings = Settings(data_dir=data_dir, api_keys=api_keys, **settings_values)  # type: ignore[arg-type]
     index = open_index(settings)
-    app = create_app(settings, assemble(settings, graph, index, llm=llm, agents=agents))
+    try:
+        services = assemble(settings, graph, index, llm=llm, agents=agents, clock=clock)
+    except BaseException:
+        index.close()  # a bad setting (a policy file…) leaves no lock open behind it
+        raise
+    app = create_app(settings, services)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
