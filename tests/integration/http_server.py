@@ -46,10 +46,10 @@ def serve(
     index = open_index(settings)
     try:
         services = assemble(settings, graph, index, llm=llm, agents=agents, clock=clock)
+        app = create_app(settings, services)
     except BaseException:
-        index.close()  # a bad setting (a policy file…) leaves no lock open behind it
+        index.close()  # a refused configuration leaves no open index (nor its lock file)
         raise
-    app = create_app(settings, services)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

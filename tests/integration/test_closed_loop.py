@@ -128,7 +128,12 @@ def test_a_cycle_runs_end_to_end_and_a_regime_change_is_caught(
     ]
     assert meta_lines, "the plan funds meta, so the change can be seen"
     alerts = graph_store.find_nodes(Label.ALERT, {"plan_id": second.plan_ids[0]}, limit=100)
-    assert alerts and all(a.properties["channel_id"] == "ch-meta" for a in alerts)
+    # The halved channel is caught, and it is the largest departure. A steady channel may
+    # alarm now and then (the loop bench's false-alarm rate, ~3 % of cycles; the drafted
+    # assets get fresh ids, and with them fresh true effects, so runs differ).
+    assert any(a.properties["channel_id"] == "ch-meta" for a in alerts), alerts
+    worst = min(alerts, key=lambda a: float(a.properties["ratio"]))
+    assert worst.properties["channel_id"] == "ch-meta", alerts
     assert second.replans >= 1  # a re-plan was proposed, approved and executed
     replan = load_plan(graph_store, second.plan_ids[1])
     assert replan.version == 2 and replan.start_date > second.start

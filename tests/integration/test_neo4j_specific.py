@@ -182,8 +182,8 @@ def test_lookups_by_id_use_indexes_never_a_label_less_scan(neo4j_store: Neo4jGra
         (q.LABELS_OF_ID, {"id": "x"}),
         (q.get_nodes(L.CAMPAIGN), {"ids": ["x"]}),
         (q.existing_ids(L.OUTCOME), {"ids": ["x"]}),
-        (q.incident_edges(L.CHANNEL, None, None), {"ids": ["x"], "limit": 10}),
-        (q.incident_edges(L.CAMPAIGN, [R.ON], [R.RUNS]), {"ids": ["x"], "limit": 10}),
+        (q.incident_edges([L.CHANNEL], None, None), {"ids0": ["x"], "limit": 10}),
+        (q.incident_edges([L.CAMPAIGN], [R.ON], [R.RUNS]), {"ids0": ["x"], "limit": 10}),
         (q.merge_edges(L.OUTCOME, R.OF, L.CAMPAIGN), {"rows": []}),
     ]:
         operators = plan_operators(neo4j_store, query, **params)
