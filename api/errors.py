@@ -23,6 +23,7 @@ from agents.orchestrator import GateError, PolicyError, SelfApprovalError
 from agents.planner.errors import (
     InfeasibleConstraintsError,
     NoCurvesError,
+    PlanEndedError,
     PlanStateError,
     UnknownBrandError,
     UnknownObjectiveError,
@@ -111,6 +112,7 @@ _STATUS: dict[type[Exception], tuple[int, str]] = {
     UnknownBrandError: (422, "unknown_brand"),
     NoSuchBrandError: (422, "unknown_brand"),
     UnknownVersionError: (404, "unknown_version"),
+    PlanEndedError: (409, "plan_ended"),
     PlanStateError: (409, "plan_state"),
     GateError: (409, "not_waiting"),
     SelfApprovalError: (403, "self_approval"),
@@ -164,6 +166,8 @@ def _details(exc: Exception) -> Any:
         return {"missing": exc.missing, "unknown": exc.unknown, "expected": exc.expected}
     if isinstance(exc, InfeasibleConstraintsError):
         return {"channels": exc.channels}
+    if isinstance(exc, PlanEndedError):
+        return {"end_date": exc.end.isoformat(), "today": exc.today.isoformat(), "zone": exc.zone}
     if isinstance(exc, PlanStateError):
         return {"status": exc.status, "allowed": exc.allowed}
     if isinstance(exc, UnknownVersionError):

@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from agents.channels.router import ChannelRouter, Market
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
+from agents.orchestrator.clock import Clock
 from agents.research.tools import ResearchTool, external_tools
 from agents.tasks import task_agents
 from agents.validation.agent import ValidationAgent
@@ -190,8 +191,10 @@ def assemble(
     *,
     llm: BaseChatModel | None = None,
     agents: Mapping[str, TaskAgent] | None = None,
+    clock: Clock | None = None,
 ) -> Services:
-    """Wire the agents and the key ring around opened stores (``llm`` as configured)."""
+    """Wire the agents and the key ring around opened stores (``llm`` as configured;
+    ``clock``: the system clock unless a test or a simulation brings its own)."""
     retriever = HybridRetriever(graph, index)
     config = webhook_config(settings)
     indexer = Indexer(graph, index)
@@ -212,6 +215,7 @@ def assemble(
         retriever=retriever,
         llm=llm,
         lease_seconds=settings.lease_seconds,
+        clock=clock,
     )
     validator = ValidationAgent(graph, router, orchestrator.propose_replan)
     orchestrator.bus.subscribe("outcomes_ingested", validator.handle)

@@ -8,6 +8,12 @@ validation agent decides A/B tests, watches for drift and, when a line drifts, p
 re-plan, which the approver approves and the agents execute for the days left. The next
 cycle plans on curves refitted from everything that happened. Used by ``marketgraph demo``
 and the closed-loop benchmark.
+
+The loop plays days, so it moves the orchestrator's clock with them (a
+:class:`~agents.orchestrator.clock.ManualClock`, installed if the orchestrator has
+another): each cycle is planned and handed over on the morning of its first day, and each
+week's outcomes are in by the morning after it, so budgets are set on the day a plan
+starts, as they would be by a server's worker.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from agents.orchestrator import Event, Orchestrator
+from agents.orchestrator.clock import ManualClock, brand_zone, start_of
 from agents.orchestrator.gates import waiting
 from agents.planner.models import APPROVED, PENDING_APPROVAL, PlanRequest
 from agents.planner.storage import load_plan
@@ -26,6 +33,7 @@ from graph.schema import Label
 from ingest.pipeline import OnWritten
 
 WEEK = 7
+MORNING = timedelta(hours=9)  # when the simulated team plans and approves, each day
 
 
 @dataclass
@@ -64,6 +72,9 @@ def run_cycle(
 ) -> CycleReport:
     """Plan, approve, execute and simulate one cycle of ``days`` days from ``start``."""
     end = start + timedelta(days=days - 1)
+    clock = simulated_clock(orchestrator)
+    zone = brand_zone(orchestrator.store, market.truth.brand_id)
+    clock.set(start_of(start, zone) + MORNING)
     request = PlanRequest.model_validate(
         {
             "brand_id": market.truth.brand_id,
@@ -82,6 +93,7 @@ def run_cycle(
     while day <= end:
         span = min(WEEK, (end - day).days + 1)
         run = simulate_and_ingest(market, day, span, on_written=on_written)
+        clock.set(start_of(day + timedelta(days=span), zone) + MORNING)
         orchestrator.bus.publish(
             Event(
                 "outcomes_ingested", run.report.run_id, payload={"brand_id": market.truth.brand_id}
@@ -96,6 +108,13 @@ def run_cycle(
                 _approve_and_execute(orchestrator, proposal, planner, approver)
     _account(orchestrator, report)
     return report
+
+
+def simulated_clock(orchestrator: Orchestrator) -> ManualClock:
+    """The orchestrator's clock as one the loop can move (installed over any other)."""
+    if not isinstance(orchestrator.clock, ManualClock):
+        orchestrator.clock = ManualClock(orchestrator.clock.now())
+    return orchestrator.clock
 
 
 def _approve_and_execute(orch: Orchestrator, plan_id: str, planner: str, approver: str) -> None:

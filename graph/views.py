@@ -11,6 +11,7 @@ the agents' constants are their values.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
@@ -22,7 +23,11 @@ from graph.schema import Label
 
 
 class PlanStatus(StrEnum):
-    """Where a plan version is in its life."""
+    """Where a plan version is in its life.
+
+    The first seven are stored on Plan nodes. ``scheduled`` and ``running`` are never
+    stored: they are what an ``executing`` plan is on a given day (:func:`plan_phase`),
+    so the API, the CLI and the reports say the same word for the same plan."""
 
     PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"
@@ -31,6 +36,33 @@ class PlanStatus(StrEnum):
     COMPLETED = "completed"
     SUPERSEDED = "superseded"
     STOPPED = "stopped"
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+
+
+# The statuses a Plan node can hold (the rest are derived by plan_phase).
+STORED_PLAN_STATUSES: tuple[PlanStatus, ...] = tuple(PlanStatus)[:7]
+# What an executed plan is on a day: plan_phase's answers for executing and completed plans.
+RUN_STATUSES: tuple[PlanStatus, ...] = (
+    PlanStatus.SCHEDULED,
+    PlanStatus.RUNNING,
+    PlanStatus.COMPLETED,
+)
+
+
+def plan_phase(status: str, start: date, end: date, today: date) -> PlanStatus:
+    """What a plan is on ``today`` (a day in its brand's time zone): an executing or
+    completed plan is ``scheduled`` before its first day, ``completed`` once completed or
+    past its last day, else ``running``. Other statuses are what they are: a plan that was
+    never handed over has no run to describe, and one superseded or stopped ran no further."""
+    stored = PlanStatus(status)
+    if stored not in (PlanStatus.EXECUTING, PlanStatus.COMPLETED):
+        return stored
+    if today < start:
+        return PlanStatus.SCHEDULED
+    if stored is PlanStatus.COMPLETED or today > end:
+        return PlanStatus.COMPLETED
+    return PlanStatus.RUNNING
 
 
 class TaskStatus(StrEnum):
@@ -121,6 +153,7 @@ class PlanView(NodeView):
     kpis: str | None = None  # JSON: target_roas, roas_low, roas_high…
     decided_at: str | None = None
     executed_at: str | None = None
+    starts_at: str | None = None  # when its budget and distribution tasks may run (UTC)
 
     @property
     def family_id(self) -> str:

@@ -12,6 +12,7 @@ import math
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -190,6 +191,20 @@ class BrandRecord(CanonicalRecord):
     guidelines: LongText | None = None
     competitors: NameList | None = None
     baseline_roas: Money | None = None
+    timezone: Text | None = None  # IANA name; a plan's days are the brand's days (UTC if none)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if not name:
+            return None
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"timezone {name!r} is not an IANA zone name like Europe/Berlin or UTC"
+            ) from None
+        return name
 
 
 class ChannelRecord(CanonicalRecord):

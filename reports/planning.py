@@ -11,7 +11,12 @@ For every plan version of the brand that was handed to execution (it has ``execu
   created on those days (Lead nodes; outcome rows' ``leads`` count when a source reports
   leads only as numbers);
 - **plan-to-execution cycle time**: hours from the plan's creation to its hand-over, split
-  into the wait at the gate (creation to the verdict) and after it.
+  into the wait at the gate (creation to the verdict) and after it;
+- **status as of the day**: ``scheduled`` before its first day, ``running`` on its days,
+  ``completed`` after them (or once the validation agent completed it), in the brand's
+  time zone (:func:`graph.views.plan_phase`), and its **spend to date**: the spend of the
+  outcome rows linked to the plan's own executions (``RESULT_OF``) up to that day, which
+  no other plan on the same lines can add to.
 
 Each figure carries the nodes it came from: the plan, its allocations, the approval, the
 outcome rows (as the pairs and days that re-derive them, capped) and the leads.
@@ -29,22 +34,35 @@ from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.query import In
 from graph.schema import Label, RelType
-from graph.views import AllocationView, PlanView
+from graph.views import AllocationView, PlanStatus, PlanView, plan_phase
+from graph.zones import brand_zone
 from reports._graph import campaigns, moment
 from reports.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
 from reports.errors import check_inputs
+
+MAX_LINKED = 100_000  # most outcome rows read per execution of a plan
+READ_BATCH = 5_000
 
 
 class PlanPerformance(BaseModel):
     plan_id: str
     version: int
-    status: str
+    status: PlanStatus = Field(
+        description="as of the report's day: scheduled, running or completed (superseded, "
+        "stopped when its run was ended)"
+    )
+    scheduled_for: date | None = Field(
+        default=None, description="its first day, while it waits for it"
+    )
     start: date
     end: date
     days_elapsed: int = Field(description="plan days up to as_of (0 before it starts)")
     budget: float
     planned_to_date: float
-    spend: float
+    spend: float = Field(description="spend on the plan's lines (channel × audience) on its days")
+    spend_to_date: float = Field(
+        description="spend of the outcomes linked to the plan's executions, up to as_of"
+    )
     revenue: float
     leads: int
     forecast_roas: float | None
@@ -208,6 +226,9 @@ def _one(
         ):
             lead_refs.append(NodeRef(Label.LEAD, str(props["id"])))
     lead_count = len(lead_refs) or round(outcome_leads)
+    today = as_of.astimezone(brand_zone(store, plan.brand_id)).date()
+    status = plan_phase(plan.status.value, start, end, today)
+    linked, linked_refs = plan_spend(store, plan.id, today)
     kpi = _json(plan.kpis)
     forecast = _float(kpi.get("target_roas"))
     low, high = _float(kpi.get("roas_low")), _float(kpi.get("roas_high"))
@@ -219,13 +240,15 @@ def _one(
     row = PlanPerformance(
         plan_id=plan.id,
         version=plan.version,
-        status=plan.status.value,
+        status=status,
+        scheduled_for=start if status is PlanStatus.SCHEDULED else None,
         start=start,
         end=end,
         days_elapsed=elapsed,
         budget=round(budget, 2),
         planned_to_date=round(planned, 2),
         spend=round(spend, 2),
+        spend_to_date=round(linked, 2),
         revenue=round(revenue, 2),
         leads=lead_count,
         forecast_roas=forecast,
@@ -240,8 +263,27 @@ def _one(
         cycle_hours=_hours(created, executed),
         gate_hours=_hours(created, decided),
     )
-    used = [plan_ref, *(a.ref for a in allocations), *lead_refs]
+    used = [plan_ref, *(a.ref for a in allocations), *lead_refs, *linked_refs]
     return row, used
+
+
+def plan_spend(store: GraphStore, plan_id: str, through: date) -> tuple[float, list[NodeRef]]:
+    """The spend of the outcome rows linked (``RESULT_OF``) to the plan's executions, dated
+    up to ``through``, and those rows. A row linked to two of its executions (a budget and
+    a launch on one line) counts once."""
+    executions = [n.ref for n in store.find_all(Label.EXECUTION, {"plan_id": plan_id})]
+    if not executions:
+        return 0.0, []
+    edges = store.incident_edges(executions, MAX_LINKED, {RelType.RESULT_OF: "in"})
+    refs = list(dict.fromkeys(e.src for e in edges if e.src.label is Label.OUTCOME))
+    spend, used = 0.0, []
+    for start in range(0, len(refs), READ_BATCH):
+        for node in store.get_nodes(refs[start : start + READ_BATCH]):
+            day = str(node.properties.get("date", ""))[:10]
+            if day and date.fromisoformat(day) <= through:
+                spend += float(node.properties.get("spend") or 0.0)
+                used.append(node.ref)
+    return spend, used
 
 
 def _hours(a: datetime | None, b: datetime | None) -> float | None:

@@ -2,31 +2,48 @@
 
 The orchestrator holds the plan's state machine (events, gates, task runs); these are
 what every entry point calls, so HTTP, the CLI and the demo loop hand work to the worker
-the same way.
+the same way. Every plan they answer says what it is on the orchestrator's clock's day
+(``run_status``: scheduled, running, completed) and what its executions have spent so far.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
+from agents.orchestrator.clock import brand_zone, day_of
 from agents.orchestrator.gates import GateState, Verdict, waiting
 from agents.planner.models import PlanRequest, PlanResult
 from agents.planner.storage import load_plan
 from graph.models import NodeRef
 from graph.scope import visible_nodes
+from graph.views import RUN_STATUSES, plan_phase
+from reports.planning import plan_spend
 from workflows.context import Context
 
 
 def create_plan(ctx: Context, request: PlanRequest, actor: str | None) -> PlanResult:
     """Research the brief (when there is one), plan from the graph, record the decision;
     the plan waits at its approval gate."""
-    return ctx.orchestrator.create_plan(request, actor)
+    return progress(ctx, ctx.orchestrator.create_plan(request, actor))
 
 
 def show_plan(ctx: Context, plan_id: str) -> PlanResult:
     """A plan version with its lines, tasks, versions, approvals and status."""
-    return load_plan(ctx.graph, plan_id)
+    return progress(ctx, load_plan(ctx.graph, plan_id))
+
+
+def progress(ctx: Context, plan: PlanResult) -> PlanResult:
+    """The plan with what it is today in its brand's time zone (once handed over:
+    scheduled, running or completed) and the spend of the outcomes linked to its
+    executions up to today."""
+    today = day_of(ctx.orchestrator.clock.now(), brand_zone(ctx.graph, plan.brand_id))
+    status = plan_phase(plan.status, plan.start_date, plan.end_date, today)
+    if status not in RUN_STATUSES:
+        return plan
+    spend, _ = plan_spend(ctx.graph, plan.id, today)
+    return replace(plan, run_status=status.value, spend_to_date=round(spend, 2))
 
 
 def decide_plan(
@@ -42,20 +59,23 @@ def decide_plan(
     ``key_id`` (the approver's API key) is recorded on the approval."""
     plan = ctx.orchestrator.decide_plan(plan_id, verdict, actor, role, comment, key_id)
     ctx.wake_worker()
-    return plan
+    return progress(ctx, plan)
 
 
 def execute_plan(
     ctx: Context, plan_id: str, actor: str | None, *, wait: bool = False
 ) -> PlanResult:
     """Hand an approved plan to the task agents; with ``wait``, run them in this process
-    until nothing is left to do (else a worker picks the plan up)."""
+    until nothing is left to do today (else a worker picks the plan up). A plan whose first
+    day is still to come is ``scheduled``: its budgets and launches wait for that day, when
+    a worker (``marketgraph serve`` or ``marketgraph work``) runs them. 409 once its last
+    day has passed."""
     ctx.orchestrator.execute(plan_id, actor)
     if wait:
         ctx.orchestrator.run_until_idle()
     else:
         ctx.wake_worker()
-    return load_plan(ctx.graph, plan_id)
+    return progress(ctx, load_plan(ctx.graph, plan_id))
 
 
 def replan(
@@ -68,13 +88,13 @@ def replan(
 ) -> PlanResult:
     """A new version on fresh curves, with ``changes``; it waits at the gate again."""
     if reason:
-        return ctx.orchestrator.replan(plan_id, changes, actor, reason=reason)
-    return ctx.orchestrator.replan(plan_id, changes, actor)
+        return progress(ctx, ctx.orchestrator.replan(plan_id, changes, actor, reason=reason))
+    return progress(ctx, ctx.orchestrator.replan(plan_id, changes, actor))
 
 
 def rollback(ctx: Context, plan_id: str, to_version: int, actor: str | None) -> PlanResult:
     """A new version equal to an earlier one, recorded as a decision; it waits at the gate."""
-    return ctx.orchestrator.rollback(plan_id, to_version, actor)
+    return progress(ctx, ctx.orchestrator.rollback(plan_id, to_version, actor))
 
 
 def approvals(ctx: Context, brands: Collection[str] | None = None) -> list[dict[str, Any]]:

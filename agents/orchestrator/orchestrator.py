@@ -16,24 +16,25 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
 import agents.orchestrator.gates as gates
+from agents.orchestrator.clock import Clock, SystemClock, brand_zone, day_of, start_of
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.observers import Observers
 from agents.orchestrator.policy import ApprovalPolicy
 from agents.orchestrator.runs import RunReport, TaskAgent, advance
 from agents.planner.cache import CurveCache
-from agents.planner.errors import PlannerError, PlanStateError
+from agents.planner.errors import PlanEndedError, PlannerError, PlanStateError
 from agents.planner.models import APPROVED, EXECUTING, SUPERSEDED, PlanRequest, PlanResult
 from agents.planner.plan import make_plan
 from agents.planner.storage import load_plan
 from agents.planner.versions import replan, rollback
 from graph.base import GraphStore
-from graph.models import DecisionRecord, Evidence, NodeRef, new_id
+from graph.models import DecisionRecord, Evidence, Node, NodeRef, new_id
 from graph.schema import Label
 from retrieval.retriever import HybridRetriever
 
@@ -75,8 +76,10 @@ class Orchestrator:
         research: Research | None = None,
         worker: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
+        self.clock: Clock = clock or SystemClock()  # which day it is: when plans may start
         self.policy = policy or ApprovalPolicy()
         self.agents: dict[str, TaskAgent] = dict(agents or {})
         self.retriever = retriever
@@ -212,14 +215,21 @@ class Orchestrator:
         return state
 
     def execute(self, plan_id: str, actor: str | None) -> PlanResult:
-        """Hand an approved plan to the task agents (409 unless it is approved)."""
+        """Hand an approved plan to the task agents (409 unless it is approved, or once its
+        last day has passed). Its budget and distribution tasks are scheduled for its first
+        day in the brand's time zone (``starts_at`` on the Plan node, so a restarted worker
+        knows it); content is drafted at once, so the publish gate can pass before then."""
         plan = load_plan(self.store, plan_id)
         if plan.status == EXECUTING:
             return plan  # already handed over: asking again changes nothing
         if plan.status != APPROVED:
             raise PlanStateError(plan_id, plan.status, "execute", [APPROVED])
+        now = self.clock.now()
+        zone = brand_zone(self.store, plan.brand_id)
+        today = day_of(now, zone)
+        if today > plan.end_date:
+            raise PlanEndedError(plan_id, plan.end_date, today, str(zone))
         decision_id = new_id("dec")
-        now = datetime.now(UTC)
         moved = self.store.update_if(
             NodeRef(label=Label.PLAN, id=plan_id),
             {"status": APPROVED},
@@ -228,6 +238,7 @@ class Orchestrator:
                 "executed_by": actor,
                 "executed_at": now.isoformat(),
                 "execute_decision_id": decision_id,
+                "starts_at": start_of(plan.start_date, zone).isoformat(),
             },
         )
         if moved is None:
@@ -235,17 +246,22 @@ class Orchestrator:
             if fresh.status == EXECUTING:
                 return fresh
             raise PlanStateError(plan_id, fresh.status, "execute", [APPROVED])
-        self._record_execute(plan, decision_id, actor, now)
-        self._stop_older_runs(plan)
+        self._record_execute(plan, decision_id, actor, now, today)
+        self._replace_older(moved, self._executing(plan.family), now)
         self.bus.publish(Event("execution_requested", plan_id, subject=f"Plan:{plan_id}"))
         return load_plan(self.store, plan_id)
 
     # -- the worker ----------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> TickReport:
-        """Handle due events and advance every executing plan once."""
+        """Handle due events and advance every executing plan once (a plan whose first day
+        has come first stops the runs of the versions it replaces)."""
         report = TickReport(events=self.bus.process_pending(now))
-        for plan in self.store.find_all(Label.PLAN, {"status": EXECUTING}):
-            report.runs.append(self._advance(plan.id, now))
+        moment = now or self.clock.now()
+        executing = list(self.store.find_all(Label.PLAN, {"status": EXECUTING}))
+        for plan in executing:
+            self._replace_older(plan, executing, moment)
+        for plan in executing:
+            report.runs.append(self._advance(plan.id, moment))
         return report
 
     def run_until_idle(self, max_ticks: int = 100) -> list[TickReport]:
@@ -268,7 +284,7 @@ class Orchestrator:
             worker=self.worker,
             publish=self.bus.publish,
             lease_seconds=self.lease_seconds,
-            now=now,
+            now=now or self.clock.now(),
             observers=self.observers,
         )
 
@@ -280,7 +296,7 @@ class Orchestrator:
             self._advance(plan_id)
 
     def _record_execute(
-        self, plan: PlanResult, decision_id: str, actor: str | None, now: datetime
+        self, plan: PlanResult, decision_id: str, actor: str | None, now: datetime, today: date
     ) -> None:
         approvals = [
             Evidence(ref=NodeRef(label=Label.APPROVAL, id=str(a["id"])), reason="the approval")
@@ -296,8 +312,18 @@ class Orchestrator:
                 algorithm="task-graph",
                 algorithm_version="runs-v1",
                 rationale=f"Plan {plan.id} (version {plan.version}) was approved and handed "
-                f"to the {', '.join(sorted({str(t['agent']) for t in plan.tasks}))} agents.",
-                inputs={"plan_id": plan.id, "requested_by": actor},
+                f"to the {', '.join(sorted({str(t['agent']) for t in plan.tasks}))} agents"
+                + (
+                    f"; its budgets and launches are scheduled for its first day, "
+                    f"{plan.start_date}."
+                    if today < plan.start_date
+                    else "."
+                ),
+                inputs={
+                    "plan_id": plan.id,
+                    "requested_by": actor,
+                    "scheduled_for": plan.start_date.isoformat(),
+                },
                 evidence=[
                     Evidence(ref=NodeRef(label=Label.PLAN, id=plan.id), reason="the plan"),
                     *approvals,
@@ -306,11 +332,35 @@ class Orchestrator:
             )
         )
 
-    def _stop_older_runs(self, plan: PlanResult) -> None:
-        """A newer version executing stops the runs of the versions before it."""
-        for version in plan.versions:
-            if version["id"] != plan.id and version["status"] == EXECUTING:
-                ref = NodeRef(label=Label.PLAN, id=str(version["id"]))
-                self.store.update_if(
-                    ref, {"status": EXECUTING}, {"status": SUPERSEDED, "superseded_by": plan.id}
-                )
+    def _executing(self, family: str) -> list[Node]:
+        return list(self.store.find_all(Label.PLAN, {"family": family, "status": EXECUTING}))
+
+    def _replace_older(self, plan: Node, executing: Sequence[Node], now: datetime) -> None:
+        """A version handed over stops the runs of the versions of its plan handed over
+        before it: those still waiting for their first day at once, a running one only
+        when this one starts (its lines keep their budgets until the new ones are set)."""
+        p = plan.properties
+        family, mine = p.get("family", plan.id), _handed_over(plan)
+        begun = _begun(plan, now)
+        for other in executing:
+            q = other.properties
+            if other.id == plan.id or q.get("family", other.id) != family:
+                continue
+            if _handed_over(other) >= mine or not (begun or not _begun(other, now)):
+                continue
+            self.store.update_if(
+                other.ref, {"status": EXECUTING}, {"status": SUPERSEDED, "superseded_by": plan.id}
+            )
+
+
+def _handed_over(plan: Node) -> tuple[str, int]:
+    """When a version was handed to execution (its version number breaks a tie)."""
+    p = plan.properties
+    return str(p.get("executed_at") or ""), int(p.get("version", 1))
+
+
+def _begun(plan: Node, now: datetime) -> bool:
+    """Whether the version's first day has begun; one handed over before plans were
+    scheduled by day (no ``starts_at``) has."""
+    starts = plan.properties.get("starts_at")
+    return starts is None or datetime.fromisoformat(str(starts)) <= now

@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 from agents.orchestrator.events import Event
 from agents.orchestrator.observers import Observers, WorkDone
 from agents.orchestrator.policy import ApprovalPolicy
-from agents.planner.models import EXECUTING, PlanResult
+from agents.planner.models import EXECUTING, SCHEDULED_AGENTS, PlanResult
 from agents.planner.storage import load_plan
 from graph.base import GraphStore
 from graph.models import Node, PropertyValue
@@ -115,11 +115,14 @@ def advance(
             break
         tasks = {n.id: n for n in store.find_all(Label.TASK, {"plan_id": plan_id})}
         views = {i: TaskView.from_node(n) for i, n in tasks.items()}
+        early = not has_started(plan, now or datetime.now(UTC))
         for task in _ordered(tasks, plan):
             view = views[task.id]
             status = view.status.value
             if status in FINISHED or status in (WAITING, BLOCKED):
                 continue
+            if early and view.agent in SCHEDULED_AGENTS:
+                continue  # budgets and launches wait for the plan's first day
             deps = [views.get(d) for d in view.depends_on]
             if any(d is not None and d.status in (FAILED, SKIPPED, REJECTED) for d in deps):
                 if store.update_if(
@@ -171,6 +174,12 @@ def advance(
         finished = TaskView.from_node(node)
         report.statuses[finished.task_key] = finished.status.value
     return report
+
+
+def has_started(plan: PlanResult, now: datetime) -> bool:
+    """Whether the plan's first day has begun (in its brand's time zone) at ``now``; a
+    plan handed over before it was scheduled by day has no ``starts_at`` and has."""
+    return plan.starts_at is None or datetime.fromisoformat(plan.starts_at) <= now
 
 
 def _ordered(tasks: dict[str, Node], plan: PlanResult) -> list[Node]:

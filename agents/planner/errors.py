@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 
 class PlannerError(Exception):
@@ -65,4 +66,19 @@ class PlanStateError(PlannerError, ValueError):
         super().__init__(
             f"cannot {action} plan {plan_id}: it is {status}"
             f" (only a plan that is {' or '.join(self.allowed)} can be)"
+        )
+
+
+class PlanEndedError(PlanStateError):
+    """An approved plan handed over after its last day: nothing of it can run any more (a
+    409; re-plan with new dates)."""
+
+    def __init__(self, plan_id: str, end: date, today: date, zone: str) -> None:
+        self.end = end
+        self.today = today
+        self.zone = zone
+        super().__init__(plan_id, "approved", "execute", ["approved"])
+        self.args = (
+            f"cannot execute plan {plan_id}: its last day was {end} and it is {today} "
+            f"in the brand's time zone ({zone}); re-plan it with new dates",
         )

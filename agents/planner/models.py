@@ -21,7 +21,13 @@ EXECUTING = PlanStatus.EXECUTING.value
 COMPLETED = PlanStatus.COMPLETED.value
 SUPERSEDED = PlanStatus.SUPERSEDED.value
 STOPPED = PlanStatus.STOPPED.value
+# What an executing plan is on a given day (graph.views.plan_phase); never stored.
+SCHEDULED = PlanStatus.SCHEDULED.value
+RUNNING = PlanStatus.RUNNING.value
 OPEN_STATUSES = (PENDING_APPROVAL, APPROVED)  # what a new version supersedes at once
+# The agents whose tasks change what the channels spend (budgets, live variants): their
+# tasks wait for the plan's first day; the others (drafting content) run at once.
+SCHEDULED_AGENTS = ("budget", "distribution")
 
 Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
 
@@ -110,3 +116,16 @@ class PlanResult:
     citations: list[str] = field(default_factory=list)
     versions: list[dict[str, Any]] = field(default_factory=list)
     approvals: list[dict[str, Any]] = field(default_factory=list)
+    # Once handed over: the moment (UTC) its first day begins in the brand's time zone,
+    # before which its budget and distribution tasks wait.
+    starts_at: str | None = None
+    # What it is on the day it is read (scheduled, running, completed…) and the spend of
+    # the outcomes linked to its executions so far; set by the workflows, which know the
+    # day (the clock), never stored.
+    run_status: str | None = None
+    spend_to_date: float | None = None
+
+    @property
+    def scheduled_for(self) -> date | None:
+        """The first day, while the plan waits for it after being handed over."""
+        return self.start_date if self.run_status == SCHEDULED else None

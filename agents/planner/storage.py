@@ -18,13 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from agents.planner.models import (
-    APPROVED,
-    COMPLETED,
-    EXECUTING,
-    PENDING_APPROVAL,
-    REJECTED,
-    STOPPED,
-    SUPERSEDED,
+    SCHEDULED_AGENTS,
     PlanLine,
     PlanResult,
 )
@@ -33,7 +27,7 @@ from graph.errors import NodeNotFoundError
 from graph.models import Edge, Node, NodeRef, clean_properties
 from graph.query import Condition, In
 from graph.schema import Label, RelType
-from graph.views import AllocationView
+from graph.views import STORED_PLAN_STATUSES, AllocationView
 
 MAX_LINES = 1000  # most allocations read back for one plan
 
@@ -174,6 +168,10 @@ def to_result(
     tasks = sorted(
         (_task(n) for n in task_nodes_), key=lambda t: (order.get(t["id"], 10**6), t["id"])
     )
+    starts_at = _opt(p.get("starts_at"))
+    for task in tasks:
+        if starts_at is not None and task["agent"] in SCHEDULED_AGENTS:
+            task["not_before"] = starts_at  # it waits for the plan's first day
     return PlanResult(
         id=plan.id,
         version=int(p.get("version", 1)),
@@ -198,6 +196,7 @@ def to_result(
         citations=[str(c) for c in p.get("citations", []) or []],
         versions=versions_,
         approvals=approvals_,
+        starts_at=starts_at,
     )
 
 
@@ -242,7 +241,7 @@ def _line(n: Node) -> PlanLine:
     )
 
 
-STATUSES = (PENDING_APPROVAL, APPROVED, REJECTED, EXECUTING, COMPLETED, SUPERSEDED, STOPPED)
+STATUSES = tuple(s.value for s in STORED_PLAN_STATUSES)  # what a Plan node can hold
 
 
 def list_plans(

@@ -56,9 +56,9 @@ def _show(plan: PlanResult, as_json: bool) -> None:
         out.print_json(PlanPublic.of(plan).model_dump_json())
         return
     out.print(
-        f"[bold]{plan.id}[/] version {plan.version} of {plan.family}: {plan.status}; "
-        f"{plan.brand_id}, {plan.budget:,} from {plan.start_date} to {plan.end_date} "
-        f"({plan.objective})",
+        f"[bold]{plan.id}[/] version {plan.version} of {plan.family}: {plan.status}"
+        f"{run_state(plan)}; {plan.brand_id}, {plan.budget:,} from {plan.start_date} to "
+        f"{plan.end_date} ({plan.objective})",
         highlight=False,
     )
     for line in plan.lines:
@@ -73,6 +73,15 @@ def _show(plan: PlanResult, as_json: bool) -> None:
         out.print(f"  task {task['id']} ({task['agent']}): {task['status']}{deps}", highlight=False)
     out.print(f"  rationale: {plan.rationale}", highlight=False, soft_wrap=True)
     out.print(f"  decision: {plan.decision_id}", highlight=False)
+
+
+def run_state(plan: PlanResult) -> str:
+    """What a handed-over plan is today, in words ("" before it is handed over)."""
+    if plan.scheduled_for is not None:
+        return f", scheduled for {plan.scheduled_for} (nothing is set on the channels before)"
+    if plan.run_status is None:
+        return ""
+    return f", {plan.run_status} (spent {plan.spend_to_date or 0:,.2f} so far)"
 
 
 @plan_app.command("create")

@@ -374,9 +374,17 @@ def planning_command(brand: NeedBrand, as_of: AsOfOpt = None, as_json: JsonOpt =
     for p in report.plans:
         roas = "—" if p.actual_roas is None else f"{p.actual_roas:.2f}"
         forecast = "—" if p.forecast_roas is None else f"{p.forecast_roas:.2f}"
+        title = f"[bold]{titles.get(p.plan_id, p.plan_id)}[/] (v{p.version}, {p.start}..{p.end})"
+        if p.scheduled_for is not None:
+            out.print(
+                f"{title} scheduled for {p.scheduled_for}: nothing spent before then "
+                f"(budget {money(p.budget, currency)}, forecast ROAS {forecast})",
+                highlight=False,
+            )
+            continue
         out.print(
-            f"[bold]{titles.get(p.plan_id, p.plan_id)}[/] (v{p.version}, {p.start}..{p.end}) "
-            f"{p.status}: spent {money(p.spend, currency)} of "
+            f"{title} {p.status}: spent {money(p.spend_to_date, currency)} through its "
+            f"executions; {money(p.spend, currency)} on its lines of "
             f"{money(p.planned_to_date, currency)} planned to date, ROAS {roas} "
             f"(forecast {forecast}), {p.leads:,} leads",
             highlight=False,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agents.planner.models import PlanConstraints, PlanLine, PlanRequest, PlanResult
 from graph.models import Node
+from graph.views import PlanStatus as GraphPlanStatus
 
 __all__ = [
     "AllocationPublic",
@@ -117,6 +118,8 @@ class ApprovalPublic(BaseModel):
     created_at: str
 
 
+# The statuses stored on plans (graph.views.STORED_PLAN_STATUSES; a unit test holds them
+# equal): what GET /v1/plans filters on.
 PlanStatus = Literal[
     "pending_approval", "approved", "rejected", "executing", "completed", "superseded", "stopped"
 ]
@@ -166,6 +169,24 @@ class PlanPublic(BaseModel):
     status: str = Field(
         description="pending_approval, approved, rejected, executing, superseded, completed"
     )
+    run_status: GraphPlanStatus | None = Field(
+        default=None,
+        description="once handed over, what it is today in its brand's time zone: scheduled "
+        "(before its first day: nothing is spent yet), running, or completed",
+    )
+    scheduled_for: str | None = Field(
+        default=None,
+        description="while scheduled: the day its budgets are set and its variants launched",
+    )
+    starts_at: str | None = Field(
+        default=None,
+        description="once handed over: the moment (UTC) its first day begins in its brand's "
+        "time zone",
+    )
+    spend_to_date: float | None = Field(
+        default=None,
+        description="once handed over: spend of the outcomes linked to its executions so far",
+    )
     brand_id: str = Field(description="the brand planned for")
     budget: float = Field(description="total budget; the allocations add up to it")
     start_date: str = Field(description="first day (inclusive)")
@@ -195,6 +216,10 @@ class PlanPublic(BaseModel):
             family=plan.family,
             version=plan.version,
             status=plan.status,
+            run_status=None if plan.run_status is None else GraphPlanStatus(plan.run_status),
+            scheduled_for=None if plan.scheduled_for is None else plan.scheduled_for.isoformat(),
+            starts_at=plan.starts_at,
+            spend_to_date=plan.spend_to_date,
             brand_id=plan.brand_id,
             budget=float(plan.budget),
             start_date=plan.start_date.isoformat(),

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import httpx
 import pytest
 
 import migrations
+from agents.orchestrator.clock import ManualClock
 from demo import dataset_parts, generate
 from graph.embedded import EmbeddedGraphStore
 from graph.models import NodeRef
@@ -58,6 +60,7 @@ KEYS = {
 PLANNER = {"Authorization": "Bearer plan-key-123-secret"}
 ADMIN = {"Authorization": "Bearer admin-key-123-secret"}
 BRAND = "brand-trailhead"
+TODAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the console server's clock
 REQUEST: dict[str, Any] = {
     "brand_id": BRAND,
     "budget": 30_000,
@@ -101,6 +104,7 @@ class Console:
     http: httpx.Client
     graph: EmbeddedGraphStore
     key_file: Path
+    clock: ManualClock  # the server's: 2026-12-01 unless a test moves it
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +114,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     try:
         migrations.apply_pending(graph)
         ingest(graph, dataset_parts(generate(seed=7, outcome_rows=3000)))
-        with serve(graph, data_dir, KEYS, worker_seconds=0.5) as http:
-            yield Console(str(http.base_url), http, graph, data_dir / "api-keys.json")
+        clock = ManualClock(TODAY)
+        with serve(graph, data_dir, KEYS, worker_seconds=0.5, clock=clock) as http:
+            yield Console(str(http.base_url), http, graph, data_dir / "api-keys.json", clock)
     finally:
         graph.close()
 

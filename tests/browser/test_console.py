@@ -278,3 +278,23 @@ def test_refusals_show_the_servers_message(session: Session, console: Console) -
     expect(page.locator("#login-message")).to_have_text("invalid API key")
     assert page.evaluate("sessionStorage.getItem('marketgraph.key')") is None
     s.shot("revoked-key")
+
+
+def test_a_plan_handed_over_before_its_first_day_shows_scheduled_for_that_day(
+    session: Session, console: Console
+) -> None:
+    from playwright.sync_api import expect
+
+    plan = create_plan(console, PLANNER, start_date="2027-03-01", end_date="2027-03-31")
+    http = console.http
+    assert http.post(f"/v1/plans/{plan['id']}/approve", json={}, headers=ADMIN).status_code == 200
+    executed = http.post(f"/v1/plans/{plan['id']}/execute", headers=PLANNER)
+    assert executed.status_code == 200, executed.text
+    assert executed.json()["scheduled_for"] == "2027-03-01"
+
+    page, s = session.page, session
+    log_in(s, console, "view-key-123-secret")
+    page.goto(f"{console.url}/console/#/plans/{plan['id']}")
+    expect(page.locator("#plan-run-state")).to_have_text(re.compile(r"^scheduled for "))
+    expect(page.locator("#plan-run-state")).to_contain_text("2027")
+    s.shot("plan-scheduled")

@@ -15,6 +15,7 @@ import uvicorn
 from langchain_core.language_models import BaseChatModel
 
 from agents.orchestrator import TaskAgent
+from agents.orchestrator.clock import Clock
 from api.app import create_app
 from api.services import assemble, open_index
 from api.settings import Settings
@@ -35,14 +36,17 @@ def serve(
     *,
     llm: BaseChatModel | None = None,
     agents: Mapping[str, TaskAgent] | None = None,
+    clock: Clock | None = None,
     **settings_values: Any,
 ) -> Iterator[httpx.Client]:
-    """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``."""
+    """The app over ``graph`` (and a local text index in ``data_dir``), with ``keys``
+    (and ``clock``: the system clock unless given)."""
     api_keys = ",".join(f"{k}:{r}" for k, r in keys.items())
     settings = Settings(data_dir=data_dir, api_keys=api_keys, **settings_values)  # type: ignore[arg-type]
     index = open_index(settings)
     try:
-        app = create_app(settings, assemble(settings, graph, index, llm=llm, agents=agents))
+        services = assemble(settings, graph, index, llm=llm, agents=agents, clock=clock)
+        app = create_app(settings, services)
     except BaseException:
         index.close()  # a refused configuration leaves no open index (nor its lock file)
         raise

@@ -12,6 +12,7 @@ import pytest
 from agents.channels.router import ChannelRouter
 from agents.orchestrator import Orchestrator
 from agents.orchestrator import gates as g
+from agents.orchestrator.clock import ManualClock
 from agents.orchestrator.errors import SelfApprovalError
 from agents.orchestrator.policy import ApprovalPolicy, GateRule
 from agents.planner.models import PlanRequest
@@ -23,6 +24,7 @@ from graph.models import NodeRef
 from graph.schema import Label
 
 BRAND = "brand-trailhead"
+FIRST_DAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the plans' first day: they run at once
 
 
 def _request(budget: int) -> PlanRequest:
@@ -40,7 +42,7 @@ def test_more_approvers_above_an_amount_and_stale_approvals_expire(demo: GraphSt
     policy = ApprovalPolicy(
         plan=GateRule(approvers=1, more_approvers_above=Decimal(20_000), expires_hours=1)
     )
-    orch = Orchestrator(demo, policy=policy)
+    orch = Orchestrator(demo, policy=policy, clock=ManualClock(FIRST_DAY))
     small = orch.create_plan(_request(10_000), "pat")
     large = orch.create_plan(_request(30_000), "pat")
     queue = {q["subject"]: q for q in g.waiting(demo, policy)}
@@ -73,7 +75,7 @@ def test_more_approvers_above_an_amount_and_stale_approvals_expire(demo: GraphSt
 
 def test_self_approval_can_be_allowed_by_the_policy(demo: GraphStore) -> None:
     policy = ApprovalPolicy(plan=GateRule(allow_self_approval=True))
-    orch = Orchestrator(demo, policy=policy)
+    orch = Orchestrator(demo, policy=policy, clock=ManualClock(FIRST_DAY))
     plan = orch.create_plan(_request(10_000), "pat")
     assert orch.decide_plan(plan.id, "approved", "pat", "approver", None).status == "approved"
 
@@ -109,7 +111,9 @@ def test_a_large_budget_change_of_a_running_plan_waits_at_its_gate(demo: GraphSt
     )
     market = SandboxMarket.from_demo(demo, seed=7, brand_id=BRAND)
     router = ChannelRouter(demo, {BRAND: market})
-    orch = Orchestrator(demo, policy=policy, agents=task_agents(router))
+    orch = Orchestrator(
+        demo, policy=policy, agents=task_agents(router), clock=ManualClock(FIRST_DAY)
+    )
 
     first = orch.create_plan(_request(30_000), "pat")
     orch.decide_plan(first.id, "approved", "ann", "approver", None)
@@ -149,7 +153,9 @@ def test_small_budget_changes_go_through_without_the_gate(demo: GraphStore) -> N
     )
     market = SandboxMarket.from_demo(demo, seed=7, brand_id=BRAND)
     router = ChannelRouter(demo, {BRAND: market})
-    orch = Orchestrator(demo, policy=policy, agents=task_agents(router))
+    orch = Orchestrator(
+        demo, policy=policy, agents=task_agents(router), clock=ManualClock(FIRST_DAY)
+    )
     first = orch.create_plan(_request(30_000), "pat")
     orch.decide_plan(first.id, "approved", "ann", "approver", None)
     orch.execute(first.id, "pat")

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.integration.test_cli import assert_one_line_error, run
+
+# The plan starts today on the system clock the CLI runs on, so executing it runs it now.
+START = datetime.now(UTC).date()
+END = START + timedelta(days=13)
 
 
 def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> None:
@@ -19,9 +24,9 @@ def test_plan_approve_execute_and_roll_back_from_the_shell(tmp_path: Path) -> No
         "--budget",
         "20000",
         "--start",
-        "2026-07-01",
+        START.isoformat(),
         "--end",
-        "2026-07-14",
+        END.isoformat(),
         "--max",
         "ch-meta=3000",
         "--as",

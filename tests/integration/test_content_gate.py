@@ -5,12 +5,14 @@ ratio is recorded and reported per piece and month."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from agents.orchestrator.clock import ManualClock
 from demo import dataset_parts, generate
 from graph.base import GraphStore
 from ingest import ingest
@@ -42,7 +44,10 @@ def test_drafts_wait_at_the_publish_gate_and_edits_are_measured(
     graph_store: GraphStore, tmp_path: Path
 ) -> None:
     ingest(graph_store, dataset_parts(generate(seed=7, outcome_rows=3000)))
-    with serve(graph_store, tmp_path, KEYS, worker_seconds=0.5, sandbox=True) as client:
+    clock = ManualClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # the plan's first day
+    with serve(
+        graph_store, tmp_path, KEYS, worker_seconds=0.5, sandbox=True, clock=clock
+    ) as client:
         plan = client.post(
             "/v1/plans",
             json={

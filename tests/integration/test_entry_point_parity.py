@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -193,13 +194,18 @@ def _kpis(report: dict[str, Any]) -> dict[str, Any]:
     return {k["name"]: (k["value"], k["n"]) for k in report["kpis"]}
 
 
+# The plans start today: both entry points run on the system clock and hand them over now.
+START = datetime.now(UTC).date()
+END = START + timedelta(days=13)
+
+
 def test_plans_reports_search_and_lineage_agree(tmp_path: Path) -> None:
     http_dir, cli_dir = two_dirs(tmp_path, ("demo", "--cycles", "0", "--outcome-rows", "3000"))
     request = {
         "brand_id": TRAILHEAD,
         "budget": 20_000,
-        "start_date": "2026-12-01",
-        "end_date": "2026-12-14",
+        "start_date": START.isoformat(),
+        "end_date": END.isoformat(),
         "constraints": {"max": {"ch-meta": 3000}},
     }
     as_of = "2026-12-01T00:00:00+00:00"
@@ -216,7 +222,7 @@ def test_plans_reports_search_and_lineage_agree(tmp_path: Path) -> None:
     made = cli(
         cli_dir,
         *("plan", "create", "--brand", TRAILHEAD, "--budget", "20000"),
-        *("--start", "2026-12-01", "--end", "2026-12-14", "--max", "ch-meta=3000"),
+        *("--start", START.isoformat(), "--end", END.isoformat(), "--max", "ch-meta=3000"),
         *("--as", "pat", "--json"),
     )
     sam = create_key(cli_dir / "api-keys.json", "approver", "sam")  # as `keys create` does

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,7 @@ def test_metrics_show_the_work_of_a_demo_run_and_of_the_server(served: Served) -
     assert value(samples, "marketgraph_http_request_duration_seconds_count", route="/healthz")
 
     # Work in the server itself: a plan waits at its gate, then the worker executes it.
-    start = date.today() + timedelta(days=400)
+    start = datetime.now(UTC).date()  # it starts today: its budgets are set at once
     body = {
         "brand_id": BRAND,
         "budget": 20000,
@@ -230,6 +230,7 @@ def test_metrics_show_the_work_of_a_demo_run_and_of_the_server(served: Served) -
     assert approved.status_code == 200, approved.text
     executed = http.post(f"/v1/plans/{plan_id}/execute", headers=PLANNER)
     assert executed.status_code == 200, executed.text
+    assert executed.json()["run_status"] == "running"
 
     def drafts_wait(s: Samples) -> bool:
         # The orchestrator's event handler is counted when it returns, after the tasks

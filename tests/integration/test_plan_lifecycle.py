@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from agents.orchestrator.clock import ManualClock
 from graph.base import GraphStore
 from graph.models import NodeRef
 from graph.schema import Label, RelType
@@ -36,9 +38,13 @@ REQUEST: dict[str, Any] = {
 }
 
 
+# The day the plans are made and handed over: the first day of REQUEST's period.
+TODAY = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def client(demo: GraphStore, tmp_path: Path) -> Iterator[httpx.Client]:
-    with serve(demo, tmp_path, KEYS, sandbox=True) as http:
+    with serve(demo, tmp_path, KEYS, sandbox=True, clock=ManualClock(TODAY)) as http:
         yield http
 
 
@@ -140,6 +146,9 @@ def test_a_plan_waits_at_its_gate_and_every_version_is_traceable(
     _post(client, f"/v1/plans/{v3['id']}/approve", {}, APPROVER2)
     executing = _post(client, f"/v1/plans/{v3['id']}/execute", None, PLANNER)
     assert executing["status"] == "executing"
+    # handed over on its first day: it runs now, nothing waits for a later day
+    assert (executing["run_status"], executing["scheduled_for"]) == ("running", None)
+    assert executing["starts_at"] == "2026-07-01T00:00:00+00:00"
     assert _post(client, f"/v1/plans/{v3['id']}/execute", None, PLANNER)["status"] == "executing"
     listed = client.get("/v1/plans", params={"status": "executing"}, headers=VIEWER).json()
     assert [p["id"] for p in listed] == [v3["id"]]

@@ -76,8 +76,10 @@ def test_a_killed_service_resumes_without_repeating_a_step(
         agents={"budget": BudgetAgent(router)},
         lease_seconds=LEASE_SECONDS,
     )
+    start = datetime.now(UTC).date()  # the workers run on the system clock: it starts now
+    end = start + timedelta(days=13)
     request = PlanRequest.model_validate(
-        {"brand_id": BRAND, "budget": 20_000, "start_date": "2026-12-01", "end_date": "2026-12-14"}
+        {"brand_id": BRAND, "budget": 20_000, "start_date": start, "end_date": end}
     )
     plan = here.create_plan(request, "pat")
     here.decide_plan(plan.id, "approved", "sam", "approver", "go")

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,15 @@ KEYS = {
 PLANNER, APPROVER_1, APPROVER_2, ADMIN = (
     {"Authorization": f"Bearer {key}"} for key in KEYS
 )  # fmt: skip
+# Both plans start today (the servers run on the system clock), so their budgets are set
+# as soon as they are handed over; a plan starting later would wait for its first day.
+TODAY = datetime.now(UTC).date()
 PLANS = (
-    {"brand_id": "brand-trailhead", "budget": 30_000, "start_date": "2026-07-01",
-     "end_date": "2026-07-14", "brief": "Summer push for trail shoes"},
-    {"brand_id": "brand-trailhead", "budget": 24_000, "start_date": "2026-08-01",
-     "end_date": "2026-08-14", "brief": "Back to school rucksacks"},
+    {"brand_id": "brand-trailhead", "budget": 30_000, "start_date": TODAY.isoformat(),
+     "end_date": (TODAY + timedelta(days=13)).isoformat(),
+     "brief": "Summer push for trail shoes"},
+    {"brand_id": "brand-trailhead", "budget": 24_000, "start_date": TODAY.isoformat(),
+     "end_date": (TODAY + timedelta(days=20)).isoformat(), "brief": "Back to school rucksacks"},
 )  # fmt: skip
 
 

@@ -19,13 +19,13 @@ Cycle 8 hours, gate 6 hours. Plan p2 was never executed and does not appear.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from graph.base import GraphStore
-from graph.models import Edge, GraphBatch, Node
+from graph.models import Edge, GraphBatch, Node, NodeRef
 from graph.schema import Label, RelType
 from reports import planning_kpis
 from tests.integration.http_server import serve
@@ -180,3 +180,37 @@ def test_planning_kpis_over_http(graph_store: GraphStore, tmp_path: Path) -> Non
             headers={"Authorization": "Bearer view-key-123-secret"},
         )
         assert missing.status_code == 404
+
+
+def _link_outcomes(store: GraphStore, plan_id: str, days: set[str]) -> None:
+    """An Execution of the plan, with the outcome rows of ``days`` RESULT_OF it (what the
+    sandbox writes for the rows its lines produce)."""
+    execution = Node(
+        Label.EXECUTION,
+        f"exe-{plan_id}",
+        {"id": f"exe-{plan_id}", "plan_id": plan_id, "kind": "set_budget", "status": "applied"},
+    )
+    rows = [n for n in store.find_all(Label.OUTCOME) if str(n.properties["date"])[:10] in days]
+    edges = [Edge(src=n.ref, type=RelType.RESULT_OF, dst=execution.ref) for n in rows]
+    store.write(GraphBatch(nodes=[execution], edges=edges))
+
+
+def test_statuses_follow_the_day_and_spend_to_date_comes_from_the_plans_executions(
+    graph_store: GraphStore,
+) -> None:
+    """p1's executions produced o1 (07-01, 100), o2 (07-02, 150) and o4 (07-06, 100): as of
+    07-05 it is running with 250 spent through them; before 07-01 it was scheduled for
+    07-01 (nothing spent); after 07-10 completed, with all 350."""
+    _fixture(graph_store)
+    _link_outcomes(graph_store, "p1", {"2026-07-01", "2026-07-02", "2026-07-06"})
+
+    def row(as_of: datetime) -> tuple[str, object, float]:
+        (p,) = planning_kpis(graph_store, brand_id="b1", as_of=as_of).plans
+        return p.status.value, p.scheduled_for, p.spend_to_date
+
+    assert row(AS_OF) == ("running", None, 250.0)
+    assert row(datetime(2026, 6, 30, 20, tzinfo=UTC)) == ("scheduled", date(2026, 7, 1), 0.0)
+    assert row(datetime(2026, 7, 11, 9, tzinfo=UTC)) == ("completed", None, 350.0)
+    # the brand's days are its own: at 23:00 UTC on 06-30 it is already 07-01 in Auckland
+    graph_store.update_if(NodeRef(Label.BRAND, "b1"), {}, {"timezone": "Pacific/Auckland"})
+    assert row(datetime(2026, 6, 30, 23, tzinfo=UTC)) == ("running", None, 100.0)

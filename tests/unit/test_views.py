@@ -79,6 +79,8 @@ def test_the_agents_status_constants_are_the_enums_values() -> None:
         models.COMPLETED,
         models.SUPERSEDED,
         models.STOPPED,
+        models.SCHEDULED,
+        models.RUNNING,
     }
     assert {s.value for s in TaskStatus} == {
         runs.PENDING,

@@ -131,6 +131,7 @@ function view(plan, ctx, currency, show) {
     h("h1", { id: "plan-name" }, plan.name || `Plan ${fmt.short(plan.family, 22)}`),
     h("span", { class: "muted" }, `v${plan.version}`),
     badge(plan.status, "plan-status"),
+    runState(plan, money),
     h(
       "div",
       { class: "actions" },
@@ -376,6 +377,21 @@ function kpiTable(kpis, currency) {
       { rowAttrs: (r) => ({ dataset: { kpi: r.key } }) },
     ),
   );
+}
+
+/** What a handed-over plan is today: "scheduled for DAY" until its first day (nothing is
+ * set on the channels before), then running or completed with its spend so far. */
+function runState(plan, money) {
+  if (!plan.run_status) return null;
+  if (plan.scheduled_for) {
+    return h(
+      "span",
+      { class: "run-state scheduled", id: "plan-run-state", title: "budgets and launches wait for this day" },
+      `scheduled for ${fmt.day(plan.scheduled_for)}`,
+    );
+  }
+  const spent = plan.spend_to_date == null ? "" : ` · spent ${money(plan.spend_to_date)} so far`;
+  return h("span", { class: `run-state ${plan.run_status}`, id: "plan-run-state" }, `${plan.run_status}${spent}`);
 }
 
 function verdictBox(plan, ctx, show) {
