@@ -5,7 +5,9 @@ A curve is only known on the daily spends it was fitted on (``min_spend`` to
 curve where no day was observed: its interval is widened by a log-scale spread that grows
 with how far out it reads (:func:`widen`), and the plan carries an ``outside_history``
 warning naming the lines and their ranges. A plan whose daily total is far from what the
-brand spent lately gets a ``far_from_recent_spend`` warning, in words (:func:`recent_warning`).
+brand spent lately gets a ``far_from_recent_spend`` warning, in words (:func:`recent_warning`),
+and one whose forecast ROAS is far from the ROAS the brand measured lately a
+``far_from_recent_roas`` warning (:func:`roas_warning`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ RECENT_DAYS = 90  # the brand's recent spend: its last 90 days of outcomes
 FAR_FACTOR = 3.0  # a plan spending 3 times more (or less) a day than lately is far from it
 OUTSIDE_HISTORY = "outside_history"
 FAR_FROM_RECENT_SPEND = "far_from_recent_spend"
+FAR_FROM_RECENT_ROAS = "far_from_recent_roas"
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,38 @@ def recent_warning(
         "forecast_roas": None if roas is None else round(roas, 4),
     }
     return PlanWarning(FAR_FROM_RECENT_SPEND, message, details)
+
+
+def roas_warning(roas: float | None, recent: RecentSpend | None) -> PlanWarning | None:
+    """``far_from_recent_roas``: the forecast ROAS is ``FAR_FACTOR`` times above (or below)
+    what the brand measured over its recent days."""
+    if roas is None or recent is None or not recent.roas or roas <= 0:
+        return None
+    ratio = roas / recent.roas
+    if 1.0 / FAR_FACTOR < ratio < FAR_FACTOR:
+        return None
+    times = ratio if ratio >= 1 else 1.0 / ratio
+    way = "above" if ratio >= 1 else "below"
+    message = (
+        f"The forecast ROAS {roas:.2f} is {times:.1f} times {way} the {recent.roas:.2f} the "
+        f"brand measured over its last {recent.days} days of data "
+        f"({recent.start.isoformat()} to {recent.end.isoformat()}). The curves promise "
+        "more than the brand has lately seen; check the lines read outside their history "
+        "before trusting it."
+        if ratio >= 1
+        else f"The forecast ROAS {roas:.2f} is {times:.1f} times {way} the {recent.roas:.2f} "
+        f"the brand measured over its last {recent.days} days of data "
+        f"({recent.start.isoformat()} to {recent.end.isoformat()})."
+    )
+    details = {
+        "forecast_roas": round(roas, 4),
+        "recent_roas": round(recent.roas, 4),
+        "ratio": round(ratio, 4),
+        "recent_days": recent.days,
+        "recent_start": recent.start.isoformat(),
+        "recent_end": recent.end.isoformat(),
+    }
+    return PlanWarning(FAR_FROM_RECENT_ROAS, message, details)
 
 
 def _money(amount: float) -> str:

@@ -123,8 +123,8 @@ def allocate(
 
     With ``min_line``, no line gets less than it: lines the optimum leaves under it are
     dropped (the smaller half of them at a time) and their money re-allocated over the
-    rest, and exploration floors under it are given up (never the last line of a channel
-    with a minimum).
+    rest, and exploration floors under it are given up (the last line of a channel with a
+    minimum is lifted to it instead).
 
     Raises:
         InfeasibleConstraintsError: the constraints cannot all hold (names the channels).
@@ -202,7 +202,8 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
     """Solve, then drop lines under ``line_min`` and re-solve until none is left under it.
 
     Dropping only the smaller half each round keeps lines that the money of the dropped
-    ones lifts over the minimum; a channel with a minimum keeps its last line.
+    ones lifts over the minimum; a channel with a minimum keeps its last line, lifted to
+    the minimum line (or to the channel's maximum, if that is less).
     """
     solution = solve(problem)
     if line_min <= 0:
@@ -214,15 +215,19 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
             break
         order = under[np.argsort(x[under], kind="stable")]
         cap, floor = problem.cap.copy(), problem.floor.copy()
-        dropped = 0
+        changed = 0
         for i in order[: max(1, (order.size + 1) // 2)]:
             channel = problem.group[i]
             open_ = np.flatnonzero((problem.group == channel) & (cap > 0))
             if problem.lower[channel] > 0 and open_.size <= 1:
+                lifted = min(line_min, float(problem.upper[channel]))
+                if floor[i] < lifted:  # the channel's last line: lifted to the minimum
+                    floor[i] = lifted
+                    changed += 1
                 continue
             cap[i] = floor[i] = 0.0
-            dropped += 1
-        if not dropped:
+            changed += 1
+        if not changed:
             break
         problem = replace(problem, cap=cap, floor=floor)
         solution = solve(problem)

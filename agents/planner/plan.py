@@ -317,6 +317,7 @@ def _warnings(
     found = [
         _forecast.outside_warning(spends),
         _forecast.recent_warning(float(allocation.budget), request.days, roas, recent),
+        _forecast.roas_warning(roas, recent),
     ]
     return [w for w in found if w is not None]
 
