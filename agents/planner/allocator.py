@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from agents.curves.hill import marginal
+from agents.curves.hill import FloatArray, hill, marginal
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
     channel_bounds,
@@ -121,10 +121,9 @@ def allocate(
     without it, an average day. A line reading its curve outside the daily spends the curve
     was fitted on gets a wider interval (:func:`agents.planner._forecast.widen`).
 
-    With ``min_line``, no line gets less than it: lines the optimum leaves under it are
-    dropped (the smaller half of them at a time) and their money re-allocated over the
-    rest, and exploration floors under it are given up (the last line of a channel with a
-    minimum is lifted to it instead).
+    With ``min_line``, no line gets less than it: each line the optimum leaves under it is
+    lifted to it when that pays, else dropped and its money re-allocated over the rest
+    (the smaller half of them at a time); exploration floors under it are given up.
 
     Raises:
         InfeasibleConstraintsError: the constraints cannot all hold (names the channels).
@@ -199,11 +198,15 @@ _SLACK = 1e-6
 
 
 def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solution]:
-    """Solve, then drop lines under ``line_min`` and re-solve until none is left under it.
+    """Solve, then settle every line under ``line_min``: lifted to it or dropped, and
+    re-solve, until no line is left under it.
 
-    Dropping only the smaller half each round keeps lines that the money of the dropped
-    ones lifts over the minimum; a channel with a minimum keeps its last line, lifted to
-    the minimum line (or to the channel's maximum, if that is less).
+    A line is lifted when its curve's average return over the minimum beats what the money
+    earns elsewhere (the price the optimum equalised, read off the lines above the
+    minimum), else dropped and its money re-allocated. Only the smaller half of the lines
+    under it are settled each round, so a line the freed money lifts over the minimum is
+    kept as it is. A channel with a minimum keeps its last line, lifted (to the channel's
+    maximum if that is less).
     """
     solution = solve(problem)
     if line_min <= 0:
@@ -215,23 +218,48 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
             break
         order = under[np.argsort(x[under], kind="stable")]
         cap, floor = problem.cap.copy(), problem.floor.copy()
+        price = _price(problem, x, line_min)
         changed = 0
         for i in order[: max(1, (order.size + 1) // 2)]:
             channel = problem.group[i]
             open_ = np.flatnonzero((problem.group == channel) & (cap > 0))
-            if problem.lower[channel] > 0 and open_.size <= 1:
-                lifted = min(line_min, float(problem.upper[channel]))
-                if floor[i] < lifted:  # the channel's last line: lifted to the minimum
-                    floor[i] = lifted
-                    changed += 1
-                continue
-            cap[i] = floor[i] = 0.0
-            changed += 1
-        if not changed:
+            last = problem.lower[channel] > 0 and open_.size <= 1
+            lifted = min(line_min, float(problem.upper[channel]))
+            if (last or _worth_lifting(problem, i, lifted, price)) and floor[i] < lifted:
+                floor[i] = lifted
+                changed += 1
+            elif not last and cap[i] > 0:
+                cap[i] = floor[i] = 0.0
+                changed += 1
+        if not changed or float(floor.sum()) > problem.budget:
             break
         problem = replace(problem, cap=cap, floor=floor)
         solution = solve(problem)
     return problem, solution
+
+
+def _price(problem: Problem, x: FloatArray, line_min: float) -> float:
+    """The marginal return the optimum equalised: the median over the lines at or above the
+    minimum that no floor holds (0 when there is none)."""
+    free = np.flatnonzero((x >= line_min - _SLACK) & (x > problem.floor + _SLACK))
+    if free.size == 0:
+        return 0.0
+    daily = x[free] / problem.days
+    slopes = problem.weight[free] * marginal(
+        daily, problem.alpha[free], problem.half[free], problem.shape[free]
+    )
+    return float(np.median(slopes / problem.days))
+
+
+def _worth_lifting(problem: Problem, i: int, amount: float, price: float) -> bool:
+    """Whether ``amount`` on pair ``i`` earns more than it would at ``price`` elsewhere."""
+    if amount <= 0:
+        return False
+    gain = float(
+        problem.weight[i]
+        * hill(amount / problem.days, problem.alpha[i], problem.half[i], problem.shape[i])
+    )
+    return gain > price * amount
 
 
 def _by_pair(curves: Sequence[ResponseCurve]) -> dict[_Pair, ResponseCurve]:

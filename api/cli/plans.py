@@ -123,6 +123,8 @@ def create(
     """Plan a budget from the graph; the plan waits at its approval gate."""
     total = amount(budget, "--budget")
     least = amount(min_line, "--min-line") if min_line is not None else None
+    if least is not None and least > total:
+        raise UsageError(f"--min-line {min_line} is more than --budget {budget}")
     first, last = day(start, "--start"), day(end, "--end")
     window(first, last)
     if objective is not None and objective not in OBJECTIVES:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from agents.curves.response_curve import ResponseCurve
 from agents.orchestrator.policy import PolicyError, load_policy
-from agents.planner import allocate
+from agents.planner import Allocation, allocate
 from agents.planner._forecast import (
     FAR_FROM_RECENT_ROAS,
     FAR_FROM_RECENT_SPEND,
@@ -113,23 +113,47 @@ def test_a_forecast_roas_far_above_the_measured_one_is_named() -> None:
     assert roas_warning(3.1, RECENT) is None and roas_warning(None, RECENT) is None
 
 
+def _budgets(allocation: Allocation) -> dict[tuple[str, str], Decimal]:
+    return {(ln.channel_id, ln.audience_id): ln.budget for ln in allocation.lines if ln.budget}
+
+
 def test_lines_under_the_minimum_are_dropped_and_their_money_reallocated() -> None:
     curves = [
         make_curve("ch-big", "a1", 50_000, 800, 0.9),
         make_curve("ch-big", "a2", 30_000, 600, 0.9),
         make_curve("ch-mid", "a3", 4_000, 150, 1.0),
-        make_curve("ch-small", "a4", 300, 20, 1.0),
+        make_curve("ch-small", "a4", 300, 20, 1.0),  # earns less than the money elsewhere
         make_curve("ch-small", "a5", 200, 10, 1.0),
     ]
     free = allocate(curves, 40_000, 30, exploration_share=0)
     runnable = allocate(curves, 40_000, 30, exploration_share=0, min_line=Decimal(2_000))
-    before = {(ln.channel_id, ln.audience_id): ln.budget for ln in free.lines if ln.budget > 0}
-    after = {(ln.channel_id, ln.audience_id): ln.budget for ln in runnable.lines if ln.budget > 0}
-    assert any(b < 2_000 for b in before.values())
-    assert all(b >= Decimal("1999.99") for b in after.values())
-    assert sum(after.values()) == 40_000 and len(after) < len(before)
-    assert all(after[p] >= before[p] for p in after)  # the dropped lines' money went to them
+    before, after = _budgets(free), _budgets(runnable)
+    assert before[("ch-small", "a4")] < 2_000 and before[("ch-small", "a5")] < 2_000
+    assert set(after) == set(before) - {("ch-small", "a4"), ("ch-small", "a5")}
+    assert sum(after.values()) == 40_000 and min(after.values()) >= Decimal("1999.99")
+    assert after[("ch-mid", "a3")] == 2_000  # under the minimum too, but worth lifting to it
     assert runnable.expected_objective <= free.expected_objective
+    # dropping every line under the minimum would have given less
+    kept = [c for c in curves if before.get(c.pair, 0) >= 2_000]
+    assert (
+        runnable.expected_objective
+        >= allocate(kept, 40_000, 30, exploration_share=0).expected_objective
+    )
+
+
+def test_a_small_line_that_pays_for_the_minimum_is_lifted_to_it() -> None:
+    curves = [
+        make_curve("ch-big", "a1", 50_000, 800, 0.9),
+        make_curve("ch-big", "a2", 30_000, 600, 0.9),
+        make_curve("ch-niche", "a3", 3_000, 20, 1.0),  # saturates early, earns well to there
+    ]
+    free = allocate(curves, 40_000, 30, exploration_share=0)
+    assert 0 < free.by_channel()["ch-niche"] < 2_000
+    runnable = allocate(curves, 40_000, 30, exploration_share=0, min_line=Decimal(2_000))
+    assert runnable.by_channel()["ch-niche"] == Decimal("2000.00")
+    dropped = allocate(curves[:2], 40_000, 30, exploration_share=0)  # the other choice
+    assert runnable.expected_objective > dropped.expected_objective
+    assert sum(_budgets(runnable).values()) == 40_000
 
 
 def test_a_channel_minimum_keeps_its_last_line() -> None:
