@@ -180,7 +180,7 @@ def make_plan(
             "prompt_digest": narrative.prompt_digest,
         }
     decision_id = new_id("dec")
-    warnings = _warnings(store, effective, allocation, curves)
+    warnings = _warnings(store, effective, allocation, curves, every)
     plan_node = Node(
         label=Label.PLAN,
         id=plan_id,
@@ -302,10 +302,14 @@ def min_line_budget(request: PlanRequest, floor_per_day: Decimal) -> Decimal:
 
 
 def _warnings(
-    store: GraphStore, request: PlanRequest, allocation: Allocation, curves: list[ResponseCurve]
+    store: GraphStore,
+    request: PlanRequest,
+    allocation: Allocation,
+    curves: list[ResponseCurve],
+    every: list[ResponseCurve],
 ) -> list[_forecast.PlanWarning]:
     """What the plan should say about its forecasts: lines outside their curves' data, a
-    total far from the brand's recent spend."""
+    total and a ROAS far from the brand's recent ones (over all its pairs, ``every``)."""
     main = {c.pair: c for c in curves if c.metric == request.objective}
     spends = [
         _forecast.LineSpend(ln.channel_id, ln.audience_id, ln.daily_spend, main[key])
@@ -313,7 +317,7 @@ def _warnings(
         if ln.budget > 0 and (key := (ln.channel_id, ln.audience_id)) in main
     ]
     roas = allocation.roas.expected if allocation.roas else None
-    recent = _forecast.recent_spend(store, request.brand_id, curves)
+    recent = _forecast.recent_spend(store, request.brand_id, every)
     found = [
         _forecast.outside_warning(spends),
         _forecast.recent_warning(float(allocation.budget), request.days, roas, recent),
