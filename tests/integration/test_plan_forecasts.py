@@ -15,12 +15,14 @@ import httpx
 import pytest
 
 from agents.curves.response_curve import ResponseCurve
+from agents.planner._past import past_campaigns
 from api.indexes import open_index
 from api.settings import Settings
 from graph.base import GraphStore
 from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 from retrieval.indexer import Indexer
+from retrieval.retriever import ContextItem
 from tests.integration.http_server import serve
 from tests.integration.test_api import assert_error
 
@@ -233,3 +235,29 @@ def test_a_refused_attempt_leaves_nothing_behind(client: httpx.Client, demo: Gra
         [NodeRef(label=Label.BRIEF, id=plan["brief_id"])], 10, {RelType.BASED_ON: "in"}
     )
     assert produced  # the brief did become a plan
+
+
+def test_past_campaigns_come_from_the_retriever_first_then_the_graph(demo: GraphStore) -> None:
+    per_channel = demo.aggregate_outcomes(OutcomeQuery(brand_id=BRAND, group_by=("channel_id",)))
+    channels = sorted(str(t.channel_id) for t in per_channel)
+    by_spend = sorted(
+        demo.aggregate_outcomes(
+            OutcomeQuery(brand_id=BRAND, channel_ids=channels, group_by=("campaign_id",))
+        ),
+        key=lambda t: (-t.spend, str(t.campaign_id)),
+    )
+    assert len(by_spend) >= 4
+    least = str(by_spend[-1].campaign_id)  # the retriever found one the graph would rank last
+    found = ContextItem(
+        f"Campaign:{least}", "Campaign", "campaign", "found", 0.9, "hit",
+        facts={"spend": 10.0, "roas": 1.5},
+    )  # fmt: skip
+    unmeasured = ContextItem("Campaign:cmp-x", "Campaign", "campaign", "x", 0.8, "hit")
+    past = past_campaigns(demo, [unmeasured, found], BRAND, channels)
+    assert past[0] is found and len(past) == 3
+    graph_chosen = [p.node_id for p in past[1:]]
+    assert graph_chosen == [f"Campaign:{t.campaign_id}" for t in by_spend[:2]]
+    for item in past[1:]:
+        measured_roas = _measured_roas(demo, item.node_id.removeprefix("Campaign:"))
+        assert item.facts["roas"] == pytest.approx(measured_roas, abs=1e-4)
+    assert past_campaigns(demo, [], BRAND, []) == []  # no channels, nothing to rank by
