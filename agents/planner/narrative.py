@@ -74,7 +74,9 @@ def write_rationale(
     llm: BaseChatModel | None,
     brief: str | None = None,
 ) -> Narrative:
-    """The model's rationale when it passes the checks, else ``template`` with citations.
+    """The model's rationale when it passes the checks, else ``template`` with citations;
+    either way it cites measured past campaigns when the context has some (the template's
+    sentence is added to a model's rationale that cites none).
 
     ``facts`` lists the numbers the model may use (the allocation, in words); ``brief`` is
     the plan's own Brief (``Brief:id``), cited as its brief, never as past work.
@@ -112,8 +114,12 @@ def write_rationale(
         notes.append(f"the model wrote numbers that are not in the plan: {', '.join(invented)}")
     if notes or not draft.rationale.strip():
         return Narrative(fallback.text, cited, TEMPLATE_VERSION, answer.model, None, notes)
-    citations = sorted(set(draft.citations) | mentioned)
-    return Narrative(draft.rationale.strip(), citations, "llm", answer.model, answer.prompt_digest)
+    text, citations = draft.rationale.strip(), sorted(set(draft.citations) | mentioned)
+    past = {item.node_id for item in context if measured(item)}
+    if past and not past & set(citations):  # the model cited no past campaign: the template's
+        sentence, more = cite_context(context)
+        text, citations = text + sentence, sorted(set(citations) | set(more))
+    return Narrative(text, citations, "llm", answer.model, answer.prompt_digest)
 
 
 def invented_numbers(text: str, source: str) -> set[str]:
