@@ -175,6 +175,7 @@ def _curve(
         total_spend=round(float(p.spend.sum()), 2),
         median_spend=round(float(np.median(p.spend)), 2),
         max_spend=round(float(p.spend.max()), 2),
+        min_spend=round(float(p.spend.min()), 2),
         thin=p.thin,
         shrinkage=round(fit.shrinkage, 4),
         r2_holdout=scores[0],

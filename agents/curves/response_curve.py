@@ -92,6 +92,9 @@ class ResponseCurve:
     version: str = VERSION
     confidence: float = CONFIDENCE
     source_query: str | None = None  # the outcome query the points came from (JSON)
+    # Smallest daily spend of the fit; with ``max_spend``, the range the curve has seen
+    # (None on curves stored before it was kept).
+    min_spend: float | None = None
 
     @property
     def pair(self) -> tuple[str, str]:

@@ -102,12 +102,18 @@ class Orchestrator:
         self.bus.publish(
             Event("brief_received", key, payload={"brand_id": request.brand_id, "by": actor})
         )
-        evidence: list[Evidence] = []
-        if self.research is not None and request.brief:
+
+        def research() -> list[Evidence]:
+            """Run once the plan is known to be possible: a refused plan researches (and
+            writes and indexes) nothing."""
+            if self.research is None or not request.brief:
+                return []
             with self.observers.timed("research") as result:
-                evidence = self.research(self.store, request.brand_id, request.brief, actor)
-                if not evidence:  # the research step answers nothing only when it failed
+                found = self.research(self.store, request.brand_id, request.brief, actor)
+                if not found:  # the research step answers nothing only when it failed
                     result.append("failed")
+            return found
+
         with self.observers.timed("planner", refused=(PlannerError,)):
             plan = make_plan(
                 self.store,
@@ -116,8 +122,9 @@ class Orchestrator:
                 llm=self.llm,
                 requested_by=actor,
                 gated=self.policy.plan.applies(request.budget),
-                evidence=evidence,
                 cache=self.curves,
+                line_floor_per_day=self.policy.planner.min_line_per_day,
+                before_record=research,
             )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
@@ -143,6 +150,7 @@ class Orchestrator:
                 requested_by=actor,
                 gated=self.policy.plan.applies(budget),
                 cache=self.curves,
+                line_floor_per_day=self.policy.planner.min_line_per_day,
                 reason=reason,
                 evidence=evidence,
             )

@@ -13,6 +13,9 @@ in a TOML file (``MARKETGRAPH_POLICY_FILE``, or ``policy.toml`` in the data dir)
     above_share = 0.3         # ...unless they move more than 30 % of the channel's spend
     [gates.publish]
     required = false
+    [planner]
+    min_line_per_day = 10     # a plan's default minimum line: this × its days, or 1 % of
+                              # its budget if that is more
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agents.planner.models import LINE_FLOOR_PER_DAY
 
 GateAction = Literal["plan", "publish", "budget_change"]
 ACTIONS: tuple[GateAction, ...] = ("plan", "publish", "budget_change")
@@ -85,6 +90,19 @@ class GateRule(BaseModel):
         return over_amount or over_share
 
 
+class PlannerPolicy(BaseModel):
+    """Planner settings of the policy file (``[planner]``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_line_per_day: Decimal = Field(
+        default=LINE_FLOOR_PER_DAY,
+        ge=0,
+        description="per-day floor of a line: a plan's default minimum line budget is this "
+        "times its days, or 1 % of its budget if that is more",
+    )
+
+
 class ApprovalPolicy(BaseModel):
     """The gates of the service (see the module docstring for the file format)."""
 
@@ -95,6 +113,9 @@ class ApprovalPolicy(BaseModel):
     budget_change: GateRule = Field(
         default_factory=lambda: GateRule(above_amount=Decimal(1000), above_share=0.2),
         description="a budget change of an executing plan",
+    )
+    planner: PlannerPolicy = Field(
+        default_factory=PlannerPolicy, description="planner settings ([planner], not a gate)"
     )
 
     def rule(self, action: GateAction) -> GateRule:
@@ -110,14 +131,26 @@ def load_policy(path: Path | None) -> ApprovalPolicy:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise PolicyError(f"cannot read the approval policy {path}: {e}") from e
-    unknown = sorted(set(data) - {"gates"})
+    unknown = sorted(set(data) - {"gates", "planner"})
     if unknown:
-        raise PolicyError(f"{path}: unknown section {unknown[0]!r}; expected [gates.ACTION]")
+        raise PolicyError(
+            f"{path}: unknown section {unknown[0]!r}; expected [gates.ACTION] or [planner]"
+        )
+    gates = data.get("gates", {})
+    if isinstance(gates, dict) and "planner" in gates:
+        raise PolicyError(f"{path}: unknown gate 'planner' (gates are {', '.join(ACTIONS)})")
     try:
-        return ApprovalPolicy.model_validate(data.get("gates", {}))
+        planner = PlannerPolicy.model_validate(data.get("planner", {}))
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PolicyError(f"{path}: planner.{where}: {first['msg']}") from e
+    try:
+        policy = ApprovalPolicy.model_validate(gates)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PolicyError(
             f"{path}: gates.{where}: {first['msg']} (gates are {', '.join(ACTIONS)})"
         ) from e
+    return policy.model_copy(update={"planner": planner})

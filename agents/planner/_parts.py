@@ -161,7 +161,12 @@ def money(amount: Decimal | float) -> str:
     return f"{Decimal(str(amount)).quantize(Decimal('0.01')):,}"
 
 
-def rationale(allocation: Allocation, lines: list[PlanLine], request: PlanRequest) -> str:
+def rationale(
+    allocation: Allocation,
+    lines: list[PlanLine],
+    request: PlanRequest,
+    min_line: Decimal = Decimal(0),
+) -> str:
     revenue, rev_low, rev_high = value(allocation.revenue)
     roas, _, _ = value(allocation.roas)
     top = "; ".join(
@@ -182,6 +187,11 @@ def rationale(allocation: Allocation, lines: list[PlanLine], request: PlanReques
     bounds += [f"{ch} at most {money(v)}" for ch, v in sorted(request.constraints.max.items())]
     if bounds:
         text += f" Constraints: {', '.join(bounds)}."
+    if min_line > 0:
+        text += (
+            f" No line gets less than {money(min_line)} (the minimum line budget; smaller "
+            "lines are dropped and their money re-allocated)."
+        )
     if allocation.exploration_budget > 0:
         text += (
             f" {money(allocation.exploration_budget)} is reserved to explore pairs "

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
 
-from agents.curves.hill import marginal
+from agents.curves.hill import FloatArray, hill, marginal
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
     channel_bounds,
@@ -26,13 +26,15 @@ from agents.planner._constraints import (
     money,
     round_to_cents,
 )
-from agents.planner._solver import Problem, solve
+from agents.planner._forecast import widen
+from agents.planner._solver import Problem, Solution, solve
 from agents.planner.errors import NoCurvesError, UnknownObjectiveError
 
 ALGORITHM = "marginal-return equalisation on concave envelopes + active-set repair"
 VERSION = "alloc-v1"
 EXPLORATION_CAP_HALVES = 2.0  # a thin pair explores up to twice its half-saturation per day
 MAX_EXPLORATION_SHARE = 0.5
+DROP_ROUNDS = 24  # re-solves while dropping lines under the minimum (half of them a round)
 
 _Pair = tuple[str, str]
 
@@ -105,6 +107,7 @@ def allocate(
     max_by_channel: Mapping[str, float | Decimal] | None = None,
     exploration_share: float = 0.05,
     start: date | None = None,
+    min_line: float | Decimal = 0,
 ) -> Allocation:
     """Allocate ``budget`` (rounded to cents) over ``days`` across the pairs of ``curves``.
 
@@ -115,7 +118,12 @@ def allocate(
     half-saturation per day (spending far past saturation teaches little), and less where
     the constraints leave no room; ``Allocation.exploration_budget`` says what was reserved.
     With ``start``, expectations follow the curves' weekday × month factors over the dates;
-    without it, an average day.
+    without it, an average day. A line reading its curve outside the daily spends the curve
+    was fitted on gets a wider interval (:func:`agents.planner._forecast.widen`).
+
+    With ``min_line``, no line gets less than it: each line the optimum leaves under it is
+    lifted to it when that pays, else dropped and its money re-allocated over the rest
+    (the smaller half of them at a time); exploration floors under it are given up.
 
     Raises:
         InfeasibleConstraintsError: the constraints cannot all hold (names the channels).
@@ -128,6 +136,9 @@ def allocate(
     if not 0.0 <= exploration_share <= MAX_EXPLORATION_SHARE:
         raise ValueError(f"exploration_share must be in [0, {MAX_EXPLORATION_SHARE}]")
     total = money(budget, "budget")
+    line_min = float(money(min_line, "min_line"))
+    if line_min > float(total):
+        raise ValueError(f"min_line {line_min:.2f} is more than the budget {total}")
     by_metric: dict[str, dict[_Pair, ResponseCurve]] = {
         m: _by_pair([c for c in curves if c.metric == m]) for m in METRICS
     }
@@ -144,6 +155,7 @@ def allocate(
     floor = exploration_floors(
         thin, caps, group, bounds, exploration_share * float(total), float(total)
     )
+    floor = np.where(floor < line_min - _SLACK, 0.0, floor)  # exploration obeys the minimum
     problem = Problem(
         alpha=np.array([c.alpha for c in chosen]),
         half=np.array([c.half_saturation for c in chosen]),
@@ -157,7 +169,8 @@ def allocate(
         days=days,
         budget=float(total),
     )
-    solution = solve(problem)
+    problem, solution = _solve_runnable(problem, line_min)
+    floor = problem.floor
     cents = round_to_cents(solution.x, group, bounds, total)
     lines = [
         _line(pair, cents[i], float(floor[i]), float(problem.weight[i]), days, objective, by_metric)
@@ -179,6 +192,74 @@ def allocate(
         roas=_roas(revenue, float(total)),
         start=start,
     )
+
+
+_SLACK = 1e-6
+
+
+def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solution]:
+    """Solve, then settle every line under ``line_min``: lifted to it or dropped, and
+    re-solve, until no line is left under it.
+
+    A line is lifted when its curve's average return over the minimum beats what the money
+    earns elsewhere (the price the optimum equalised, read off the lines above the
+    minimum), else dropped and its money re-allocated. Only the smaller half of the lines
+    under it are settled each round, so a line the freed money lifts over the minimum is
+    kept as it is. A channel with a minimum keeps its last line, lifted (to the channel's
+    maximum if that is less).
+    """
+    solution = solve(problem)
+    if line_min <= 0:
+        return problem, solution
+    for _ in range(DROP_ROUNDS):
+        x = solution.x
+        under = np.flatnonzero((x > _SLACK) & (x < line_min - _SLACK))
+        if under.size == 0:
+            break
+        order = under[np.argsort(x[under], kind="stable")]
+        cap, floor = problem.cap.copy(), problem.floor.copy()
+        price = _price(problem, x, line_min)
+        changed = 0
+        for i in order[: max(1, (order.size + 1) // 2)]:
+            channel = problem.group[i]
+            open_ = np.flatnonzero((problem.group == channel) & (cap > 0))
+            last = problem.lower[channel] > 0 and open_.size <= 1
+            lifted = min(line_min, float(problem.upper[channel]))
+            if (last or _worth_lifting(problem, i, lifted, price)) and floor[i] < lifted:
+                floor[i] = lifted
+                changed += 1
+            elif not last and cap[i] > 0:
+                cap[i] = floor[i] = 0.0
+                changed += 1
+        if not changed or float(floor.sum()) > problem.budget:
+            break
+        problem = replace(problem, cap=cap, floor=floor)
+        solution = solve(problem)
+    return problem, solution
+
+
+def _price(problem: Problem, x: FloatArray, line_min: float) -> float:
+    """The marginal return the optimum equalised: the median over the lines at or above the
+    minimum that no floor holds (0 when there is none)."""
+    free = np.flatnonzero((x >= line_min - _SLACK) & (x > problem.floor + _SLACK))
+    if free.size == 0:
+        return 0.0
+    daily = x[free] / problem.days
+    slopes = problem.weight[free] * marginal(
+        daily, problem.alpha[free], problem.half[free], problem.shape[free]
+    )
+    return float(np.median(slopes / problem.days))
+
+
+def _worth_lifting(problem: Problem, i: int, amount: float, price: float) -> bool:
+    """Whether ``amount`` on pair ``i`` earns more than it would at ``price`` elsewhere."""
+    if amount <= 0:
+        return False
+    gain = float(
+        problem.weight[i]
+        * hill(amount / problem.days, problem.alpha[i], problem.half[i], problem.shape[i])
+    )
+    return gain > price * amount
 
 
 def _by_pair(curves: Sequence[ResponseCurve]) -> dict[_Pair, ResponseCurve]:
@@ -230,7 +311,7 @@ def _estimate(curve: ResponseCurve | None, daily: float, weight: float) -> Estim
     """Expected total over the period (``weight`` = days × seasonal factor)."""
     if curve is None:
         return None
-    mean, low, high = curve.predict(daily)
+    mean, low, high = widen(curve, daily, curve.predict(daily))
     return Estimate(expected=mean * weight, low=low * weight, high=high * weight)
 
 

@@ -29,6 +29,10 @@ OPEN_STATUSES = (PENDING_APPROVAL, APPROVED)  # what a new version supersedes at
 # tasks wait for the plan's first day; the others (drafting content) run at once.
 SCHEDULED_AGENTS = ("budget", "distribution")
 
+# The policy's default per-day floor of a line (``[planner] min_line_per_day``): a plan's
+# default minimum line is at least this times its days.
+LINE_FLOOR_PER_DAY = Decimal(10)
+
 Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
 
 
@@ -60,11 +64,27 @@ class PlanRequest(BaseModel):
     constraints: PlanConstraints = Field(
         default_factory=PlanConstraints, description="per-channel minimums and maximums"
     )
+    min_line_budget: Decimal | None = Field(
+        default=None,
+        ge=0,
+        decimal_places=2,
+        description="no line gets less than this over the period (lines under it are dropped "
+        "and their money re-allocated); default: the larger of 1 % of the budget and the "
+        "policy's per-day floor times the plan's days",
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         if self.end_date < self.start_date:
             raise ValueError("end_date must not be before start_date")
+        return self
+
+    @model_validator(mode="after")
+    def _min_line_within_budget(self) -> Self:
+        if self.min_line_budget is not None and self.min_line_budget > self.budget:
+            raise ValueError(
+                f"min_line_budget {self.min_line_budget} is more than the budget {self.budget}"
+            )
         return self
 
     @property
@@ -129,3 +149,35 @@ class PlanResult:
     def scheduled_for(self) -> date | None:
         """The first day, while the plan waits for it after being handed over."""
         return self.start_date if self.run_status == SCHEDULED else None
+
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {code, message, details}
+    min_line_budget: Decimal | None = None  # the minimum line the plan was made with
+
+    def channels(self) -> list[ChannelTotal]:
+        """Budget and expectations per channel (the lines summed), by budget descending."""
+        totals: dict[str, ChannelTotal] = {}
+        for line in self.lines:
+            t = totals.get(line.channel_id) or ChannelTotal(line.channel_id)
+            totals[line.channel_id] = ChannelTotal(
+                channel_id=line.channel_id,
+                budget=t.budget + line.budget,
+                revenue=t.revenue + line.revenue,
+                conversions=t.conversions + line.conversions,
+                lines=t.lines + 1,
+            )
+        return sorted(totals.values(), key=lambda t: (-t.budget, t.channel_id))
+
+
+@dataclass(frozen=True)
+class ChannelTotal:
+    """A channel's lines summed: what the plan puts on the channel and expects from it."""
+
+    channel_id: str
+    budget: Decimal = Decimal(0)
+    revenue: float = 0.0
+    conversions: float = 0.0
+    lines: int = 0
+
+    @property
+    def roas(self) -> float:
+        return round(self.revenue / float(self.budget), 4) if self.budget > 0 else 0.0

@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from agents.llm import LlmError, ask_structured
+from agents.planner._past import measured
 from retrieval.retriever import ContextItem
 
 TEMPLATE_VERSION = "rationale-template-v1"
@@ -46,17 +47,24 @@ class Narrative:
     notes: list[str] = field(default_factory=list)
 
 
-def cite_context(context: Sequence[ContextItem], limit: int = 3) -> tuple[str, list[str]]:
-    """A sentence naming the best retrieved items with their node ids, and those ids."""
-    top = [item for item in context if item.via is None][:limit]
-    if not top:
-        return "", []
-    parts = []
-    for item in top:
-        roas = item.facts.get("roas")
-        extra = f", ROAS {float(roas):.2f}" if isinstance(roas, int | float) else ""
-        parts.append(f"{item.title} [{item.node_id}{extra}]")
-    return f" Closest past work: {'; '.join(parts)}.", [item.node_id for item in top]
+def cite_context(
+    context: Sequence[ContextItem], limit: int = 3, brief: str | None = None
+) -> tuple[str, list[str]]:
+    """Sentences citing the plan's own ``brief`` (a ``Brief:id``) as its brief and the best
+    measured past campaigns of ``context`` with their ROAS, and the ids cited."""
+    text, cited = "", []
+    if brief:
+        text, cited = f" Brief: [{brief}].", [brief]
+    past = [item for item in context if measured(item)][:limit]
+    if past:
+        parts = [
+            f"{item.title} [{item.node_id}, ROAS {float(item.facts['roas']):.2f} on "
+            f"{float(item.facts['spend']):,.2f} spent]"
+            for item in past
+        ]
+        text += f" Closest past work: {'; '.join(parts)}."
+        cited += [item.node_id for item in past]
+    return text, cited
 
 
 def write_rationale(
@@ -64,12 +72,16 @@ def write_rationale(
     facts: str,
     context: Sequence[ContextItem],
     llm: BaseChatModel | None,
+    brief: str | None = None,
 ) -> Narrative:
-    """The model's rationale when it passes the checks, else ``template`` with citations.
+    """The model's rationale when it passes the checks, else ``template`` with citations;
+    either way it cites measured past campaigns when the context has some (the template's
+    sentence is added to a model's rationale that cites none).
 
-    ``facts`` lists the numbers the model may use (the allocation, in words).
+    ``facts`` lists the numbers the model may use (the allocation, in words); ``brief`` is
+    the plan's own Brief (``Brief:id``), cited as its brief, never as past work.
     """
-    sentence, cited = cite_context(context)
+    sentence, cited = cite_context(context, brief=brief)
     fallback = Narrative(template + sentence, cited, TEMPLATE_VERSION)
     if llm is None:
         return fallback
@@ -80,15 +92,18 @@ def write_rationale(
     system = (
         "You are a media planner explaining a budget allocation to a marketing team. Use "
         "only the numbers given in the plan facts and the context; do not compute new ones. "
-        "Cite the context items you rely on by their ids in square brackets."
+        "Cite the context items you rely on by their ids in square brackets: past campaigns "
+        "with their measured ROAS; the plan's own brief only as its brief, never as past work."
     )
+    if brief:
+        listing = f"- [{brief}] the brief of this plan (not past work)\n{listing}".rstrip()
     user = f"Plan facts:\n{facts}\n\nContext:\n{listing or '(none)'}"
     try:
         answer = ask_structured(llm, RationaleDraft, system, user)
     except LlmError as e:
         return Narrative(fallback.text, cited, TEMPLATE_VERSION, notes=[str(e)])
     draft = answer.value
-    known = {item.node_id for item in context}
+    known = {item.node_id for item in context} | ({brief} if brief else set())
     mentioned = set(re.findall(r"\[([^\]\s,]+)", draft.rationale))
     unknown = sorted((set(draft.citations) | mentioned) - known)
     invented = sorted(invented_numbers(draft.rationale, f"{facts}\n{listing}"))
@@ -99,8 +114,12 @@ def write_rationale(
         notes.append(f"the model wrote numbers that are not in the plan: {', '.join(invented)}")
     if notes or not draft.rationale.strip():
         return Narrative(fallback.text, cited, TEMPLATE_VERSION, answer.model, None, notes)
-    citations = sorted(set(draft.citations) | mentioned)
-    return Narrative(draft.rationale.strip(), citations, "llm", answer.model, answer.prompt_digest)
+    text, citations = draft.rationale.strip(), sorted(set(draft.citations) | mentioned)
+    past = {item.node_id for item in context if measured(item)}
+    if past and not past & set(citations):  # the model cited no past campaign: the template's
+        sentence, more = cite_context(context)
+        text, citations = text + sentence, sorted(set(citations) | set(more))
+    return Narrative(text, citations, "llm", answer.model, answer.prompt_digest)
 
 
 def invented_numbers(text: str, source: str) -> set[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,15 +23,17 @@ from langchain_core.language_models import BaseChatModel
 from agents.curves.curves import curves_from_graph, record_curves
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.curves.response_curve import VERSION as CURVE_VERSION
-from agents.planner import _parts
+from agents.planner import _forecast, _parts
 from agents.planner._brief_apply import apply_brief
+from agents.planner._past import past_campaigns
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
-from agents.planner.allocator import allocate
+from agents.planner.allocator import Allocation, allocate
 from agents.planner.brief import AudienceName, BriefFacts, ChannelName, parse_brief
 from agents.planner.cache import CurveCache
 from agents.planner.errors import NoCurvesError, UnknownBrandError
 from agents.planner.models import (
     APPROVED,
+    LINE_FLOOR_PER_DAY,
     PENDING_APPROVAL,
     PlanConstraints,
     PlanLine,
@@ -71,6 +73,10 @@ KIND = "plan"
 ALGORITHM = "hill-v1+marginal-equalisation"
 ALGORITHM_VERSION = f"{CURVE_VERSION}+{ALLOCATOR_VERSION}"
 CONTEXT_ITEMS = 5  # retrieved items the rationale may cite
+MIN_LINE_SHARE = Decimal("0.01")  # the default minimum line: 1 % of the budget…
+# A step run once the plan is known to be possible, before anything is written (the
+# orchestrator's research): the evidence it recorded, for the plan's decision to cite.
+BeforeRecord = Callable[[], Sequence[Evidence]]
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,16 @@ def make_plan(
     version: Version | None = None,
     evidence: Sequence[Evidence] = (),
     cache: CurveCache | None = None,
+    line_floor_per_day: Decimal = LINE_FLOOR_PER_DAY,
+    before_record: BeforeRecord | None = None,
 ) -> PlanResult:
     """Plan, record and return one plan version (status pending_approval when ``gated``).
 
-    With ``cache``, the brand's curves are refitted only when its outcomes changed.
+    With ``cache``, the brand's curves are refitted only when its outcomes changed. No line
+    gets less than the request's ``min_line_budget``, by default the larger of 1 % of the
+    budget and ``line_floor_per_day`` × the plan's days. ``before_record`` runs once the
+    brief is read and the allocation found (every refusal is behind), so a refused plan
+    leaves nothing behind; what it returns is cited by the plan's decision.
 
     Raises:
         UnknownBrandError: no such brand.
@@ -121,6 +133,7 @@ def make_plan(
     curves = _select(every, effective)
     if not [c for c in curves if c.metric == effective.objective]:
         raise NoCurvesError(effective.objective)
+    min_line = min_line_budget(effective, line_floor_per_day)
     allocation = allocate(
         curves,
         effective.budget,
@@ -129,7 +142,9 @@ def make_plan(
         min_by_channel=effective.constraints.min,
         max_by_channel=effective.constraints.max,
         start=effective.start_date,
+        min_line=min_line,
     )
+    researched = list(before_record()) if before_record else []
     record_curves(store, every)
     version = version or Version(family=new_family())
     plan_id = plan_id_for(version.family, version.number)
@@ -137,21 +152,35 @@ def make_plan(
         (_parts.plan_line(ln, effective.objective) for ln in allocation.lines if ln.budget > 0),
         key=lambda ln: (-ln.budget, ln.channel_id, ln.audience_id),
     )
-    context = _context(retriever, effective, notes)
-    template = _parts.rationale(allocation, lines, effective)
-    narrative = write_rationale(template, _facts_text(template, lines), context, llm)
+    given = [*version.evidence, *evidence, *researched]
+    known_brief = next((e.ref.id for e in given if e.ref.label is Label.BRIEF), None)
+    research_id = next((e.ref.id for e in given if e.ref.label is Label.RESEARCH_BRIEF), None)
+    own = [e.ref for e in given if e.ref.label in (Label.BRIEF, Label.RESEARCH_BRIEF)]
+    context = _context(retriever, effective, notes, own)
+    channel_ids = list(dict.fromkeys(ln.channel_id for ln in lines))
+    past = past_campaigns(store, context, effective.brand_id, channel_ids)
+    context = [*past, *(c for c in context if c.node_id not in {p.node_id for p in past})]
+    created_at = datetime.now(UTC)
+    brief_node = None if known_brief else _brief_node(request, requested_by, created_at)
+    brief_ref = brief_node.ref if brief_node else None
+    if known_brief:
+        brief_ref = NodeRef(label=Label.BRIEF, id=known_brief)
+    template = _parts.rationale(allocation, lines, effective, min_line)
+    narrative = write_rationale(
+        template,
+        _facts_text(template, lines),
+        context,
+        llm,
+        brief=str(brief_ref) if brief_ref else None,
+    )
     notes.extend(narrative.notes)
     if narrative.model and narrative.source == "llm":
         llm_calls["rationale"] = {
             "model": narrative.model,
             "prompt_digest": narrative.prompt_digest,
         }
-    created_at = datetime.now(UTC)
     decision_id = new_id("dec")
-    given = [*version.evidence, *evidence]
-    known_brief = next((e.ref.id for e in given if e.ref.label is Label.BRIEF), None)
-    research_id = next((e.ref.id for e in given if e.ref.label is Label.RESEARCH_BRIEF), None)
-    brief_node = None if known_brief else _brief_node(request, requested_by, created_at)
+    warnings = _warnings(store, effective, allocation, curves, every)
     plan_node = Node(
         label=Label.PLAN,
         id=plan_id,
@@ -181,6 +210,8 @@ def make_plan(
                 "rationale": narrative.text,
                 "rationale_source": narrative.source,
                 "citations": narrative.citations,
+                "warnings": json.dumps([w.as_dict() for w in warnings], sort_keys=True),
+                "min_line_budget": float(min_line),
                 "decision_id": decision_id,
                 "created_by": requested_by,
                 "created_at": created_at,
@@ -212,6 +243,8 @@ def make_plan(
             "gated": gated,
             "llm": llm_calls,
             "notes": notes,
+            "min_line_budget": str(min_line),
+            "warnings": [w.code for w in warnings],
         },
         confidence=_parts.confidence(allocation),
         model=", ".join(sorted({str(c["model"]) for c in llm_calls.values()})) or None,
@@ -222,6 +255,7 @@ def make_plan(
             *([Evidence(ref=brief_node.ref, score=1.0, reason="the brief")] if brief_node else []),
             *version.evidence,
             *evidence,
+            *researched,
         ],
         produced=[plan_node, *line_nodes, *tasks, *([brief_node] if brief_node else [])],
         produced_edges=edges,
@@ -229,6 +263,40 @@ def make_plan(
     )
     store.record_decision(decision)
     return load_plan(store, plan_id)
+
+
+def min_line_budget(request: PlanRequest, floor_per_day: Decimal) -> Decimal:
+    """The request's minimum line, else the larger of 1 % of the budget and
+    ``floor_per_day`` × days (never more than the budget)."""
+    if request.min_line_budget is not None:
+        return request.min_line_budget
+    default = max(request.budget * MIN_LINE_SHARE, floor_per_day * request.days)
+    return min(default, request.budget).quantize(Decimal("0.01"))
+
+
+def _warnings(
+    store: GraphStore,
+    request: PlanRequest,
+    allocation: Allocation,
+    curves: list[ResponseCurve],
+    every: list[ResponseCurve],
+) -> list[_forecast.PlanWarning]:
+    """What the plan should say about its forecasts: lines outside their curves' data, a
+    total and a ROAS far from the brand's recent ones (over all its pairs, ``every``)."""
+    main = {c.pair: c for c in curves if c.metric == request.objective}
+    spends = [
+        _forecast.LineSpend(ln.channel_id, ln.audience_id, ln.daily_spend, main[key])
+        for ln in allocation.lines
+        if ln.budget > 0 and (key := (ln.channel_id, ln.audience_id)) in main
+    ]
+    roas = allocation.roas.expected if allocation.roas else None
+    recent = _forecast.recent_spend(store, request.brand_id, every)
+    found = [
+        _forecast.outside_warning(spends),
+        _forecast.recent_warning(float(allocation.budget), request.days, roas, recent),
+        _forecast.roas_warning(roas, recent),
+    ]
+    return [w for w in found if w is not None]
 
 
 def _fit(store: GraphStore, brand_id: str) -> list[ResponseCurve]:
@@ -279,14 +347,20 @@ def _opt(value: object) -> str | None:
 
 
 def _context(
-    retriever: HybridRetriever | None, request: PlanRequest, notes: list[str]
+    retriever: HybridRetriever | None,
+    request: PlanRequest,
+    notes: list[str],
+    own: Sequence[NodeRef] = (),
 ) -> list[ContextItem]:
-    """Similar past work of the brand for the rationale to cite (none without an index)."""
+    """Similar past work of the brand for the rationale to cite (none without an index);
+    never the plan's ``own`` brief and research brief."""
     if retriever is None:
         return []
     query = request.brief or f"{request.objective} campaign"
     try:
-        bundle = retriever.search(query, k=CONTEXT_ITEMS, brand_id=request.brand_id)
+        bundle = retriever.search(
+            query, k=CONTEXT_ITEMS, brand_id=request.brand_id, exclude=list(own)
+        )
     except RetrievalError as e:
         notes.append(f"no retrieved context: {e}")
         log.warning("planner retrieval failed: %s", e)

@@ -197,11 +197,17 @@ def to_result(
         versions=versions_,
         approvals=approvals_,
         starts_at=starts_at,
+        warnings=json.loads(str(p.get("warnings", "[]"))),
+        min_line_budget=_amount(p.get("min_line_budget")),
     )
 
 
 def _opt(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _amount(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _task(node: Node) -> dict[str, Any]:

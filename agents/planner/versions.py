@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -22,6 +23,7 @@ from agents.planner.cache import CurveCache
 from agents.planner.errors import UnknownVersionError
 from agents.planner.models import (
     APPROVED,
+    LINE_FLOOR_PER_DAY,
     OPEN_STATUSES,
     PENDING_APPROVAL,
     SUPERSEDED,
@@ -52,6 +54,7 @@ def replan(
     reason: str = "re-planned",
     cache: CurveCache | None = None,
     evidence: Sequence[Evidence] = (),
+    line_floor_per_day: Decimal = LINE_FLOOR_PER_DAY,
 ) -> PlanResult:
     """A new version from the request of ``plan_id`` with ``changes``, on fresh curves."""
     base = _plan_node(store, plan_id)
@@ -76,6 +79,7 @@ def replan(
         gated=gated,
         version=version,
         cache=cache,
+        line_floor_per_day=line_floor_per_day,
     )
     supersede_open(store, family, keep=result.id)
     return load_plan(store, result.id)

@@ -155,6 +155,9 @@ def run_demo_cycles(
         )
         for alert in report.alerts[:3]:
             out.print(f"    alert: {alert}", highlight=False, style="yellow")
+        if plan.warnings:
+            codes = ", ".join(str(w["code"]) for w in plan.warnings)
+            out.print(f"    forecast warnings: {codes}", highlight=False, style="yellow")
         start = report.end + timedelta(days=1)
     _show_lineage(services, reports[-1])
     return reports

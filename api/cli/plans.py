@@ -42,6 +42,7 @@ _PLAN_OPTIONS = {
     "start_date": "--start",
     "end_date": "--end",
     "constraints": "--min/--max",
+    "min_line_budget": "--min-line",
 }
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
@@ -67,6 +68,22 @@ def _show(plan: PlanResult, as_json: bool) -> None:
             f"{line.revenue:,.2f} ({line.low:,.2f}–{line.high:,.2f}), ROAS {line.roas:.2f}  "
             f"[{line.allocation_id}]",
             highlight=False,
+        )
+    for total in plan.channels():
+        share = float(total.budget / plan.budget) if plan.budget > 0 else 0.0
+        out.print(
+            f"  channel {total.channel_id}: {total.budget:,} ({share:.0%}) on {total.lines} "
+            f"line{'s' if total.lines != 1 else ''}, expected revenue {total.revenue:,.2f}, "
+            f"ROAS {total.roas:.2f}",
+            highlight=False,
+        )
+    if plan.min_line_budget is not None:
+        out.print(f"  minimum line: {plan.min_line_budget:,}", highlight=False)
+    for warning in plan.warnings:
+        out.print(
+            f"  [yellow]warning[/] {warning['code']}: {warning['message']}",
+            highlight=False,
+            soft_wrap=True,
         )
     for task in plan.tasks:
         deps = f" after {', '.join(task['depends_on'])}" if task["depends_on"] else ""
@@ -101,11 +118,22 @@ def create(
         list[str] | None,
         typer.Option("--max", help="CHANNEL=AMOUNT (an id, name or kind), repeatable"),
     ] = None,
+    min_line: Annotated[
+        str | None,
+        typer.Option(
+            "--min-line",
+            help="no line under this amount (default: the larger of 1 % of the budget and "
+            "the policy's per-day floor times the days)",
+        ),
+    ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
     """Plan a budget from the graph; the plan waits at its approval gate."""
     total = amount(budget, "--budget")
+    least = amount(min_line, "--min-line") if min_line is not None else None
+    if least is not None and least > total:
+        raise UsageError(f"--min-line {min_line} is more than --budget {budget}")
     first, last = day(start, "--start"), day(end, "--end")
     window(first, last)
     if objective is not None and objective not in OBJECTIVES:
@@ -126,6 +154,8 @@ def create(
         }
         if objective is not None:
             body["objective"] = objective
+        if least is not None:
+            body["min_line_budget"] = least
         try:
             request = PlanRequest.model_validate(body)
         except ValidationError as e:
@@ -289,6 +319,9 @@ def replan(
     budget: Annotated[str | None, typer.Option(help="a new total budget")] = None,
     start: Annotated[str | None, typer.Option(help="a new first day")] = None,
     end: Annotated[str | None, typer.Option(help="a new last day")] = None,
+    min_line: Annotated[
+        str | None, typer.Option("--min-line", help="a new minimum line budget")
+    ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
@@ -296,6 +329,8 @@ def replan(
     changes: dict[str, Any] = {}
     if budget is not None:
         changes["budget"] = str(amount(budget, "--budget"))
+    if min_line is not None:
+        changes["min_line_budget"] = str(amount(min_line, "--min-line"))
     first = day(start, "--start") if start is not None else None
     last = day(end, "--end") if end is not None else None
     window(first, last)

@@ -8,13 +8,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents.planner.models import PlanConstraints, PlanLine, PlanRequest, PlanResult
+from agents.planner.models import (
+    ChannelTotal,
+    PlanConstraints,
+    PlanLine,
+    PlanRequest,
+    PlanResult,
+)
 from graph.models import Node
 from graph.views import PlanStatus as GraphPlanStatus
 
 __all__ = [
     "AllocationPublic",
     "ApprovalPublic",
+    "ChannelTotalPublic",
     "ExpectedPublic",
     "GateItem",
     "PlanConstraints",
@@ -22,6 +29,7 @@ __all__ = [
     "PlanPublic",
     "PlanStatus",
     "PlanSummary",
+    "PlanWarningPublic",
     "ReplanCreate",
     "RollbackCreate",
     "VerdictCreate",
@@ -47,6 +55,9 @@ class ReplanCreate(BaseModel):
     exclude_channels: list[str] | None = None
     audience_ids: list[str] | None = None
     constraints: PlanConstraints | None = None
+    min_line_budget: Decimal | None = Field(
+        default=None, ge=0, decimal_places=2, description="the least budget of any line"
+    )
     reason: str = Field(default="re-planned", max_length=500, description="why, in words")
 
     def changes(self) -> dict[str, Any]:
@@ -98,6 +109,38 @@ class AllocationPublic(BaseModel):
             ),
             curve_id=line.curve_id,
         )
+
+
+class ChannelTotalPublic(BaseModel):
+    channel_id: str = Field(description="the channel")
+    budget: float = Field(description="the channel's lines summed")
+    share: float = Field(description="the channel's part of the plan's budget (0 to 1)")
+    lines: int = Field(description="how many lines the channel has")
+    revenue: float = Field(description="expected revenue of the channel's lines")
+    conversions: float = Field(description="expected conversions of the channel's lines")
+    roas: float = Field(description="expected revenue per unit of the channel's budget")
+
+    @classmethod
+    def of(cls, total: ChannelTotal, budget: Decimal) -> ChannelTotalPublic:
+        return cls(
+            channel_id=total.channel_id,
+            budget=float(total.budget),
+            share=round(float(total.budget / budget), 4) if budget > 0 else 0.0,
+            lines=total.lines,
+            revenue=round(total.revenue, 2),
+            conversions=round(total.conversions, 2),
+            roas=total.roas,
+        )
+
+
+class PlanWarningPublic(BaseModel):
+    code: str = Field(
+        description="what kind of warning: outside_history (lines read their curves outside "
+        "the daily spend they were fitted on), far_from_recent_spend (the plan's daily total "
+        "is far from the brand's recent spend)"
+    )
+    message: str = Field(description="the warning in words")
+    details: dict[str, Any] = Field(description="the figures behind it (lines, ranges, ratios)")
 
 
 class VersionPublic(BaseModel):
@@ -205,6 +248,16 @@ class PlanPublic(BaseModel):
     supersedes: str | None = Field(description="the version this one replaces")
     versions: list[VersionPublic] = Field(description="every version of the plan, oldest first")
     approvals: list[ApprovalPublic] = Field(description="verdicts at this version's gate")
+    channels: list[ChannelTotalPublic] = Field(
+        default_factory=list, description="the lines summed per channel, by budget descending"
+    )
+    warnings: list[PlanWarningPublic] = Field(
+        default_factory=list,
+        description="what to know before trusting the forecasts ({code, message, details})",
+    )
+    min_line_budget: float | None = Field(
+        default=None, description="no line of the plan has less than this"
+    )
 
     @classmethod
     def of(cls, plan: PlanResult, name: str = "", brief: str | None = None) -> PlanPublic:
@@ -239,6 +292,9 @@ class PlanPublic(BaseModel):
                 ApprovalPublic(**{k: v for k, v in a.items() if v is not None})
                 for a in plan.approvals
             ],
+            channels=[ChannelTotalPublic.of(t, plan.budget) for t in plan.channels()],
+            warnings=[PlanWarningPublic(**w) for w in plan.warnings],
+            min_line_budget=None if plan.min_line_budget is None else float(plan.min_line_budget),
         )
 
 

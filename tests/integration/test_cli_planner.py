@@ -208,6 +208,28 @@ def test_plan_options_name_the_option_and_the_accepted_form(cli: Invoke) -> None
         "did you mean brand-trailhead?",
     )  # fmt: skip
     assert_usage_error(cli(*base, "--budget", "1k", "--objective", "clicks"), "--objective")
+    assert_usage_error(
+        cli(*base, "--budget", "1k", "--min-line", "2k"), "--min-line 2k is more than --budget 1k"
+    )
+    assert_usage_error(cli(*base, "--budget", "1k", "--min-line", "some"), "--min-line 'some'")
+
+
+def test_a_plan_from_the_cli_keeps_its_minimum_line_and_shows_channels_and_warnings(
+    cli: Invoke,
+) -> None:
+    args = ("plan", "create", "--brand", BRAND, "--budget", "2k", "--start", "2026-12-01")
+    made = cli(*args, "--end", "2026-12-30", "--min-line", "500", "--json")
+    assert made.exit_code == 0, made.stderr
+    plan = json.loads(made.stdout)
+    assert plan["min_line_budget"] == 500
+    assert plan["allocations"] and all(a["budget"] >= 499.99 for a in plan["allocations"])
+    assert "outside_history" in [w["code"] for w in plan["warnings"]]
+    text = cli(*args, "--end", "2026-12-30", "--min-line", "500")
+    assert text.exit_code == 0, text.stderr
+    for total in plan["channels"]:
+        assert f"channel {total['channel_id']}: " in text.stdout
+    assert "minimum line: 500.00" in text.stdout
+    assert "warning outside_history:" in text.stdout and "a day" in text.stdout
 
 
 def test_search_takes_k_and_names_an_unknown_brand(cli: Invoke) -> None:

@@ -78,6 +78,7 @@ export function newPlanForm(brands, { brand, onCancel }) {
     h("option", { value: "conversions" }, "conversions"),
   );
   const brief = h("textarea", { id: "plan-brief", rows: 3, maxlength: 10000, placeholder: "Summer boots push. Keep email above 5k; no TikTok." });
+  const minLine = h("input", { type: "number", id: "plan-min-line", min: "0", step: "0.01", placeholder: "default" });
   const limits = limitsEditor();
   const message = h("div", { class: "form-message" });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Create plan");
@@ -96,6 +97,7 @@ export function newPlanForm(brands, { brand, onCancel }) {
           objective: objective.value,
         };
         if (brief.value.trim()) body.brief = brief.value.trim();
+        if (minLine.value !== "") body.min_line_budget = minLine.value;
         const constraints = limits.read();
         if (constraints) body.constraints = constraints;
         submit.disabled = true;
@@ -118,6 +120,7 @@ export function newPlanForm(brands, { brand, onCancel }) {
       field("First day", from),
       field("Last day", to),
       field("Maximise", objective),
+      field("Minimum line", minLine, "no line gets less; default 1 % of the budget or the policy's daily floor × days"),
     ),
     field("Brief", brief, "its first sentence names the plan"),
     field("Channel limits", limits.box, "totals over the period"),

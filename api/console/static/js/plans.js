@@ -167,6 +167,13 @@ function view(plan, ctx, currency, show) {
     meta,
     plan.brief ? h("blockquote", { class: "brief" }, plan.brief) : null,
     formBox,
+    (plan.warnings || []).length
+      ? h(
+          "div",
+          { class: "warnings", id: "plan-warnings" },
+          plan.warnings.map((w) => h("p", { class: "warning", dataset: { code: w.code } }, h("strong", {}, `${w.code}: `), w.message)),
+        )
+      : null,
     verdictBox(plan, ctx, show),
     h(
       "div",
