@@ -191,12 +191,20 @@ def reason(error: ValidationError) -> str:
         if item["type"] == "missing":
             parts.append(f"{where}: required field is missing")
         elif "input" in item and not isinstance(item["input"], dict):
-            got = repr(item["input"])
-            got = got if len(got) <= 80 else f"{got[:60]}… ({len(got):,} characters)"
+            got = _shown(item["input"])
             parts.append(f"{where}: {message} (got {got})")
         else:
             parts.append(f"{where}: {message}")
     return "; ".join(parts)
+
+
+def _shown(value: object) -> str:
+    """A rejected value as the report shows it: its repr, cut to 80 characters. A long
+    string is cut before ``repr`` (the repr of a 256 MB string is a copy of it)."""
+    if isinstance(value, str | bytes) and len(value) > 80:
+        return f"{repr(value[:60])[:60]}… ({len(value):,} characters)"
+    got = repr(value)
+    return got if len(got) <= 80 else f"{got[:60]}… ({len(got):,} characters)"
 
 
 def validate_quietly(model: type[CanonicalRecord], raw: Raw) -> CanonicalRecord | None:

@@ -70,7 +70,8 @@ async def ingest_export_body(
     name = filename or f"http:{source}"
     limits = services.settings.limits
     if request.headers.get("content-type", "").split(";")[0].strip() == "application/zip":
-        export = export_from_zip(name, body, limits)
+        # Inflating takes seconds near the zip limit: off the event loop, as the ingest is.
+        export = await run_in_threadpool(export_from_zip, name, body, limits)
     else:
         export = Export.single(name, body)
     result = await run_in_threadpool(

@@ -131,3 +131,14 @@ def test_format_detection() -> None:
     assert detect_format("", "application/x-ndjson") == "jsonl"
     with pytest.raises(UnreadableInputError, match="cannot tell the format"):
         detect_format("x.xlsx")
+
+
+def test_a_huge_rejected_value_is_shown_cut_with_its_length() -> None:
+    # A 5 MB name is over the limit; the reason shows 60 characters of it and its length,
+    # never the whole value (the bench's 256 MB zip member spent seconds copying it).
+    text = reason_for(
+        "outcomes",
+        {"date": "2026-01-01", "campaign_id": "c", "channel_id": "x", "spend": "9" * 5_000_000},
+    )
+    assert "(5,000,000 characters)" in text
+    assert len(text) < 300
