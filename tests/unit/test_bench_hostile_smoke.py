@@ -18,6 +18,7 @@ from bench.hostile import BEFORE
 REFUSED = {
     "million-empty-lines": 422,
     "zip-bomb": 413,
+    "zip-at-limit": 422,
     "search-200mb-length": 413,
     "search-200mb-chunked": 413,
     "deep-json": 422,
