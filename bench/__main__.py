@@ -242,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import lineage
 
         return lineage.main(args[1:])
+    if args[:1] == ["hostile"]:  # `python -m bench hostile`: see bench/hostile.py
+        from bench import hostile
+
+        return hostile.main(args[1:])
     if args[:1] == ["audit"]:  # `python -m bench audit`: see bench/audit.py
         from bench import audit
 
