@@ -156,6 +156,12 @@ def run_demo_cycles(
         for alert in report.alerts[:3]:
             out.print(f"    alert: {alert}", highlight=False, style="yellow")
         start = report.end + timedelta(days=1)
+    out.print(
+        f"  (the cycles ran on the demo's own clock, up to {start}: "
+        f"`marketgraph usecase planning --brand {brand} --as-of {start}T00:00` "
+        "shows them as of then)",
+        highlight=False,
+    )
     _show_lineage(services, reports[-1])
     return reports
 
