@@ -217,7 +217,9 @@ def assemble(
         lease_seconds=settings.lease_seconds,
         clock=clock,
     )
-    validator = ValidationAgent(graph, router, orchestrator.propose_replan)
+    validator = ValidationAgent(
+        graph, router, orchestrator.propose_replan, now=lambda: orchestrator.clock.now()
+    )
     orchestrator.bus.subscribe("outcomes_ingested", validator.handle)
     services = Services(
         settings=settings,

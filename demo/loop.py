@@ -11,9 +11,10 @@ and the closed-loop benchmark.
 
 The loop plays days, so it moves the orchestrator's clock with them (a
 :class:`~agents.orchestrator.clock.ManualClock`, installed if the orchestrator has
-another): each cycle is planned and handed over on the morning of its first day, and each
-week's outcomes are in by the morning after it, so budgets are set on the day a plan
-starts, as they would be by a server's worker.
+another): each cycle is planned and handed over as its first day begins, and each week's
+outcomes are in as the next day begins, so budgets are set on the day a plan starts, as
+they would be by a server's worker. (The start of the day, not later: the demo's first
+cycle starts today, and its plan must not look handed over in the future.)
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from graph.schema import Label
 from ingest.pipeline import OnWritten
 
 WEEK = 7
-MORNING = timedelta(hours=9)  # when the simulated team plans and approves, each day
 
 
 @dataclass
@@ -74,7 +74,7 @@ def run_cycle(
     end = start + timedelta(days=days - 1)
     clock = simulated_clock(orchestrator)
     zone = brand_zone(orchestrator.store, market.truth.brand_id)
-    clock.set(start_of(start, zone) + MORNING)
+    clock.set(start_of(start, zone))
     request = PlanRequest.model_validate(
         {
             "brand_id": market.truth.brand_id,
@@ -93,7 +93,7 @@ def run_cycle(
     while day <= end:
         span = min(WEEK, (end - day).days + 1)
         run = simulate_and_ingest(market, day, span, on_written=on_written)
-        clock.set(start_of(day + timedelta(days=span), zone) + MORNING)
+        clock.set(start_of(day + timedelta(days=span), zone))
         orchestrator.bus.publish(
             Event(
                 "outcomes_ingested", run.report.run_id, payload={"brand_id": market.truth.brand_id}

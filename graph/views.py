@@ -154,6 +154,7 @@ class PlanView(NodeView):
     decided_at: str | None = None
     executed_at: str | None = None
     starts_at: str | None = None  # when its budget and distribution tasks may run (UTC)
+    completed_at: str | None = None
 
     @property
     def family_id(self) -> str:

@@ -227,7 +227,7 @@ def _one(
             lead_refs.append(NodeRef(Label.LEAD, str(props["id"])))
     lead_count = len(lead_refs) or round(outcome_leads)
     today = as_of.astimezone(brand_zone(store, plan.brand_id)).date()
-    status = plan_phase(plan.status.value, start, end, today)
+    status = plan_phase(_stored_as_of(plan, as_of), start, end, today)
     linked, linked_refs = plan_spend(store, plan.id, today)
     kpi = _json(plan.kpis)
     forecast = _float(kpi.get("target_roas"))
@@ -306,3 +306,13 @@ def _json(value: object) -> dict[str, object]:
         loaded = json.loads(value)
         return loaded if isinstance(loaded, dict) else {}
     return dict(value) if isinstance(value, dict) else {}
+
+
+def _stored_as_of(plan: PlanView, as_of: datetime) -> str:
+    """The plan's stored status as it was at ``as_of``: completed only from the moment the
+    validation agent completed it (before that it was executing)."""
+    if plan.status is PlanStatus.COMPLETED:
+        completed = moment(plan.completed_at)
+        if completed is None or completed > as_of:
+            return PlanStatus.EXECUTING.value
+    return plan.status.value

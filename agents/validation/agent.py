@@ -68,10 +68,18 @@ class ValidationAgent:
 
     name = AGENT
 
-    def __init__(self, store: GraphStore, router: ChannelRouter, replan: Replan | None) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        router: ChannelRouter,
+        replan: Replan | None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.store = store
         self.router = router
         self.replan = replan
+        # The orchestrator's clock (so a simulated run completes a plan on its own day).
+        self.now = now or (lambda: datetime.now(UTC))
 
     def handle(self, event: Event) -> None:
         """``outcomes_ingested``: check every executing plan (of the event's brand)."""
@@ -380,7 +388,7 @@ class ValidationAgent:
         moved = self.store.update_if(
             NodeRef(label=Label.PLAN, id=plan.id),
             {"status": EXECUTING},
-            {"status": COMPLETED, "completed_at": datetime.now(UTC).isoformat()},
+            {"status": COMPLETED, "completed_at": self.now().isoformat()},
         )
         if moved is None:
             return False

@@ -159,6 +159,12 @@ def run_demo_cycles(
             codes = ", ".join(str(w["code"]) for w in plan.warnings)
             out.print(f"    forecast warnings: {codes}", highlight=False, style="yellow")
         start = report.end + timedelta(days=1)
+    out.print(
+        f"  (the cycles ran on the demo's own clock, up to {start}: "
+        f"`marketgraph usecase planning --brand {brand} --as-of {start}T00:00` "
+        "shows them as of then)",
+        highlight=False,
+    )
     _show_lineage(services, reports[-1])
     return reports
 

@@ -214,3 +214,21 @@ def test_statuses_follow_the_day_and_spend_to_date_comes_from_the_plans_executio
     # the brand's days are its own: at 23:00 UTC on 06-30 it is already 07-01 in Auckland
     graph_store.update_if(NodeRef(Label.BRAND, "b1"), {}, {"timezone": "Pacific/Auckland"})
     assert row(datetime(2026, 6, 30, 23, tzinfo=UTC)) == ("running", None, 100.0)
+
+
+def test_a_plan_completed_later_was_running_before_then(graph_store: GraphStore) -> None:
+    """The validation agent completed p1 on 07-11: as of 07-05 it was still running (a
+    simulated run can complete a plan before the wall clock reaches its days)."""
+    _fixture(graph_store)
+    graph_store.update_if(
+        NodeRef(Label.PLAN, "p1"),
+        {"status": "executing"},
+        {"status": "completed", "completed_at": "2026-07-11T00:00:00+00:00"},
+    )
+
+    def status(as_of: datetime) -> str:
+        (p,) = planning_kpis(graph_store, brand_id="b1", as_of=as_of).plans
+        return p.status.value
+
+    assert status(AS_OF) == "running"
+    assert status(datetime(2026, 7, 11, 0, 0, 1, tzinfo=UTC)) == "completed"
