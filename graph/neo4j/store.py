@@ -209,7 +209,10 @@ class Neo4jGraphStore(GraphStore):
         plan = w.plan_batch(batch)
         if plan:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
+                try:  # new nodes created, not merged (a bulk write's nodes are mostly new)
+                    s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained, True)
+                except ConstraintError:  # another writer created one of them meanwhile
+                    s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
         return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
