@@ -370,10 +370,11 @@ _FILTERS: Final = frozenset(
 
 def _metric_sum(metric: LiteralString) -> LiteralString:
     # Only numbers count (a string or a boolean sums as 0), as in the embedded backend.
-    value: LiteralString = f"o.{metric}"
+    # ``metric`` is a variable holding the property, read once per outcome (the type
+    # checks on ``o.{metric}`` itself read the property three times).
     return (
-        f"sum(CASE WHEN {value} IS :: INTEGER NOT NULL OR {value} IS :: FLOAT NOT NULL "
-        f"THEN toFloat({value}) ELSE 0.0 END) AS {metric}"
+        f"sum(CASE WHEN {metric} IS :: INTEGER NOT NULL OR {metric} IS :: FLOAT NOT NULL "
+        f"THEN toFloat({metric}) ELSE 0.0 END) AS {metric}"
     )
 
 
@@ -389,7 +390,9 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
         if text not in keys:
             keys.append(text)
     where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
-    columns = [f"o.{k} AS `{k}`" for k in keys]
+    # Each property of an outcome read once, then grouped.
+    reads = [f"o.{k} AS `{k}`" for k in keys] + [f"o.{m} AS {m}" for m in _METRICS]
+    columns = [f"`{k}`" for k in keys]
     columns.append("count(*) AS rows")
     columns.extend(_metric_sum(m) for m in _METRICS)
     order: LiteralString = (
@@ -399,7 +402,8 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
     # order): thousands of small records cost the driver more than the sums cost the server.
     values = [f"`{k}`" for k in keys] + ["rows"] + list(_METRICS)
     return (
-        f"MATCH (o:Outcome) {where}WITH {', '.join(columns)}{order} "
+        f"MATCH (o:Outcome) {where}WITH {', '.join(reads)} "
+        f"WITH {', '.join(columns)}{order} "
         f"RETURN collect([{', '.join(values)}]) AS groups"
     )
 
