@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from graph.errors import NodeNotFoundError, QueryTimeoutError
 from graph.models import Edge, NodeRef, Subgraph, TruncatedReason
 from graph.schema import CAUSAL_DIRECTION, FORWARD, RelType
 
 if TYPE_CHECKING:
-    from graph.base import GraphStore
+    from graph.base import Directions, GraphStore
+    from graph.models import Node
 
 MAX_DEPTH = 10
 WALK_CHUNK = 500  # frontier nodes read per store call
 EDGES_PER_NODE = 4  # edges a walk may read per node of its node budget
 MIN_EDGES = 2_000
+
+
+class EdgeReader(Protocol):
+    """What a walk reads: a store, or a backend's reader bound to one transaction (so a
+    walk of several steps is one round trip per step and one transaction in all)."""
+
+    def incident_edges(
+        self,
+        refs: Sequence[NodeRef],
+        limit_per_node: int,
+        directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> list[Edge]: ...
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]: ...
 
 
 def get_neighbourhood(store: GraphStore, ref: NodeRef, limit: int) -> Subgraph:
@@ -69,7 +87,7 @@ class WalkBudget:
 
 
 def get_lineage(
-    store: GraphStore,
+    store: EdgeReader,
     ref: NodeRef,
     direction: Literal["up", "down"],
     depth: int,
@@ -132,7 +150,7 @@ class _Walk:
 
 
 def _step(
-    store: GraphStore,
+    store: EdgeReader,
     walk: _Walk,
     chunk: list[NodeRef],
     budget: WalkBudget,

@@ -181,6 +181,35 @@ def merge_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString
     return head + body + "RETURN count(*) AS matched"
 
 
+def create_nodes(label: Label) -> LiteralString:
+    """Create ``$rows`` of ``{id, props}`` as new nodes of ``label`` (none may exist yet:
+    the uniqueness constraint refuses one that does)."""
+    lab = label_text(label)
+    return f"UNWIND $rows AS row CREATE (n:{lab}) SET n = row.props"
+
+
+def create_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
+    """:func:`merge_nodes_with_edges` for rows whose nodes do not exist yet: every other
+    end is looked up first, then the node and its edges are created, with no check for an
+    edge that cannot exist (a MERGE of an edge reads the node's edges for it, more each
+    edge: most of a batch's time). Returns how many rows found every other end."""
+    lab = label_text(label)
+    head: LiteralString = ""
+    body: LiteralString = "UNWIND $rows AS row "
+    create: LiteralString = f"CREATE (n:{lab}) SET n = row.props "
+    for slot in slots:
+        n = _SLOTS[slot.number]
+        other, rel = label_text(slot.label), rel_type_text(slot.rel)
+        if slot.shared:
+            head += f"MATCH (m{n}:{other} {{id: $c{n}}}) "
+        else:
+            body += f"MATCH (m{n}:{other} {{id: row.e{n}}}) "
+        create += f"CREATE (n)-[r{n}:{rel}]->(m{n}) "
+        if slot.props:
+            create += f"SET r{n} = row.p{n} "
+    return head + body + create + "RETURN count(*) AS matched"
+
+
 def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:
     """Upsert ``$rows`` of ``{src, dst, props}``; returns how many rows found both ends."""
     sl, rel, dl = label_text(src), rel_type_text(rel_type), label_text(dst)
@@ -341,10 +370,11 @@ _FILTERS: Final = frozenset(
 
 def _metric_sum(metric: LiteralString) -> LiteralString:
     # Only numbers count (a string or a boolean sums as 0), as in the embedded backend.
-    value: LiteralString = f"o.{metric}"
+    # ``metric`` is a variable holding the property, read once per outcome (the type
+    # checks on ``o.{metric}`` itself read the property three times).
     return (
-        f"sum(CASE WHEN {value} IS :: INTEGER NOT NULL OR {value} IS :: FLOAT NOT NULL "
-        f"THEN toFloat({value}) ELSE 0.0 END) AS {metric}"
+        f"sum(CASE WHEN {metric} IS :: INTEGER NOT NULL OR {metric} IS :: FLOAT NOT NULL "
+        f"THEN toFloat({metric}) ELSE 0.0 END) AS {metric}"
     )
 
 
@@ -360,7 +390,9 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
         if text not in keys:
             keys.append(text)
     where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
-    columns = [f"o.{k} AS `{k}`" for k in keys]
+    # Each property of an outcome read once, then grouped.
+    reads = [f"o.{k} AS `{k}`" for k in keys] + [f"o.{m} AS {m}" for m in _METRICS]
+    columns = [f"`{k}`" for k in keys]
     columns.append("count(*) AS rows")
     columns.extend(_metric_sum(m) for m in _METRICS)
     order: LiteralString = (
@@ -370,7 +402,8 @@ def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]
     # order): thousands of small records cost the driver more than the sums cost the server.
     values = [f"`{k}`" for k in keys] + ["rows"] + list(_METRICS)
     return (
-        f"MATCH (o:Outcome) {where}WITH {', '.join(columns)}{order} "
+        f"MATCH (o:Outcome) {where}WITH {', '.join(reads)} "
+        f"WITH {', '.join(columns)}{order} "
         f"RETURN collect([{', '.join(values)}]) AS groups"
     )
 

@@ -33,7 +33,7 @@ from neo4j.exceptions import (
 import graph.neo4j.queries as q
 import graph.neo4j.writes as w
 from graph import audit
-from graph.base import Directions, GraphStore, Migration
+from graph.base import Direction, Directions, GraphStore, Migration
 from graph.errors import (
     AppendOnlyViolationError,
     ConstraintViolationError,
@@ -43,6 +43,8 @@ from graph.errors import (
     NodeNotFoundError,
     QueryTimeoutError,
 )
+from graph.lineage import WalkBudget
+from graph.lineage import get_lineage as walk_lineage
 from graph.models import (
     CampaignContext,
     Edge,
@@ -54,6 +56,7 @@ from graph.models import (
     OutcomeTotals,
     Precondition,
     PropertyValue,
+    Subgraph,
     WriteResult,
 )
 from graph.query import Condition, NodeQuery, Value
@@ -206,7 +209,10 @@ class Neo4jGraphStore(GraphStore):
         plan = w.plan_batch(batch)
         if plan:
             with self._translated("write"), self._driver.session(database=self._database) as s:
-                s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
+                try:  # new nodes created, not merged (a bulk write's nodes are mostly new)
+                    s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained, True)
+                except ConstraintError:  # another writer created one of them meanwhile
+                    s.execute_write(w.write_batch, batch, plan, self._chunk_rows, (), chained)
         return WriteResult(nodes=len(batch.nodes), edges=batch.edge_count)
 
     def _write_if(self, batch: GraphBatch, preconditions: list[Precondition]) -> bool:
@@ -230,13 +236,8 @@ class Neo4jGraphStore(GraphStore):
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         if not refs:
             return []
-        wanted = _ids_by_label(refs, ordered=True)
-        params = {f"ids{i}": ids for i, ids in enumerate(wanted.values())}
-        found: dict[NodeRef, Node] = {}
-        for label, props in self._read(q.nodes_of(list(wanted)), **params)[0]["rows"]:
-            node = _node(label, props)
-            found.setdefault(node.ref, node)
-        return [found[r] for r in refs if r in found]
+        query, params = _nodes_query(refs)
+        return _nodes_in_order(refs, self._read(query, **params)[0]["rows"])
 
     def existing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
         wanted = list(dict.fromkeys(ids))
@@ -310,33 +311,31 @@ class Neo4jGraphStore(GraphStore):
     ) -> list[Edge]:
         if not refs or (limit is not None and limit <= 0):
             return []
-        wanted = _ids_by_label(refs, ordered=True)  # one query text per set of labels
-        out_types = in_types = None
-        if directions is not None:
-            out_types = [r for r, d in directions.items() if d == "out"]
-            in_types = [r for r, d in directions.items() if d == "in"]
-        params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
-        params.update({f"ids{i}": ids for i, ids in enumerate(wanted.values())})
-        if limit is not None:
-            params["total"] = limit
-        query = q.incident_edges(list(wanted), out_types, in_types, total=limit is not None)
+        query, params = _incident_query(refs, limit_per_node, directions, limit)
 
         def work(tx: ManagedTransaction) -> dict[NodeRef, list[Edge]]:
-            # Each label's part is a prefix (in the order of refs) of its label's edges:
-            # together they hold the first ``limit`` edges in the order of refs.
-            found: dict[NodeRef, list[Edge]] = {}
-            record = tx.run(query, params).single(strict=True)
-            for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
-                here = NodeRef(label=Label(label), id=node_id)
-                other = NodeRef(label=Label(other_label), id=other_id)
-                src, dst = (here, other) if outgoing else (other, here)
-                edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
-                found.setdefault(here, []).append(edge)
-            return found
+            return _incident_found(tx.run(query, params).single(strict=True))
 
-        found = self._read_unit(work, timeout)
-        edges = [edge for ref in dict.fromkeys(refs) for edge in found.get(ref, [])]
-        return edges if limit is None else edges[:limit]
+        return _incident_in_order(refs, self._read_unit(work, timeout), limit)
+
+    def get_lineage(
+        self,
+        ref: NodeRef,
+        direction: Direction = "up",
+        depth: int = 3,
+        limit: int = 500,
+        budget: WalkBudget | None = None,
+    ) -> Subgraph:
+        """The shared walk (:func:`graph.lineage.get_lineage`) in one read transaction: a
+        step is one statement, and the walk saves a transaction (and its commit's round
+        trip) per step. A walk with a deadline keeps a transaction per step, each ended by
+        the server when the time left is spent."""
+        budget = budget or WalkBudget.of(limit)
+        if budget.seconds is not None:
+            return super().get_lineage(ref, direction, depth, limit, budget)
+        return self._read_unit(
+            lambda tx: walk_lineage(_TxReader(tx), ref, direction, depth, budget)
+        )
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -422,6 +421,87 @@ def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotal
         # Values straight from the store: built without validation (thousands per report).
         totals.append(OutcomeTotals.model_construct(**fields))
     return totals
+
+
+class _TxReader:
+    """``incident_edges`` and ``get_nodes`` inside one open read transaction (a walk)."""
+
+    def __init__(self, tx: ManagedTransaction) -> None:
+        self._tx = tx
+
+    def incident_edges(
+        self,
+        refs: Sequence[NodeRef],
+        limit_per_node: int,
+        directions: Directions | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,  # the transaction's own (a walk without a deadline)
+    ) -> list[Edge]:
+        if not refs or (limit is not None and limit <= 0):
+            return []
+        query, params = _incident_query(refs, limit_per_node, directions, limit)
+        found = _incident_found(self._tx.run(query, params).single(strict=True))
+        return _incident_in_order(refs, found, limit)
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
+        if not refs:
+            return []
+        query, params = _nodes_query(refs)
+        return _nodes_in_order(refs, self._tx.run(query, params).single(strict=True)["rows"])
+
+
+def _nodes_query(refs: Sequence[NodeRef]) -> tuple[LiteralString, dict[str, Any]]:
+    wanted = _ids_by_label(refs, ordered=True)
+    params = {f"ids{i}": ids for i, ids in enumerate(wanted.values())}
+    return q.nodes_of(list(wanted)), params
+
+
+def _nodes_in_order(refs: Sequence[NodeRef], rows: list[Any]) -> list[Node]:
+    found: dict[NodeRef, Node] = {}
+    for label, props in rows:
+        node = _node(label, props)
+        found.setdefault(node.ref, node)
+    return [found[r] for r in refs if r in found]
+
+
+def _incident_query(
+    refs: Sequence[NodeRef],
+    limit_per_node: int,
+    directions: Directions | None,
+    limit: int | None,
+) -> tuple[LiteralString, dict[str, Any]]:
+    wanted = _ids_by_label(refs, ordered=True)  # one query text per set of labels
+    out_types = in_types = None
+    if directions is not None:
+        out_types = [r for r, d in directions.items() if d == "out"]
+        in_types = [r for r, d in directions.items() if d == "in"]
+    params: dict[str, Any] = {"limit": max(limit_per_node, 0)}
+    params.update({f"ids{i}": ids for i, ids in enumerate(wanted.values())})
+    if limit is not None:
+        params["total"] = limit
+    query = q.incident_edges(list(wanted), out_types, in_types, total=limit is not None)
+    return query, params
+
+
+def _incident_found(record: neo4j.Record) -> dict[NodeRef, list[Edge]]:
+    """Each label's part is a prefix (in the order of refs) of its label's edges: together
+    they hold the first ``limit`` edges in the order of refs."""
+    found: dict[NodeRef, list[Edge]] = {}
+    for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
+        here = NodeRef(label=Label(label), id=node_id)
+        other = NodeRef(label=Label(other_label), id=other_id)
+        src, dst = (here, other) if outgoing else (other, here)
+        edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
+        found.setdefault(here, []).append(edge)
+    return found
+
+
+def _incident_in_order(
+    refs: Sequence[NodeRef], found: dict[NodeRef, list[Edge]], limit: int | None
+) -> list[Edge]:
+    edges = [edge for ref in dict.fromkeys(refs) for edge in found.get(ref, [])]
+    return edges if limit is None else edges[:limit]
 
 
 # -- helpers -------------------------------------------------------------------------------

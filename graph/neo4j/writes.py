@@ -130,8 +130,15 @@ def write_batch(
     chunk_rows: int,
     preconditions: Sequence[Precondition] = (),
     chained: bool = False,
+    create_new: bool = False,
 ) -> None:
-    """Write one batch; raising rolls the whole transaction back."""
+    """Write one batch; raising rolls the whole transaction back.
+
+    With ``create_new``, a label's rows (CREATE_MIN_ROWS or more, each id once) whose
+    nodes are not stored yet are created rather than merged (:func:`_split_new`); a
+    writer racing to create one of them makes this raise ConstraintError, and the caller
+    writes the batch again without it.
+    """
     created = _check_preconditions(tx, preconditions)
     head: audit.ChainHead | None = None
     existing: set[NodeRef] = set()
@@ -152,7 +159,11 @@ def write_batch(
         if node.label in APPEND_ONLY_LABELS and node.ref in existing:
             raise AppendOnlyViolationError(node.label.value, node.id)
     for label, rows in nodes.items():
+        new: list[Row] = []
+        if create_new and not chained:
+            rows, new = _split_new(tx, label, rows)
         _write_nodes(tx, batch, label, rows, plan, chunk_rows)
+        _write_nodes(tx, batch, label, new, plan, chunk_rows, create=True)
     for (src, rel, dst), rows in plan.edges.items():
         for chunk in _chunks(rows, chunk_rows):
             record = tx.run(q.merge_edges(src, rel, dst), rows=chunk).single(strict=True)
@@ -169,13 +180,18 @@ def _write_nodes(
     rows: list[Row],
     plan: Plan,
     chunk_rows: int,
+    create: bool = False,
 ) -> None:
     """One label's node rows with the edges they lead: a statement per set of slots the
-    rows have (an outcome without an audience leads one OF edge fewer)."""
+    rows have (an outcome without an audience leads one OF edge fewer); ``create``: rows
+    of nodes that do not exist yet (created, not merged)."""
+    if not rows:
+        return
     slots = plan.slots.get(label, [])
     if not slots:
+        plain = q.create_nodes(label) if create else q.merge_nodes(label)
         for chunk in _chunks(rows, chunk_rows):
-            tx.run(q.merge_nodes(label), rows=chunk).consume()
+            tx.run(plain, rows=chunk).consume()
         return
     own = [s for s in slots if not s.shared]
     kinds: dict[tuple[bool, ...], list[Row]] = {}
@@ -184,11 +200,34 @@ def _write_nodes(
     shared = plan.shared.get(label, {})
     for present, kind in kinds.items():
         used = [s for s in slots if s.shared or present[own.index(s)]]
-        query = q.merge_nodes_with_edges(label, used)
+        build = q.create_nodes_with_edges if create else q.merge_nodes_with_edges
+        query = build(label, used)
         for chunk in _chunks(kind, chunk_rows):
             record = tx.run(query, shared, rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
                 raise DanglingReferenceError(_missing_ends(tx, batch))
+
+
+# Rows of one label from which new nodes are created rather than merged: a smaller write
+# is not worth the extra statement that finds which of its nodes exist.
+CREATE_MIN_ROWS = 500
+
+
+def _split_new(
+    tx: ManagedTransaction, label: Label, rows: list[Row]
+) -> tuple[list[Row], list[Row]]:
+    """``rows`` as (rows of stored nodes, rows of new ones), each in batch order; all
+    stored when there are few rows or an id comes twice (the later row must win, as
+    one statement of MERGEs makes it)."""
+    if len(rows) < CREATE_MIN_ROWS or label in APPEND_ONLY_LABELS:
+        return rows, []
+    ids = [row["id"] for row in rows]
+    if len(set(ids)) != len(ids):
+        return rows, []
+    stored = {r["id"] for r in tx.run(q.existing_ids(label), ids=ids)}
+    if not stored:
+        return [], rows
+    return [r for r in rows if r["id"] in stored], [r for r in rows if r["id"] not in stored]
 
 
 def _seal(
