@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.curves._change import Change
 from agents.curves._fit import HillFit, Transform
 from agents.curves.hill import FloatArray
 from agents.curves.response_curve import DailyPoint, Metric
@@ -48,6 +49,8 @@ class PairData:
     campaigns: list[CampaignPart] = field(default_factory=list)
     thin: bool = False
     free: HillFit | None = None  # fit under the weak generic prior
+    weights: FloatArray | None = None  # recency weight of each day (None: all 1)
+    change: Change | None = None  # the level shift the days before were scaled by
 
 
 _Key = tuple[str | None, str, str]

@@ -22,6 +22,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 import agents.orchestrator.gates as gates
+from agents.curves.settings import FitSettings
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.observers import Observers
 from agents.orchestrator.policy import ApprovalPolicy
@@ -75,6 +76,7 @@ class Orchestrator:
         research: Research | None = None,
         worker: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
+        fit_settings: FitSettings | None = None,
     ) -> None:
         self.store = store
         self.policy = policy or ApprovalPolicy()
@@ -84,7 +86,7 @@ class Orchestrator:
         self.research = research
         self.worker = worker or worker_name()
         self.lease_seconds = lease_seconds
-        self.curves = CurveCache()
+        self.curves = CurveCache(fit_settings or FitSettings())  # the policy's [curves]
         self.observers = Observers()  # told of every task, handler and plan run (metrics)
         self.bus = EventBus(
             store, self.worker, lease_seconds=lease_seconds, observers=self.observers

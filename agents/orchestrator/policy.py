@@ -13,6 +13,9 @@ in a TOML file (``MARKETGRAPH_POLICY_FILE``, or ``policy.toml`` in the data dir)
     above_share = 0.3         # ...unless they move more than 30 % of the channel's spend
     [gates.publish]
     required = false
+
+The same file's ``[curves]`` section says how response curves weigh the past (a recency
+half-life, change points): :mod:`agents.curves.settings` reads it.
 """
 
 from __future__ import annotations
@@ -110,9 +113,11 @@ def load_policy(path: Path | None) -> ApprovalPolicy:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise PolicyError(f"cannot read the approval policy {path}: {e}") from e
-    unknown = sorted(set(data) - {"gates"})
+    unknown = sorted(set(data) - {"gates", "curves"})
     if unknown:
-        raise PolicyError(f"{path}: unknown section {unknown[0]!r}; expected [gates.ACTION]")
+        raise PolicyError(
+            f"{path}: unknown section {unknown[0]!r}; expected [gates.ACTION] or [curves]"
+        )
     try:
         return ApprovalPolicy.model_validate(data.get("gates", {}))
     except ValidationError as e:
