@@ -51,6 +51,7 @@ class PairData:
     free: HillFit | None = None  # fit under the weak generic prior
     weights: FloatArray | None = None  # recency weight of each day (None: all 1)
     change: Change | None = None  # the level shift the days before were scaled by
+    common: FloatArray | None = None  # the brand's common log move of each day
 
 
 _Key = tuple[str | None, str, str]

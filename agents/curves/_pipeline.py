@@ -31,7 +31,7 @@ from datetime import date
 
 import numpy as np
 
-from agents.curves._change import MIN_BEFORE, best_split, find_change
+from agents.curves._change import MIN_AFTER, MIN_BEFORE, Change, best_split, find_change
 from agents.curves._data import PairData, collect
 from agents.curves._fit import HillFit, Prior, fit_hill
 from agents.curves._level import level_sigmas
@@ -50,6 +50,7 @@ TAU_CAP = np.array([2.0, 2.0, 0.7])
 CHANGE_ROUNDS = 3  # backfits after a change is found, each measuring its shift again
 NOMINATE_Z = 2.5  # a split this sure against the free fit is checked against a fit before it
 RECENT_DAYS = 28  # and the last this many days always are
+MIN_COMMON = 3  # pairs on a day before the brand's common move of the day is taken off
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _season(members: list[PairData], settings: FitSettings) -> Season:
     season = _backfit(members)
     if not settings.change_points:
         return season
+    _common_mode(members)
     changed = [p for p in members if _find_change(p, settings)]
     for round_ in range(CHANGE_ROUNDS):
         if not changed:
@@ -160,12 +162,29 @@ def _reseason(members: list[PairData], changed: list[PairData]) -> Season:
 
 def _residuals(p: PairData, fit: HillFit | None = None) -> FloatArray:
     """Log residuals of the pair's days against ``fit`` (its free fit when None; median
-    scale)."""
+    scale), less the brand's common move of the day (``_common_mode``)."""
     fit = fit or p.free
     assert fit is not None
     expected = hill(p.spend, math.exp(float(fit.theta[0])), fit.half, fit.shape)
     result: FloatArray = np.log(p.y / p.factors + p.offset) - np.log(expected + p.offset)
+    if p.common is not None:
+        result = result - p.common
     return result
+
+
+def _common_mode(members: list[PairData]) -> None:
+    """Each day's median residual over the brand's pairs (with at least ``MIN_COMMON``
+    of them that day), kept on each pair: a sale, a holiday, a tracking outage moves every
+    pair at once, and is no change of one pair's market (the month factors average such
+    days away; a change point must not read them as a new level)."""
+    by_day: dict[int, list[float]] = defaultdict(list)
+    for p in members:
+        if not p.thin and p.free is not None:
+            for ordinal, r in zip(p.ordinals.tolist(), _residuals(p).tolist(), strict=True):
+                by_day[ordinal].append(r)
+    median = {o: float(np.median(v)) for o, v in by_day.items() if len(v) >= MIN_COMMON}
+    for p in members:
+        p.common = np.array([median.get(o, 0.0) for o in p.ordinals.tolist()])
 
 
 def _find_change(p: PairData, settings: FitSettings) -> bool:
@@ -190,6 +209,10 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
         found = find_change(
             _residuals(p, reference), z=settings.change_z, min_change=settings.min_change
         )
+        if found is not None and not _within_history(p.spend, found.index):
+            found = None
+        if found is not None and p.campaigns:
+            found = _within_campaigns(p, _residuals(p, reference), found, settings)
         if found is not None and (change is None or abs(found.z) > abs(change.z)):
             change = found
     if change is None:
@@ -197,6 +220,48 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
     _scale_before(p, change.index, change.ratio)
     p.change = change
     return True
+
+
+def _within_history(spend: FloatArray, k: int) -> bool:
+    """Whether most days from ``k`` on spent what days before it did (between their 5th
+    and 95th percentiles): beyond that, the curve fitted on the earlier days extrapolates,
+    and its error there is no change of the market."""
+    low, high = np.percentile(spend[:k], [5.0, 95.0])
+    inside = (spend[k:] >= low) & (spend[k:] <= high)
+    return bool(inside.mean() >= 0.5)
+
+
+def _within_campaigns(
+    p: PairData, r: FloatArray, change: Change, settings: FitSettings
+) -> Change | None:
+    """The change as the campaigns that ran on both sides of it saw it, or None.
+
+    A pair's level also moves when its campaigns change: a new campaign does a little
+    better or worse than the last (``_level``), and that is no change of the market, nor
+    a level the next campaign will keep. So each campaign's effect is measured on its days
+    before the change (at least ``MIN_AFTER`` of them), and taken off its days on both
+    sides; what is left after the change is the market's shift. Under half of the spend
+    after the change from campaigns known before it: nothing to tell them apart, no change.
+    """
+    k, n = change.index, r.size
+    known = np.zeros(n)
+    effect = np.zeros(n)
+    for part in p.campaigns:
+        share = part.spend / p.spend[part.index]
+        before = part.index < k
+        if int(before.sum()) < MIN_AFTER:
+            continue
+        level = float(np.sum(share[before] * r[part.index[before]]) / np.sum(share[before]))
+        known[part.index] += share
+        effect[part.index] += share * level
+    if float(known[k:].mean()) < 0.5:
+        return None
+    adjusted = r - effect
+    shift = float(adjusted[k:].mean() - adjusted[:k].mean())
+    z = shift / change.se if change.se > 0 else math.inf
+    if abs(z) < settings.change_z or abs(shift) < math.log1p(settings.min_change):
+        return None
+    return replace(change, shift=shift, z=z)
 
 
 def _refine_change(p: PairData) -> float:
