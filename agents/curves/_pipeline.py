@@ -51,6 +51,7 @@ CHANGE_ROUNDS = 3  # backfits after a change is found, each measuring its shift 
 NOMINATE_Z = 2.5  # a split this sure against the free fit is checked against a fit before it
 RECENT_DAYS = 28  # and the last this many days always are
 MIN_COMMON = 3  # pairs on a day before the brand's common move of the day is taken off
+NEAR, NEAR_DAYS = 1.5, 7  # a change is judged at spends the reference fit saw a week of
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
         found = find_change(
             _residuals(p, reference), z=settings.change_z, min_change=settings.min_change
         )
-        if found is not None and not _within_history(p.spend, found.index):
+        if found is not None and not _seen_before(p.spend, cut, found.index):
             found = None
         if found is not None and p.campaigns:
             found = _within_campaigns(p, _residuals(p, reference), found, settings)
@@ -222,13 +223,15 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
     return True
 
 
-def _within_history(spend: FloatArray, k: int) -> bool:
-    """Whether most days from ``k`` on spent what days before it did (between their 5th
-    and 95th percentiles): beyond that, the curve fitted on the earlier days extrapolates,
-    and its error there is no change of the market."""
-    low, high = np.percentile(spend[:k], [5.0, 95.0])
-    inside = (spend[k:] >= low) & (spend[k:] <= high)
-    return bool(inside.mean() >= 0.5)
+def _seen_before(spend: FloatArray, cut: int, k: int) -> bool:
+    """Whether the reference fit (days before ``cut``) saw at least ``NEAR_DAYS`` days
+    spending about what the days from ``k`` on spend (their median, within a factor
+    ``NEAR``): elsewhere the curve extrapolates, and its error there is no change of the
+    market (a planner that moves a pair's budget far from its history is not one)."""
+    level = float(np.median(spend[k:]))
+    before = spend[:cut]
+    near = (before >= level / NEAR) & (before <= level * NEAR)
+    return int(near.sum()) >= NEAR_DAYS
 
 
 def _within_campaigns(
