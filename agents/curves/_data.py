@@ -52,6 +52,8 @@ class PairData:
     weights: FloatArray | None = None  # recency weight of each day (None: all 1)
     change: Change | None = None  # the level shift the days before were scaled by
     common: FloatArray | None = None  # the brand's common log move of each day
+    # before a change rescaled them: the days' values, campaign parts, and the reference cut
+    raw: tuple[FloatArray, list[CampaignPart], int] | None = None
 
 
 _Key = tuple[str | None, str, str]

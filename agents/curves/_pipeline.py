@@ -138,14 +138,18 @@ def _season(members: list[PairData], settings: FitSettings) -> Season:
         if not changed:
             break
         season = _reseason(members, changed)
+        _common_mode(members)  # the other pairs' days moved with the new factors
         if round_ == CHANGE_ROUNDS - 1 or max(abs(_refine_change(p)) for p in changed) < 0.02:
             break
     return season
 
 
 def _reseason(members: list[PairData], changed: list[PairData]) -> Season:
-    """One more backfit step, cheaply: the factors from every pair's current fit, then new
-    fits of the ``changed`` pairs only (the others' fits barely move with the factors)."""
+    """One more backfit step, cheaply: the ``changed`` pairs fitted again, the factors
+    from every pair's current fit, then the changed pairs once more on them (the others'
+    fits barely move with the factors)."""
+    for p in changed:  # first on their rescaled days, so the factors see the new level
+        p.free = _fit(p, _generic(p), WEAK_SD)
     fitted = [p for p in members if p.free is not None]
     expected = [hill(p.spend, p.free.alpha, p.free.half, p.free.shape) for p in fitted if p.free]
     season = estimate_season(
@@ -167,7 +171,11 @@ def _residuals(p: PairData, fit: HillFit | None = None) -> FloatArray:
     fit = fit or p.free
     assert fit is not None
     expected = hill(p.spend, math.exp(float(fit.theta[0])), fit.half, fit.shape)
-    result: FloatArray = np.log(p.y / p.factors + p.offset) - np.log(expected + p.offset)
+    # The fit's offset keeps a zero day finite, but pulls a level shift towards 0 (a
+    # halving reads as 0.6 where the smallest day is a tenth of the usual): money takes
+    # a hundredth of it (a zero day is clipped in the change search), counts keep it.
+    c = p.offset if p.transform == "poisson" else 0.01 * p.offset
+    result: FloatArray = np.log(p.y / p.factors + c) - np.log(expected + c)
     if p.common is not None:
         result = result - p.common
     return result
@@ -204,7 +212,7 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
     nominee = best_split(_residuals(p))
     if nominee is not None and abs(nominee.z) >= NOMINATE_Z:
         cuts.add(nominee.index)
-    change = None
+    change, change_cut = None, 0
     for cut in sorted(cuts):
         reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(n) < cut)
         found = find_change(
@@ -215,9 +223,10 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
         if found is not None and p.campaigns:
             found = _within_campaigns(p, _residuals(p, reference), found, settings)
         if found is not None and (change is None or abs(found.z) > abs(change.z)):
-            change = found
+            change, change_cut = found, cut
     if change is None:
         return False
+    p.raw = (p.y.copy(), list(p.campaigns), change_cut)
     _scale_before(p, change.index, change.ratio)
     p.change = change
     return True
@@ -237,7 +246,20 @@ def _seen_before(spend: FloatArray, cut: int, k: int) -> bool:
 def _within_campaigns(
     p: PairData, r: FloatArray, change: Change, settings: FitSettings
 ) -> Change | None:
-    """The change as the campaigns that ran on both sides of it saw it, or None.
+    """The change as the campaigns that ran on both sides of it saw it, if still sure and
+    large enough (see ``_campaign_shift``)."""
+    shift = _campaign_shift(p, r, change.index)
+    if shift is None:
+        return None
+    z = shift / change.se if change.se > 0 else math.inf
+    if abs(z) < settings.change_z or abs(shift) < math.log1p(settings.min_change):
+        return None
+    return replace(change, shift=shift, z=z)
+
+
+def _campaign_shift(p: PairData, r: FloatArray, k: int) -> float | None:
+    """The shift at day ``k`` as the campaigns that ran on both sides of it saw it, or
+    None.
 
     A pair's level also moves when its campaigns change: a new campaign does a little
     better or worse than the last (``_level``), and that is no change of the market, nor
@@ -246,7 +268,7 @@ def _within_campaigns(
     sides; what is left after the change is the market's shift. Under half of the spend
     after the change from campaigns known before it: nothing to tell them apart, no change.
     """
-    k, n = change.index, r.size
+    n = r.size
     known = np.zeros(n)
     effect = np.zeros(n)
     for part in p.campaigns:
@@ -260,22 +282,23 @@ def _within_campaigns(
     if float(known[k:].mean()) < 0.5:
         return None
     adjusted = r - effect
-    shift = float(adjusted[k:].mean() - adjusted[:k].mean())
-    z = shift / change.se if change.se > 0 else math.inf
-    if abs(z) < settings.change_z or abs(shift) < math.log1p(settings.min_change):
-        return None
-    return replace(change, shift=shift, z=z)
+    return float(adjusted[k:].mean() - adjusted[:k].mean())
 
 
 def _refine_change(p: PairData) -> float:
-    """The shift still left at the pair's change (after a new backfit), applied too."""
-    change = p.change
-    assert change is not None and p.free is not None
-    r = _residuals(p)
-    extra = float(np.mean(r[change.index :]) - np.mean(r[: change.index]))
-    _scale_before(p, change.index, math.exp(extra))
-    p.change = replace(change, shift=change.shift + extra)
-    return extra
+    """Measure the pair's shift again, on its original days against a new reference fit
+    (the new seasonal factors no longer hold part of it), and rescale; the correction."""
+    change, raw = p.change, p.raw
+    assert change is not None and raw is not None
+    p.y, p.campaigns = raw[0].copy(), list(raw[1])
+    reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(p.spend.size) < raw[2])
+    r = _residuals(p, reference)
+    shift = _campaign_shift(p, r, change.index) if p.campaigns else None
+    if shift is None:
+        shift = float(r[change.index :].mean() - r[: change.index].mean())
+    _scale_before(p, change.index, math.exp(shift))
+    p.change = replace(change, shift=shift)
+    return shift - change.shift
 
 
 def _scale_before(p: PairData, index: int, factor: float) -> None:

@@ -46,18 +46,30 @@ def _ar1(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def brand(
-    seed: int, *, changed: str | None = None, after: int = 14, drift: float = 0.0
+    seed: int,
+    *,
+    changed: str | None = None,
+    after: int = 14,
+    drift: float = 0.0,
+    factor: float = 0.5,
+    everyone: bool = False,
+    new_campaign: bool = False,
 ) -> list[DailyPoint]:
-    """A brand's days; ``changed``'s return halves for its last ``after`` days; ``drift``
-    raises the level of ``ch-email`` linearly by that share over the days."""
+    """A brand's days; ``changed``'s return moves by ``factor`` for its last ``after``
+    days (every channel's with ``everyone``); ``drift`` raises the level of ``ch-email``
+    linearly by that share over the days. Each channel runs one campaign throughout; with
+    ``new_campaign``, ``changed``'s last days come from a new campaign (its own effect)."""
     rng = np.random.default_rng(seed)
     points = []
     for channel, (alpha, half, shape, usual) in CHANNELS.items():
         spend = usual * np.exp(rng.normal(0.0, 0.4, DAYS))
         noise = _ar1(rng, DAYS)
         level = 1.0 + (drift if channel == "ch-email" else 0.0) * np.arange(DAYS) / (DAYS - 1)
-        if channel == changed:
-            level[DAYS - after :] *= 0.5
+        if channel == changed or everyone:
+            level[DAYS - after :] *= factor
+        campaigns = [f"cmp-{channel}"] * DAYS
+        if new_campaign and channel == changed:
+            campaigns[DAYS - after :] = [f"cmp-{channel}-new"] * after
         revenue = hill(spend, alpha, half, shape) * level * np.exp(noise - SIGMA**2 / 2)
         points += [
             DailyPoint(
@@ -68,6 +80,7 @@ def brand(
                 revenue=round(float(revenue[d]), 2),
                 conversions=0.0,
                 brand_id="brand-x",
+                campaign_id=campaigns[d],
             )
             for d in range(DAYS)
         ]
@@ -91,7 +104,7 @@ def test_a_line_whose_return_halves_is_refit_within_one_cycle(seed: int) -> None
     points = brand(seed, changed="ch-search", after=14)
     fitted = by_channel(fit_curves(points))
     plain = by_channel(fit_curves(points, settings=OFF))
-    assert 0.4 <= at_usual(fitted["ch-search"]) <= 0.6
+    assert 0.38 <= at_usual(fitted["ch-search"]) <= 0.62
     assert at_usual(plain["ch-search"]) > 0.8
     for channel in ("ch-social", "ch-email", "ch-video"):  # the others keep their level
         assert 0.8 <= at_usual(fitted[channel]) <= 1.25
@@ -108,6 +121,32 @@ def test_a_stationary_brand_is_fitted_as_without_change_points(seed: int) -> Non
     for channel, curve in by_channel(fit_curves(points, settings=OFF)).items():
         assert on[channel].alpha == pytest.approx(curve.alpha, rel=1e-9)
         assert on[channel].level_sigma == pytest.approx(curve.level_sigma, rel=1e-9)
+
+
+def _same_as_without(points: list[DailyPoint]) -> None:
+    """Every curve is the one fitted with change points off (so none was found)."""
+    on = by_channel(fit_curves(points, settings=FitSettings(half_life_days=math.inf)))
+    for channel, curve in by_channel(fit_curves(points, settings=OFF)).items():
+        assert on[channel].alpha == pytest.approx(curve.alpha, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_new_campaign_doing_better_is_no_change(seed: int) -> None:
+    """The last 14 days of search come from a new campaign returning 1.7 times the curve:
+    a campaign's own effect, which the next campaign will not keep."""
+    _same_as_without(brand(seed, changed="ch-search", factor=1.7, new_campaign=True))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_sale_that_lifts_every_channel_is_no_change(seed: int) -> None:
+    """Every channel returns 1.8 times its curve for the last 10 days (a sale)."""
+    _same_as_without(brand(seed, factor=1.8, after=10, everyone=True))
+
+
+def test_a_change_inside_a_running_campaign_is_found() -> None:
+    """The same 1.7 times, inside the campaign that ran before: the market moved."""
+    points = brand(1, changed="ch-search", factor=1.7)
+    assert 1.45 <= at_usual(by_channel(fit_curves(points))["ch-search"]) <= 2.0
 
 
 def test_stationary_noise_rarely_looks_like_a_change() -> None:
