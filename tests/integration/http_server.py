@@ -41,7 +41,11 @@ def serve(
     api_keys = ",".join(f"{k}:{r}" for k, r in keys.items())
     settings = Settings(data_dir=data_dir, api_keys=api_keys, **settings_values)  # type: ignore[arg-type]
     index = open_index(settings)
-    app = create_app(settings, assemble(settings, graph, index, llm=llm, agents=agents))
+    try:  # a bad setting stops the start: the index opened for it is closed, not leaked
+        app = create_app(settings, assemble(settings, graph, index, llm=llm, agents=agents))
+    except BaseException:
+        index.close()
+        raise
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
