@@ -13,6 +13,7 @@ from langchain_core.language_models import BaseChatModel
 
 from agents.channels.outbox import OutboxWorker, WebhookConfig, load_webhook_config
 from agents.channels.router import ChannelRouter, Market
+from agents.curves.settings import load_fit_settings
 from agents.orchestrator import ApprovalPolicy, Orchestrator, TaskAgent, load_policy
 from agents.orchestrator.clock import Clock
 from agents.research.tools import ResearchTool, external_tools
@@ -209,6 +210,7 @@ def assemble(
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),
+        fit_settings=load_fit_settings(settings.policy_path),
         agents=agents
         if agents is not None
         else task_agents(router, llm=llm, on_written=indexer.index_nodes),

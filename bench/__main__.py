@@ -214,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench import loop
 
         return loop.main(args[1:])
+    if args[:1] == ["shock"]:  # `python -m bench shock`: see bench/shock.py
+        from bench import shock
+
+        return shock.main(args[1:])
     if args[:1] == ["planner"]:  # `python -m bench planner`: see bench/planner.py
         from bench import planner
 

@@ -67,6 +67,8 @@ class MarketRun:
     alert_cycles: int  # cycles whose plans raised an alert
     false_alarm_cycles: int  # alerts on channels that did not change
     seconds: float
+    cycle_vs_optimum: list[float] = field(default_factory=list)  # each cycle on its own
+    after_change: float | None = None  # vs optimum in the first cycle planned after it
 
 
 @dataclass
@@ -75,7 +77,18 @@ class LoopReport:
     runs: list[MarketRun] = field(default_factory=list)
 
 
-def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> MarketRun:
+def run_market(
+    seed: int,
+    brand: str,
+    changed: bool,
+    progress: Progress,
+    *,
+    cycles: int = CYCLES,
+    shock_cycle: int = SHOCK_CYCLE,
+    shock_day: int = DAYS // 2,
+) -> MarketRun:
+    """One market through ``cycles`` cycles; when ``changed``, the cycle-1 top channel's
+    curve halves on day ``shock_day`` (0-based) of cycle ``shock_cycle``."""
     import migrations
     from demo import dataset_parts, generate
     from graph.embedded import EmbeddedGraphStore
@@ -96,15 +109,15 @@ def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> Mark
             start = date(2026, 12, 1)
             budget = _budget(store, brand, start)
             shocked: str | None = None
-            shock_day: date | None = None
+            shock_date: date | None = None
             alerts: list[tuple[int, str, date]] = []
             static_budgets: dict[tuple[str, str], float] = {}
             executed: list[list[str]] = []
-            for cycle in range(1, CYCLES + 1):
+            for cycle in range(1, cycles + 1):
                 c_start = start + timedelta(days=(cycle - 1) * DAYS)
-                if changed and cycle == SHOCK_CYCLE and shocked is not None:
-                    shock_day = c_start + timedelta(days=DAYS // 2)
-                    market.shock(shocked, 0.5, from_date=shock_day)
+                if changed and cycle == shock_cycle and shocked is not None:
+                    shock_date = c_start + timedelta(days=shock_day)
+                    market.shock(shocked, 0.5, from_date=shock_date)
                 report = run_cycle(
                     orch, market, cycle=cycle, start=c_start, days=DAYS, budget=budget
                 )
@@ -131,16 +144,26 @@ def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> Mark
                     f"seed {seed} {brand} {'changed' if changed else 'steady'}: "
                     f"cycle {cycle} ROAS {report.roas:.2f}, {len(report.alerts)} alerts"
                 )
-            ours, optimum, static = _values(store, market, start, budget, static_budgets, executed)
+            per_cycle = _values(store, market, start, budget, static_budgets, executed)
         finally:
             store.close()
+    ours, optimum, static = (sum(v[i] for v in per_cycle) for i in range(3))
     detection = None
-    if changed and shock_day is not None:
-        hits = [d for _, ch, d in alerts if ch == shocked and d >= shock_day]
+    after_change = None
+    if changed and shock_date is not None:
+        hits = [d for _, ch, d in alerts if ch == shocked and d >= shock_date]
         if hits:
-            detection = round((min(hits) - shock_day).days / DAYS, 3)
+            detection = round((min(hits) - shock_date).days / DAYS, 3)
+        # The next cycle (0-based index ``shock_cycle``) is the first planned on changed days.
+        if shock_cycle < len(per_cycle):
+            ours_next, optimum_next, _ = per_cycle[shock_cycle]
+            after_change = round(ours_next / optimum_next, 4)
     false_alarms = len(
-        {c for c, ch, d in alerts if not changed or ch != shocked or (shock_day and d < shock_day)}
+        {
+            c
+            for c, ch, d in alerts
+            if not changed or ch != shocked or (shock_date and d < shock_date)
+        }
     )
     return MarketRun(
         seed=seed,
@@ -154,6 +177,8 @@ def run_market(seed: int, brand: str, changed: bool, progress: Progress) -> Mark
         alert_cycles=len({c for c, _, _ in alerts}),
         false_alarm_cycles=false_alarms,
         seconds=round(time.perf_counter() - started, 1),
+        cycle_vs_optimum=[round(o / m, 4) for o, m, _ in per_cycle],
+        after_change=after_change,
     )
 
 
@@ -171,10 +196,10 @@ def _values(
     budget: Decimal,
     static: dict[tuple[str, str], float],
     executed: list[list[str]],
-) -> tuple[float, float, float]:
-    """True value of the budgets the loop set (each plan version over its own days), of the
-    per-cycle optimum, and of the first plan kept for every cycle; all on the same footing
-    (budgets as set, no pacing noise, the shock on its days)."""
+) -> list[tuple[float, float, float]]:
+    """Per cycle, the true value of the budgets the loop set (each plan version over its own
+    days), of the cycle's optimum, and of the first plan kept for every cycle; all on the
+    same footing (budgets as set, no pacing noise, the shock on its days)."""
     truth = market.truth.pairs
 
     def value(daily: dict[tuple[str, str], float], day: date) -> float:
@@ -186,8 +211,9 @@ def _values(
             )
         return total
 
-    ours = optimum = fixed = 0.0
+    out = []
     for cycle, plan_ids in enumerate(executed):
+        ours = optimum = fixed = 0.0
         c_start = start + timedelta(days=cycle * DAYS)
         days = [c_start + timedelta(days=d) for d in range(DAYS)]
         versions = [load_plan(store, pid) for pid in plan_ids]
@@ -203,7 +229,8 @@ def _values(
             factor = float(np.mean([market._shock(ch, d) for d in days]))
             curves.append(make_curve(ch, au, p.alpha * factor, p.half_saturation, p.shape))
         optimum += allocate(curves, budget, DAYS, exploration_share=0.0).expected_objective
-    return ours, optimum, fixed
+        out.append((ours, optimum, fixed))
+    return out
 
 
 def render(report: LoopReport) -> str:
@@ -214,14 +241,15 @@ def render(report: LoopReport) -> str:
         f"top channel halfway through cycle {SHOCK_CYCLE}",
         "",
         f"{'seed':>5} {'brand':<18} {'market':<8} {'vs opt':>7} {'vs static':>9} "
-        f"{'static/opt':>10} {'detected':>9} {'false alarms':>12}",
+        f"{'static/opt':>10} {'detected':>9} {'false alarms':>12} {'next cycle':>10}",
     ]
     for r in report.runs:
         detected = "-" if r.detection_cycles is None else f"{r.detection_cycles:.2f} cyc"
+        after = "-" if r.after_change is None else f"{r.after_change:.3f}"
         lines.append(
             f"{r.seed:>5} {r.brand:<18} {'changed' if r.changed else 'steady':<8} "
             f"{r.vs_optimum:>7.3f} {r.vs_static:>9.3f} {r.static_vs_optimum:>10.3f} "
-            f"{detected:>9} {r.false_alarm_cycles:>6}/{CYCLES}"
+            f"{detected:>9} {r.false_alarm_cycles:>6}/{CYCLES} {after:>10}"
         )
     steady = [r for r in report.runs if not r.changed]
     changed = [r for r in report.runs if r.changed]
@@ -239,6 +267,12 @@ def render(report: LoopReport) -> str:
             f"changes detected: {len(found)}/{len(changed)}"
             + (f", within {max(found):.2f} cycles at worst" if found else "")
         )
+        recovered = [r.after_change for r in changed if r.after_change is not None]
+        if recovered:
+            lines.append(
+                f"first cycle planned after the change, vs its optimum: mean "
+                f"{statistics.mean(recovered):.3f}, min {min(recovered):.3f}"
+            )
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.curves._change import Change
 from agents.curves._fit import HillFit, Transform
 from agents.curves.hill import FloatArray
 from agents.curves.response_curve import DailyPoint, Metric
@@ -48,6 +49,11 @@ class PairData:
     campaigns: list[CampaignPart] = field(default_factory=list)
     thin: bool = False
     free: HillFit | None = None  # fit under the weak generic prior
+    weights: FloatArray | None = None  # recency weight of each day (None: all 1)
+    change: Change | None = None  # the level shift the days before were scaled by
+    common: FloatArray | None = None  # the brand's common log move of each day
+    # before a change rescaled them: the days' values, campaign parts, and the reference cut
+    raw: tuple[FloatArray, list[CampaignPart], int] | None = None
 
 
 _Key = tuple[str | None, str, str]

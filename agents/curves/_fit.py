@@ -96,17 +96,19 @@ def _bounds(spend: FloatArray, prior: Prior) -> tuple[FloatArray, FloatArray]:
     return lower, upper
 
 
-def _mean_factor(spend: FloatArray, y: FloatArray, theta: FloatArray, sigma: float) -> float:
+def _mean_factor(
+    spend: FloatArray, y: FloatArray, theta: FloatArray, sigma: float, weights: FloatArray
+) -> float:
     """Scale from the fitted median curve to the mean: the ratio of the observed total to
-    the median curve's total (a ratio estimator, right for any noise shape, including small
-    counts where ``log(y + c)`` is biased); ``exp(sigma² / 2)``, the log-normal value,
-    with too few days."""
+    the median curve's total, each day counted with its weight (a ratio estimator, right for
+    any noise shape, including small counts where ``log(y + c)`` is biased);
+    ``exp(sigma² / 2)``, the log-normal value, with too few days."""
     fallback = math.exp(0.5 * sigma**2)
     if y.size < 5:
         return fallback
     median = hill(spend, math.exp(theta[0]), math.exp(theta[1]), math.exp(theta[2]))
-    total = float(median.sum())
-    return float(np.clip(float(y.sum()) / total, 0.5, 4.0)) if total > 0 else fallback
+    total = float((weights * median).sum())
+    return float(np.clip(float((weights * y).sum()) / total, 0.5, 4.0)) if total > 0 else fallback
 
 
 def _robust_scale(r: FloatArray) -> float:
@@ -137,15 +139,21 @@ def fit_hill(
     offset: float,
     scale: float,
     x0: FloatArray | None = None,
+    weights: FloatArray | None = None,
 ) -> HillFit:
     """Fit ``y ≈ hill(spend)`` (positive spends, in time order) by MAP under ``prior``.
 
     ``scale`` is the expected residual scale (of ``transform``): the soft-L1 threshold, and
-    the unit of the prior residuals. Covariance: posterior precision = HAC-corrected data
-    precision ``H M⁻¹ H`` (``H`` the IRLS-weighted Gauss-Newton Hessian, ``M`` the Newey-West
+    the unit of the prior residuals. ``weights`` (in (0, 1], one per day; all 1 when None)
+    scale each day's part of the likelihood: recent days can count more than old ones
+    (weighted least squares, so a day of weight 0.5 is worth half a day everywhere, in the
+    covariance too). Covariance: posterior precision = HAC-corrected data precision
+    ``H M⁻¹ H`` (``H`` the IRLS-weighted Gauss-Newton Hessian, ``M`` the Newey-West
     long-run covariance of the scores) plus the prior precision.
     """
     n = int(spend.size)
+    w_day = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    root_w = np.sqrt(w_day)
     log_y = np.log(y + offset)
     y_log_y = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
     lower, upper = _bounds(spend, prior)
@@ -164,10 +172,11 @@ def fit_hill(
         return d, (d_dm * m)[:, None] * grad
 
     def fun(theta: FloatArray) -> FloatArray:
-        return np.concatenate([parts(theta)[0], scale * (theta - prior.mean) / prior.sd])
+        prior_part = scale * (theta - prior.mean) / prior.sd
+        return np.concatenate([root_w * parts(theta)[0], prior_part])
 
     def jac(theta: FloatArray) -> FloatArray:
-        return np.vstack([parts(theta)[1], np.diag(scale / prior.sd)])
+        return np.vstack([root_w[:, None] * parts(theta)[1], np.diag(scale / prior.sd)])
 
     robust = transform == "log"
     loss = _loss(n) if robust else "linear"
@@ -183,7 +192,9 @@ def fit_hill(
     prior_precision = 1.0 / prior.sd**2
     precision = np.diag(prior_precision)
     if n >= 3:
-        w = 1.0 / np.sqrt(1.0 + (r / scale) ** 2) if robust else np.ones(n)  # soft_l1 IRLS
+        rw = root_w * r
+        irls = 1.0 / np.sqrt(1.0 + (rw / scale) ** 2) if robust else np.ones(n)  # soft_l1
+        w = irls * w_day
         hessian = (j * w[:, None]).T @ j
         meat = newey_west(j * (w * r)[:, None], hac_lags(n))
         precision = precision + hessian @ np.linalg.pinv(meat) @ hessian
@@ -192,7 +203,7 @@ def fit_hill(
     shrinkage = float(np.mean(np.clip(np.diag(cov) * prior_precision, 0.0, 1.0)))
     return HillFit(
         theta=theta,
-        mean_factor=_mean_factor(spend, y, theta, sigma),
+        mean_factor=_mean_factor(spend, y, theta, sigma, w_day),
         cov=cov,
         sigma=sigma,
         residuals=r,

@@ -15,6 +15,10 @@
    and half-saturation and learns mostly its level; plus a fit without every fifth day
    for the held-out scores.
 4. Level uncertainty beyond the days: campaign effects (:mod:`agents.curves._level`).
+
+Days are weighed by recency (``FitSettings.half_life_days``) in every fit, and a pair whose
+level shifted for good is refitted from the change (:mod:`agents.curves._change`) after
+step 1, before pooling, so its pool partners see its new level too.
 """
 
 from __future__ import annotations
@@ -22,17 +26,19 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
+from agents.curves._change import MIN_AFTER, MIN_BEFORE, Change, best_split, find_change
 from agents.curves._data import PairData, collect
 from agents.curves._fit import HillFit, Prior, fit_hill
 from agents.curves._level import level_sigmas
 from agents.curves._season import Season, estimate_season
 from agents.curves.hill import FloatArray, hill
 from agents.curves.response_curve import DailyPoint, Metric, ResponseCurve
+from agents.curves.settings import DEFAULT, FitSettings
 from graph.models import sha256_hex
 
 ITERATIONS = 3
@@ -41,6 +47,11 @@ WEAK_SD = np.array([2.0, 2.0, 0.7])  # generic prior while seasonality is estima
 TAU_DEFAULT = np.array([0.6, 0.6, 0.25])
 TAU_FLOOR = np.array([0.3, 0.3, 0.1])
 TAU_CAP = np.array([2.0, 2.0, 0.7])
+CHANGE_ROUNDS = 3  # backfits after a change is found, each measuring its shift again
+NOMINATE_Z = 2.5  # a split this sure against the free fit is checked against a fit before it
+RECENT_DAYS = 28  # and the last this many days always are
+MIN_COMMON = 3  # pairs on a day before the brand's common move of the day is taken off
+NEAR, NEAR_DAYS = 1.5, 7  # a change is judged at spends the reference fit saw a week of
 
 
 @dataclass(frozen=True)
@@ -51,13 +62,19 @@ class _Pool:
     channel: bool  # False: fell back to the brand's other pairs
 
 
-def fit_all(points: Sequence[DailyPoint], min_days: int, metric: Metric) -> list[ResponseCurve]:
+def fit_all(
+    points: Sequence[DailyPoint],
+    min_days: int,
+    metric: Metric,
+    settings: FitSettings = DEFAULT,
+) -> list[ResponseCurve]:
     pairs = collect(points, metric)
     groups: dict[str | None, list[PairData]] = defaultdict(list)
     for p in pairs:
         p.thin = p.spend.size < min_days
+        p.weights = settings.weights(p.ordinals)
         groups[p.brand_id].append(p)
-    seasons = {brand: _backfit(members) for brand, members in groups.items()}
+    seasons = {brand: _season(members, settings) for brand, members in groups.items()}
     tau = TAU_DEFAULT
     for _ in range(3):
         pools = [_pool(p, groups[p.brand_id], tau) for p in pairs]
@@ -67,10 +84,15 @@ def fit_all(points: Sequence[DailyPoint], min_days: int, metric: Metric) -> list
     levels = level_sigmas(pairs, fits)
     digests = {b: sha256_hex("|".join(p.digest for p in m).encode()) for b, m in groups.items()}
     curves = []
+    weighing = f"half_life={settings.half_life_days:g}|change=" + (
+        f"{settings.change_z:g}/{settings.min_change:g}" if settings.change_points else "off"
+    )
     for p, pool, fit, level in zip(pairs, pools, fits, levels, strict=True):
-        settings = f"{digests[p.brand_id]}|min_days={min_days}|metric={metric}"
+        where = f"{digests[p.brand_id]}|min_days={min_days}|metric={metric}|{weighing}"
         scores = _holdout(p, pool)
-        curves.append(_curve(p, pool, fit, level, scores, seasons[p.brand_id], metric, settings))
+        if p.change is not None:  # the new level is known only as well as the shift
+            level = math.sqrt(level**2 + p.change.se**2)
+        curves.append(_curve(p, pool, fit, level, scores, seasons[p.brand_id], metric, where))
     return sorted(curves, key=lambda c: (c.channel_id, c.audience_id))
 
 
@@ -83,12 +105,212 @@ def _generic(p: PairData) -> FloatArray:
 def _fit(
     p: PairData, centre: FloatArray, sd: FloatArray, mask: np.ndarray | None = None
 ) -> HillFit:
-    spend, y = p.spend, p.y / p.factors
+    spend, y, weights = p.spend, p.y / p.factors, p.weights
     if mask is not None:
         spend, y = spend[mask], y[mask]
+        weights = None if weights is None else weights[mask]
     x0 = p.free.theta if p.free is not None else centre
     prior = Prior(centre, sd)
-    return fit_hill(spend, y, prior, transform=p.transform, offset=p.offset, scale=p.scale, x0=x0)
+    return fit_hill(
+        spend,
+        y,
+        prior,
+        transform=p.transform,
+        offset=p.offset,
+        scale=p.scale,
+        x0=x0,
+        weights=weights,
+    )
+
+
+def _season(members: list[PairData], settings: FitSettings) -> Season:
+    """The brand's backfit, and its pairs' change points (``_change``): a pair whose level
+    shifted has its days before the change scaled to the new level; then the seasonal
+    factors are estimated again, since the backfit's month factors took up part of the
+    shift (a large channel halving pulls its month down for every pair), the changed pairs
+    are fitted again, and their shift is measured again at the same day, until it settles."""
+    season = _backfit(members)
+    if not settings.change_points:
+        return season
+    _common_mode(members)
+    changed = [p for p in members if _find_change(p, settings)]
+    for round_ in range(CHANGE_ROUNDS):
+        if not changed:
+            break
+        season = _reseason(members, changed)
+        _common_mode(members)  # the other pairs' days moved with the new factors
+        if round_ == CHANGE_ROUNDS - 1 or max(abs(_refine_change(p)) for p in changed) < 0.02:
+            break
+    return season
+
+
+def _reseason(members: list[PairData], changed: list[PairData]) -> Season:
+    """One more backfit step, cheaply: the ``changed`` pairs fitted again, the factors
+    from every pair's current fit, then the changed pairs once more on them (the others'
+    fits barely move with the factors)."""
+    for p in changed:  # first on their rescaled days, so the factors see the new level
+        p.free = _fit(p, _generic(p), WEAK_SD)
+    fitted = [p for p in members if p.free is not None]
+    expected = [hill(p.spend, p.free.alpha, p.free.half, p.free.shape) for p in fitted if p.free]
+    season = estimate_season(
+        np.concatenate([p.ordinals for p in fitted]),
+        np.concatenate([p.y for p in fitted]),
+        np.concatenate(expected),
+    )
+    for p in members:
+        p.factors = season.factors(p.ordinals)
+    for p in changed:
+        p.free = _fit(p, _generic(p), WEAK_SD)
+        p.scale = max(p.free.sigma, 0.05)
+    return season
+
+
+def _residuals(p: PairData, fit: HillFit | None = None) -> FloatArray:
+    """Log residuals of the pair's days against ``fit`` (its free fit when None; median
+    scale), less the brand's common move of the day (``_common_mode``)."""
+    fit = fit or p.free
+    assert fit is not None
+    expected = hill(p.spend, math.exp(float(fit.theta[0])), fit.half, fit.shape)
+    # The fit's offset keeps a zero day finite, but pulls a level shift towards 0 (a
+    # halving reads as 0.6 where the smallest day is a tenth of the usual): money takes
+    # a hundredth of it (a zero day is clipped in the change search), counts keep it.
+    c = p.offset if p.transform == "poisson" else 0.01 * p.offset
+    result: FloatArray = np.log(p.y / p.factors + c) - np.log(expected + c)
+    if p.common is not None:
+        result = result - p.common
+    return result
+
+
+def _common_mode(members: list[PairData]) -> None:
+    """Each day's median residual over the brand's pairs (with at least ``MIN_COMMON``
+    of them that day), kept on each pair: a sale, a holiday, a tracking outage moves every
+    pair at once, and is no change of one pair's market (the month factors average such
+    days away; a change point must not read them as a new level)."""
+    by_day: dict[int, list[float]] = defaultdict(list)
+    for p in members:
+        if not p.thin and p.free is not None:
+            for ordinal, r in zip(p.ordinals.tolist(), _residuals(p).tolist(), strict=True):
+                by_day[ordinal].append(r)
+    median = {o: float(np.median(v)) for o, v in by_day.items() if len(v) >= MIN_COMMON}
+    for p in members:
+        p.common = np.array([median.get(o, 0.0) for o in p.ordinals.tolist()])
+
+
+def _find_change(p: PairData, settings: FitSettings) -> bool:
+    """Whether the pair's level shifted for good; if so, its earlier days are rescaled.
+
+    The free fit has seen the days after a change, and bends to them where they sit at a
+    spend of their own (a planner moves a pair's budget, then the market moves), so the
+    verdict is on residuals against a reference fit of the days before a cut, where the
+    days after are out of sample: the cut ``RECENT_DAYS`` before the end (the changes a
+    planner has not yet seen), and the free fit's own surest split when it is sure enough
+    to nominate one (older changes)."""
+    if p.thin or p.free is None:
+        return False
+    n = p.spend.size
+    cuts = {n - RECENT_DAYS} if n - RECENT_DAYS >= MIN_BEFORE else set()
+    nominee = best_split(_residuals(p))
+    if nominee is not None and abs(nominee.z) >= NOMINATE_Z:
+        cuts.add(nominee.index)
+    change, change_cut = None, 0
+    for cut in sorted(cuts):
+        reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(n) < cut)
+        found = find_change(
+            _residuals(p, reference), z=settings.change_z, min_change=settings.min_change
+        )
+        if found is not None and not _seen_before(p.spend, cut, found.index):
+            found = None
+        if found is not None and p.campaigns:
+            found = _within_campaigns(p, _residuals(p, reference), found, settings)
+        if found is not None and (change is None or abs(found.z) > abs(change.z)):
+            change, change_cut = found, cut
+    if change is None:
+        return False
+    p.raw = (p.y.copy(), list(p.campaigns), change_cut)
+    _scale_before(p, change.index, change.ratio)
+    p.change = change
+    return True
+
+
+def _seen_before(spend: FloatArray, cut: int, k: int) -> bool:
+    """Whether the reference fit (days before ``cut``) saw at least ``NEAR_DAYS`` days
+    spending about what the days from ``k`` on spend (their median, within a factor
+    ``NEAR``): elsewhere the curve extrapolates, and its error there is no change of the
+    market (a planner that moves a pair's budget far from its history is not one)."""
+    level = float(np.median(spend[k:]))
+    before = spend[:cut]
+    near = (before >= level / NEAR) & (before <= level * NEAR)
+    return int(near.sum()) >= NEAR_DAYS
+
+
+def _within_campaigns(
+    p: PairData, r: FloatArray, change: Change, settings: FitSettings
+) -> Change | None:
+    """The change as the campaigns that ran on both sides of it saw it, if still sure and
+    large enough (see ``_campaign_shift``)."""
+    shift = _campaign_shift(p, r, change.index)
+    if shift is None:
+        return None
+    z = shift / change.se if change.se > 0 else math.inf
+    if abs(z) < settings.change_z or abs(shift) < math.log1p(settings.min_change):
+        return None
+    return replace(change, shift=shift, z=z)
+
+
+def _campaign_shift(p: PairData, r: FloatArray, k: int) -> float | None:
+    """The shift at day ``k`` as the campaigns that ran on both sides of it saw it, or
+    None.
+
+    A pair's level also moves when its campaigns change: a new campaign does a little
+    better or worse than the last (``_level``), and that is no change of the market, nor
+    a level the next campaign will keep. So each campaign's effect is measured on its days
+    before the change (at least ``MIN_AFTER`` of them), and taken off its days on both
+    sides; what is left after the change is the market's shift. Under half of the spend
+    after the change from campaigns known before it: nothing to tell them apart, no change.
+    """
+    n = r.size
+    known = np.zeros(n)
+    effect = np.zeros(n)
+    for part in p.campaigns:
+        share = part.spend / p.spend[part.index]
+        before = part.index < k
+        if int(before.sum()) < MIN_AFTER:
+            continue
+        level = float(np.sum(share[before] * r[part.index[before]]) / np.sum(share[before]))
+        known[part.index] += share
+        effect[part.index] += share * level
+    if float(known[k:].mean()) < 0.5:
+        return None
+    adjusted = r - effect
+    return float(adjusted[k:].mean() - adjusted[:k].mean())
+
+
+def _refine_change(p: PairData) -> float:
+    """Measure the pair's shift again, on its original days against a new reference fit
+    (the new seasonal factors no longer hold part of it), and rescale; the correction."""
+    change, raw = p.change, p.raw
+    assert change is not None and raw is not None
+    p.y, p.campaigns = raw[0].copy(), list(raw[1])
+    reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(p.spend.size) < raw[2])
+    r = _residuals(p, reference)
+    shift = _campaign_shift(p, r, change.index) if p.campaigns else None
+    if shift is None:
+        shift = float(r[change.index :].mean() - r[: change.index].mean())
+    _scale_before(p, change.index, math.exp(shift))
+    p.change = replace(change, shift=shift)
+    return shift - change.shift
+
+
+def _scale_before(p: PairData, index: int, factor: float) -> None:
+    """Scale the pair's days (and its campaigns' parts of them) before ``index``."""
+    p.y = p.y.copy()
+    p.y[:index] *= factor
+    for i, part in enumerate(p.campaigns):
+        before = part.index < index
+        if before.any():
+            y = part.y.copy()
+            y[before] *= factor
+            p.campaigns[i] = replace(part, y=y)
 
 
 def _backfit(members: list[PairData]) -> Season:

@@ -16,6 +16,7 @@ from datetime import date
 
 from agents.curves._pipeline import fit_all
 from agents.curves.response_curve import METRICS, DailyPoint, Metric, ResponseCurve
+from agents.curves.settings import DEFAULT, FitSettings
 from graph.base import GraphStore
 from graph.models import (
     Edge,
@@ -34,7 +35,11 @@ DAILY_GROUPING = ("campaign_id", "channel_id", "audience_id", "date")
 
 
 def fit_curves(
-    daily: Sequence[DailyPoint], *, min_days: int = 30, metric: str = "revenue"
+    daily: Sequence[DailyPoint],
+    *,
+    min_days: int = 30,
+    metric: str = "revenue",
+    settings: FitSettings = DEFAULT,
 ) -> list[ResponseCurve]:
     """Fit a Hill curve of ``metric`` against daily spend for every channel × audience pair.
 
@@ -49,7 +54,9 @@ def fit_curves(
     ``campaign_id``) or month-to-month drift. Pairs with fewer than ``min_days`` days of
     positive spend are flagged ``thin``: they keep the pooled shape and half-saturation
     and move only as far as their few days justify. Days without spend are left out (the
-    curve is 0 there).
+    curve is 0 there). ``settings`` say how days are weighed: a recency half-life, and
+    whether a pair whose level shifted for good is refitted from the change (the
+    ``[curves]`` section of the policy file, :mod:`agents.curves.settings`).
 
     Raises:
         ValueError: an unknown metric or a ``min_days`` below 1.
@@ -59,7 +66,7 @@ def fit_curves(
     if min_days < 1:
         raise ValueError(f"min_days must be at least 1, got {min_days}")
     chosen: Metric = "revenue" if metric == "revenue" else "conversions"
-    return fit_all(daily, min_days, chosen)
+    return fit_all(daily, min_days, chosen, settings)
 
 
 def outcome_query(
@@ -103,11 +110,13 @@ def curves_from_graph(
     *,
     min_days: int = 30,
     metric: str = "revenue",
+    settings: FitSettings = DEFAULT,
 ) -> list[ResponseCurve]:
     """Fit curves on the outcomes in the graph (of one brand, between two dates inclusive)."""
     query = outcome_query(brand_id, start, end)
     source = canonical_json(query.model_dump(mode="json"))
-    curves = fit_curves(daily_points(store, query), min_days=min_days, metric=metric)
+    points = daily_points(store, query)
+    curves = fit_curves(points, min_days=min_days, metric=metric, settings=settings)
     return [replace(c, source_query=source) for c in curves]
 
 

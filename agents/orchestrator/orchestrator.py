@@ -22,6 +22,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 import agents.orchestrator.gates as gates
+from agents.curves.settings import FitSettings
 from agents.orchestrator.clock import Clock, SystemClock, brand_zone, day_of, start_of
 from agents.orchestrator.events import LEASE_SECONDS, Event, EventBus
 from agents.orchestrator.observers import Observers
@@ -77,6 +78,7 @@ class Orchestrator:
         worker: str | None = None,
         lease_seconds: float = LEASE_SECONDS,
         clock: Clock | None = None,
+        fit_settings: FitSettings | None = None,
     ) -> None:
         self.store = store
         self.clock: Clock = clock or SystemClock()  # which day it is: when plans may start
@@ -87,7 +89,7 @@ class Orchestrator:
         self.research = research
         self.worker = worker or worker_name()
         self.lease_seconds = lease_seconds
-        self.curves = CurveCache()
+        self.curves = CurveCache(fit_settings or FitSettings())  # the policy's [curves]
         self.observers = Observers()  # told of every task, handler and plan run (metrics)
         self.bus = EventBus(
             store, self.worker, lease_seconds=lease_seconds, observers=self.observers

@@ -16,6 +16,9 @@ in a TOML file (``MARKETGRAPH_POLICY_FILE``, or ``policy.toml`` in the data dir)
     [planner]
     min_line_per_day = 10     # a plan's default minimum line: this × its days, or 1 % of
                               # its budget if that is more
+
+The same file's ``[curves]`` section says how response curves weigh the past (a recency
+half-life, change points): :mod:`agents.curves.settings` reads it.
 """
 
 from __future__ import annotations
@@ -131,10 +134,11 @@ def load_policy(path: Path | None) -> ApprovalPolicy:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise PolicyError(f"cannot read the approval policy {path}: {e}") from e
-    unknown = sorted(set(data) - {"gates", "planner"})
+    unknown = sorted(set(data) - {"gates", "planner", "curves"})
     if unknown:
         raise PolicyError(
-            f"{path}: unknown section {unknown[0]!r}; expected [gates.ACTION] or [planner]"
+            f"{path}: unknown section {unknown[0]!r}; "
+            "expected [gates.ACTION], [planner] or [curves]"
         )
     gates = data.get("gates", {})
     if isinstance(gates, dict) and "planner" in gates:

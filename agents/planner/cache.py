@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from agents.curves.response_curve import ResponseCurve
+from agents.curves.settings import DEFAULT, FitSettings
 from graph.base import GraphStore
 from graph.models import OutcomeQuery
 
@@ -32,9 +33,11 @@ def fingerprint(store: GraphStore, brand_id: str) -> Fingerprint:
 
 
 class CurveCache:
-    """Brand → (fingerprint, curves), least recently used dropped beyond ``MAX_BRANDS``."""
+    """Brand → (fingerprint, curves), least recently used dropped beyond ``MAX_BRANDS``;
+    ``settings`` are how this process fits (the policy file's ``[curves]``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: FitSettings = DEFAULT) -> None:
+        self.settings = settings
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, tuple[Fingerprint, list[ResponseCurve]]] = OrderedDict()
         self.hits = 0

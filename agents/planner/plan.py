@@ -17,12 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 from langchain_core.language_models import BaseChatModel
 
 from agents.curves.curves import curves_from_graph, record_curves
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.curves.response_curve import VERSION as CURVE_VERSION
+from agents.curves.settings import DEFAULT as DEFAULT_FIT
+from agents.curves.settings import FitSettings
 from agents.planner import _forecast, _parts
 from agents.planner._brief_apply import apply_brief
 from agents.planner._past import past_campaigns
@@ -119,7 +122,8 @@ def make_plan(
     """
     if store.get_node(NodeRef(label=Label.BRAND, id=request.brand_id)) is None:
         raise UnknownBrandError(request.brand_id)
-    every = cache.curves(store, request.brand_id, _fit) if cache else _fit(store, request.brand_id)
+    fit = partial(_fit, settings=cache.settings if cache else DEFAULT_FIT)
+    every = cache.curves(store, request.brand_id, fit) if cache else fit(store, request.brand_id)
     notes: list[str] = []
     llm_calls: dict[str, dict[str, str | None]] = {}
     facts: BriefFacts | None = None
@@ -299,10 +303,12 @@ def _warnings(
     return [w for w in found if w is not None]
 
 
-def _fit(store: GraphStore, brand_id: str) -> list[ResponseCurve]:
+def _fit(
+    store: GraphStore, brand_id: str, settings: FitSettings = DEFAULT_FIT
+) -> list[ResponseCurve]:
     curves: list[ResponseCurve] = []
     for metric in METRICS:
-        curves.extend(curves_from_graph(store, brand_id, metric=metric))
+        curves.extend(curves_from_graph(store, brand_id, metric=metric, settings=settings))
     return curves
 
 

@@ -192,6 +192,16 @@ def test_a_bad_policy_file_is_named(demo: GraphStore, tmp_path: Path) -> None:
         pass
 
 
+def test_a_bad_curves_setting_is_named(demo: GraphStore, tmp_path: Path) -> None:
+    """The policy file's [curves] section is read at start too, with the key named."""
+    (tmp_path / "policy.toml").write_text("[curves]\nhalf_life_days = -1\n", encoding="utf-8")
+    with (
+        pytest.raises(ValueError, match=r"curves\.half_life_days"),
+        serve(demo, tmp_path, KEYS),
+    ):
+        pass
+
+
 def test_a_brief_is_researched_first_and_the_plan_cites_the_research(
     client: httpx.Client, demo: GraphStore
 ) -> None:
