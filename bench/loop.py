@@ -14,6 +14,8 @@ Figures, all on the TRUE curves (average day, the shock applied on its days):
   each cycle (the allocator on the true curves, the shock averaged over the cycle's days,
   exploration off); all on an average day, without the sandbox's pacing noise;
 - **vs static**: the same for the first cycle's plan kept unchanged for all eight cycles;
+- **next cycle**: in the changed markets, the first cycle planned with changed days in the
+  data, against its own optimum (how fast the curves follow the change);
 - **detection**: cycles from the change to the first drift alert on the changed channel;
 - **false alarms**: in the unchanged markets, the share of cycles whose plan raised any alert.
 """
