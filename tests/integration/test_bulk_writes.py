@@ -6,7 +6,11 @@ again by merging, and a lineage walk in one transaction answers as step by step.
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from neo4j import Driver, GraphDatabase
 
 import graph.neo4j.writes as w
 from graph.base import GraphStore
@@ -14,6 +18,7 @@ from graph.lineage import WalkBudget
 from graph.models import Edge, EdgeRows, GraphBatch, Node, NodeRef
 from graph.neo4j import Neo4jGraphStore
 from graph.schema import Label, RelType
+from tests.conftest import Neo4jConnection
 
 ROWS = w.CREATE_MIN_ROWS + 100
 
@@ -93,24 +98,58 @@ def test_a_bulk_batch_with_a_missing_end_writes_nothing(graph_store: GraphStore)
 
 @pytest.mark.neo4j
 def test_a_node_created_by_another_writer_meanwhile_is_merged(
-    neo4j_store: Neo4jGraphStore, monkeypatch: pytest.MonkeyPatch
+    neo4j_store: Neo4jGraphStore, neo4j_connection: Neo4jConnection
 ) -> None:
+    """A real race: another writer creates ten of the batch's ids in a transaction it has
+    not committed yet. Our write finds them missing (they are not visible), tries to create
+    them, waits on the uniqueness constraint until the other commits, fails on it, and
+    writes the batch again by merging."""
     _world(neo4j_store)
-    neo4j_store.write(_outcomes(range(0, 10), spend=1.0))
-    split = w._split_new
+    user, password = neo4j_connection.user, neo4j_connection.password or ""
+    other = GraphDatabase.driver(neo4j_connection.uri, auth=(user, password) if user else None)
+    outcome: dict[str, BaseException] = {}
 
-    def stale(*args: object, **kwargs: object) -> tuple[list[w.Row], list[w.Row]]:
-        # As if the ten were created after this writer looked: it tries to create them.
-        stored, new = split(*args, **kwargs)  # type: ignore[arg-type]
-        return [], stored + new
+    def write() -> None:
+        try:
+            neo4j_store.write(_outcomes(range(0, ROWS), spend=2.0))
+        except BaseException as e:  # reported by the assertion below
+            outcome["error"] = e
 
-    monkeypatch.setattr(w, "_split_new", stale)
-    neo4j_store.write(_outcomes(range(0, ROWS), spend=2.0))
+    try:
+        with other.session(database=neo4j_connection.database) as session:
+            tx = session.begin_transaction()
+            tx.run(
+                "UNWIND $ids AS id CREATE (:Outcome {id: id, spend: 1.0})",
+                ids=[f"o{i:05d}" for i in range(10)],
+            )
+            writer = threading.Thread(target=write)
+            writer.start()
+            assert _blocked_transaction(other, neo4j_connection.database), (
+                "our write never waited on the other writer's uncommitted nodes"
+            )
+            tx.commit()
+            writer.join(timeout=120)
+    finally:
+        other.close()
 
+    assert not writer.is_alive() and "error" not in outcome, outcome
     assert neo4j_store.count(Label.OUTCOME) == ROWS
     assert neo4j_store.count_edges(RelType.OF) == 2 * ROWS
     assert neo4j_store.count_edges(RelType.FROM) == ROWS
     assert neo4j_store.count(Label.OUTCOME, {"spend": 2.0}) == ROWS
+
+
+def _blocked_transaction(driver: Driver, database: str | None, seconds: float = 60) -> bool:
+    """Whether a transaction of the server shows as blocked by another within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        records, _, _ = driver.execute_query(
+            "SHOW TRANSACTIONS YIELD status RETURN status", database_=database
+        )
+        if any(str(r["status"]).startswith("Blocked") for r in records):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 @pytest.mark.neo4j
