@@ -170,7 +170,8 @@ def allocate(
         budget=float(total),
     )
     problem, solution = _solve_runnable(problem, line_min)
-    floor = problem.floor
+    # Only the exploration floors are exploration: settling lifts lines to the minimum by
+    # raising their floors too, and that money is the minimum line's, not exploration's.
     cents = round_to_cents(solution.x, group, bounds, total)
     lines = [
         _line(pair, cents[i], float(floor[i]), float(problem.weight[i]), days, objective, by_metric)

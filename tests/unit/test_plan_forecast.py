@@ -156,6 +156,26 @@ def test_a_small_line_that_pays_for_the_minimum_is_lifted_to_it() -> None:
     assert sum(_budgets(runnable).values()) == 40_000
 
 
+def test_a_line_lifted_to_the_minimum_is_not_reported_as_exploration() -> None:
+    """Settling lifts a line to the minimum by its floor; that money is no exploration (the
+    loop's Ember & Oak plans said a third of their budget explored thin pairs, with none
+    explored)."""
+    curves = [
+        make_curve("ch-big", "a1", 50_000, 800, 0.9),
+        make_curve("ch-big", "a2", 30_000, 600, 0.9),
+        make_curve("ch-niche", "a3", 3_000, 20, 1.0),
+    ]
+    runnable = allocate(curves, 40_000, 30, exploration_share=0.05, min_line=Decimal(2_000))
+    assert runnable.by_channel()["ch-niche"] == Decimal("2000.00")  # lifted, not thin
+    assert runnable.exploration_budget == 0
+    assert all(ln.exploration == 0 for ln in runnable.lines)
+    thin = [*curves, dataclasses.replace(make_curve("ch-new", "t", 200, 20, 1.0), thin=True)]
+    explored = allocate(thin, 40_000, 30, exploration_share=0.05, min_line=Decimal(1_000))
+    line = next(ln for ln in explored.lines if ln.thin)
+    assert line.exploration == Decimal("1200.00")  # its floor: 2 × half-saturation × 30 days
+    assert explored.exploration_budget == line.exploration
+
+
 def test_a_channel_minimum_keeps_its_last_line() -> None:
     curves = [make_curve("ch-big", "a1", 50_000, 800, 0.9), make_curve("ch-sms", "a2", 50, 5, 1)]
     allocation = allocate(curves, 10_000, 10, min_line=2_000, min_by_channel={"ch-sms": 100})
