@@ -353,19 +353,32 @@ def nodes_of(labels: Sequence[Label]) -> LiteralString:
 
 
 # -- domain queries ------------------------------------------------------------------------
-BRAND_CAMPAIGNS: Final[LiteralString] = (
-    "MATCH (:Brand {id: $brand_id})-[:RUNS]->(c) RETURN DISTINCT c.id AS id"
-)
-
 # Filters the outcome aggregate may use (values bound as parameters).
 FILTER_CAMPAIGNS: Final[LiteralString] = "o.campaign_id IN $campaign_ids"
 FILTER_CHANNELS: Final[LiteralString] = "o.channel_id IN $channel_ids"
 FILTER_AUDIENCES: Final[LiteralString] = "o.audience_id IN $audience_ids"
 FILTER_START: Final[LiteralString] = "o.date >= $start"
 FILTER_END: Final[LiteralString] = "o.date <= $end"
+# The brand's campaigns (``owned``, read by BRAND_OWNED in the same statement).
+FILTER_BRAND: Final[LiteralString] = "o.campaign_id IN owned"
 _FILTERS: Final = frozenset(
-    {FILTER_CAMPAIGNS, FILTER_CHANNELS, FILTER_AUDIENCES, FILTER_START, FILTER_END}
+    {FILTER_CAMPAIGNS, FILTER_CHANNELS, FILTER_AUDIENCES, FILTER_START, FILTER_END, FILTER_BRAND}
 )
+# Read before the outcomes when FILTER_BRAND is used: one statement, not a lookup first.
+BRAND_OWNED: Final[LiteralString] = (
+    "OPTIONAL MATCH (:Brand {id: $brand_id})-[:RUNS]->(bc) WITH collect(DISTINCT bc.id) AS owned "
+)
+
+
+def _outcomes_where(filters: Sequence[LiteralString]) -> LiteralString:
+    """``MATCH (o:Outcome) WHERE …`` for ``filters`` (``FILTER_*`` constants), the brand's
+    campaigns read first when one of them is FILTER_BRAND."""
+    unknown = [f for f in filters if f not in _FILTERS]
+    if unknown:
+        raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
+    head: LiteralString = BRAND_OWNED if FILTER_BRAND in filters else ""
+    where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
+    return f"{head}MATCH (o:Outcome) {where}"
 
 
 def _metric_sum(metric: LiteralString) -> LiteralString:
@@ -378,31 +391,38 @@ def _metric_sum(metric: LiteralString) -> LiteralString:
     )
 
 
-def aggregate_outcomes(group_by: Sequence[str], filters: Sequence[LiteralString]) -> LiteralString:
-    """Sums of the outcome metrics grouped by ``group_by`` (each key once) and ordered by
-    it, nulls first (as SQLite orders them); ``filters`` must be ``FILTER_*`` constants."""
-    unknown = [f for f in filters if f not in _FILTERS]
-    if unknown:
-        raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
+def aggregate_outcomes(
+    group_by: Sequence[str],
+    filters: Sequence[LiteralString],
+    metrics: Sequence[str] = _METRICS,
+) -> LiteralString:
+    """Sums of ``metrics`` (in that order, after the row count) grouped by ``group_by``
+    (each key once) and ordered by it, nulls first (as SQLite orders them); ``filters``
+    must be ``FILTER_*`` constants. A metric left out is never read: each property of
+    each outcome read is a db hit, most of the statement's time."""
+    sums = [m for m in _METRICS if m in metrics]
+    if len(sums) != len(set(metrics)):
+        raise ValueError(f"not an outcome metric: {sorted(set(metrics) - set(sums))[0]!r}")
     keys: list[LiteralString] = []
     for key in group_by:
         text = _group_key_text(key)
         if text not in keys:
             keys.append(text)
-    where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
     # Each property of an outcome read once, then grouped.
-    reads = [f"o.{k} AS `{k}`" for k in keys] + [f"o.{m} AS {m}" for m in _METRICS]
+    reads = [f"o.{k} AS `{k}`" for k in keys] + [f"o.{m} AS {m}" for m in sums]
+    if not reads:
+        reads.append("o.id AS id")
     columns = [f"`{k}`" for k in keys]
     columns.append("count(*) AS rows")
-    columns.extend(_metric_sum(m) for m in _METRICS)
+    columns.extend(_metric_sum(m) for m in sums)
     order: LiteralString = (
         " ORDER BY " + ", ".join(f"`{k}` IS NOT NULL, `{k}`" for k in keys) if keys else ""
     )
     # One record (``groups``: a list per group of its keys, rows and metrics, in that
     # order): thousands of small records cost the driver more than the sums cost the server.
-    values = [f"`{k}`" for k in keys] + ["rows"] + list(_METRICS)
+    values = [f"`{k}`" for k in keys] + ["rows"] + sums
     return (
-        f"MATCH (o:Outcome) {where}WITH {', '.join(reads)} "
+        f"{_outcomes_where(filters)}WITH {', '.join(reads)} "
         f"WITH {', '.join(columns)}{order} "
         f"RETURN collect([{', '.join(values)}]) AS groups"
     )
@@ -473,12 +493,8 @@ def set_properties(label: Label) -> LiteralString:
 
 def outcome_keys(filters: Sequence[LiteralString]) -> LiteralString:
     """Ids and pair keys of the outcomes matching ``filters`` (``FILTER_*`` constants)."""
-    unknown = [f for f in filters if f not in _FILTERS]
-    if unknown:
-        raise ValueError(f"not an outcome filter of this module: {unknown[0]!r}")
-    where: LiteralString = f"WHERE {' AND '.join(filters)} " if filters else ""
     return (
-        f"MATCH (o:Outcome) {where}RETURN o.id AS id, o.campaign_id AS campaign_id, "
+        f"{_outcomes_where(filters)}RETURN o.id AS id, o.campaign_id AS campaign_id, "
         "o.channel_id AS channel_id, o.audience_id AS audience_id, o.date AS date "
         "ORDER BY o.id"
     )

@@ -60,7 +60,7 @@ from graph.models import (
     WriteResult,
 )
 from graph.query import Condition, NodeQuery, Value
-from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
+from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 T = TypeVar("T")
 INDEX_WAIT_SECONDS = 300
@@ -343,7 +343,7 @@ class Neo4jGraphStore(GraphStore):
 
     def outcome_keys(self, query: OutcomeQuery) -> list[OutcomeKey]:
         def work(tx: ManagedTransaction) -> list[OutcomeKey]:
-            filters, params = _outcome_filters(tx, query)
+            filters, params = _outcome_filters(query)
             return [
                 OutcomeKey(r["id"], r["campaign_id"], r["channel_id"], r["audience_id"], r["date"])
                 for r in tx.run(q.outcome_keys(filters), params)
@@ -379,17 +379,16 @@ class Neo4jGraphStore(GraphStore):
         return context
 
 
-def _outcome_filters(
-    tx: ManagedTransaction, query: OutcomeQuery
-) -> tuple[list[LiteralString], dict[str, Any]]:
+def _outcome_filters(query: OutcomeQuery) -> tuple[list[LiteralString], dict[str, Any]]:
+    """The ``FILTER_*`` clauses of ``query`` and their parameters; a brand's campaigns are
+    read by the statement itself (no round trip of their own)."""
     filters: list[LiteralString] = []
     params: dict[str, Any] = {}
-    campaign_ids = query.campaign_ids
     if query.brand_id is not None:
-        owned = [r["id"] for r in tx.run(q.BRAND_CAMPAIGNS, brand_id=query.brand_id)]
-        campaign_ids = owned if campaign_ids is None else [c for c in campaign_ids if c in owned]
+        filters.append(q.FILTER_BRAND)
+        params["brand_id"] = query.brand_id
     for clause, name, values in (
-        (q.FILTER_CAMPAIGNS, "campaign_ids", campaign_ids),
+        (q.FILTER_CAMPAIGNS, "campaign_ids", query.campaign_ids),
         (q.FILTER_CHANNELS, "channel_ids", query.channel_ids),
         (q.FILTER_AUDIENCES, "audience_ids", query.audience_ids),
     ):
@@ -406,17 +405,19 @@ def _outcome_filters(
 
 
 def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
-    filters, params = _outcome_filters(tx, query)
+    filters, params = _outcome_filters(query)
     keys = list(dict.fromkeys(query.group_by))
     width = len(keys)
-    record = tx.run(q.aggregate_outcomes(query.group_by, filters), params).single(strict=True)
+    summed = query.summed()
+    text = q.aggregate_outcomes(query.group_by, filters, summed)
+    record = tx.run(text, params).single(strict=True)
     totals: list[OutcomeTotals] = []
     for group in record["groups"]:
         if group[width] == 0:
             continue
         fields: dict[str, Any] = dict(zip(keys, group[:width], strict=True))
         fields["rows"] = int(group[width])
-        for metric, value in zip(OUTCOME_METRICS, group[width + 1 :], strict=True):
+        for metric, value in zip(summed, group[width + 1 :], strict=True):
             fields[metric] = float(value or 0.0)
         # Values straight from the store: built without validation (thousands per report).
         totals.append(OutcomeTotals.model_construct(**fields))
