@@ -307,19 +307,7 @@ def incident_edges(
     ``total``, at most ``$total`` per label, nodes taken in the order of their list (rows
     leave UNWIND and the per-node subquery in order, so the limit stops the reading early).
     """
-    if out_types is None and in_types is None:
-        body: LiteralString = "MATCH (n)-[r]-(m) RETURN r, m, startNode(r) = n AS outgoing"
-    else:
-        parts: list[LiteralString] = []
-        if out_types:
-            types = "|".join(rel_type_text(t) for t in sorted(out_types))
-            parts.append(f"MATCH (n)-[r:{types}]->(m) RETURN r, m, true AS outgoing")
-        if in_types:
-            types = "|".join(rel_type_text(t) for t in sorted(in_types))
-            parts.append(f"MATCH (n)<-[r:{types}]-(m) RETURN r, m, false AS outgoing")
-        if not parts:
-            parts.append("MATCH (n) WHERE false RETURN null AS r, null AS m, false AS outgoing")
-        body = " UNION ALL ".join(parts)
+    body = _edges_body(out_types, in_types)
     branches: list[LiteralString] = []
     for i, label in enumerate(labels):
         lab = label_text(label)
@@ -336,6 +324,75 @@ def incident_edges(
     return (
         f"CALL () {{ {' UNION ALL '.join(branches)} }} "
         "RETURN collect([label, id, type, outgoing, other_label, other_id, props]) AS rows"
+    )
+
+
+def _edges_body(
+    out_types: Sequence[RelType] | None, in_types: Sequence[RelType] | None
+) -> LiteralString:
+    """The per-node edge patterns of :func:`incident_edges` (``r``, ``m``, ``outgoing``)."""
+    if out_types is None and in_types is None:
+        return "MATCH (n)-[r]-(m) RETURN r, m, startNode(r) = n AS outgoing"
+    parts: list[LiteralString] = []
+    if out_types:
+        types = "|".join(rel_type_text(t) for t in sorted(out_types))
+        parts.append(f"MATCH (n)-[r:{types}]->(m) RETURN r, m, true AS outgoing")
+    if in_types:
+        types = "|".join(rel_type_text(t) for t in sorted(in_types))
+        parts.append(f"MATCH (n)<-[r:{types}]-(m) RETURN r, m, false AS outgoing")
+    if not parts:
+        parts.append("MATCH (n) WHERE false RETURN null AS r, null AS m, false AS outgoing")
+    return " UNION ALL ".join(parts)
+
+
+_LEVELS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3")
+MAX_PREFETCH_LEVELS: Final = len(_LEVELS) - 1
+
+
+def walk_prefetch(
+    label: Label,
+    levels: int,
+    out_types: Sequence[RelType] | None,
+    in_types: Sequence[RelType] | None,
+) -> LiteralString:
+    """The neighbourhood of node ``$id`` of ``label``, ``levels`` steps out along the typed
+    directions, in one statement: the round trip per step of a short walk is most of its
+    time (a depth-3 lineage walk reads 19 nodes in 5 round trips, each a few ms on a busy
+    machine, against well under one ms of server work).
+
+    Answers one record: ``level0``… with a row per node expanded, ``[label, id, props,
+    edges]`` where ``edges`` are at most ``$per`` of its edges in the order (and form) of
+    :func:`incident_edges`, at most ``$nodes`` nodes a level (nodes first met at the level
+    before); and ``last``: ``[label, id, props]`` of the nodes first met at the last
+    level. Nodes and edges past the caps are left out (the walk reads those itself).
+    """
+    if not 1 <= levels <= MAX_PREFETCH_LEVELS:
+        raise ValueError(f"a prefetch reads 1 to {MAX_PREFETCH_LEVELS} levels, got {levels}")
+    lab = label_text(label)
+    body = _edges_body(out_types, in_types)
+    text: LiteralString = f"MATCH (root:{lab} {{id: $id}}) WITH [root] AS f0, [root] AS seen0 "
+    carried: LiteralString = ""
+    for i in range(levels):
+        n, nxt = _LEVELS[i], _LEVELS[i + 1]
+        text += (
+            f"CALL (f{n}) {{ UNWIND f{n} AS n WITH n LIMIT $nodes "
+            f"CALL (n) {{ CALL (n) {{ {body} }} "
+            "WITH r, m, outgoing, head(labels(m)) AS other_label "
+            "ORDER BY type(r), other_label, m.id, outgoing DESC LIMIT $per "
+            "RETURN collect([type(r), outgoing, other_label, m.id, properties(r)]) AS es, "
+            "collect(m) AS ms } "
+            f"RETURN collect([head(labels(n)), n.id, properties(n), es]) AS level{n}, "
+            f"collect(ms) AS found{n} }} "
+            f"CALL (found{n}, seen{n}) {{ UNWIND found{n} AS ms UNWIND ms AS m "
+            f"WITH DISTINCT m WHERE NOT m IN seen{n} RETURN collect(m) AS f{nxt} }} "
+            f"WITH {carried}level{n}, f{nxt}, seen{n} + f{nxt} AS seen{nxt} "
+        )
+        carried += f"level{n}, "
+    last = _LEVELS[levels]
+    return (
+        text + f"CALL (f{last}) {{ UNWIND f{last} AS n WITH n LIMIT $nodes "
+        "RETURN collect([head(labels(n)), n.id, properties(n)]) AS last } "
+        f"RETURN {carried}last"
     )
 
 
