@@ -255,6 +255,26 @@ class OutcomeTotals(BaseModel):
     def roas(self) -> float | None:
         return self.revenue / self.spend if self.spend > 0 else None
 
+    @classmethod
+    def from_store(cls, fields: dict[str, Any]) -> OutcomeTotals:
+        """A group as the store summed it, built without validation: what
+        ``model_construct(**fields)`` builds (the same fields, the same fields set), in a
+        third of its time. A creative-tests report reads 11,000 groups of the demo, and
+        model_construct was most of its Python time."""
+        totals = cls.__new__(cls)
+        values = _TOTALS_DEFAULTS.copy()
+        values.update(fields)
+        object.__setattr__(totals, "__dict__", values)
+        object.__setattr__(totals, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(totals, "__pydantic_extra__", None)
+        object.__setattr__(totals, "__pydantic_private__", None)
+        return totals
+
+
+_TOTALS_DEFAULTS: dict[str, Any] = {
+    name: info.default for name, info in OutcomeTotals.model_fields.items()
+}
+
 
 @dataclass(frozen=True, slots=True)
 class OutcomeKey:

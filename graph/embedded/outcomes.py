@@ -69,5 +69,5 @@ def aggregate(
         if metrics["rows"] == 0:
             continue
         # Values straight from the store: built without validation (thousands per report).
-        totals.append(OutcomeTotals.model_construct(**keys, **metrics))
+        totals.append(OutcomeTotals.from_store({**keys, **metrics}))
     return totals

@@ -427,7 +427,7 @@ def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotal
         for metric, value in zip(summed, group[width + 1 :], strict=True):
             fields[metric] = float(value or 0.0)
         # Values straight from the store: built without validation (thousands per report).
-        totals.append(OutcomeTotals.model_construct(**fields))
+        totals.append(OutcomeTotals.from_store(fields))
     return totals
 
 
