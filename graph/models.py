@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from graph.schema import SEALED_LABELS, STORE_OWNED_LABELS, Label, RelType
+from graph.errors import InvalidVocabularyError
+from graph.schema import (
+    OUTCOME_METRICS,
+    SEALED_LABELS,
+    STORE_OWNED_LABELS,
+    Label,
+    RelType,
+)
 
 # A property value both backends can store: a primitive or a list of primitives.
 PropertyValue = str | int | float | bool | None | list[str] | list[int] | list[float]
@@ -207,6 +214,25 @@ class OutcomeQuery(BaseModel):
     start: date | None = None
     end: date | None = None
     group_by: tuple[str, ...] = ("campaign_id", "channel_id", "audience_id")
+    # The metrics to sum (None: all of OUTCOME_METRICS); the others come back as 0.0. A
+    # report that needs only row counts or two metrics spares the store reading the rest
+    # (on Neo4j each property of each outcome read is a db hit).
+    metrics: tuple[str, ...] | None = None
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        for metric in value:
+            if metric not in OUTCOME_METRICS:
+                raise InvalidVocabularyError("outcome metric", metric, list(OUTCOME_METRICS))
+        return tuple(dict.fromkeys(value))
+
+    def summed(self) -> tuple[str, ...]:
+        """The metrics this aggregate sums, in the order of OUTCOME_METRICS."""
+        wanted = OUTCOME_METRICS if self.metrics is None else self.metrics
+        return tuple(m for m in OUTCOME_METRICS if m in wanted)
 
 
 class OutcomeTotals(BaseModel):
@@ -228,6 +254,26 @@ class OutcomeTotals(BaseModel):
     @property
     def roas(self) -> float | None:
         return self.revenue / self.spend if self.spend > 0 else None
+
+    @classmethod
+    def from_store(cls, fields: dict[str, Any]) -> OutcomeTotals:
+        """A group as the store summed it, built without validation: what
+        ``model_construct(**fields)`` builds (the same fields, the same fields set), in a
+        third of its time. A creative-tests report reads 11,000 groups of the demo, and
+        model_construct was most of its Python time."""
+        totals = cls.__new__(cls)
+        values = _TOTALS_DEFAULTS.copy()
+        values.update(fields)
+        object.__setattr__(totals, "__dict__", values)
+        object.__setattr__(totals, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(totals, "__pydantic_extra__", None)
+        object.__setattr__(totals, "__pydantic_private__", None)
+        return totals
+
+
+_TOTALS_DEFAULTS: dict[str, Any] = {
+    name: info.default for name, info in OutcomeTotals.model_fields.items()
+}
 
 
 @dataclass(frozen=True, slots=True)

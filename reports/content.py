@@ -180,7 +180,7 @@ def _items(store: GraphStore, brand_id: str, as_of: datetime) -> list[_Item]:
     for e in store.incident_edges(campaign_refs, 100, {RelType.ON: "out"}):
         runs_on[e.src.id].add(e.dst.id)
     ran_on: dict[str, Counter[str]] = defaultdict(Counter)
-    query = OutcomeQuery(brand_id=brand_id, group_by=("asset_id", "channel_id"))
+    query = OutcomeQuery(brand_id=brand_id, group_by=("asset_id", "channel_id"), metrics=())
     for t in store.aggregate_outcomes(query):
         if t.asset_id and t.channel_id:
             ran_on[t.asset_id][t.channel_id] += t.rows

@@ -91,33 +91,39 @@ def lead_sla(
     sla = timedelta(minutes=sla_minutes)
     leads = [lead for lead in load_leads(store, brand_id, start, end) if lead.created <= as_of]
     status = {lead.id: _status(lead, sla, as_of) for lead in leads}
+    won = {lead.id for lead in leads if _won(lead, as_of)}  # worked out once, read 3 times
     k = Kpis(lineage_limit)
     return SlaReport(
         brand_id=brand_id,
         window=Window(start=start, end=end, as_of=as_of),
         sla_minutes=sla_minutes,
-        kpis=_kpis(k, leads, status, as_of),
-        by_owner=_groups(leads, status, as_of, lambda lead: lead.owner or UNASSIGNED),
-        by_channel=_groups(leads, status, as_of, lambda lead: lead.source),
+        kpis=_kpis(k, leads, status, won),
+        by_owner=_groups(leads, status, won, lambda lead: lead.owner or UNASSIGNED),
+        by_channel=_groups(leads, status, won, lambda lead: lead.source),
         breaches=_breaches(leads, status, sla, as_of, breach_limit),
     )
 
 
-def _answered(leads: list[Lead], as_of: datetime) -> list[Lead]:
-    return [x for x in leads if x.first_response is not None and x.first_response <= as_of]
+_ANSWERED = frozenset({"met", "late"})  # a first response by as_of (see _status)
+
+
+def _answered(leads: list[Lead], status: dict[str, str]) -> list[Lead]:
+    # From the status, not the timestamps again: comparing aware datetimes of several
+    # offsets is slow, and a report asks this of every group.
+    return [x for x in leads if status[x.id] in _ANSWERED]
 
 
 def _won(lead: Lead, as_of: datetime) -> bool:
     return lead.converted <= as_of if lead.converted is not None else lead.stage == "won"
 
 
-def _kpis(k: Kpis, leads: list[Lead], status: dict[str, str], as_of: datetime) -> list[Kpi]:
-    answered = _answered(leads, as_of)
+def _kpis(k: Kpis, leads: list[Lead], status: dict[str, str], won_ids: set[str]) -> list[Kpi]:
+    answered = _answered(leads, status)
     minutes = [x.response_minutes or 0.0 for x in answered]
     due = [x for x in leads if status[x.id] != "pending"]
     met = sum(1 for x in due if status[x.id] == "met")
     open_breaches = [x for x in leads if status[x.id] == "open"]
-    won = [x for x in leads if _won(x, as_of)]
+    won = [x for x in leads if x.id in won_ids]
     unassigned = [x for x in leads if x.owner is None and x.open]
     refs = [x.ref for x in leads]
     rate_low, rate_high = wilson(len(answered), len(leads))
@@ -173,14 +179,14 @@ def _kpis(k: Kpis, leads: list[Lead], status: dict[str, str], as_of: datetime) -
 
 
 def _groups(
-    leads: list[Lead], status: dict[str, str], as_of: datetime, key: Callable[[Lead], str]
+    leads: list[Lead], status: dict[str, str], won: set[str], key: Callable[[Lead], str]
 ) -> list[GroupStats]:
     groups: dict[str, list[Lead]] = defaultdict(list)
     for lead in leads:
         groups[key(lead)].append(lead)
     out = []
     for name, mine in sorted(groups.items()):
-        answered = _answered(mine, as_of)
+        answered = _answered(mine, status)
         due = [x for x in mine if status[x.id] != "pending"]
         met = sum(1 for x in due if status[x.id] == "met")
         out.append(
@@ -192,7 +198,7 @@ def _groups(
                     [x.response_minutes or 0.0 for x in answered], 0.5
                 ),
                 sla_compliance=met / len(due) if due else None,
-                conversion_rate=sum(1 for x in mine if _won(x, as_of)) / len(mine),
+                conversion_rate=sum(1 for x in mine if x.id in won) / len(mine),
                 open_breaches=sum(1 for x in mine if status[x.id] == "open"),
             )
         )

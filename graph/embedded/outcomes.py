@@ -9,7 +9,6 @@ from typing import Any
 import networkx as nx
 
 import graph.embedded.queries as q
-from graph.embedded.outcome_rows import NUMERIC
 from graph.models import OutcomeQuery, OutcomeTotals
 from graph.schema import Label, RelType
 
@@ -60,14 +59,15 @@ def aggregate(
 ) -> list[OutcomeTotals]:
     """Sums of the outcome metrics grouped by ``query.group_by`` (empty groups dropped)."""
     filters, params = outcome_filters(graph, query)
-    sql = q.aggregate_outcomes(query.group_by, filters)
+    summed = query.summed()
+    sql = q.aggregate_outcomes(query.group_by, filters, summed)
     totals = []
     width = len(query.group_by)
     for row in db.execute(sql, params):
         keys = dict(zip(query.group_by, row[:width], strict=True))
-        metrics = dict(zip(("rows", *NUMERIC), row[width:], strict=True))
+        metrics = dict(zip(("rows", *summed), row[width:], strict=True))
         if metrics["rows"] == 0:
             continue
         # Values straight from the store: built without validation (thousands per report).
-        totals.append(OutcomeTotals.model_construct(**keys, **metrics))
+        totals.append(OutcomeTotals.from_store({**keys, **metrics}))
     return totals

@@ -18,7 +18,13 @@ from typing import Final
 
 import graph.embedded.outcome_rows as outcome_rows
 from graph.errors import InvalidVocabularyError
-from graph.schema import Label, validate_group_key, validate_label, validate_property_name
+from graph.schema import (
+    OUTCOME_METRICS,
+    Label,
+    validate_group_key,
+    validate_label,
+    validate_property_name,
+)
 
 SCHEMA: Final = (
     """CREATE TABLE IF NOT EXISTS nodes (
@@ -201,19 +207,23 @@ def property_index(label: Label, props: tuple[str, ...]) -> str | None:
     )
 
 
-def aggregate_outcomes(group_by: tuple[str, ...], filters: list[str]) -> str:
-    """``SELECT … GROUP BY`` over outcomes; keys and filter clauses come from fixed sets."""
+def aggregate_outcomes(
+    group_by: tuple[str, ...], filters: list[str], metrics: tuple[str, ...] = OUTCOME_METRICS
+) -> str:
+    """``SELECT … GROUP BY`` over outcomes (``count(*)`` then a total per metric of
+    ``metrics``); keys, metrics and filter clauses come from fixed sets."""
     keys = [validate_group_key(k) for k in group_by]
+    for metric in metrics:
+        if metric not in OUTCOME_METRICS:
+            raise InvalidVocabularyError("outcome metric", metric, list(OUTCOME_METRICS))
+    sums = "".join(f", total({m})" for m in metrics)
     for clause in filters:
         if clause not in FILTERS:
             raise InvalidVocabularyError("outcome filter", clause, sorted(FILTERS))
     select_keys = "".join(f"{k}, " for k in keys)
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
     group = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
-    return (
-        f"SELECT {select_keys}count(*), total(spend), total(revenue), total(conversions), "
-        f"total(clicks), total(impressions), total(leads) FROM outcomes {where} {group}"
-    )
+    return f"SELECT {select_keys}count(*){sums} FROM outcomes {where} {group}"
 
 
 def outcome_keys(filters: list[str]) -> str:

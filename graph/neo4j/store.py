@@ -43,7 +43,7 @@ from graph.errors import (
     NodeNotFoundError,
     QueryTimeoutError,
 )
-from graph.lineage import WalkBudget
+from graph.lineage import WalkBudget, walk_directions
 from graph.lineage import get_lineage as walk_lineage
 from graph.models import (
     CampaignContext,
@@ -60,7 +60,7 @@ from graph.models import (
     WriteResult,
 )
 from graph.query import Condition, NodeQuery, Value
-from graph.schema import APPEND_ONLY_LABELS, OUTCOME_METRICS, Label, RelType
+from graph.schema import APPEND_ONLY_LABELS, Label, RelType
 
 T = TypeVar("T")
 INDEX_WAIT_SECONDS = 300
@@ -328,14 +328,21 @@ class Neo4jGraphStore(GraphStore):
     ) -> Subgraph:
         """The shared walk (:func:`graph.lineage.get_lineage`) in one read transaction: a
         step is one statement, and the walk saves a transaction (and its commit's round
-        trip) per step. A walk with a deadline keeps a transaction per step, each ended by
-        the server when the time left is spent."""
+        trip) per step. A walk of depth 3 or less first reads its whole neighbourhood in
+        one statement and steps through it (see :class:`_TxReader`): the round trips were
+        most of its time. A walk with a deadline keeps a transaction per step, each ended
+        by the server when the time left is spent."""
         budget = budget or WalkBudget.of(limit)
         if budget.seconds is not None:
             return super().get_lineage(ref, direction, depth, limit, budget)
-        return self._read_unit(
-            lambda tx: walk_lineage(_TxReader(tx), ref, direction, depth, budget)
-        )
+
+        def work(tx: ManagedTransaction) -> Subgraph:
+            reader = _TxReader(tx)
+            if direction in ("up", "down") and 1 <= depth <= q.MAX_PREFETCH_LEVELS:
+                reader.prefetch(ref, depth, walk_directions(direction))
+            return walk_lineage(reader, ref, direction, depth, budget)
+
+        return self._read_unit(work)
 
     # -- domain queries --------------------------------------------------------------------
     def aggregate_outcomes(self, query: OutcomeQuery) -> list[OutcomeTotals]:
@@ -343,7 +350,7 @@ class Neo4jGraphStore(GraphStore):
 
     def outcome_keys(self, query: OutcomeQuery) -> list[OutcomeKey]:
         def work(tx: ManagedTransaction) -> list[OutcomeKey]:
-            filters, params = _outcome_filters(tx, query)
+            filters, params = _outcome_filters(query)
             return [
                 OutcomeKey(r["id"], r["campaign_id"], r["channel_id"], r["audience_id"], r["date"])
                 for r in tx.run(q.outcome_keys(filters), params)
@@ -379,17 +386,16 @@ class Neo4jGraphStore(GraphStore):
         return context
 
 
-def _outcome_filters(
-    tx: ManagedTransaction, query: OutcomeQuery
-) -> tuple[list[LiteralString], dict[str, Any]]:
+def _outcome_filters(query: OutcomeQuery) -> tuple[list[LiteralString], dict[str, Any]]:
+    """The ``FILTER_*`` clauses of ``query`` and their parameters; a brand's campaigns are
+    read by the statement itself (no round trip of their own)."""
     filters: list[LiteralString] = []
     params: dict[str, Any] = {}
-    campaign_ids = query.campaign_ids
     if query.brand_id is not None:
-        owned = [r["id"] for r in tx.run(q.BRAND_CAMPAIGNS, brand_id=query.brand_id)]
-        campaign_ids = owned if campaign_ids is None else [c for c in campaign_ids if c in owned]
+        filters.append(q.FILTER_BRAND)
+        params["brand_id"] = query.brand_id
     for clause, name, values in (
-        (q.FILTER_CAMPAIGNS, "campaign_ids", campaign_ids),
+        (q.FILTER_CAMPAIGNS, "campaign_ids", query.campaign_ids),
         (q.FILTER_CHANNELS, "channel_ids", query.channel_ids),
         (q.FILTER_AUDIENCES, "audience_ids", query.audience_ids),
     ):
@@ -406,28 +412,77 @@ def _outcome_filters(
 
 
 def _aggregate(tx: ManagedTransaction, query: OutcomeQuery) -> list[OutcomeTotals]:
-    filters, params = _outcome_filters(tx, query)
+    filters, params = _outcome_filters(query)
     keys = list(dict.fromkeys(query.group_by))
     width = len(keys)
-    record = tx.run(q.aggregate_outcomes(query.group_by, filters), params).single(strict=True)
+    summed = query.summed()
+    text = q.aggregate_outcomes(query.group_by, filters, summed)
+    record = tx.run(text, params).single(strict=True)
     totals: list[OutcomeTotals] = []
     for group in record["groups"]:
         if group[width] == 0:
             continue
         fields: dict[str, Any] = dict(zip(keys, group[:width], strict=True))
         fields["rows"] = int(group[width])
-        for metric, value in zip(OUTCOME_METRICS, group[width + 1 :], strict=True):
+        for metric, value in zip(summed, group[width + 1 :], strict=True):
             fields[metric] = float(value or 0.0)
         # Values straight from the store: built without validation (thousands per report).
-        totals.append(OutcomeTotals.model_construct(**fields))
+        totals.append(OutcomeTotals.from_store(fields))
     return totals
 
 
+# A short walk's prefetch: at most this many edges per node and nodes per level.
+PREFETCH_EDGES = 64
+PREFETCH_NODES = 128
+
+
 class _TxReader:
-    """``incident_edges`` and ``get_nodes`` inside one open read transaction (a walk)."""
+    """``incident_edges`` and ``get_nodes`` inside one open read transaction (a walk).
+
+    After :meth:`prefetch`, a read that the prefetched neighbourhood answers whole is
+    answered from it, with exactly what the statement would return (each node's edges in
+    the statement's order, cut at the same limits); any other read goes to the server.
+    """
 
     def __init__(self, tx: ManagedTransaction) -> None:
         self._tx = tx
+        self._directions: Directions | None = None
+        # A node's first edges (all of them when fewer than PREFETCH_EDGES).
+        self._edges: dict[NodeRef, list[Edge]] = {}
+        self._nodes: dict[NodeRef, Node] = {}
+
+    def prefetch(self, root: NodeRef, levels: int, directions: Directions) -> None:
+        """Read ``levels`` steps around ``root`` along ``directions`` in one statement."""
+        out_types = [r for r, d in directions.items() if d == "out"]
+        in_types = [r for r, d in directions.items() if d == "in"]
+        query = q.walk_prefetch(root.label, levels, out_types, in_types)
+        params = {"id": root.id, "per": PREFETCH_EDGES, "nodes": PREFETCH_NODES}
+        record = self._tx.run(query, params).single(strict=False)
+        if record is None:  # no such node: the walk finds it missing
+            return
+        self._directions = dict(directions)
+        for level in range(levels):
+            for label, node_id, props, rows in record[f"level{level}"]:
+                here = NodeRef(Label(label), node_id)
+                self._nodes[here] = _node(label, props)
+                self._edges[here] = [_edge(here, *row) for row in rows]
+        for label, _, props in record["last"]:
+            node = _node(label, props)
+            self._nodes[node.ref] = node
+
+    def _prefetched(
+        self, refs: Sequence[NodeRef], limit_per_node: int, directions: Directions | None
+    ) -> dict[NodeRef, list[Edge]] | None:
+        """Each node's first ``limit_per_node`` edges, when the prefetch holds them all."""
+        if directions is None or directions != self._directions:
+            return None
+        found: dict[NodeRef, list[Edge]] = {}
+        for ref in refs:
+            edges = self._edges.get(ref)
+            if edges is None or (len(edges) >= PREFETCH_EDGES and limit_per_node > len(edges)):
+                return None  # not read, or cut before the walk's own limit
+            found[ref] = edges[: max(limit_per_node, 0)]
+        return found
 
     def incident_edges(
         self,
@@ -440,13 +495,17 @@ class _TxReader:
     ) -> list[Edge]:
         if not refs or (limit is not None and limit <= 0):
             return []
-        query, params = _incident_query(refs, limit_per_node, directions, limit)
-        found = _incident_found(self._tx.run(query, params).single(strict=True))
+        found = self._prefetched(refs, limit_per_node, directions)
+        if found is None:
+            query, params = _incident_query(refs, limit_per_node, directions, limit)
+            found = _incident_found(self._tx.run(query, params).single(strict=True))
         return _incident_in_order(refs, found, limit)
 
     def get_nodes(self, refs: Sequence[NodeRef]) -> list[Node]:
         if not refs:
             return []
+        if all(ref in self._nodes for ref in refs):
+            return [self._nodes[ref] for ref in refs]
         query, params = _nodes_query(refs)
         return _nodes_in_order(refs, self._tx.run(query, params).single(strict=True)["rows"])
 
@@ -488,13 +547,19 @@ def _incident_found(record: neo4j.Record) -> dict[NodeRef, list[Edge]]:
     """Each label's part is a prefix (in the order of refs) of its label's edges: together
     they hold the first ``limit`` edges in the order of refs."""
     found: dict[NodeRef, list[Edge]] = {}
-    for label, node_id, rel, outgoing, other_label, other_id, props in record["rows"]:
+    for label, node_id, *rest in record["rows"]:
         here = NodeRef(label=Label(label), id=node_id)
-        other = NodeRef(label=Label(other_label), id=other_id)
-        src, dst = (here, other) if outgoing else (other, here)
-        edge = Edge(src=src, type=RelType(rel), dst=dst, properties=props)
-        found.setdefault(here, []).append(edge)
+        found.setdefault(here, []).append(_edge(here, *rest))
     return found
+
+
+def _edge(
+    here: NodeRef, rel: str, outgoing: bool, other_label: str, other_id: str, props: Any
+) -> Edge:
+    """An edge of ``here`` as :func:`graph.neo4j.queries.incident_edges` describes it."""
+    other = NodeRef(label=Label(other_label), id=other_id)
+    src, dst = (here, other) if outgoing else (other, here)
+    return Edge(src=src, type=RelType(rel), dst=dst, properties=props)
 
 
 def _incident_in_order(

@@ -980,6 +980,22 @@ def test_aggregate_without_grouping_is_one_grand_total(store: GraphStore) -> Non
     )
 
 
+def test_aggregate_of_chosen_metrics_sums_only_those(store: GraphStore) -> None:
+    def by_channel(**kwargs: Any) -> list[tuple[Any, ...]]:
+        query = OutcomeQuery(group_by=("channel_id",), **kwargs)
+        return [(t.channel_id, *metrics_of(t)) for t in store.aggregate_outcomes(query)]
+
+    # Metrics not asked for come back as 0.0; the rows and the others as in the full sum.
+    assert by_channel(metrics=("impressions", "spend")) == [
+        ("ch_search", 4, 165.5, 0.0, 0.0, 0.0, 1650, 0.0),
+        ("ch_social", 3, 280.0, 0.0, 0.0, 0.0, 6300, 0.0),
+    ]
+    assert by_channel(metrics=(), brand_id="b2") == [("ch_social", 1, 0, 0, 0, 0, 0, 0)]
+    assert by_channel(metrics=None) == by_channel()
+    with pytest.raises(ValueError, match="outcome metric"):
+        OutcomeQuery(metrics=("profit",))
+
+
 def test_roas(store: GraphStore) -> None:
     result = store.aggregate_outcomes(OutcomeQuery(campaign_ids=["c1"]))
     roas = {(t.channel_id, t.audience_id): t.roas for t in result}
