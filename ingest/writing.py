@@ -24,8 +24,8 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _Columns = tuple[list[str], list[str], list[dict[str, Any]] | None]
 _Key = tuple[Label, RelType, Label]
 # The batch of each edge of a group led by its source alone, by the source id column it
-# came from (a table's OF and FROM groups share the table's own id column).
-_Places = dict[int, tuple[list[str], list[int]]]
+# came from and the places of its label (a table's OF and FROM groups share its own ids).
+_Places = dict[tuple[int, int], tuple[list[str], dict[str, int], list[int]]]
 
 
 def write_tables(
@@ -140,13 +140,14 @@ def _split(
         return []
     dst_batch = {d: dst_at.get(d, -1) for d in set(dsts)}
     if all(b < 0 for b in dst_batch.values()):  # edges to nodes outside the ingest
-        known = None if places is None else places.get(id(srcs))
-        if known is not None and known[0] is srcs:
-            at = known[1]
+        key = (id(srcs), id(src_at))
+        known = None if places is None else places.get(key)
+        if known is not None and known[0] is srcs and known[1] is src_at:
+            at = known[2]
         else:
             at = [src_at.get(s, -1) // batch_size for s in srcs]
-            if places is not None:  # the column is kept with its batches: its id stays its own
-                places[id(srcs)] = (srcs, at)
+            if places is not None:  # both kept with their batches: their ids stay their own
+                places[key] = (srcs, src_at, at)
     else:
         at = [
             max(src_at.get(s, -1), dst_batch[d]) // batch_size
