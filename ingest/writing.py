@@ -23,6 +23,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 # An edge group as columns: src ids, dst ids, properties (None: none on any edge).
 _Columns = tuple[list[str], list[str], list[dict[str, Any]] | None]
 _Key = tuple[Label, RelType, Label]
+# The batch of each edge of a group led by its source alone, by the source id column it
+# came from and the places of its label (a table's OF and FROM groups share its own ids).
+_Places = dict[tuple[int, int], tuple[list[str], dict[str, int], list[int]]]
 
 
 def write_tables(
@@ -41,8 +44,10 @@ def write_tables(
     batches = [
         GraphBatch(nodes=nodes[i : i + batch_size]) for i in range(0, len(nodes), batch_size)
     ]
+    places: _Places = {}
     for (src, rel, dst), group in groups.items():
-        for b, rows in _split(group, position.get(src, {}), position.get(dst, {}), batch_size):
+        src_at, dst_at = position.get(src, {}), position.get(dst, {})
+        for b, rows in _split(group, src_at, dst_at, batch_size, places):
             batches[b].edge_rows.append(EdgeRows(src, rel, dst, *rows))
     total = sum(len(b) for b in batches)
     done = 0
@@ -120,16 +125,29 @@ def _edges(tables: Sequence[Table], run: NodeRef) -> dict[_Key, _Columns]:
 
 
 def _split(
-    group: _Columns, src_at: dict[str, int], dst_at: dict[str, int], batch_size: int
+    group: _Columns,
+    src_at: dict[str, int],
+    dst_at: dict[str, int],
+    batch_size: int,
+    places: _Places | None = None,
 ) -> list[tuple[int, _Columns]]:
     """The group's edges by the batch of their later end (an end outside the ingest
-    exists already); each part as src ids, dst ids and properties (None: none)."""
+    exists already); each part as src ids, dst ids and properties (None: none).
+    ``places`` keeps the batches of a source column for the next group of the same
+    column (computed once for a table's four OF groups and its FROM group)."""
     srcs, dsts, props = group
     if not srcs:
         return []
     dst_batch = {d: dst_at.get(d, -1) for d in set(dsts)}
     if all(b < 0 for b in dst_batch.values()):  # edges to nodes outside the ingest
-        at = [src_at.get(s, -1) // batch_size for s in srcs]
+        key = (id(srcs), id(src_at))
+        known = None if places is None else places.get(key)
+        if known is not None and known[0] is srcs and known[1] is src_at:
+            at = known[2]
+        else:
+            at = [src_at.get(s, -1) // batch_size for s in srcs]
+            if places is not None:  # both kept with their batches: their ids stay their own
+                places[key] = (srcs, src_at, at)
     else:
         at = [
             max(src_at.get(s, -1), dst_batch[d]) // batch_size

@@ -158,27 +158,45 @@ _SLOTS: Final[tuple[LiteralString, ...]] = ("0", "1", "2", "3", "4", "5", "6", "
 MAX_SLOTS: Final = len(_SLOTS)
 
 
-def merge_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
-    """Upsert ``$rows`` of ``{id, props, e0, p0, …}`` and, from each, the edges of
+def nodes_with_edges(label: Label, slots: Sequence[Slot], *, create: bool) -> LiteralString:
+    """Write ``$rows`` of ``{id, props, e0, p0, …}`` and, from each, the edges of
     ``slots`` (every row has them all); returns how many rows found every other end.
 
     One statement where nodes and their edges would take one each: an outcome row with
-    its four OF edges and its FROM edge is one MERGE and five index lookups. An edge
-    without properties is created bare and emptied when it existed (as ``SET r = {}``).
+    its four OF edges and its FROM edge is one write and five index lookups. Merged
+    (``create`` false): each node upserted by id, an edge without properties created bare
+    and emptied when it existed (as ``SET r = {}``). Created: for rows whose nodes do not
+    exist yet (the uniqueness constraint refuses one that does), every other end looked up
+    first, then the node and its edges created with no check for an edge that cannot
+    exist (a MERGE of an edge reads the node's edges for it, more each edge: most of a
+    batch's time).
     """
     lab = label_text(label)
     head: LiteralString = ""
-    body: LiteralString = f"UNWIND $rows AS row MERGE (n:{lab} {{id: row.id}}) SET n = row.props "
+    body: LiteralString = "UNWIND $rows AS row "
+    writes: LiteralString = f"CREATE (n:{lab}) SET n = row.props " if create else ""
+    if not create:
+        body += f"MERGE (n:{lab} {{id: row.id}}) SET n = row.props "
     for slot in slots:
         n = _SLOTS[slot.number]
         other, rel = label_text(slot.label), rel_type_text(slot.rel)
         if slot.shared:
             head += f"MATCH (m{n}:{other} {{id: $c{n}}}) "
+        else:  # after a MERGE, WITH * puts each lookup after the writes before it
+            body += "" if create else "WITH * "
+            body += f"MATCH (m{n}:{other} {{id: row.e{n}}}) "
+        if create:
+            writes += f"CREATE (n)-[r{n}:{rel}]->(m{n}) "
+            writes += f"SET r{n} = row.p{n} " if slot.props else ""
         else:
-            body += f"WITH * MATCH (m{n}:{other} {{id: row.e{n}}}) "
-        body += f"MERGE (n)-[r{n}:{rel}]->(m{n}) "
-        body += f"SET r{n} = row.p{n} " if slot.props else f"ON MATCH SET r{n} = {{}} "
-    return head + body + "RETURN count(*) AS matched"
+            body += f"MERGE (n)-[r{n}:{rel}]->(m{n}) "
+            body += f"SET r{n} = row.p{n} " if slot.props else f"ON MATCH SET r{n} = {{}} "
+    return head + body + writes + "RETURN count(*) AS matched"
+
+
+def merge_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
+    """:func:`nodes_with_edges`, merged."""
+    return nodes_with_edges(label, slots, create=False)
 
 
 def create_nodes(label: Label) -> LiteralString:
@@ -189,25 +207,8 @@ def create_nodes(label: Label) -> LiteralString:
 
 
 def create_nodes_with_edges(label: Label, slots: Sequence[Slot]) -> LiteralString:
-    """:func:`merge_nodes_with_edges` for rows whose nodes do not exist yet: every other
-    end is looked up first, then the node and its edges are created, with no check for an
-    edge that cannot exist (a MERGE of an edge reads the node's edges for it, more each
-    edge: most of a batch's time). Returns how many rows found every other end."""
-    lab = label_text(label)
-    head: LiteralString = ""
-    body: LiteralString = "UNWIND $rows AS row "
-    create: LiteralString = f"CREATE (n:{lab}) SET n = row.props "
-    for slot in slots:
-        n = _SLOTS[slot.number]
-        other, rel = label_text(slot.label), rel_type_text(slot.rel)
-        if slot.shared:
-            head += f"MATCH (m{n}:{other} {{id: $c{n}}}) "
-        else:
-            body += f"MATCH (m{n}:{other} {{id: row.e{n}}}) "
-        create += f"CREATE (n)-[r{n}:{rel}]->(m{n}) "
-        if slot.props:
-            create += f"SET r{n} = row.p{n} "
-    return head + body + create + "RETURN count(*) AS matched"
+    """:func:`nodes_with_edges`, created."""
+    return nodes_with_edges(label, slots, create=True)
 
 
 def merge_edges(src: Label, rel_type: RelType, dst: Label) -> LiteralString:

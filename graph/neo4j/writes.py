@@ -48,15 +48,23 @@ def plan_batch(batch: GraphBatch) -> Plan:
     of those nodes of the batch leads at most one of its edges and none of the group's
     other ends is written by the batch (so it exists before the statement, or dangles)."""
     plan = Plan(nodes=_node_rows(batch.nodes))
-    in_batch = {n.ref for n in batch.nodes}
     by_id: dict[Label, dict[str, list[Row]]] = {}
     for label, rows in plan.nodes.items():
+        ids = by_id[label] = {}
         for row in rows:
-            by_id.setdefault(label, {}).setdefault(row["id"], []).append(row)
+            found = ids.get(row["id"])
+            if found is None:
+                ids[row["id"]] = [row]
+            else:
+                found.append(row)
     for g in batch.edge_groups():
         leaders = by_id.get(g.src_label)
         slots = plan.slots.setdefault(g.src_label, [])
-        if leaders is not None and len(slots) < q.MAX_SLOTS and _leads(g, leaders, in_batch):
+        if (
+            leaders is not None
+            and len(slots) < q.MAX_SLOTS
+            and _leads(g, leaders, by_id.get(g.dst_label, {}))
+        ):
             _attach(plan, g, leaders, len(slots))
             continue
         props = g.properties or [{} for _ in g.src_ids]
@@ -68,17 +76,27 @@ def plan_batch(batch: GraphBatch) -> Plan:
 
 
 def _node_rows(batch_nodes: Sequence[Node]) -> dict[Label, list[Row]]:
+    """Each label's rows of ``{id, props}``; the properties hold the id (a node's own
+    dict when it does already: nothing here or in the driver changes a row's values)."""
     nodes: dict[Label, list[Row]] = {}
     for node in batch_nodes:
-        props = {**node.properties, "id": node.id}
-        nodes.setdefault(node.label, []).append({"id": node.id, "props": props})
+        props = node.properties
+        if props.get("id") != node.id:
+            props = {**props, "id": node.id}
+        rows = nodes.get(node.label)
+        if rows is None:
+            rows = nodes[node.label] = []
+        rows.append({"id": node.id, "props": props})
     return nodes
 
 
-def _leads(g: EdgeRows, rows: dict[str, list[Row]], in_batch: set[NodeRef]) -> bool:
-    if len(set(g.src_ids)) != len(g.src_ids) or not rows.keys() >= set(g.src_ids):
+def _leads(g: EdgeRows, rows: dict[str, list[Row]], written: Mapping[str, object]) -> bool:
+    """Whether each node of ``rows`` leads at most one of the group's edges, and none of
+    its other ends is among ``written`` (the batch's nodes of the other end's label)."""
+    sources = set(g.src_ids)
+    if len(sources) != len(g.src_ids) or not rows.keys() >= sources:
         return False
-    return not any(NodeRef(g.dst_label, d) in in_batch for d in set(g.dst_ids))
+    return not written or written.keys().isdisjoint(g.dst_ids)
 
 
 def _attach(plan: Plan, g: EdgeRows, rows: dict[str, list[Row]], number: int) -> None:
@@ -93,7 +111,7 @@ def _attach(plan: Plan, g: EdgeRows, rows: dict[str, list[Row]], number: int) ->
     if g.properties is not None:
         for src, props in zip(g.src_ids, g.properties, strict=True):
             for row in rows[src]:
-                row[p] = dict(props)
+                row[p] = props
     slot = q.Slot(number, g.type, g.dst_label, props=g.properties is not None, shared=shared)
     plan.slots[g.src_label].append(slot)
 
@@ -194,14 +212,18 @@ def _write_nodes(
             tx.run(plain, rows=chunk).consume()
         return
     own = [s for s in slots if not s.shared]
+    keys = [f"e{s.number}" for s in own]
     kinds: dict[tuple[bool, ...], list[Row]] = {}
     for row in rows:
-        kinds.setdefault(tuple(f"e{s.number}" in row for s in own), []).append(row)
+        present = tuple([key in row for key in keys])
+        kind = kinds.get(present)
+        if kind is None:
+            kind = kinds[present] = []
+        kind.append(row)
     shared = plan.shared.get(label, {})
     for present, kind in kinds.items():
         used = [s for s in slots if s.shared or present[own.index(s)]]
-        build = q.create_nodes_with_edges if create else q.merge_nodes_with_edges
-        query = build(label, used)
+        query = q.nodes_with_edges(label, used, create=create)
         for chunk in _chunks(kind, chunk_rows):
             record = tx.run(query, shared, rows=chunk).single(strict=True)
             if record["matched"] < len(chunk):
