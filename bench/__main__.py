@@ -23,6 +23,7 @@ from bench.ingestion import (
     measure_baseline,
     measure_pipeline,
     measure_write_path,
+    run_round,
     warm_up,
 )
 from bench.queries import LOAD_CHUNK, load_graph, measure_queries
@@ -44,6 +45,7 @@ class Settings:
     max_seconds: float
     quick: bool
     output: Path
+    rounds: int = 1
 
 
 def _int_list(text: str) -> list[int]:
@@ -99,6 +101,14 @@ def parse_args(argv: Sequence[str] | None = None, *, ingestion_only: bool = Fals
         help="stop a latency series after this many seconds (at least 20 calls are made)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the three ingestion paths this many times, in a rotated order each round, "
+        "and report each path's median round and the median of each round's ratio (on a "
+        "shared machine one round's ratio follows the load of its minutes)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="a tiny run (a few hundred rows, few calls) to check that everything works",
@@ -106,8 +116,8 @@ def parse_args(argv: Sequence[str] | None = None, *, ingestion_only: bool = Fals
     default_output = RESULTS_DIR / ("ingestion.json" if ingestion_only else "latest.json")
     parser.add_argument("--output", type=Path, default=default_output, help="where the JSON goes")
     args = parser.parse_args(argv)
-    if args.rows < 1 or args.calls < 1 or args.lineage_calls < 1:
-        parser.error("--rows, --calls and --lineage-calls must be positive")
+    if args.rows < 1 or args.calls < 1 or args.lineage_calls < 1 or args.rounds < 1:
+        parser.error("--rows, --calls, --lineage-calls and --rounds must be positive")
     settings = Settings(
         rows=args.rows,
         sizes=args.sizes,
@@ -119,6 +129,7 @@ def parse_args(argv: Sequence[str] | None = None, *, ingestion_only: bool = Fals
         max_seconds=args.max_seconds,
         quick=args.quick,
         output=args.output,
+        rounds=args.rounds,
     )
     if args.quick:
         settings.rows, settings.sizes = 300, [300]
@@ -160,16 +171,10 @@ def run_backend(backend: Backend, s: Settings, report: Report, progress: Progres
     backend.close_store()
     write_path, edges = measure_write_path(backend, data, progress)
     baseline = measure_baseline(backend, data, progress)
+    rounds = [(pipeline, write_path, baseline)]
+    rounds += [run_round(backend, data, progress, n) for n in range(1, s.rounds)]
     report.ingestion.append(
-        IngestionResult(
-            backend=name,
-            rows=data.rows,
-            edges=edges,
-            pipeline=pipeline,
-            write_path=write_path,
-            baseline=baseline,
-            baseline_kind=baseline_kind(backend),
-        )
+        IngestionResult.of_rounds(name, data.rows, edges, rounds, baseline_kind(backend))
     )
     report.phase_seconds[f"{name} ingestion"] = (
         time.perf_counter()
@@ -269,6 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "warmup": s.warmup,
             "max_seconds": s.max_seconds,
             "quick": s.quick,
+            "rounds": s.rounds,
             "batch_rows": BATCH_ROWS,
             "load_chunk": LOAD_CHUNK,
         },

@@ -61,7 +61,8 @@ def ingestion_table(results: list[IngestionResult]) -> list[str]:
             ("(b) store.write() batches", r.write_path),
             ("(c) plain baseline", r.baseline),
         ]
-        for name, rate in paths:
+        for path, (name, rate) in enumerate(paths):
+            each = r.round_ratios(path) if len(r.rounds) > 1 else []
             goals: list[str] = []
             goal = RATIO_GOALS.get((r.backend, name[:3]))
             if goal is not None:
@@ -75,10 +76,14 @@ def ingestion_table(results: list[IngestionResult]) -> list[str]:
                     f"{rate.cpu_seconds:.1f}",
                     f"{rate.rows_per_s:,.0f}",
                     f"{r.ratio(rate):.2f}",
+                    " ".join(f"{x:.2f}" for x in each) or "-",
                     ", ".join(goals),
                 ]
             )
-    header = ["backend", "path", "rows", "seconds", "py CPU s", "rows/s", "vs (c)", "goal"]
+    header = [
+        *["backend", "path", "rows", "seconds", "py CPU s", "rows/s", "vs (c)", "rounds"],
+        "goal",
+    ]
     return _table(header, rows, right={2, 3, 4, 5, 6})
 
 
@@ -171,6 +176,9 @@ def to_json(report: Report) -> dict[str, Any]:
             rate: Rate = getattr(r, key)
             item[key]["rows_per_s"] = rate.rows_per_s
             item[key]["vs_baseline"] = r.ratio(rate)
+        item["round_vs_baseline"] = {
+            key: r.round_ratios(i) for i, key in enumerate(("pipeline", "write_path", "baseline"))
+        }
         data["ingestion"].append(item)
     return data
 

@@ -15,8 +15,8 @@ import pytest
 from bench import data as bench_data
 from bench.__main__ import main, parse_args
 from bench.backends import EmbeddedBackend
-from bench.common import Latency, Progress, latency, percentile
-from bench.ingestion import IngestionResult, run_ingestion
+from bench.common import Latency, Progress, Rate, latency, percentile
+from bench.ingestion import IngestionResult, round_order, run_ingestion
 from bench.queries import QueryResult, load_graph, measure_queries
 from graph.schema import Label
 
@@ -135,6 +135,42 @@ def test_ingestion_command_measures_ingestion_alone(
     [ingestion] = figures["ingestion"]
     assert ingestion["pipeline"]["vs_baseline"] > 0
     assert figures["queries"] == []
+
+
+def test_rounds_rotate_the_paths_and_report_medians(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "ingestion.json"
+    argv = ["ingestion", "--quick", "--backends", "embedded", "--rounds", "3"]
+    assert main([*argv, "--output", str(output)]) == 0
+    figures = json.loads(output.read_text())
+    [ingestion] = figures["ingestion"]
+    assert len(ingestion["rounds"]) == 3
+    each = ingestion["round_vs_baseline"]["pipeline"]
+    assert len(each) == 3 and ingestion["pipeline"]["vs_baseline"] == pytest.approx(sorted(each)[1])
+    assert ingestion["round_vs_baseline"]["baseline"] == pytest.approx([1.0, 1.0, 1.0])
+    assert figures["settings"]["rounds"] == 3
+    assert [round_order(n) for n in range(3)] == [(0, 1, 2), (1, 2, 0), (2, 0, 1)]
+
+
+def test_ratio_over_rounds_is_the_median_of_each_rounds_ratio() -> None:
+    # Round 2's baseline ran in a busy minute: its (a) looks fast against it, and the
+    # median of per-round ratios is not fooled the way a ratio of median rates would be.
+    rounds = [
+        (Rate(100, 1.0), Rate(100, 1.0), Rate(100, 0.5)),  # (a) 0.5 of (c)
+        (Rate(100, 2.0), Rate(100, 1.0), Rate(100, 4.0)),  # (a) 2.0 of (c)
+        (Rate(100, 1.2), Rate(100, 1.0), Rate(100, 0.6)),  # (a) 0.5 of (c)
+    ]
+    result = IngestionResult.of_rounds("embedded", 100, 400, rounds, "kind")
+    assert result.round_ratios(0) == pytest.approx([0.5, 2.0, 0.5])
+    assert result.ratio(result.pipeline) == pytest.approx(0.5)
+    assert result.pipeline.seconds == 1.2  # the median round of (a) by rate
+    assert result.baseline.seconds == 0.6
+
+
+def test_rounds_must_be_positive() -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--rounds", "0"])
 
 
 def test_quick_flag_shrinks_the_run() -> None:
