@@ -9,6 +9,7 @@ from decimal import Decimal
 from agents.curves.hill import hill
 from agents.curves.response_curve import ResponseCurve
 from agents.planner import Allocation, allocate
+from agents.planner._forecast import MIN_LINE_ABOVE_BUDGET, MIN_LINE_LOWERED, min_line_warning
 from bench.markets import make_curve
 
 DAYS = 14
@@ -93,3 +94,14 @@ def test_a_channel_maximum_under_the_minimum_drops_the_channel() -> None:
     capped = allocate(curves, 3_000, DAYS, min_line=Decimal(100), max_by_channel={best: 80})
     assert capped.by_channel().get(best, 0) == 0
     assert capped.min_line == 100 and min(funded(capped).values()) >= 100
+
+
+def test_the_warning_names_the_budget_the_minimum_and_the_lines_allowed() -> None:
+    cut = min_line_warning(Decimal(100), Decimal(140), Decimal(100), 1)
+    assert cut is not None and cut.code == MIN_LINE_ABOVE_BUDGET
+    assert "140.00 is more than the budget 100.00, so it is cut to 100.00" in cut.message
+    assert cut.details["lines_allowed"] == 1 and cut.details["min_line_kept"] == 100
+    lowered = min_line_warning(Decimal(100), Decimal(100), Decimal(50), 2)
+    assert lowered is not None and lowered.code == MIN_LINE_LOWERED
+    assert lowered.details["lines_allowed"] == 2
+    assert min_line_warning(Decimal(1_000), Decimal(100), Decimal(100), 7) is None
