@@ -159,22 +159,51 @@ def _water_fill(caps: FloatArray, amount: float) -> FloatArray:
     return result
 
 
+def kept_minimum(bounds: ChannelBounds, budget: Decimal, line_min: Decimal) -> Decimal:
+    """The minimum line that can be kept beside the channel minimums: each channel with a
+    minimum needs a line, so ``line_min`` is lowered (to whole cents) until one line at it
+    per such channel, or the channel's minimum where larger, fits the budget, and to the
+    maximum of such a channel where that is less (its own limits win over the default)."""
+    forced = [(lo, hi) for lo, hi in zip(bounds.lower, bounds.upper, strict=True) if lo > 0]
+    kept = min([line_min, *(hi for _, hi in forced if hi is not None)])
+
+    def need(m: Decimal) -> Decimal:
+        return sum((max(lo, m) for lo, _ in forced), Decimal(0))
+
+    if need(kept) <= budget:
+        return kept
+    low, high = 0, int(kept * 100)  # in cents: need(low) fits, need(high) does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if need(Decimal(mid).scaleb(-2)) <= budget else (low, mid)
+    return Decimal(low).scaleb(-2)
+
+
 def round_to_cents(
-    x: FloatArray, group: IntArray, bounds: ChannelBounds, budget: Decimal
+    x: FloatArray,
+    group: IntArray,
+    bounds: ChannelBounds,
+    budget: Decimal,
+    least: list[int] | None = None,
 ) -> list[int]:
     """Cents per pair adding up exactly to the budget, channel totals within their bounds:
-    channel totals are rounded first (largest remainder), then each channel's pairs."""
+    channel totals are rounded first (largest remainder), then each channel's pairs, none
+    under its ``least`` cents (a funded line's minimum: rounding must not take a cent off)."""
+    least = least or [0] * x.size
     channel_values = np.bincount(group, weights=x, minlength=len(bounds.channels)) * 100.0
+    floors = np.bincount(group, weights=least, minlength=len(bounds.channels))
     channel_cents = to_cents(
         channel_values,
         int(budget * 100),
-        [int(v * 100) for v in bounds.lower],
+        [max(int(v * 100), int(f)) for v, f in zip(bounds.lower, floors, strict=True)],
         [None if v is None else int(v * 100) for v in bounds.upper],
     )
     cents = [0] * x.size
     for c, amount in enumerate(channel_cents):
         members = np.flatnonzero(group == c)
-        shares = to_cents(x[members] * 100.0, amount, [0] * members.size, [None] * members.size)
+        shares = to_cents(
+            x[members] * 100.0, amount, [least[i] for i in members], [None] * members.size
+        )
         for i, v in zip(members, shares, strict=True):
             cents[int(i)] = v
     return cents

@@ -7,7 +7,9 @@ with how far out it reads (:func:`widen`), and the plan carries an ``outside_his
 warning naming the lines and their ranges. A plan whose daily total is far from what the
 brand spent lately gets a ``far_from_recent_spend`` warning, in words (:func:`recent_warning`),
 and one whose forecast ROAS is far from the ROAS the brand measured lately a
-``far_from_recent_roas`` warning (:func:`roas_warning`).
+``far_from_recent_roas`` warning (:func:`roas_warning`). A minimum line the plan could not
+keep (more than the budget, or more than its channel limits allow) gets a
+``min_line_above_budget`` or ``min_line_lowered`` warning (:func:`min_line_warning`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from statistics import NormalDist
 from typing import Any
 
@@ -32,6 +35,8 @@ FAR_FACTOR = 3.0  # a plan spending 3 times more (or less) a day than lately is 
 OUTSIDE_HISTORY = "outside_history"
 FAR_FROM_RECENT_SPEND = "far_from_recent_spend"
 FAR_FROM_RECENT_ROAS = "far_from_recent_roas"
+MIN_LINE_ABOVE_BUDGET = "min_line_above_budget"
+MIN_LINE_LOWERED = "min_line_lowered"
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,43 @@ def roas_warning(roas: float | None, recent: RecentSpend | None) -> PlanWarning 
         "recent_end": recent.end.isoformat(),
     }
     return PlanWarning(FAR_FROM_RECENT_ROAS, message, details)
+
+
+def min_line_warning(
+    budget: Decimal, asked: Decimal, kept: Decimal, lines: int
+) -> PlanWarning | None:
+    """``min_line_above_budget``: the minimum line asked (by the request or the policy's
+    default) is more than the budget, so the plan runs the lines the budget pays for at the
+    minimum kept (one when it is the budget); ``min_line_lowered``: the channel minimums
+    needed more lines at it than the budget pays for, or a channel with a minimum has a
+    maximum under it, so it was lowered to ``kept``. None when the minimum asked is kept."""
+    if kept >= asked:
+        return None
+    allowed = int(budget // kept) if kept > 0 else lines
+    details = {
+        "budget": float(budget),
+        "min_line_asked": float(asked),
+        "min_line_kept": float(kept),
+        "lines_allowed": allowed,
+        "lines": lines,
+    }
+    if asked > budget:
+        message = (
+            f"The minimum line {_money(float(asked))} is more than the budget "
+            f"{_money(float(budget))}, so it is cut to {_money(float(kept))}"
+            + (" (beside the channel minimums)" if kept < budget else "")
+            + f": the budget pays "
+            f"for {allowed} line{'s' if allowed != 1 else ''} at it and the plan runs {lines}. "
+            "Raise the budget (or set min_line_budget lower) to spread it over more lines."
+        )
+        return PlanWarning(MIN_LINE_ABOVE_BUDGET, message, details)
+    message = (
+        f"The minimum line {_money(float(asked))} is lowered to {_money(float(kept))}: the "
+        "channel minimums need more lines at it than the budget of "
+        f"{_money(float(budget))} pays for (or a channel with a minimum has a maximum under "
+        f"it). The plan runs {lines} line{'s' if lines != 1 else ''}."
+    )
+    return PlanWarning(MIN_LINE_LOWERED, message, details)
 
 
 def _money(amount: float) -> str:

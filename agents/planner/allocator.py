@@ -23,6 +23,7 @@ from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
     channel_bounds,
     exploration_floors,
+    kept_minimum,
     money,
     round_to_cents,
 )
@@ -86,6 +87,7 @@ class Allocation:
     conversions: Estimate | None
     roas: Estimate | None
     start: date | None = None
+    min_line: Decimal = Decimal(0)  # every funded line has at least this (the minimum kept)
     algorithm: str = ALGORITHM
     version: str = VERSION
 
@@ -124,6 +126,11 @@ def allocate(
     With ``min_line``, no line gets less than it: each line the optimum leaves under it is
     lifted to it when that pays, else dropped and its money re-allocated over the rest
     (re-solving until none is left under it); exploration floors under it are given up.
+    When the budget funds only k lines at the minimum, at most k are funded (the ones worth
+    most at it), so a minimum equal to the budget plans the single best line. Channel
+    minimums still hold: when they need more lines at the minimum than the budget pays for
+    (or a channel with a minimum has a maximum under it), the minimum kept is lowered to
+    what they allow; ``Allocation.min_line`` is the minimum kept.
 
     Raises:
         InfeasibleConstraintsError: the constraints cannot all hold (names the channels).
@@ -155,6 +162,7 @@ def allocate(
     floor = exploration_floors(
         thin, caps, group, bounds, exploration_share * float(total), float(total)
     )
+    line_min = float(kept_minimum(bounds, total, Decimal(str(line_min))))
     floor = np.where(floor < line_min - _SLACK, 0.0, floor)  # exploration obeys the minimum
     problem = Problem(
         alpha=np.array([c.alpha for c in chosen]),
@@ -170,9 +178,12 @@ def allocate(
         budget=float(total),
     )
     problem, solution = _solve_runnable(problem, line_min)
+    least = round(line_min * 100)  # rounding must not take a cent off a line at the minimum
+    cents = round_to_cents(
+        solution.x, group, bounds, total, [least if v > _SLACK else 0 for v in solution.x]
+    )
     # Only the exploration floors are exploration: settling lifts lines to the minimum by
     # raising their floors too, and that money is the minimum line's, not exploration's.
-    cents = round_to_cents(solution.x, group, bounds, total)
     lines = [
         _line(pair, cents[i], float(floor[i]), float(problem.weight[i]), days, objective, by_metric)
         for i, pair in enumerate(pairs)
@@ -192,6 +203,7 @@ def allocate(
         conversions=_sum([line.conversions for line in lines]),
         roas=_roas(revenue, float(total)),
         start=start,
+        min_line=Decimal(least).scaleb(-2),
     )
 
 
@@ -206,13 +218,17 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
     earns elsewhere (the price the optimum equalised, read off the lines above the
     minimum), else dropped and its money re-allocated; a line the re-solve leaves under it
     again is settled in the next round. A channel with a minimum keeps its last line,
-    lifted (to the channel's maximum if that is less). Settling the smaller half each round
-    instead gave the same values on the loop benchmark's markets, with more re-solves.
+    lifted. Lines at the minimum that the budget (or their channel's maximum) cannot all
+    pay for are dropped, the ones worth least at it first (:func:`_fit_floors`), so a
+    budget funding k lines at the minimum funds at most k. After ``DROP_ROUNDS`` rounds
+    every line still under it is dropped at once (each round settles a line for good, so
+    this ends). Settling the smaller half each round instead gave the same values on the
+    loop benchmark's markets, with more re-solves.
     """
     solution = solve(problem)
     if line_min <= 0:
         return problem, solution
-    for _ in range(DROP_ROUNDS):
+    for round_ in range(DROP_ROUNDS + 2 * problem.alpha.size):
         x = solution.x
         under = np.flatnonzero((x > _SLACK) & (x < line_min - _SLACK))
         if under.size == 0:
@@ -220,23 +236,46 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
         order = under[np.argsort(x[under], kind="stable")]
         cap, floor = problem.cap.copy(), problem.floor.copy()
         price = _price(problem, x, line_min)
-        changed = 0
         for i in order:
-            channel = problem.group[i]
-            open_ = np.flatnonzero((problem.group == channel) & (cap > 0))
-            last = problem.lower[channel] > 0 and open_.size <= 1
-            lifted = min(line_min, float(problem.upper[channel]))
-            if (last or _worth_lifting(problem, i, lifted, price)) and floor[i] < lifted:
-                floor[i] = lifted
-                changed += 1
-            elif not last and cap[i] > 0:
+            last = _last_of_channel(problem, cap, i)
+            fits = float(problem.upper[problem.group[i]]) >= line_min - _SLACK
+            worth = round_ < DROP_ROUNDS and _worth_lifting(problem, i, line_min, price)
+            if last or (fits and worth):
+                floor[i] = line_min
+            else:
                 cap[i] = floor[i] = 0.0
-                changed += 1
-        if not changed or float(floor.sum()) > problem.budget:
-            break
+        _fit_floors(problem, cap, floor)
         problem = replace(problem, cap=cap, floor=floor)
         solution = solve(problem)
     return problem, solution
+
+
+def _last_of_channel(problem: Problem, cap: FloatArray, i: int) -> bool:
+    """Whether pair ``i`` is the last open line of a channel with a minimum."""
+    channel = problem.group[i]
+    open_ = np.flatnonzero((problem.group == channel) & (cap > 0))
+    return bool(problem.lower[channel] > 0 and open_.size <= 1)
+
+
+def _fit_floors(problem: Problem, cap: FloatArray, floor: FloatArray) -> None:
+    """Drop floored lines, the ones worth least at their floor first, until the floors fit
+    the budget (beside the channel minimums) and each channel's maximum; a channel with a
+    minimum keeps its last line (the minimum kept is low enough for those to fit)."""
+    gain = problem.weight * hill(floor / problem.days, problem.alpha, problem.half, problem.shape)
+    for i in np.flatnonzero(floor > 0)[np.argsort(gain[floor > 0], kind="stable")]:
+        if _floors_fit(problem, floor):
+            return
+        if not _last_of_channel(problem, cap, int(i)):
+            cap[i] = floor[i] = 0.0
+
+
+def _floors_fit(problem: Problem, floor: FloatArray) -> bool:
+    totals = np.bincount(problem.group, weights=floor, minlength=problem.lower.size)
+    slack = _SLACK * max(problem.budget, 1.0)
+    return bool(
+        np.maximum(totals, problem.lower).sum() <= problem.budget + slack
+        and np.all(totals <= problem.upper + slack)
+    )
 
 
 def _price(problem: Problem, x: FloatArray, line_min: float) -> float:

@@ -111,7 +111,9 @@ def make_plan(
 
     With ``cache``, the brand's curves are refitted only when its outcomes changed. No line
     gets less than the request's ``min_line_budget``, by default the larger of 1 % of the
-    budget and ``line_floor_per_day`` × the plan's days. ``before_record`` runs once the
+    budget and ``line_floor_per_day`` × the plan's days, cut to the budget when more (the
+    plan then runs the single best line and warns ``min_line_above_budget``); the plan's
+    ``min_line_budget`` is the minimum kept. ``before_record`` runs once the
     brief is read and the allocation found (every refusal is behind), so a refused plan
     leaves nothing behind; what it returns is cited by the plan's decision.
 
@@ -137,7 +139,8 @@ def make_plan(
     curves = _select(every, effective)
     if not [c for c in curves if c.metric == effective.objective]:
         raise NoCurvesError(effective.objective)
-    min_line = min_line_budget(effective, line_floor_per_day)
+    asked = min_line_asked(effective, line_floor_per_day)
+    min_line = min(asked, effective.budget)
     allocation = allocate(
         curves,
         effective.budget,
@@ -169,7 +172,7 @@ def make_plan(
     brief_ref = brief_node.ref if brief_node else None
     if known_brief:
         brief_ref = NodeRef(label=Label.BRIEF, id=known_brief)
-    template = _parts.rationale(allocation, lines, effective, min_line)
+    template = _parts.rationale(allocation, lines, effective, allocation.min_line)
     narrative = write_rationale(
         template,
         _facts_text(template, lines),
@@ -185,6 +188,8 @@ def make_plan(
         }
     decision_id = new_id("dec")
     warnings = _warnings(store, effective, allocation, curves, every)
+    kept = _forecast.min_line_warning(effective.budget, asked, allocation.min_line, len(lines))
+    warnings += [kept] if kept else []
     plan_node = Node(
         label=Label.PLAN,
         id=plan_id,
@@ -215,7 +220,7 @@ def make_plan(
                 "rationale_source": narrative.source,
                 "citations": narrative.citations,
                 "warnings": json.dumps([w.as_dict() for w in warnings], sort_keys=True),
-                "min_line_budget": float(min_line),
+                "min_line_budget": float(allocation.min_line),
                 "decision_id": decision_id,
                 "created_by": requested_by,
                 "created_at": created_at,
@@ -248,6 +253,7 @@ def make_plan(
             "llm": llm_calls,
             "notes": notes,
             "min_line_budget": str(min_line),
+            "min_line_kept": str(allocation.min_line),
             "warnings": [w.code for w in warnings],
         },
         confidence=_parts.confidence(allocation),
@@ -272,10 +278,16 @@ def make_plan(
 def min_line_budget(request: PlanRequest, floor_per_day: Decimal) -> Decimal:
     """The request's minimum line, else the larger of 1 % of the budget and
     ``floor_per_day`` × days (never more than the budget)."""
+    return min(min_line_asked(request, floor_per_day), request.budget)
+
+
+def min_line_asked(request: PlanRequest, floor_per_day: Decimal) -> Decimal:
+    """The minimum line before it meets the budget: the request's, else the default (which
+    may be more than a small budget; the plan then warns that it was cut)."""
     if request.min_line_budget is not None:
         return request.min_line_budget
     default = max(request.budget * MIN_LINE_SHARE, floor_per_day * request.days)
-    return min(default, request.budget).quantize(Decimal("0.01"))
+    return default.quantize(Decimal("0.01"))
 
 
 def _warnings(

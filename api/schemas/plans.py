@@ -137,7 +137,10 @@ class PlanWarningPublic(BaseModel):
     code: str = Field(
         description="what kind of warning: outside_history (lines read their curves outside "
         "the daily spend they were fitted on), far_from_recent_spend (the plan's daily total "
-        "is far from the brand's recent spend)"
+        "is far from the brand's recent spend), far_from_recent_roas (the forecast ROAS is "
+        "far from the one measured lately), min_line_above_budget (the minimum line is more "
+        "than the budget, so it is cut and the plan runs the lines the budget pays for at "
+        "it), min_line_lowered (the channel minimums needed a lower minimum line)"
     )
     message: str = Field(description="the warning in words")
     details: dict[str, Any] = Field(description="the figures behind it (lines, ranges, ratios)")

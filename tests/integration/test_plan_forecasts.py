@@ -159,6 +159,41 @@ def test_the_policy_files_daily_floor_sets_the_default_minimum(
     assert min(a["budget"] for a in plan["allocations"]) >= 60 * DAYS - 0.01
 
 
+def test_a_budget_under_the_default_minimum_plans_one_line_and_says_so(
+    client: httpx.Client,
+) -> None:
+    """The loop's Ember & Oak seed 13: 100 over 14 days, the default minimum 10 × 14 = 140
+    cut to the budget; the plan kept 10 lines under it and its rationale said otherwise."""
+    small = {**REQUEST, "budget": 100, "end_date": "2026-07-14"}
+    plan = _post(client, small)
+    assert [a["budget"] for a in plan["allocations"]] == [100]
+    assert plan["min_line_budget"] == 100
+    assert "No line gets less than 100.00" in plan["rationale"]
+    (warning,) = [w for w in plan["warnings"] if w["code"] == "min_line_above_budget"]
+    assert warning["details"] == {
+        "budget": 100.0,
+        "min_line_asked": 140.0,
+        "min_line_kept": 100.0,
+        "lines_allowed": 1,
+        "lines": 1,
+    }
+    assert "140.00 is more than the budget 100.00" in warning["message"]
+    # two channel minimums need two lines: the minimum kept is lowered to fit them, said so
+    two = [c["channel_id"] for c in _post(client, REQUEST)["channels"][:2]]
+    limits = {"min": {two[0]: 30, two[1]: 30}}
+    limited = _post(client, {**small, "min_line_budget": 100, "constraints": limits})
+    assert plan_channels(limited) >= set(two)
+    assert limited["min_line_budget"] == 50
+    assert min(a["budget"] for a in limited["allocations"]) >= 50
+    assert "min_line_lowered" in _codes(limited)
+    assert "No line gets less than 50.00" in limited["rationale"]
+    assert "min_line_above_budget" not in _codes(_post(client, REQUEST))
+
+
+def plan_channels(plan: dict[str, Any]) -> set[str]:
+    return {a["channel_id"] for a in plan["allocations"]}
+
+
 def _measured_roas(store: GraphStore, campaign_id: str) -> float:
     query = OutcomeQuery(campaign_ids=[campaign_id], group_by=("campaign_id",))
     (totals,) = store.aggregate_outcomes(query)
