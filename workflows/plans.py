@@ -120,7 +120,7 @@ def rollback(ctx: Context, plan_id: str, to_version: int, actor: str | None) -> 
 def approvals(ctx: Context, brands: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Everything waiting at a gate (plans, publishing, budget changes), oldest first;
     with ``brands``, only what those brands' keys may see."""
-    items = waiting(ctx.graph, ctx.orchestrator.policy)
+    items = waiting(ctx.graph, ctx.orchestrator.policy, now=ctx.orchestrator.clock.now())
     if brands is None:
         return items
     subjects = ctx.graph.get_nodes([NodeRef.parse(i["subject"]) for i in items])
