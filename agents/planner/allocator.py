@@ -15,18 +15,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
 from agents.curves.hill import FloatArray, hill, marginal
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
+    ChannelBounds,
     channel_bounds,
     exploration_floors,
     money,
     round_to_cents,
 )
 from agents.planner._forecast import widen
+from agents.planner._groups import ChannelGroup, group_limits
 from agents.planner._solver import Problem, Solution, solve
 from agents.planner.errors import NoCurvesError, UnknownObjectiveError
 
@@ -108,15 +111,18 @@ def allocate(
     exploration_share: float = 0.05,
     start: date | None = None,
     min_line: float | Decimal = 0,
+    groups: Sequence[ChannelGroup] = (),
 ) -> Allocation:
     """Allocate ``budget`` (rounded to cents) over ``days`` across the pairs of ``curves``.
 
     The pairs are those with a curve of ``objective`` ("revenue" or "conversions"); curves
     of the other metric, when given, add their expectations to the lines. Minimums and
-    maximums are channel totals over the period. ``exploration_share`` of the budget is
-    spread over thin pairs as a floor, each at most ``EXPLORATION_CAP_HALVES`` × its
-    half-saturation per day (spending far past saturation teaches little), and less where
-    the constraints leave no room; ``Allocation.exploration_budget`` says what was reserved.
+    maximums are channel totals over the period; ``groups`` limit the totals of several
+    channels together (disjoint sets: "search max 15k" over Google and Bing search).
+    ``exploration_share`` of the budget is spread over thin pairs as a floor, each at most
+    ``EXPLORATION_CAP_HALVES`` × its half-saturation per day (spending far past saturation
+    teaches little), and less where the constraints leave no room;
+    ``Allocation.exploration_budget`` says what was reserved.
     With ``start``, expectations follow the curves' weekday × month factors over the dates;
     without it, an average day. A line reading its curve outside the daily spends the curve
     was fitted on gets a wider interval (:func:`agents.planner._forecast.widen`).
@@ -148,7 +154,9 @@ def allocate(
     pairs = sorted(main)
     chosen = [main[p] for p in pairs]
     channels = sorted({ch for ch, _ in pairs})
-    bounds = channel_bounds(channels, total, min_by_channel or {}, max_by_channel or {})
+    bounds = channel_bounds(
+        channels, total, min_by_channel or {}, max_by_channel or {}, group_limits(groups)
+    )
     group = np.array([channels.index(ch) for ch, _ in pairs], dtype=np.int64)
     caps = np.array([EXPLORATION_CAP_HALVES * days * c.half_saturation for c in chosen])
     thin = np.array([c.thin for c in chosen])
@@ -168,6 +176,7 @@ def allocate(
         cap=np.full(len(pairs), math.inf),
         days=days,
         budget=float(total),
+        **_grouping(bounds),
     )
     problem, solution = _solve_runnable(problem, line_min)
     floor = problem.floor
@@ -195,6 +204,17 @@ def allocate(
 
 
 _SLACK = 1e-6
+
+
+def _grouping(bounds: ChannelBounds) -> dict[str, Any]:
+    """The solver's group fields: none when no group limit was given."""
+    if bounds.groups is None or bounds.groups.size == len(bounds.channels):
+        return {}
+    return {
+        "channel_group": bounds.groups.of_channel,
+        "group_lower": bounds.groups.lower_array(),
+        "group_upper": bounds.groups.upper_array(),
+    }
 
 
 def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solution]:
@@ -231,11 +251,19 @@ def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solutio
             elif not last and cap[i] > 0:
                 cap[i] = floor[i] = 0.0
                 changed += 1
-        if not changed or float(floor.sum()) > problem.budget:
+        if not changed or float(floor.sum()) > problem.budget or _over_group(problem, floor):
             break
         problem = replace(problem, cap=cap, floor=floor)
         solution = solve(problem)
     return problem, solution
+
+
+def _over_group(problem: Problem, floor: FloatArray) -> bool:
+    """Whether ``floor`` alone puts a group over its maximum (lifting lines cannot)."""
+    if problem.channel_group is None or problem.group_upper is None:
+        return False
+    totals = np.bincount(problem.group, weights=floor, minlength=problem.lower.size)
+    return bool(np.any(problem.group_totals(totals.astype(np.float64)) > problem.group_upper))
 
 
 def _price(problem: Problem, x: FloatArray, line_min: float) -> float:

@@ -28,6 +28,7 @@ from agents.curves.settings import DEFAULT as DEFAULT_FIT
 from agents.curves.settings import FitSettings
 from agents.planner import _forecast, _parts
 from agents.planner._brief_apply import apply_brief
+from agents.planner._groups import ChannelGroup
 from agents.planner._past import past_campaigns
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
 from agents.planner.allocator import Allocation, allocate
@@ -151,6 +152,9 @@ def make_plan(
         max_by_channel=effective.constraints.max,
         start=effective.start_date,
         min_line=min_line,
+        groups=[
+            ChannelGroup(tuple(g.channels), g.min, g.max) for g in effective.constraints.groups
+        ],
     )
     researched = list(before_record()) if before_record else []
     record_curves(store, every)
