@@ -206,7 +206,12 @@ def assemble(
         settings.research_analytics_api_key,
         settings.research_timeout,
     )
-    router = ChannelRouter(graph, webhooks=config, market_factory=sandbox_markets(settings, graph))
+    router = ChannelRouter(
+        graph,
+        webhooks=config,
+        market_factory=sandbox_markets(settings, graph),
+        now=lambda: orchestrator.clock.now(),  # what adapters stamp: the orchestrator's day
+    )
     orchestrator = Orchestrator(
         graph,
         policy=load_policy(settings.policy_path),

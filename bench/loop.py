@@ -115,6 +115,7 @@ def run_market(
             market = SandboxMarket.from_demo(store, seed=seed, brand_id=brand)
             router = ChannelRouter(store, {brand: market})
             orch = Orchestrator(store, agents=task_agents(router))
+            router.now = lambda: orch.clock.now()  # executions stamped on the loop's days
             orch.bus.subscribe(
                 "outcomes_ingested", ValidationAgent(store, router, orch.propose_replan).handle
             )

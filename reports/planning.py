@@ -34,14 +34,11 @@ from graph.base import GraphStore
 from graph.models import Node, NodeRef, OutcomeQuery
 from graph.query import In
 from graph.schema import Label, RelType
-from graph.views import AllocationView, PlanStatus, PlanView, plan_phase
-from graph.zones import brand_zone
+from graph.views import AllocationView, PlanStatus, PlanView
 from reports._graph import campaigns, moment
 from reports.base import DEFAULT_LINEAGE_LIMIT, Kpi, Kpis, Window
 from reports.errors import check_inputs
-
-MAX_LINKED = 100_000  # most outcome rows read per execution of a plan
-READ_BATCH = 5_000
+from reports.plan_runs import PlanRun, plan_runs
 
 
 class PlanPerformance(BaseModel):
@@ -102,11 +99,12 @@ def planning_kpis(
         if executed is not None and executed <= as_of:
             plans.append(plan)
     plans.sort(key=lambda p: str(p.executed_at))
+    runs = plan_runs(store, plans, as_of)
     leads = list(store.find_all(Label.LEAD, {"campaign_id": In(owned)}))
     rows: list[PlanPerformance] = []
     refs: dict[str, list[NodeRef]] = {"roas": [], "adherence": [], "cpl": [], "cycle": []}
     for plan in plans:
-        row, used = _one(store, plan, leads, as_of)
+        row, used = _one(store, plan, runs[plan.id], leads, as_of)
         rows.append(row)
         for key in refs:
             refs[key].extend(used)
@@ -186,6 +184,7 @@ def planning_kpis(
 def _one(
     store: GraphStore,
     plan: PlanView,
+    run: PlanRun,
     leads: list[Node],
     as_of: datetime,
 ) -> tuple[PlanPerformance, list[NodeRef]]:
@@ -226,9 +225,6 @@ def _one(
         ):
             lead_refs.append(NodeRef(Label.LEAD, str(props["id"])))
     lead_count = len(lead_refs) or round(outcome_leads)
-    today = as_of.astimezone(brand_zone(store, plan.brand_id)).date()
-    status = plan_phase(_stored_as_of(plan, as_of), start, end, today)
-    linked, linked_refs = plan_spend(store, plan.id, today)
     kpi = _json(plan.kpis)
     forecast = _float(kpi.get("target_roas"))
     low, high = _float(kpi.get("roas_low")), _float(kpi.get("roas_high"))
@@ -240,15 +236,15 @@ def _one(
     row = PlanPerformance(
         plan_id=plan.id,
         version=plan.version,
-        status=status,
-        scheduled_for=start if status is PlanStatus.SCHEDULED else None,
+        status=run.status,
+        scheduled_for=run.scheduled_for,
         start=start,
         end=end,
         days_elapsed=elapsed,
         budget=round(budget, 2),
         planned_to_date=round(planned, 2),
         spend=round(spend, 2),
-        spend_to_date=round(linked, 2),
+        spend_to_date=run.spend_to_date,
         revenue=round(revenue, 2),
         leads=lead_count,
         forecast_roas=forecast,
@@ -263,27 +259,8 @@ def _one(
         cycle_hours=_hours(created, executed),
         gate_hours=_hours(created, decided),
     )
-    used = [plan_ref, *(a.ref for a in allocations), *lead_refs, *linked_refs]
+    used = [plan_ref, *(a.ref for a in allocations), *lead_refs, *run.outcomes]
     return row, used
-
-
-def plan_spend(store: GraphStore, plan_id: str, through: date) -> tuple[float, list[NodeRef]]:
-    """The spend of the outcome rows linked (``RESULT_OF``) to the plan's executions, dated
-    up to ``through``, and those rows. A row linked to two of its executions (a budget and
-    a launch on one line) counts once."""
-    executions = [n.ref for n in store.find_all(Label.EXECUTION, {"plan_id": plan_id})]
-    if not executions:
-        return 0.0, []
-    edges = store.incident_edges(executions, MAX_LINKED, {RelType.RESULT_OF: "in"})
-    refs = list(dict.fromkeys(e.src for e in edges if e.src.label is Label.OUTCOME))
-    spend, used = 0.0, []
-    for start in range(0, len(refs), READ_BATCH):
-        for node in store.get_nodes(refs[start : start + READ_BATCH]):
-            day = str(node.properties.get("date", ""))[:10]
-            if day and date.fromisoformat(day) <= through:
-                spend += float(node.properties.get("spend") or 0.0)
-                used.append(node.ref)
-    return spend, used
 
 
 def _hours(a: datetime | None, b: datetime | None) -> float | None:
@@ -306,13 +283,3 @@ def _json(value: object) -> dict[str, object]:
         loaded = json.loads(value)
         return loaded if isinstance(loaded, dict) else {}
     return dict(value) if isinstance(value, dict) else {}
-
-
-def _stored_as_of(plan: PlanView, as_of: datetime) -> str:
-    """The plan's stored status as it was at ``as_of``: completed only from the moment the
-    validation agent completed it (before that it was executing)."""
-    if plan.status is PlanStatus.COMPLETED:
-        completed = moment(plan.completed_at)
-        if completed is None or completed > as_of:
-            return PlanStatus.EXECUTING.value
-    return plan.status.value

@@ -8,18 +8,19 @@ the same way. Every plan they answer says what it is on the orchestrator's clock
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
-from agents.orchestrator.clock import brand_zone, day_of
 from agents.orchestrator.gates import GateState, Verdict, waiting
 from agents.planner.models import PlanRequest, PlanResult
+from agents.planner.storage import list_plans as plan_versions
 from agents.planner.storage import load_plan
-from graph.models import NodeRef
+from graph.models import Node, NodeRef
+from graph.schema import Label
 from graph.scope import visible_nodes
-from graph.views import RUN_STATUSES, plan_phase
-from reports.planning import plan_spend
+from graph.views import PlanView
+from reports.plan_runs import PlanRun, plan_runs
 from workflows.context import Context
 
 
@@ -34,16 +35,35 @@ def show_plan(ctx: Context, plan_id: str) -> PlanResult:
     return progress(ctx, load_plan(ctx.graph, plan_id))
 
 
+def list_plans(
+    ctx: Context,
+    brands: Sequence[str] | None = None,
+    status: str | None = None,
+    limit: int = 100,
+) -> list[tuple[Node, PlanRun | None]]:
+    """Plan versions of ``brands`` (None: every brand) with the stored ``status``, newest
+    first, each with what it is on the clock's day (None for a node without dates); the
+    runs of the whole page are read together (:func:`reports.plan_runs.plan_runs`)."""
+    nodes = plan_versions(ctx.graph, brands, status, limit)
+    views = [PlanView.from_node(n) for n in nodes]
+    runs = plan_runs(ctx.graph, views, ctx.orchestrator.clock.now())
+    return [(n, runs.get(n.id)) for n in nodes]
+
+
 def progress(ctx: Context, plan: PlanResult) -> PlanResult:
-    """The plan with what it is today in its brand's time zone (once handed over:
-    scheduled, running or completed) and the spend of the outcomes linked to its
-    executions up to today."""
-    today = day_of(ctx.orchestrator.clock.now(), brand_zone(ctx.graph, plan.brand_id))
-    status = plan_phase(plan.status, plan.start_date, plan.end_date, today)
-    if status not in RUN_STATUSES:
+    """The plan with what it is on the clock's day in its brand's time zone (once handed
+    over: scheduled, running or completed) and the spend of the outcomes linked to its
+    executions up to that day: the same function as the plan list and the planning
+    report, so each says the same for the same plan."""
+    node = ctx.graph.get_node(NodeRef(Label.PLAN, plan.id))
+    if node is None:
         return plan
-    spend, _ = plan_spend(ctx.graph, plan.id, today)
-    return replace(plan, run_status=status.value, spend_to_date=round(spend, 2))
+    run = plan_runs(ctx.graph, [PlanView.from_node(node)], ctx.orchestrator.clock.now()).get(
+        plan.id
+    )
+    if run is None or run.run_status is None:
+        return plan
+    return replace(plan, run_status=run.run_status, spend_to_date=run.spend_to_date)
 
 
 def decide_plan(
@@ -100,7 +120,7 @@ def rollback(ctx: Context, plan_id: str, to_version: int, actor: str | None) -> 
 def approvals(ctx: Context, brands: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Everything waiting at a gate (plans, publishing, budget changes), oldest first;
     with ``brands``, only what those brands' keys may see."""
-    items = waiting(ctx.graph, ctx.orchestrator.policy)
+    items = waiting(ctx.graph, ctx.orchestrator.policy, now=ctx.orchestrator.clock.now())
     if brands is None:
         return items
     subjects = ctx.graph.get_nodes([NodeRef.parse(i["subject"]) for i in items])

@@ -1,8 +1,9 @@
 """Use-case workflows that write: SLA and handoff alerts, lead routing.
 
-The read-only reports (lead SLA, content calendar, creative tests, handoff, planning)
-are already one function each in :mod:`reports`, called as they are; these are the
-actions on top of them, each recorded as one decision.
+The read-only reports (lead SLA, content calendar, creative tests, handoff) are already
+one function each in :mod:`reports`, called as they are; these are the actions on top of
+them, each recorded as one decision. The planning report is read here on the
+orchestrator's clock, the day every other view of a plan's status is on.
 """
 
 from __future__ import annotations
@@ -12,18 +13,34 @@ from datetime import date, datetime
 from reports import (
     AlertsRecorded,
     HandoffReport,
+    PlanningReport,
     RoutingConfig,
     RoutingResult,
     SlaReport,
     handoff_health,
     lead_sla,
+    planning_kpis,
     record_handoff_alerts,
     record_sla_alerts,
     route_leads,
 )
+from reports.base import DEFAULT_LINEAGE_LIMIT
 from workflows.context import Context
 
 BREACH_LIMIT = 10_000  # open breaches an alerting run looks at
+
+
+def planning(
+    ctx: Context,
+    *,
+    brand_id: str,
+    as_of: datetime | None = None,
+    lineage_limit: int = DEFAULT_LINEAGE_LIMIT,
+) -> PlanningReport:
+    """Executed plans against their forecasts, as of ``as_of`` (else the orchestrator's
+    clock's moment, so its statuses are those the plan list and the plan show)."""
+    moment = as_of or ctx.orchestrator.clock.now()
+    return planning_kpis(ctx.graph, brand_id=brand_id, as_of=moment, lineage_limit=lineage_limit)
 
 
 def sla_alerts(

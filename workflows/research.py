@@ -33,6 +33,7 @@ def run_research(
         llm=ctx.llm,
         model_name=ctx.llm_model,
         tools=ctx.research_tools,
+        now=ctx.orchestrator.clock.now(),  # stamped on the orchestrator's day, as its plans
         brands=brands,
     )
     ctx.index_written(result.written)

@@ -9,6 +9,7 @@ conditional write (see :mod:`agents.channels.journal`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from agents.channels.base import Action, ActionReceipt, ReceiptStatus
@@ -31,6 +32,9 @@ class ChannelAdapter(ABC):
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        # What stamps the Executions and line states it writes: the orchestrator's clock
+        # once the router hands the adapter out (the machine's clock until then).
+        self.now: Callable[[], datetime] = _utc_now
 
     def apply(self, action: Action) -> ActionReceipt:
         """Apply ``action`` once; a key seen before returns its first receipt.
@@ -51,7 +55,7 @@ class ChannelAdapter(ABC):
                 state_of(stored) if stored else LineState(adapter=self.name, key=action.target.line)
             )
             self._check(action, before)
-            now = datetime.now(UTC)
+            now = self.now()
             after, undo = transition(before, action, ref.id, now.isoformat())
             receipt = ActionReceipt(
                 execution_id=ref.id,
@@ -113,3 +117,7 @@ class ChannelAdapter(ABC):
     def _side_nodes(self, execution: Node, action: Action, after: LineState) -> list[Node]:
         """Nodes written in the same transaction as the Execution (none by default)."""
         return []
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from agents.channels.adapter import ChannelAdapter
@@ -46,10 +47,16 @@ class ChannelRouter:
     webhooks: WebhookConfig | None = None
     # Makes a brand's simulated market on first use (None: the brand has none).
     market_factory: Callable[[str], Market | None] | None = None
+    # The clock that stamps what the adapters write (the orchestrator's, from the
+    # composition root); None leaves the adapters on the machine's clock.
+    now: Callable[[], datetime] | None = None
     _made: dict[str, Market | None] = field(default_factory=dict, init=False)
     _sandboxes: dict[str, ChannelAdapter] = field(default_factory=dict, init=False)
 
     def adapter(self, brand_id: str, channel_id: str) -> ChannelAdapter:
+        return self._clocked(self._adapter(brand_id, channel_id))
+
+    def _adapter(self, brand_id: str, channel_id: str) -> ChannelAdapter:
         if self.webhooks is not None and self.webhooks.hook_for(channel_id) is not None:
             return WebhookAdapter(self.store, self.webhooks)
         market = self.market(brand_id)
@@ -58,6 +65,11 @@ class ChannelRouter:
         if brand_id not in self._sandboxes:
             self._sandboxes[brand_id] = market.adapter()
         return self._sandboxes[brand_id]
+
+    def _clocked(self, adapter: ChannelAdapter) -> ChannelAdapter:
+        if self.now is not None:
+            adapter.now = self.now
+        return adapter
 
     def market(self, brand_id: str) -> Market | None:
         if brand_id in self.markets:

@@ -127,6 +127,7 @@ class Orchestrator:
                 cache=self.curves,
                 line_floor_per_day=self.policy.planner.min_line_per_day,
                 before_record=research,
+                now=self.clock.now(),
             )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
@@ -155,6 +156,7 @@ class Orchestrator:
                 line_floor_per_day=self.policy.planner.min_line_per_day,
                 reason=reason,
                 evidence=evidence,
+                now=self.clock.now(),
             )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
@@ -172,6 +174,7 @@ class Orchestrator:
             to_version,
             requested_by=actor,
             gated=self.policy.plan.applies(load_plan(self.store, plan_id).budget),
+            now=self.clock.now(),
         )
         self.bus.publish(Event("plan_ready", plan.id, subject=f"Plan:{plan.id}"))
         return plan
@@ -189,7 +192,9 @@ class Orchestrator:
         API key that gave it, recorded on the approval)."""
         plan = load_plan(self.store, plan_id)
         gate = gates.find_gate(self.store, plan.decision_id, self.policy)
-        state = gates.decide(self.store, gate, verdict, actor, role, comment, key_id=key_id)
+        state = gates.decide(
+            self.store, gate, verdict, actor, role, comment, key_id=key_id, now=self.clock.now()
+        )
         if state.status != gate.subject.properties.get("status"):
             kind = "plan_approved" if state.status == APPROVED else "plan_rejected"
             self.bus.publish(Event(kind, plan_id, subject=f"Plan:{plan_id}"))
@@ -206,7 +211,9 @@ class Orchestrator:
     ) -> gates.GateState:
         """An approver's verdict on any gated decision (a plan, a publish, a budget change)."""
         gate = gates.find_gate(self.store, decision_id, self.policy)
-        state = gates.decide(self.store, gate, verdict, actor, role, comment, key_id=key_id)
+        state = gates.decide(
+            self.store, gate, verdict, actor, role, comment, key_id=key_id, now=self.clock.now()
+        )
         subject = str(gate.subject.ref)
         if gate.subject.label is Label.PLAN:
             if state.status != gate.subject.properties.get("status"):

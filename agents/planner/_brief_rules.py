@@ -7,7 +7,9 @@ exclusion or an amount): "only search and email" stays one clause naming two cha
 
 - a limit: an amount with "at least / min / keep X above …" or "at most / max / cap / up to /
   under …" ("don't go over" is a maximum, "don't drop below" a minimum); a bare amount on a
-  channel ("search 15k") takes the side of the limit before it, else fixes the channel;
+  channel ("search 15k") takes the side of the limit before it, else fixes the channel. A
+  limit on several channels (a kind word such as "search" naming Google and Bing, or
+  channels named together) is one limit on their total, unless it says "each";
 - an exclusion: "no", "not", "don't touch", "without", "exclude", "skip", "except" …;
 - an inclusion: "only", "just", "exclusively", "stick to", "nothing but" …;
 - a subject: channels alone ("Email:"), the target of the limits that follow without one.
@@ -87,6 +89,9 @@ _ONLY = re.compile(
 _NOT_SPEND = re.compile(  # a target of a ratio, not of spend: "keep ROAS above 3 on search"
     r"\b(?:roas|roi|cpa|cpc|cpm|ctr|cac|aov|return on|conversion rate|cost per)\b", re.I
 )
+_EACH = re.compile(  # a limit on several channels that is each one's, not their total's
+    r"\b(?:each|apiece|a piece|per channel|every channel|respectively|individually)\b", re.I
+)
 _TOTAL = re.compile(r"\b(?:budget|total|overall|in all|altogether|across|spend of)\b", re.I)
 _FILLER = frozenset(
     {"and", "or", "nor", "&", "the", "plus", "also", "too", "this", "that", "month", "week"}
@@ -105,6 +110,10 @@ class Reading:
     exclude: list[str] = field(default_factory=list)
     min_amounts: dict[str, str] = field(default_factory=dict)
     max_amounts: dict[str, str] = field(default_factory=dict)
+    # Limits on several channels together (a kind word naming several, or channels named
+    # together without "each"): channel ids -> amount as written.
+    min_groups: dict[tuple[str, ...], str] = field(default_factory=dict)
+    max_groups: dict[tuple[str, ...], str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -283,7 +292,18 @@ def _nearest(clause: str, side: Side, amounts: list[str]) -> str:
 
 
 def _put(reading: Reading, side: Side, amount: str, targets: list[str], clause: str) -> None:
+    """One limit on ``targets``: on the channel, or on several channels' total ("search max
+    15k" over Google and Bing search is 15k for the two), or on each of them when the
+    clause says so ("5k each")."""
     into = reading.min_amounts if side == "min" else reading.max_amounts
+    if len(targets) > 1 and not _EACH.search(clause):
+        groups = reading.min_groups if side == "min" else reading.max_groups
+        groups[tuple(sorted(targets))] = amount
+        reading.notes.append(
+            f"{_said(side, amount)} ({clause.strip()!r}) is on the total of "
+            f"{', '.join(targets)} together"
+        )
+        return
     for channel_id in targets:
         into[channel_id] = amount
     if len(targets) > 1:

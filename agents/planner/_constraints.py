@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 import numpy as np
@@ -11,6 +11,13 @@ import numpy.typing as npt
 
 from agents.curves.hill import FloatArray
 from agents.planner._cents import to_cents
+from agents.planner._groups import (
+    ChannelGroup,
+    GroupIndex,
+    capped_sum,
+    check_groups,
+    index_groups,
+)
 from agents.planner.errors import InfeasibleConstraintsError
 
 CENT = Decimal("0.01")
@@ -27,11 +34,18 @@ def money(value: float | Decimal, what: str, rounding: str = ROUND_HALF_EVEN) ->
 
 @dataclass(frozen=True)
 class ChannelBounds:
-    """Per-channel totals in whole cents: minimums rounded up, maximums down (None: none)."""
+    """Per-channel totals in whole cents: minimums rounded up, maximums down (None: none),
+    and the groups of channels whose totals are limited together."""
 
     channels: list[str]
     lower: list[Decimal]
     upper: list[Decimal | None]
+    groups: GroupIndex | None = field(default=None)
+
+    @property
+    def index(self) -> GroupIndex:
+        """The groups (every channel its own group when no group limit was given)."""
+        return self.groups or index_groups(self.channels, [])
 
     def lower_array(self) -> FloatArray:
         return np.array([float(v) for v in self.lower])
@@ -45,8 +59,11 @@ def channel_bounds(
     budget: Decimal,
     minimums: Mapping[str, float | Decimal],
     maximums: Mapping[str, float | Decimal],
+    groups: Sequence[ChannelGroup] = (),
 ) -> ChannelBounds:
-    """Check the constraints against each other and the budget; name what cannot hold."""
+    """Check the constraints against each other and the budget; name what cannot hold.
+    ``groups`` (already in cents, see :func:`agents.planner._groups.group_limits`) limit
+    the totals of several channels together."""
     unknown = sorted((set(minimums) | set(maximums)) - set(channels))
     if unknown:
         raise InfeasibleConstraintsError(
@@ -74,11 +91,36 @@ def channel_bounds(
             f"maximums of every channel ({listed}) add up to {sum(hi.values(), Decimal(0))}, "
             f"less than the budget {budget}",
         )
+    check_groups(channels, budget, lo, hi, groups)
+    index = index_groups(channels, groups)
+    _check_room(channels, budget, hi, index)
     return ChannelBounds(
+        groups=index,
         channels=channels,
         lower=[lo.get(ch, Decimal(0)) for ch in channels],
         upper=[hi.get(ch) for ch in channels],
     )
+
+
+def _check_room(
+    channels: list[str], budget: Decimal, hi: Mapping[str, Decimal], index: GroupIndex
+) -> None:
+    """Every group capped (by its own maximum or its channels'), with less room than the
+    budget between them: the budget cannot be spent."""
+    room = Decimal(0)
+    for g in range(index.size):
+        members = [channels[c] for c in np.flatnonzero(index.of_channel == g)]
+        caps = [hi.get(ch) for ch in members]
+        own = index.upper[g]
+        summed = capped_sum(caps)
+        limits = [v for v in (own, summed) if v is not None]
+        if not limits:
+            return
+        room += min(limits)
+    if room < budget:
+        raise InfeasibleConstraintsError(
+            channels, f"the maximums leave room for {room} in all, less than the budget {budget}"
+        )
 
 
 def check_limits(
@@ -136,6 +178,11 @@ def exploration_floors(
     totals = np.bincount(group, weights=floor, minlength=upper.size)
     over = totals > upper
     floor *= np.where(over, upper / np.maximum(totals, 1e-300), 1.0)[group]
+    index = bounds.index
+    in_group = np.bincount(index.of_channel[group], weights=floor, minlength=index.size)
+    cap = index.upper_array()
+    over = in_group > cap
+    floor *= np.where(over, cap / np.maximum(in_group, 1e-300), 1.0)[index.of_channel[group]]
     totals = np.bincount(group, weights=floor, minlength=upper.size)
     lower = bounds.lower_array()
     if np.maximum(totals, lower).sum() > budget:  # not enough left beside the minimums
@@ -186,18 +233,32 @@ def round_to_cents(
     budget: Decimal,
     least: list[int] | None = None,
 ) -> list[int]:
-    """Cents per pair adding up exactly to the budget, channel totals within their bounds:
-    channel totals are rounded first (largest remainder), then each channel's pairs, none
-    under its ``least`` cents (a funded line's minimum: rounding must not take a cent off)."""
+    """Cents per pair adding up exactly to the budget, group and channel totals within
+    their bounds: group totals are rounded first (largest remainder), then each group's
+    channels, then each channel's pairs, none under its ``least`` cents (a funded line's
+    minimum: rounding must not take a cent off)."""
     least = least or [0] * x.size
     channel_values = np.bincount(group, weights=x, minlength=len(bounds.channels)) * 100.0
     floors = np.bincount(group, weights=least, minlength=len(bounds.channels))
-    channel_cents = to_cents(
-        channel_values,
+    lower = [max(int(v * 100), int(f)) for v, f in zip(bounds.lower, floors, strict=True)]
+    upper = [None if v is None else int(v * 100) for v in bounds.upper]
+    index = bounds.index
+    group_cents = to_cents(
+        np.bincount(index.of_channel, weights=channel_values, minlength=index.size),
         int(budget * 100),
-        [max(int(v * 100), int(f)) for v, f in zip(bounds.lower, floors, strict=True)],
-        [None if v is None else int(v * 100) for v in bounds.upper],
+        *_group_cents_bounds(index, lower, upper),
     )
+    channel_cents = [0] * len(bounds.channels)
+    for g, amount in enumerate(group_cents):
+        members = np.flatnonzero(index.of_channel == g)
+        shares = to_cents(
+            channel_values[members],
+            amount,
+            [lower[int(c)] for c in members],
+            [upper[int(c)] for c in members],
+        )
+        for member, share in zip(members, shares, strict=True):
+            channel_cents[int(member)] = share
     cents = [0] * x.size
     for c, amount in enumerate(channel_cents):
         members = np.flatnonzero(group == c)
@@ -207,3 +268,20 @@ def round_to_cents(
         for i, v in zip(members, shares, strict=True):
             cents[int(i)] = v
     return cents
+
+
+def _group_cents_bounds(
+    index: GroupIndex, lower: list[int], upper: list[int | None]
+) -> tuple[list[int], list[int | None]]:
+    """Each group's bounds in cents: its own, tightened by what its channels allow."""
+    lows: list[int] = []
+    highs: list[int | None] = []
+    for g in range(index.size):
+        members = [int(c) for c in np.flatnonzero(index.of_channel == g)]
+        lows.append(max(int(index.lower[g] * 100), sum(lower[c] for c in members)))
+        caps = [upper[c] for c in members]
+        own = None if index.upper[g] is None else int(index.upper[g] * 100)  # type: ignore[operator]
+        summed = sum(c for c in caps if c is not None) if all(c is not None for c in caps) else None
+        limits = [v for v in (own, summed) if v is not None]
+        highs.append(min(limits) if limits else None)
+    return lows, highs

@@ -185,6 +185,12 @@ def rationale(
     )
     bounds = [f"{ch} at least {money(v)}" for ch, v in sorted(request.constraints.min.items())]
     bounds += [f"{ch} at most {money(v)}" for ch, v in sorted(request.constraints.max.items())]
+    for group in request.constraints.groups:
+        together = " + ".join(group.channels)
+        if group.min is not None:
+            bounds.append(f"{together} together at least {money(group.min)}")
+        if group.max is not None:
+            bounds.append(f"{together} together at most {money(group.max)}")
     if bounds:
         text += f" Constraints: {', '.join(bounds)}."
     if min_line > 0:

@@ -1,7 +1,10 @@
 """The allocation optimiser: marginal-return equalisation, exact for concave curves.
 
 Problem: maximise ``Σ_i weight_i · hill_i(x_i / days)`` over pair budgets ``x`` with
-``Σ x = budget``, per-channel sums within ``[lower_c, upper_c]`` and ``x_i >= floor_i``.
+``Σ x = budget``, per-channel sums within ``[lower_c, upper_c]``, sums over disjoint groups
+of channels within ``[lower_g, upper_g]`` (a group limit: "search max 15k" over Google and
+Bing) and ``x_i >= floor_i``. A group held at a limit shares it among its channels at a
+price of its own, as a channel shares its limit among its pairs.
 
 1. Replace each curve by its concave envelope (the curve itself when ``shape <= 1``; for an
    S-shaped curve, the line from 0 to the tangent point, then the curve). The relaxed
@@ -50,6 +53,32 @@ class Problem:
     cap: FloatArray  # per pair (inf: none); equal to floor for a fixed pair
     days: int
     budget: float
+    # Group limits: the group of each channel and each group's bounds (None: every channel
+    # its own group, with no bounds beyond the channel's).
+    channel_group: IntArray | None = None
+    group_lower: FloatArray | None = None
+    group_upper: FloatArray | None = None
+
+    @property
+    def grouped(self) -> bool:
+        return self.channel_group is not None
+
+    def group_totals(self, channel_totals: FloatArray) -> FloatArray:
+        """Channel totals summed per group (the channel totals themselves without groups)."""
+        if self.channel_group is None:
+            return channel_totals
+        size = 0 if self.group_lower is None else self.group_lower.size
+        return np.bincount(self.channel_group, weights=channel_totals, minlength=size).astype(
+            np.float64
+        )
+
+    def spendable(self, channel_totals: FloatArray) -> float:
+        """What the budget spends at a demand: each channel clipped to its bounds, then each
+        group to its own."""
+        clipped = np.clip(channel_totals, self.lower, self.upper)
+        if self.channel_group is None:
+            return float(clipped.sum())
+        return float(np.clip(self.group_totals(clipped), self.group_lower, self.group_upper).sum())
 
     def value(self, x: FloatArray) -> float:
         return float(np.sum(self.weight * hill(x / self.days, self.alpha, self.half, self.shape)))
@@ -79,9 +108,10 @@ def solve(problem: Problem) -> Solution:
     candidates = [x]
     # Where the real curves meet their envelopes at x, x reaches the upper bound: optimal.
     if problem.value(x) < bound * (1 - 1e-9):
-        grid = _grid_optimum(problem)
+        grid = _grid_optimum(problem)  # channel bounds only: its on/off choice is polished
         if grid is not None:
-            candidates.append(grid)
+            if _feasible(problem, grid):
+                candidates.append(grid)
             polished = _polish(problem, grid)
             if polished is not None:
                 candidates.append(polished)
@@ -99,20 +129,65 @@ def _envelope_optimum(p: Problem) -> FloatArray:
 
     def at(log_price: float) -> FloatArray:
         x, totals = demand(log_price)
-        for c in np.flatnonzero((totals < p.lower - _TOL) | (totals > p.upper + _TOL)):
-            members = np.flatnonzero(p.group == c)
-            target = float(np.clip(totals[c], p.lower[c], p.upper[c]))
-            x[members] = _share(p, members, target)
+        _clip_channels(p, x, totals, np.arange(p.lower.size))
+        if p.channel_group is not None:
+            clipped = np.clip(totals, p.lower, p.upper)
+            in_group = p.group_totals(clipped)
+            for g in np.flatnonzero(
+                (in_group < p.group_lower - _TOL) | (in_group > p.group_upper + _TOL)  # type: ignore[operator]
+            ):
+                channels = np.flatnonzero(p.channel_group == g)
+                target = float(np.clip(in_group[g], p.group_lower[g], p.group_upper[g]))  # type: ignore[index]
+                _share_group(p, x, channels, target)
         return x
 
     lo, hi = _LOG_PRICE  # total demand falls as the price rises
     for _ in range(_STEPS):
         mid = 0.5 * (lo + hi)
-        if np.clip(demand(mid)[1], p.lower, p.upper).sum() > p.budget:
+        if p.spendable(demand(mid)[1]) > p.budget:
             lo = mid
         else:
             hi = mid
     return _interpolate(at(lo), at(hi), p.budget)
+
+
+def _clip_channels(p: Problem, x: FloatArray, totals: FloatArray, channels: IntArray) -> None:
+    """Channels of ``channels`` whose demand ``totals`` is out of their bounds: their pairs
+    share the nearest bound at a price of their own (``x`` changed in place)."""
+    for c in channels:
+        if p.lower[c] - _TOL <= totals[c] <= p.upper[c] + _TOL:
+            continue
+        members = np.flatnonzero(p.group == c)
+        x[members] = _share(p, members, float(np.clip(totals[c], p.lower[c], p.upper[c])))
+
+
+def _share_group(p: Problem, x: FloatArray, channels: IntArray, target: float) -> None:
+    """Split ``target`` among the pairs of ``channels`` (a group held at one of its limits)
+    at a common price of their own, each channel within its bounds (``x`` in place)."""
+    pairs = np.flatnonzero(np.isin(p.group, channels))
+
+    def demand(log_price: float) -> tuple[FloatArray, FloatArray]:
+        own = np.zeros_like(x)
+        own[pairs] = p.marginal_daily(float(np.exp(log_price)), pairs)
+        return own, np.bincount(p.group, weights=own, minlength=p.lower.size).astype(np.float64)
+
+    def total(log_price: float) -> float:
+        totals = demand(log_price)[1][channels]
+        return float(np.clip(totals, p.lower[channels], p.upper[channels]).sum())
+
+    def at(log_price: float) -> FloatArray:
+        own, totals = demand(log_price)
+        _clip_channels(p, own, totals, channels)
+        return own[pairs]
+
+    lo, hi = _LOG_PRICE
+    for _ in range(_STEPS):
+        mid = 0.5 * (lo + hi)
+        if total(mid) > target:
+            lo = mid
+        else:
+            hi = mid
+    x[pairs] = _interpolate(at(lo), at(hi), target)
 
 
 def _share(p: Problem, members: IntArray, target: float) -> FloatArray:
@@ -185,7 +260,7 @@ def _grid_optimum(p: Problem) -> FloatArray | None:
             own_units = rest if pick is None else int(pick[rest])
             x[pair] = own_units * step
             rest -= own_units
-    return x if _feasible(p, x) else None
+    return x if _feasible(p, x, groups=False) else None
 
 
 def _max_plus(a: FloatArray, b: FloatArray) -> tuple[FloatArray, IntArray]:
@@ -212,12 +287,19 @@ def _polish(p: Problem, x: FloatArray) -> FloatArray | None:
     return polished if _feasible(p, polished) else None
 
 
-def _feasible(p: Problem, x: FloatArray) -> bool:
-    totals = np.bincount(p.group, weights=x, minlength=p.lower.size)
+def _feasible(p: Problem, x: FloatArray, *, groups: bool = True) -> bool:
+    totals = np.bincount(p.group, weights=x, minlength=p.lower.size).astype(np.float64)
     scale = max(p.budget, 1.0)
-    return bool(
+    within = bool(
         abs(x.sum() - p.budget) <= 1e-7 * scale
         and np.all(totals >= p.lower - 1e-7 * scale)
         and np.all(totals <= p.upper + 1e-7 * scale)
         and np.all(x >= p.floor - 1e-7 * scale)
+    )
+    if not within or not groups or p.channel_group is None:
+        return within
+    in_group = p.group_totals(totals)
+    return bool(
+        np.all(in_group >= p.group_lower - 1e-7 * scale)  # type: ignore[operator]
+        and np.all(in_group <= p.group_upper + 1e-7 * scale)  # type: ignore[operator]
     )

@@ -15,12 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from agents.curves.hill import FloatArray, hill, marginal
 from agents.curves.response_curve import METRICS, ResponseCurve
 from agents.planner._constraints import (
+    ChannelBounds,
     channel_bounds,
     exploration_floors,
     kept_minimum,
@@ -28,6 +31,7 @@ from agents.planner._constraints import (
     round_to_cents,
 )
 from agents.planner._forecast import widen
+from agents.planner._groups import ChannelGroup, group_limits
 from agents.planner._solver import Problem, Solution, solve
 from agents.planner.errors import NoCurvesError, UnknownObjectiveError
 
@@ -110,15 +114,18 @@ def allocate(
     exploration_share: float = 0.05,
     start: date | None = None,
     min_line: float | Decimal = 0,
+    groups: Sequence[ChannelGroup] = (),
 ) -> Allocation:
     """Allocate ``budget`` (rounded to cents) over ``days`` across the pairs of ``curves``.
 
     The pairs are those with a curve of ``objective`` ("revenue" or "conversions"); curves
     of the other metric, when given, add their expectations to the lines. Minimums and
-    maximums are channel totals over the period. ``exploration_share`` of the budget is
-    spread over thin pairs as a floor, each at most ``EXPLORATION_CAP_HALVES`` × its
-    half-saturation per day (spending far past saturation teaches little), and less where
-    the constraints leave no room; ``Allocation.exploration_budget`` says what was reserved.
+    maximums are channel totals over the period; ``groups`` limit the totals of several
+    channels together (disjoint sets: "search max 15k" over Google and Bing search).
+    ``exploration_share`` of the budget is spread over thin pairs as a floor, each at most
+    ``EXPLORATION_CAP_HALVES`` × its half-saturation per day (spending far past saturation
+    teaches little), and less where the constraints leave no room;
+    ``Allocation.exploration_budget`` says what was reserved.
     With ``start``, expectations follow the curves' weekday × month factors over the dates;
     without it, an average day. A line reading its curve outside the daily spends the curve
     was fitted on gets a wider interval (:func:`agents.planner._forecast.widen`).
@@ -155,7 +162,9 @@ def allocate(
     pairs = sorted(main)
     chosen = [main[p] for p in pairs]
     channels = sorted({ch for ch, _ in pairs})
-    bounds = channel_bounds(channels, total, min_by_channel or {}, max_by_channel or {})
+    bounds = channel_bounds(
+        channels, total, min_by_channel or {}, max_by_channel or {}, group_limits(groups)
+    )
     group = np.array([channels.index(ch) for ch, _ in pairs], dtype=np.int64)
     caps = np.array([EXPLORATION_CAP_HALVES * days * c.half_saturation for c in chosen])
     thin = np.array([c.thin for c in chosen])
@@ -176,6 +185,7 @@ def allocate(
         cap=np.full(len(pairs), math.inf),
         days=days,
         budget=float(total),
+        **_grouping(bounds),
     )
     problem, solution = _solve_runnable(problem, line_min)
     least = round(line_min * 100)  # rounding must not take a cent off a line at the minimum
@@ -208,6 +218,17 @@ def allocate(
 
 
 _SLACK = 1e-6
+
+
+def _grouping(bounds: ChannelBounds) -> dict[str, Any]:
+    """The solver's group fields: none when no group limit was given."""
+    if bounds.groups is None or bounds.groups.size == len(bounds.channels):
+        return {}
+    return {
+        "channel_group": bounds.groups.of_channel,
+        "group_lower": bounds.groups.lower_array(),
+        "group_upper": bounds.groups.upper_array(),
+    }
 
 
 def _solve_runnable(problem: Problem, line_min: float) -> tuple[Problem, Solution]:
@@ -259,23 +280,37 @@ def _last_of_channel(problem: Problem, cap: FloatArray, i: int) -> bool:
 
 def _fit_floors(problem: Problem, cap: FloatArray, floor: FloatArray) -> None:
     """Drop floored lines, the ones worth least at their floor first, until the floors fit
-    the budget (beside the channel minimums) and each channel's maximum; a channel with a
-    minimum keeps its last line (the minimum kept is low enough for those to fit)."""
+    the budget (beside the channel minimums), each channel's maximum and each group's
+    maximum; only a line whose channel or group is over, or any line while the budget is,
+    is dropped, and a channel with a minimum keeps its last line (the minimum kept is low
+    enough for those to fit)."""
     gain = problem.weight * hill(floor / problem.days, problem.alpha, problem.half, problem.shape)
     for i in np.flatnonzero(floor > 0)[np.argsort(gain[floor > 0], kind="stable")]:
-        if _floors_fit(problem, floor):
+        over_budget, channels_over, groups_over = _floors_over(problem, floor)
+        if not (over_budget or channels_over.any() or groups_over.any()):
             return
-        if not _last_of_channel(problem, cap, int(i)):
+        channel = int(problem.group[i])
+        in_group = problem.channel_group is not None and bool(
+            groups_over[int(problem.channel_group[channel])]
+        )
+        helps = over_budget or bool(channels_over[channel]) or in_group
+        if helps and not _last_of_channel(problem, cap, int(i)):
             cap[i] = floor[i] = 0.0
 
 
-def _floors_fit(problem: Problem, floor: FloatArray) -> bool:
+def _floors_over(
+    problem: Problem, floor: FloatArray
+) -> tuple[bool, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Whether the floors alone exceed the budget (beside the channel minimums), and which
+    channels and which groups they put over their maximum."""
     totals = np.bincount(problem.group, weights=floor, minlength=problem.lower.size)
     slack = _SLACK * max(problem.budget, 1.0)
-    return bool(
-        np.maximum(totals, problem.lower).sum() <= problem.budget + slack
-        and np.all(totals <= problem.upper + slack)
-    )
+    over_budget = bool(np.maximum(totals, problem.lower).sum() > problem.budget + slack)
+    channels_over = totals > problem.upper + slack
+    if problem.channel_group is None or problem.group_upper is None:
+        return over_budget, channels_over, np.zeros(0, dtype=bool)
+    groups = problem.group_totals(totals.astype(np.float64))
+    return over_budget, channels_over, groups > problem.group_upper + slack
 
 
 def _price(problem: Problem, x: FloatArray, line_min: float) -> float:

@@ -28,6 +28,7 @@ __all__ = [
     "AudienceName",
     "BriefFacts",
     "ChannelName",
+    "GroupAmount",
     "ParsedBrief",
     "amount_of",
     "parse_brief",
@@ -45,6 +46,13 @@ _REVENUE = re.compile(r"\b(revenue|sales|roas|return on ad spend|profit)\b", re.
 class AudienceName(BaseModel):
     id: str
     name: str
+
+
+class GroupAmount(BaseModel):
+    """One limit on the total of several channels, as written in the brief."""
+
+    channels: list[str] = Field(description="the channel ids the limit is on, together")
+    amount: str = Field(description="the amount as written in the brief (or N%)")
 
 
 class BriefFacts(BaseModel):
@@ -67,6 +75,15 @@ class BriefFacts(BaseModel):
     )
     max_amounts: dict[str, str] = Field(
         default_factory=dict, description="channel id -> most amount (or N%), as written"
+    )
+    min_groups: list[GroupAmount] = Field(
+        default_factory=list,
+        description="least amounts on the total of several channels together (a kind word "
+        "such as 'search' naming several channels, or channels named together)",
+    )
+    max_groups: list[GroupAmount] = Field(
+        default_factory=list,
+        description="most amounts (or N%) on the total of several channels together",
     )
     unknown_channels: list[str] = Field(
         default_factory=list,
@@ -110,6 +127,8 @@ def parse_with_rules(
         exclude_channels=reading.exclude,
         min_amounts=reading.min_amounts,
         max_amounts=reading.max_amounts,
+        min_groups=_groups(reading.min_groups),
+        max_groups=_groups(reading.max_groups),
         unknown_channels=reading.unknown,
         notes=reading.notes,
     )
@@ -119,6 +138,10 @@ def parse_with_rules(
     lowered = text.lower()
     facts.audience_ids = sorted(a.id for a in audiences if a.name.lower() in lowered)
     return _noted(facts)
+
+
+def _groups(limits: dict[tuple[str, ...], str]) -> list[GroupAmount]:
+    return [GroupAmount(channels=list(ids), amount=a) for ids, a in sorted(limits.items())]
 
 
 def _noted(facts: BriefFacts) -> BriefFacts:
@@ -179,7 +202,9 @@ def _parse_with_llm(
         "extract only what it says: the objective, channels to use only or to exclude, "
         "audiences named, and minimum or maximum amounts per channel exactly as written in "
         "the brief (keep a percentage a percentage). A limit on a kind of channel (search, "
-        "social, email) applies to each channel of that kind. Use only the channel and "
+        "social, email) that names several listed channels, or on channels named together, "
+        "is one limit on their total: put it in min_groups or max_groups with those channel "
+        "ids, unless the brief says each. Use only the channel and "
         "audience ids listed; put a channel the brief names that is not listed in "
         "unknown_channels, as the brief writes it. Never invent an amount; leave fields "
         "empty when unsure."
@@ -222,6 +247,26 @@ def checked(
                 kept[channel_id] = _clean(amount)
         return kept
 
+    def keep_groups(
+        groups: list[GroupAmount], what: str, single: dict[str, str]
+    ) -> list[GroupAmount]:
+        kept = []
+        for group in groups:
+            ids = keep_ids(group.channels, known_channels, f"channels of a group {what}")
+            if not ids:
+                continue
+            if not any(same_amount(group.amount, w) for w in written):
+                notes.append(f"dropped group {what} {group.amount!r}: not in the brief")
+            elif len(ids) == 1:
+                single.setdefault(ids[0], _clean(group.amount))
+            else:
+                kept.append(GroupAmount(channels=ids, amount=_clean(group.amount)))
+        return sorted(kept, key=lambda g: g.channels)
+
+    min_amounts = keep_amounts(facts.min_amounts, "minimum")
+    max_amounts = keep_amounts(facts.max_amounts, "maximum")
+    min_groups = keep_groups(facts.min_groups, "minimum", min_amounts)
+    max_groups = keep_groups(facts.max_groups, "maximum", max_amounts)
     lowered = text.lower()
     unknown = [n for n in facts.unknown_channels if n.strip() and n.lower() in lowered]
     if len(unknown) < len(facts.unknown_channels):
@@ -232,8 +277,10 @@ def checked(
             include_channels=keep_ids(facts.include_channels, known_channels, "channels"),
             exclude_channels=keep_ids(facts.exclude_channels, known_channels, "channels"),
             audience_ids=keep_ids(facts.audience_ids, known_audiences, "audiences"),
-            min_amounts=keep_amounts(facts.min_amounts, "minimum"),
-            max_amounts=keep_amounts(facts.max_amounts, "maximum"),
+            min_amounts=min_amounts,
+            max_amounts=max_amounts,
+            min_groups=min_groups,
+            max_groups=max_groups,
             unknown_channels=list(dict.fromkeys(unknown)),
             notes=notes,
         )

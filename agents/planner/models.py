@@ -36,8 +36,27 @@ LINE_FLOOR_PER_DAY = Decimal(10)
 Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
 
 
+class GroupLimit(BaseModel):
+    """A limit on the total of several channels together ("search max 15k" on a brand with
+    Google Search and Bing Search: the two add up to at most 15k, not 15k each)."""
+
+    channels: list[str] = Field(
+        min_length=2, description="the channel ids whose total is limited (two or more)"
+    )
+    min: Amount | None = Field(default=None, description="least total over these channels")
+    max: Amount | None = Field(default=None, description="most total over these channels")
+
+    @model_validator(mode="after")
+    def _a_limit_on_distinct_channels(self) -> Self:
+        if len(set(self.channels)) < len(self.channels):
+            raise ValueError("a group limit names each channel once")
+        if self.min is None and self.max is None:
+            raise ValueError("a group limit needs a min, a max or both")
+        return self
+
+
 class PlanConstraints(BaseModel):
-    """Per-channel totals over the whole period."""
+    """Per-channel totals over the whole period, and totals of groups of channels."""
 
     min: dict[str, Amount] = Field(
         default_factory=dict, description="channel_id -> least amount spent on that channel"
@@ -45,6 +64,22 @@ class PlanConstraints(BaseModel):
     max: dict[str, Amount] = Field(
         default_factory=dict, description="channel_id -> most amount spent on that channel"
     )
+    groups: list[GroupLimit] = Field(
+        default_factory=list,
+        description="limits on the total of several channels together; no channel in two",
+    )
+
+    @model_validator(mode="after")
+    def _groups_apart(self) -> Self:
+        seen: set[str] = set()
+        for group in self.groups:
+            shared = sorted(seen & set(group.channels))
+            if shared:
+                raise ValueError(
+                    f"{', '.join(shared)} in two group limits: give one limit per set of channels"
+                )
+            seen |= set(group.channels)
+        return self
 
 
 class PlanRequest(BaseModel):

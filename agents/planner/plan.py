@@ -28,6 +28,7 @@ from agents.curves.settings import DEFAULT as DEFAULT_FIT
 from agents.curves.settings import FitSettings
 from agents.planner import _forecast, _parts
 from agents.planner._brief_apply import apply_brief
+from agents.planner._groups import ChannelGroup
 from agents.planner._past import past_campaigns
 from agents.planner.allocator import VERSION as ALLOCATOR_VERSION
 from agents.planner.allocator import Allocation, allocate
@@ -106,8 +107,12 @@ def make_plan(
     cache: CurveCache | None = None,
     line_floor_per_day: Decimal = LINE_FLOOR_PER_DAY,
     before_record: BeforeRecord | None = None,
+    now: datetime | None = None,
 ) -> PlanResult:
     """Plan, record and return one plan version (status pending_approval when ``gated``).
+
+    ``now`` stamps what it records (the plan, its brief, its decision): the orchestrator's
+    clock, so a simulated day or a test's clock is the day the plan says it was made.
 
     With ``cache``, the brand's curves are refitted only when its outcomes changed. No line
     gets less than the request's ``min_line_budget``, by default the larger of 1 % of the
@@ -150,6 +155,9 @@ def make_plan(
         max_by_channel=effective.constraints.max,
         start=effective.start_date,
         min_line=min_line,
+        groups=[
+            ChannelGroup(tuple(g.channels), g.min, g.max) for g in effective.constraints.groups
+        ],
     )
     researched = list(before_record()) if before_record else []
     record_curves(store, every)
@@ -167,7 +175,7 @@ def make_plan(
     channel_ids = list(dict.fromkeys(ln.channel_id for ln in lines))
     past = past_campaigns(store, context, effective.brand_id, channel_ids)
     context = [*past, *(c for c in context if c.node_id not in {p.node_id for p in past})]
-    created_at = datetime.now(UTC)
+    created_at = now or datetime.now(UTC)
     brief_node = None if known_brief else _brief_node(request, requested_by, created_at)
     brief_ref = brief_node.ref if brief_node else None
     if known_brief:

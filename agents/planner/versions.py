@@ -55,8 +55,10 @@ def replan(
     cache: CurveCache | None = None,
     evidence: Sequence[Evidence] = (),
     line_floor_per_day: Decimal = LINE_FLOOR_PER_DAY,
+    now: datetime | None = None,
 ) -> PlanResult:
-    """A new version from the request of ``plan_id`` with ``changes``, on fresh curves."""
+    """A new version from the request of ``plan_id`` with ``changes``, on fresh curves
+    (stamped ``now``: the orchestrator's clock)."""
     base = _plan_node(store, plan_id)
     request = PlanRequest.model_validate(
         {**json.loads(str(base.properties.get("request", "{}"))), **changes}
@@ -80,6 +82,7 @@ def replan(
         version=version,
         cache=cache,
         line_floor_per_day=line_floor_per_day,
+        now=now,
     )
     supersede_open(store, family, keep=result.id)
     return load_plan(store, result.id)
@@ -92,8 +95,10 @@ def rollback(
     *,
     requested_by: str | None = None,
     gated: bool = True,
+    now: datetime | None = None,
 ) -> PlanResult:
-    """A new version equal to version ``to_version`` of the plan (same lines and curves)."""
+    """A new version equal to version ``to_version`` of the plan (same lines and curves),
+    stamped ``now`` (the orchestrator's clock)."""
     base = _plan_node(store, plan_id)
     family = str(base.properties.get("family", base.id))
     known = versions(store, base)
@@ -104,7 +109,7 @@ def rollback(
     source = load_plan(store, target_id)
     number, latest = next_version(store, family)
     new_id_ = plan_id_for(family, number)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     decision_id = new_id("dec")
     props = {
         k: v

@@ -100,6 +100,7 @@ class BudgetAgent:
             ctx.store,
             DecisionRecord(
                 id=decision_id,
+                created_at=ctx.now,
                 kind="apply_budget",
                 agent=AGENT,
                 brand_id=plan.brand_id,
@@ -171,6 +172,7 @@ class BudgetAgent:
             ctx.store,
             DecisionRecord(
                 id=gate_id,
+                created_at=ctx.now,
                 kind="budget_change",
                 agent=AGENT,
                 brand_id=plan.brand_id,

@@ -15,7 +15,6 @@ are marked approved with their edit ratio (how much the approver changed them:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -87,6 +86,7 @@ class ContentAgent:
                 store,
                 DecisionRecord(
                     id=decision_id,
+                    created_at=ctx.now,
                     kind="draft_content",
                     agent=AGENT,
                     brand_id=plan.brand_id,
@@ -126,7 +126,7 @@ class ContentAgent:
         scores: list[float] = []
         review = 0
         method, model, digest = "recombination-v1", None, None
-        now = datetime.now(UTC).isoformat()
+        now = ctx.now.isoformat()
         for audience_id in audiences:
             audience = store.get_node(NodeRef(label=Label.AUDIENCE, id=audience_id))
             request = DraftRequest(
@@ -256,7 +256,7 @@ class ContentAgent:
                     {
                         "status": "approved",
                         "edit_ratio": ratio,
-                        "approved_at": datetime.now(UTC).isoformat(),
+                        "approved_at": ctx.now.isoformat(),
                     },
                 )
             store.update_if(experiment.ref, {"status": "draft"}, {"status": "approved"})

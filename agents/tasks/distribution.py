@@ -8,8 +8,6 @@ later, on the outcomes, by the validation agent's sequential test, never here.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from agents.channels import Action, ActionKind, ActionReceipt, Target
 from agents.channels.router import ChannelRouter, NoAdapterError
 from agents.orchestrator.runs import TaskContext, TaskOutcome
@@ -94,7 +92,7 @@ class DistributionAgent:
                 {"status": "approved"},
                 {
                     "status": "running",
-                    "started_at": datetime.now(UTC).isoformat(),
+                    "started_at": ctx.now.isoformat(),
                     "adapter": adapter.name,
                 },
             )
@@ -103,6 +101,7 @@ class DistributionAgent:
             store,
             DecisionRecord(
                 id=decision_id,
+                created_at=ctx.now,
                 kind="launch",
                 agent=AGENT,
                 brand_id=plan.brand_id,

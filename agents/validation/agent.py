@@ -190,7 +190,7 @@ class ValidationAgent:
                 "status": "decided",
                 "outcome": outcome,
                 "winner": keep,
-                "decided_at": datetime.now(UTC).isoformat(),
+                "decided_at": self.now().isoformat(),
             },
         )
         if outcome == "winner":
@@ -200,6 +200,7 @@ class ValidationAgent:
             self.store,
             DecisionRecord(
                 id=decision_id,
+                created_at=self.now(),
                 kind="ab_decision",
                 agent=AGENT,
                 brand_id=plan.brand_id,
@@ -310,7 +311,7 @@ class ValidationAgent:
                     "started_on": started,
                     "detected_on": detected,
                     "ratio": round(ratio, 4),
-                    "created_at": datetime.now(UTC),
+                    "created_at": self.now(),
                 }
             ),
         )
@@ -319,6 +320,7 @@ class ValidationAgent:
             self.store,
             DecisionRecord(
                 id=decision_id,
+                created_at=self.now(),
                 kind="drift_alert",
                 agent=AGENT,
                 brand_id=plan.brand_id,
@@ -396,6 +398,7 @@ class ValidationAgent:
             self.store,
             DecisionRecord(
                 id=decision_id_for(plan.id, "complete"),
+                created_at=self.now(),
                 kind="complete",
                 agent=AGENT,
                 brand_id=plan.brand_id,

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import STATUSES, list_plans
+from agents.planner.storage import STATUSES
 from api import plan_names
 from api.cli._channels import brand_channels, channel_limits
 from api.cli._common import one_line_errors, open_cli_services, out
@@ -33,6 +33,7 @@ from api.cli._values import (
 )
 from graph.errors import NodeNotFoundError
 from graph.schema import Label
+from reports.plan_runs import PlanRun
 from workflows import plans
 
 OBJECTIVES = ("revenue", "conversions")
@@ -182,12 +183,16 @@ def list_command(
     with open_cli_services() as services:
         if brand is not None:
             brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
-        nodes = list_plans(services.graph, [brand] if brand else None, status, limit)
+        found = plans.list_plans(services, [brand] if brand else None, status, limit)
+        nodes = [n for n, _ in found]
         titles = plan_names.names(services.graph, [plan_names.ref_of(n) for n in nodes])
         if as_json:
             from api.schemas.plans import PlanSummary
 
-            rows = [PlanSummary.of(n, t).model_dump() for n, t in zip(nodes, titles, strict=True)]
+            rows = [
+                PlanSummary.of(n, t, run).model_dump(mode="json")
+                for (n, run), t in zip(found, titles, strict=True)
+            ]
             out.print_json(json.dumps(rows))
             return
         names = Names(services.graph)
@@ -199,15 +204,27 @@ def list_command(
         }
     if not nodes:
         out.print("no plans" + (f" with status {status}" if status else ""))
-    for n, title in zip(nodes, titles, strict=True):
+    for (n, run), title in zip(found, titles, strict=True):
         p = n.properties
         brand_id = str(p.get("brand_id") or "")
+        currency = currencies.get(brand_id)
+        shown = (run.run_status if run is not None else None) or str(p.get("status", ""))
         out.print(
-            f"{n.id}  {p.get('status', '')!s:<16} {names(Label.BRAND, brand_id)}  "
-            f"{money(float(p.get('budget') or 0), currencies.get(brand_id))}  "
-            f"{p.get('start_date')}..{p.get('end_date')}  {title}",
+            f"{n.id}  {shown:<16} {names(Label.BRAND, brand_id)}  "
+            f"{money(float(p.get('budget') or 0), currency)}  "
+            f"{p.get('start_date')}..{p.get('end_date')}  {title}{_run_words(run, currency)}",
             highlight=False,
         )
+
+
+def _run_words(run: PlanRun | None, currency: str | None) -> str:
+    """After a handed-over plan's line in the list (its status column says scheduled,
+    running or completed): its first day while scheduled, else its spend so far."""
+    if run is None or run.run_status is None:
+        return ""
+    if run.scheduled_for is not None:
+        return f"  (scheduled for {run.scheduled_for})"
+    return f"  (spent {money(run.spend_to_date, currency)} so far)"
 
 
 @plan_app.command("show")

@@ -25,10 +25,9 @@ from reports import (
     handoff_health,
     lead_sla,
     load_config,
-    planning_kpis,
 )
 from reports.creative import Metric
-from workflows.reports import handoff_alerts, route, sla_alerts
+from workflows.reports import handoff_alerts, planning, route, sla_alerts
 
 usecase_app = typer.Typer(
     help="Marketing use cases: planning, lead SLA and routing, content calendar, creative "
@@ -364,7 +363,7 @@ def planning_command(brand: NeedBrand, as_of: AsOfOpt = None, as_json: JsonOpt =
     """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
     with open_cli_services() as services:
         brand = existing_id(services.graph, Label.BRAND, brand, "--brand")
-        report = planning_kpis(services.graph, brand_id=brand, as_of=_moment(as_of))
+        report = planning(services, brand_id=brand, as_of=_moment(as_of))
         currency = _print(report, report.kpis, as_json, services.graph, brand)
         if as_json:
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -122,7 +122,7 @@ async def edit_draft(
     await scope.guard(ref, "Asset node with id")
     changes: dict[str, str | None] = {
         "edited_by": user.name,
-        "edited_at": datetime.now(UTC).isoformat(),
+        "edited_at": services.orchestrator.clock.now().isoformat(),
     }
     if body.title is not None:
         changes["title"] = body.title

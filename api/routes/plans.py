@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from agents.planner.models import PlanResult
-from agents.planner.storage import list_plans as plan_versions
 from api import plan_names
 from api.deps import Approver, Planner, ServicesDep, Viewer
 from api.plan_names import PlanRef
@@ -58,12 +57,12 @@ async def list_plans(
     status: Annotated[PlanStatus | None, Query(description="only plans with this status")] = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
-    """Plan versions, newest first (by created_at)."""
+    """Plan versions, newest first (by created_at), each with what it is today."""
     brands = scope.brand_filter(brand_id)
-    nodes = await run_in_threadpool(plan_versions, services.graph, brands, status, limit)
-    refs = [plan_names.ref_of(n) for n in nodes]
+    found = await run_in_threadpool(plans.list_plans, services, brands, status, limit)
+    refs = [plan_names.ref_of(n) for n, _ in found]
     named = await run_in_threadpool(plan_names.names, services.graph, refs)
-    return [PlanSummary.of(n, name) for n, name in zip(nodes, named, strict=True)]
+    return [PlanSummary.of(n, name, run) for (n, run), name in zip(found, named, strict=True)]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=_NOT_FOUND)

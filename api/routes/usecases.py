@@ -21,10 +21,11 @@ from api.schemas.usecases import (
     SlaReport,
 )
 from api.scope import ScopeDep
-from reports import content_calendar, creative_tests, handoff_health, lead_sla, planning_kpis
+from reports import content_calendar, creative_tests, handoff_health, lead_sla
 from reports.creative import Metric
 from reports.planning import PlanningReport
 from workflows.reports import handoff_alerts as record_handoff_alerts
+from workflows.reports import planning as planning_report
 from workflows.reports import route, sla_alerts
 
 router = APIRouter(prefix="/v1/usecases", tags=["use cases"])
@@ -201,8 +202,8 @@ async def planning(
 ) -> PlanningReport:
     """Executed plans against their forecasts: ROAS, budget adherence, cost per lead, cycle."""
     return await run_in_threadpool(
-        planning_kpis,
-        services.graph,
+        planning_report,
+        services,
         brand_id=scope.check_brand(brand_id),
         as_of=as_of,
         lineage_limit=lineage_limit,

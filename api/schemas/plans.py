@@ -17,6 +17,7 @@ from agents.planner.models import (
 )
 from graph.models import Node
 from graph.views import PlanStatus as GraphPlanStatus
+from reports.plan_runs import PlanRun
 
 __all__ = [
     "AllocationPublic",
@@ -177,7 +178,19 @@ class PlanSummary(BaseModel):
     brief_id: str | None = None
     family: str
     version: int
-    status: str
+    status: str = Field(description="the stored status (what the status filter matches)")
+    run_status: GraphPlanStatus | None = Field(
+        default=None,
+        description="once handed over, what it is today in its brand's time zone: scheduled, "
+        "running or completed (as GET /v1/plans/{plan_id} says)",
+    )
+    scheduled_for: str | None = Field(
+        default=None, description="while scheduled: its first day, when its budgets are set"
+    )
+    spend_to_date: float | None = Field(
+        default=None,
+        description="once handed over: spend of the outcomes linked to its executions so far",
+    )
     brand_id: str
     budget: float
     start_date: str
@@ -185,9 +198,10 @@ class PlanSummary(BaseModel):
     created_at: str
 
     @classmethod
-    def of(cls, n: Node, name: str) -> PlanSummary:
+    def of(cls, n: Node, name: str, run: PlanRun | None = None) -> PlanSummary:
         p = n.properties
         brief = p.get("brief_id")
+        handed = run if run is not None and run.handed_over else None
         return cls(
             id=n.id,
             name=name,
@@ -195,6 +209,11 @@ class PlanSummary(BaseModel):
             family=str(p.get("family", n.id)),
             version=int(p.get("version", 1)),
             status=str(p.get("status", "")),
+            run_status=None if handed is None else handed.status,
+            scheduled_for=None
+            if handed is None or handed.scheduled_for is None
+            else handed.scheduled_for.isoformat(),
+            spend_to_date=None if handed is None else handed.spend_to_date,
             brand_id=str(p.get("brand_id", "")),
             budget=float(p.get("budget", 0.0)),
             start_date=str(p.get("start_date", "")),

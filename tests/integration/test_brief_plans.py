@@ -109,6 +109,33 @@ def test_a_channel_the_brand_lacks_is_noted_not_an_error(
     )
 
 
+def test_a_limit_on_a_kind_with_two_channels_is_one_limit_on_their_total(
+    client: httpx.Client, demo: GraphStore
+) -> None:
+    """Ember & Oak runs Meta and TikTok (both paid social): "social max 3k" is 3,000 for
+    the two together, not 3,000 each."""
+    social = ("ch-meta", "ch-tiktok")
+    unbriefed = by_channel(
+        client.post("/v1/plans", json=request("", "brand-emberoak"), headers=PLANNER).json()
+    )
+    assert sum(unbriefed.get(ch, Decimal(0)) for ch in social) > 3_000  # the limit binds
+
+    r = client.post(
+        "/v1/plans", json=request("Social max 3k, please", "brand-emberoak"), headers=PLANNER
+    )
+
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    totals = by_channel(plan)
+    assert sum(totals.get(ch, Decimal(0)) for ch in social) == 3_000
+    assert sum(totals.values()) == 40_000
+    effective = decision_inputs(demo, plan)["effective"]["constraints"]
+    assert effective["groups"] == [{"channels": list(social), "min": None, "max": "3000.00"}]
+    assert effective["max"] == {}
+    assert "ch-meta + ch-tiktok together at most 3,000.00" in plan["rationale"]
+    assert "on the total of ch-meta, ch-tiktok together" in decision_notes(demo, plan)
+
+
 @pytest.mark.parametrize(
     ("brief", "extra", "named"),
     [

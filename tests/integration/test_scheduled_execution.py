@@ -265,3 +265,17 @@ def test_the_cli_refuses_a_plan_that_ended_and_shows_a_scheduled_one(tmp_path: P
         "scheduled",
         (today + timedelta(days=30)).isoformat(),
     )
+    # the list says what the plan says: scheduled, for its first day
+    listed = run(tmp_path, "plan", "list", "--brand", BRAND)
+    assert listed.returncode == 0, listed.stderr
+    (line,) = [x for x in listed.stdout.splitlines() if x.startswith(future)]
+    assert line.split()[1] == "scheduled"
+    assert line.endswith(f"(scheduled for {today + timedelta(days=30)})")
+    rows = json.loads(run(tmp_path, "plan", "list", "--brand", BRAND, "--json").stdout)
+    (row,) = [r for r in rows if r["id"] == future]
+    assert (row["status"], row["run_status"], row["scheduled_for"], row["spend_to_date"]) == (
+        "executing",
+        "scheduled",
+        (today + timedelta(days=30)).isoformat(),
+        0.0,
+    )

@@ -53,6 +53,14 @@ class Case:
     unknown: list[str] = field(default_factory=list)
     objective: str | None = None
     error: list[str] = field(default_factory=list)
+    # limits on several channels together: [{channels: [...], min: amount, max: amount}]
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+    def group_limits(self) -> dict[tuple[str, ...], dict[str, str]]:
+        return {
+            tuple(sorted(g["channels"])): {k: str(g[k]) for k in ("min", "max") if k in g}
+            for g in self.groups
+        }
 
 
 CASES = [Case(**row) for row in CORPUS["briefs"]]
@@ -75,6 +83,16 @@ def assert_reads_as(facts: BriefFacts, case: Case) -> None:
         assert sorted(got) == sorted(want), (got, want)
         for channel_id, amount in want.items():
             assert same_amount(got[channel_id], str(amount)), (channel_id, got, want)
+    got_groups: dict[tuple[str, ...], dict[str, str]] = {}
+    for side, groups in (("min", facts.min_groups), ("max", facts.max_groups)):
+        for group in groups:
+            got_groups.setdefault(tuple(sorted(group.channels)), {})[side] = group.amount
+    want_groups = case.group_limits()
+    assert sorted(got_groups) == sorted(want_groups), (got_groups, want_groups)
+    for key, limits in want_groups.items():
+        assert sorted(got_groups[key]) == sorted(limits), (key, got_groups, limits)
+        for side, amount in limits.items():
+            assert same_amount(got_groups[key][side], amount), (key, side, got_groups)
     assert sorted(n.lower() for n in facts.unknown_channels) == sorted(
         n.lower() for n in case.unknown
     )
@@ -104,6 +122,21 @@ def assert_applies(facts: BriefFacts, case: Case) -> None:
         assert effective.constraints.min[channel_id] == amount_of(str(amount), BUDGET)
     assert set(effective.exclude_channels or []) == set(case.exclude)
     assert effective.channel_ids == (sorted(case.include) or None)
+    applied = {tuple(g.channels): g for g in effective.constraints.groups}
+    for key, limits in case.group_limits().items():
+        usable = tuple(
+            ch for ch in key if ch not in case.exclude and (not case.include or ch in case.include)
+        )
+        want = {side: amount_of(a, BUDGET) for side, a in limits.items()}
+        if len(usable) > 1:  # one limit on their total, never one on each
+            assert {"min": applied[usable].min, "max": applied[usable].max} == {
+                "min": want.get("min"),
+                "max": want.get("max"),
+            }
+            assert not set(usable) & {*effective.constraints.min, *effective.constraints.max}
+        elif usable:  # the others are left out: a limit on the one left
+            for side, value in want.items():
+                assert getattr(effective.constraints, side)[usable[0]] == value
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -134,6 +167,19 @@ def scripted_answer(case: Case) -> dict[str, Any]:
             "ch-friendster": "5k",
         },
         "max_amounts": {ch: written_out(a) for ch, a in case.max.items()},
+        "min_groups": [
+            *(
+                {"channels": list(k), "amount": written_out(v["min"])}
+                for k, v in case.group_limits().items()
+                if "min" in v
+            ),
+            {"channels": channels[:2], "amount": "$9,876"},
+        ],
+        "max_groups": [
+            {"channels": list(k), "amount": written_out(v["max"])}
+            for k, v in case.group_limits().items()
+            if "max" in v
+        ],
         "unknown_channels": [*case.unknown, "Friendster"],
     }
 
@@ -146,6 +192,7 @@ def test_the_model_reads_each_brief_the_same_and_invents_nothing(case: Case) -> 
     assert_reads_as(parsed.facts, case)
     notes = " ".join(parsed.facts.notes)
     assert "$12,345" in notes and "not in the brief" in notes
+    assert "'$9,876': not in the brief" in notes  # an invented limit on two channels
     assert "ch-myspace" in notes and "ch-friendster" in notes
     assert_applies(parsed.facts, case)
 

@@ -93,7 +93,7 @@ async function list(host, ctx) {
               h("span", { class: "muted" }, ` v${p.version}`),
             ],
           },
-          { title: "Status", cell: (p) => badge(p.status) },
+          { title: "Status", cell: (p) => listState(p, currency.get(p.brand_id)) },
           { title: "Brand", cell: (p) => names.get(p.brand_id) || p.brand_id },
           { title: "Budget", class: "num", cell: (p) => fmt.money(p.budget, currency.get(p.brand_id)) },
           { title: "Window", cell: (p) => `${fmt.day(p.start_date)} → ${fmt.day(p.end_date)}` },
@@ -384,6 +384,18 @@ function kpiTable(kpis, currency) {
       { rowAttrs: (r) => ({ dataset: { kpi: r.key } }) },
     ),
   );
+}
+
+/** A plan's status in the list: once handed over, what it is today (the API's run_status,
+ * as on the plan's own page) with its first day or its spend so far; else its stored status. */
+function listState(plan, currency) {
+  if (!plan.run_status) return badge(plan.status);
+  const detail = plan.scheduled_for
+    ? ` ${fmt.day(plan.scheduled_for)}`
+    : plan.spend_to_date == null
+      ? ""
+      : ` · spent ${fmt.money(plan.spend_to_date, currency)}`;
+  return [badge(plan.run_status), h("span", { class: "muted run-detail" }, detail)];
 }
 
 /** What a handed-over plan is today: "scheduled for DAY" until its first day (nothing is
