@@ -30,7 +30,8 @@ from demo.sandbox.adapter import SandboxAdapter
 from demo.sandbox.truth import MarketTruth, demo_truth
 from demo.text import BRAND_COPY
 from graph.base import GraphStore
-from graph.models import sha256_hex
+from graph.models import NodeRef, sha256_hex
+from graph.schema import Label
 
 Record = dict[str, Any]
 PACING = (0.9, 1.0)  # share of the daily budget a line spends, uniform
@@ -80,6 +81,7 @@ class SandboxMarket:
         self._salt = int(sha256_hex(self.adapter_name.encode())[:8], 16)
         self._pairs = sorted(truth.pairs)
         self._pair_index = {p: i for i, p in enumerate(self._pairs)}
+        self._creatives: dict[str, str] = {}
 
     @classmethod
     def from_demo(
@@ -180,8 +182,9 @@ class SandboxMarket:
             np.array([getattr(x, f) for x in truths]) for f in ("alpha", "half_saturation", "shape")
         )
         shock = np.array([self._shock(x.channel_id, day) for x in truths])
-        cvr = np.array([_asset_effect(t.seed, c.asset_id)[1] for c in cells])
-        ctr_mult = np.array([_asset_effect(t.seed, c.asset_id)[0] for c in cells])
+        effects = [self.asset_effect(c.asset_id) for c in cells]
+        cvr = np.array([e[1] for e in effects])
+        ctr_mult = np.array([e[0] for e in effects])
         expected = hill(total[pair], alpha, half, shape) * spend / total[pair]
         expected *= season * shock * cvr
         row_noise = np.exp(rng.normal(-0.5 * ROW_SIGMA**2, ROW_SIGMA, len(cells)))
@@ -230,6 +233,22 @@ class SandboxMarket:
             for variant, share in zip(run.variants, run.split, strict=True)
         ]
 
+    def asset_effect(self, asset_id: str | None) -> tuple[float, float]:
+        """An asset's true (click, conversion) multipliers in this market: drawn from its
+        creative (title and text, as the graph holds them), not its id, so the same copy
+        drafted again under another plan's id performs the same (the id is random; the loop
+        benchmark's runs would differ by it)."""
+        if asset_id is None:
+            return (1.0, 1.0)
+        creative = self._creatives.get(asset_id)
+        if creative is None:
+            node = self.store.get_node(NodeRef(label=Label.ASSET, id=asset_id))
+            props = node.properties if node is not None else {}
+            text = props.get("body") or props.get("text")
+            creative = f"{props.get('title') or ''}\n{text}" if text else asset_id
+            self._creatives[asset_id] = creative
+        return asset_effect(self.truth.seed, creative)
+
     def _shock(self, channel_id: str, day: date) -> float:
         factor = 1.0
         for s in self.shocks:
@@ -267,19 +286,13 @@ class _Cell:
 
 
 @cache
-def _asset_effect(seed: int, asset_id: str | None) -> tuple[float, float]:
-    """An asset's true (click, conversion) multipliers, mean 1; (1, 1) without an asset."""
-    if asset_id is None:
-        return (1.0, 1.0)
-    rng = np.random.default_rng([seed, int(sha256_hex(asset_id.encode())[:12], 16)])
+def asset_effect(seed: int, creative: str) -> tuple[float, float]:
+    """A creative's true (click-rate, conversion-rate) multipliers in markets of ``seed``,
+    mean 1 (``creative``: its copy, see :meth:`SandboxMarket.asset_effect`)."""
+    rng = np.random.default_rng([seed, int(sha256_hex(creative.encode())[:12], 16)])
     ctr = float(np.exp(rng.normal(-0.5 * ASSET_CTR_SIGMA**2, ASSET_CTR_SIGMA)))
     cvr = float(np.exp(rng.normal(-0.5 * ASSET_CVR_SIGMA**2, ASSET_CVR_SIGMA)))
     return ctr, cvr
-
-
-def asset_effect(seed: int, asset_id: str | None) -> tuple[float, float]:
-    """An asset's true (click-rate, conversion-rate) multipliers in markets of ``seed``."""
-    return _asset_effect(seed, asset_id)
 
 
 def demo_brand_ids() -> frozenset[str]:

@@ -12,7 +12,6 @@ from agents.channels import Action, Target
 from demo.sandbox import (
     SandboxAdapter,
     SandboxMarket,
-    asset_effect,
     simulate_and_ingest,
 )
 from graph.base import GraphStore
@@ -205,7 +204,7 @@ def test_an_experiment_splits_traffic_and_the_better_variant_shows(
     market, adapter = market_on(embedded)
     pair = ("ch-meta", "aud-trailhead-returning")
     candidates = [a["id"] for a in demo().assets if a["brand_id"] == "brand-trailhead"][1:12]
-    conversion = {a: asset_effect(7, a)[1] for a in candidates}
+    conversion = {a: market.asset_effect(a)[1] for a in candidates}
     worst, best = min(conversion, key=conversion.get), max(conversion, key=conversion.get)  # type: ignore[arg-type]
     assert conversion[best] / conversion[worst] > 1.3
     set_budget(adapter, *pair, 600.0, "b")
