@@ -6,7 +6,9 @@ ResponseCurve nodes. Shared by the planner (the allocator spends over them), val
 (drift of a line from its curve) and the demo's sandbox market.
 """
 
+from agents.curves._pipeline import ChangeHint
 from agents.curves.curves import (
+    change_hints,
     curves_from_graph,
     daily_points,
     fit_curves,
@@ -24,9 +26,11 @@ from agents.curves.response_curve import (
 __all__ = [
     "CONFIDENCE",
     "VERSION",
+    "ChangeHint",
     "DailyPoint",
     "Prediction",
     "ResponseCurve",
+    "change_hints",
     "curves_from_graph",
     "daily_points",
     "fit_curves",

@@ -123,3 +123,22 @@ def best_split(residuals: FloatArray) -> Change | None:
     se_k = float(np.sqrt(_mean_variance(gamma, np.array([k, n - k])).sum()))
     shift = float(diff[best])
     return Change(index=k, shift=shift, se=se_k, z=shift / se_k if se_k > 0 else math.inf)
+
+
+def split_at(residuals: FloatArray, k: int) -> Change | None:
+    """The level shift at day ``k`` of ``residuals`` (time ordered, log scale), measured as
+    :func:`best_split` measures its best split (None: fewer than ``MIN_BEFORE`` days before
+    it or ``MIN_AFTER`` from it on). For a change something else already pointed at (a
+    drift alert's first day), where no search over days inflates the z."""
+    r = _clip(np.asarray(residuals, dtype=np.float64))
+    n = r.size
+    if k < MIN_BEFORE or n - k < MIN_AFTER:
+        return None
+    lags = min(hac_lags(n), n - 1)
+    centred = np.concatenate([r[:k] - r[:k].mean(), r[k:] - r[k:].mean()])
+    gamma = _autocov(centred, lags)
+    if gamma[0] <= 0:
+        return None
+    se = float(np.sqrt(_mean_variance(gamma, np.array([k, n - k])).sum()))
+    shift = float(r[k:].mean() - r[:k].mean())
+    return Change(index=k, shift=shift, se=se, z=shift / se if se > 0 else math.inf)

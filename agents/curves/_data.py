@@ -52,6 +52,8 @@ class PairData:
     weights: FloatArray | None = None  # recency weight of each day (None: all 1)
     change: Change | None = None  # the level shift the days before were scaled by
     common: FloatArray | None = None  # the brand's common log move of each day
+    # Days (positions) a drift alert said the pair's level moved from, with the direction.
+    hints: list[tuple[int, int]] = field(default_factory=list)
     # before a change rescaled them: the days' values, campaign parts, and the reference cut
     raw: tuple[FloatArray, list[CampaignPart], int] | None = None
 

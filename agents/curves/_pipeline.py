@@ -25,13 +25,20 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
-from agents.curves._change import MIN_AFTER, MIN_BEFORE, Change, best_split, find_change
+from agents.curves._change import (
+    MIN_AFTER,
+    MIN_BEFORE,
+    Change,
+    best_split,
+    find_change,
+    split_at,
+)
 from agents.curves._data import PairData, collect
 from agents.curves._fit import HillFit, Prior, fit_hill
 from agents.curves._level import level_sigmas
@@ -67,12 +74,14 @@ def fit_all(
     min_days: int,
     metric: Metric,
     settings: FitSettings = DEFAULT,
+    hints: Mapping[tuple[str, str], Sequence[ChangeHint]] | None = None,
 ) -> list[ResponseCurve]:
     pairs = collect(points, metric)
     groups: dict[str | None, list[PairData]] = defaultdict(list)
     for p in pairs:
         p.thin = p.spend.size < min_days
         p.weights = settings.weights(p.ordinals)
+        p.hints = _hint_days(p, (hints or {}).get((p.channel_id, p.audience_id), ()))
         groups[p.brand_id].append(p)
     seasons = {brand: _season(members, settings) for brand, members in groups.items()}
     tau = TAU_DEFAULT
@@ -89,11 +98,32 @@ def fit_all(
     )
     for p, pool, fit, level in zip(pairs, pools, fits, levels, strict=True):
         where = f"{digests[p.brand_id]}|min_days={min_days}|metric={metric}|{weighing}"
+        if p.hints:  # only then, so curves of pairs no alert named keep their ids
+            where += f"|alerts={p.hints}|alert_z={settings.alert_z:g}"
         scores = _holdout(p, pool)
         if p.change is not None:  # the new level is known only as well as the shift
             level = math.sqrt(level**2 + p.change.se**2)
         curves.append(_curve(p, pool, fit, level, scores, seasons[p.brand_id], metric, where))
     return sorted(curves, key=lambda c: (c.channel_id, c.audience_id))
+
+
+@dataclass(frozen=True)
+class ChangeHint:
+    """A drift alert's word on a pair: its level moved from ``started_on``, down when
+    ``ratio`` < 1 (actual over expected), up when above."""
+
+    started_on: date
+    ratio: float
+
+
+def _hint_days(p: PairData, hints: Sequence[ChangeHint]) -> list[tuple[int, int]]:
+    """Each hint as (position of the first day on or after it, direction of the move)."""
+    out = set()
+    for hint in hints:
+        index = int(np.searchsorted(p.ordinals, hint.started_on.toordinal()))
+        if index < p.ordinals.size and hint.ratio != 1.0:
+            out.add((index, -1 if hint.ratio < 1.0 else 1))
+    return sorted(out)
 
 
 def _generic(p: PairData) -> FloatArray:
@@ -215,21 +245,40 @@ def _find_change(p: PairData, settings: FitSettings) -> bool:
     change, change_cut = None, 0
     for cut in sorted(cuts):
         reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(n) < cut)
-        found = find_change(
-            _residuals(p, reference), z=settings.change_z, min_change=settings.min_change
-        )
-        if found is not None and not _seen_before(p.spend, cut, found.index):
-            found = None
-        if found is not None and p.campaigns:
-            found = _within_campaigns(p, _residuals(p, reference), found, settings)
+        r = _residuals(p, reference)
+        found = find_change(r, z=settings.change_z, min_change=settings.min_change)
+        found = _confirmed(p, r, cut, found, settings, settings.change_z)
         if found is not None and (change is None or abs(found.z) > abs(change.z)):
             change, change_cut = found, cut
+    for index, direction in p.hints:  # where a drift alert said the level moved
+        reference = _fit(p, _generic(p), WEAK_SD, mask=np.arange(n) < index)
+        r = _residuals(p, reference)
+        found = split_at(r, index)
+        if found is None or found.shift * direction <= 0 or abs(found.z) < settings.alert_z:
+            continue
+        if abs(found.shift) < math.log1p(settings.min_change):
+            continue
+        found = _confirmed(p, r, index, found, settings, settings.alert_z)
+        if found is not None and (change is None or abs(found.z) > abs(change.z)):
+            change, change_cut = found, index
     if change is None:
         return False
     p.raw = (p.y.copy(), list(p.campaigns), change_cut)
     _scale_before(p, change.index, change.ratio)
     p.change = change
     return True
+
+
+def _confirmed(
+    p: PairData, r: FloatArray, cut: int, found: Change | None, settings: FitSettings, z: float
+) -> Change | None:
+    """``found`` if it holds at spends the reference fit (days before ``cut``) saw and in the
+    campaigns that ran on both sides of it (``z``: how sure it must stay), else None."""
+    if found is not None and not _seen_before(p.spend, cut, found.index):
+        found = _where_seen(p.spend, r, cut, found, settings)
+    if found is not None and p.campaigns:
+        found = _within_campaigns(p, r, found, settings, z)
+    return found
 
 
 def _seen_before(spend: FloatArray, cut: int, k: int) -> bool:
@@ -243,8 +292,42 @@ def _seen_before(spend: FloatArray, cut: int, k: int) -> bool:
     return int(near.sum()) >= NEAR_DAYS
 
 
+def _where_seen(
+    spend: FloatArray, r: FloatArray, cut: int, change: Change, settings: FitSettings
+) -> Change | None:
+    """The change as the days after it that spent what the reference fit saw tell it, if
+    there are ``MIN_AFTER`` of them and it still holds there (same direction, as large as
+    ``min_change``), else None.
+
+    A planner that sees a change moves the pair's budget, often below anything its history
+    had; the days after that read the curve where it extrapolates, and their median spend
+    is unseen, but the days between the change and the planner's move were at a spend the
+    reference knew, and they show the change as it is. Without them, the next fit would
+    drop the change and plan on the old level again (the loop benchmark's plans swung
+    between the two, cycle after cycle)."""
+    k = change.index
+    seen = _seen_after(spend, cut, k)
+    if seen.size < MIN_AFTER:
+        return None
+    shift = float(r[seen].mean() - r[:k].mean())
+    if shift * change.shift <= 0 or abs(shift) < math.log1p(settings.min_change):
+        return None
+    return replace(change, shift=shift, z=shift / change.se if change.se > 0 else math.inf)
+
+
+def _seen_after(spend: FloatArray, cut: int, k: int) -> np.ndarray:
+    """The days from ``k`` on whose spend the days before ``cut`` had ``NEAR_DAYS`` of
+    (within a factor ``NEAR``)."""
+    before = np.sort(spend[:cut])
+    after = spend[k:]
+    near = np.searchsorted(before, after * NEAR, side="right") - np.searchsorted(
+        before, after / NEAR, side="left"
+    )
+    return np.flatnonzero(near >= NEAR_DAYS) + k
+
+
 def _within_campaigns(
-    p: PairData, r: FloatArray, change: Change, settings: FitSettings
+    p: PairData, r: FloatArray, change: Change, settings: FitSettings, z_needed: float
 ) -> Change | None:
     """The change as the campaigns that ran on both sides of it saw it, if still sure and
     large enough (see ``_campaign_shift``)."""
@@ -252,7 +335,7 @@ def _within_campaigns(
     if shift is None:
         return None
     z = shift / change.se if change.se > 0 else math.inf
-    if abs(z) < settings.change_z or abs(shift) < math.log1p(settings.min_change):
+    if abs(z) < z_needed or abs(shift) < math.log1p(settings.min_change):
         return None
     return replace(change, shift=shift, z=z)
 
@@ -295,7 +378,11 @@ def _refine_change(p: PairData) -> float:
     r = _residuals(p, reference)
     shift = _campaign_shift(p, r, change.index) if p.campaigns else None
     if shift is None:
-        shift = float(r[change.index :].mean() - r[: change.index].mean())
+        after = np.arange(change.index, p.spend.size)
+        if not _seen_before(p.spend, raw[2], change.index):
+            seen = _seen_after(p.spend, raw[2], change.index)
+            after = seen if seen.size else after
+        shift = float(r[after].mean() - r[: change.index].mean())
     _scale_before(p, change.index, math.exp(shift))
     p.change = replace(change, shift=shift)
     return shift - change.shift

@@ -10,11 +10,11 @@ weekday × month per brand estimated from the data. How the fit works lives in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from agents.curves._pipeline import fit_all
+from agents.curves._pipeline import ChangeHint, fit_all
 from agents.curves.response_curve import METRICS, DailyPoint, Metric, ResponseCurve
 from agents.curves.settings import DEFAULT, FitSettings
 from graph.base import GraphStore
@@ -27,6 +27,7 @@ from graph.models import (
     OutcomeQuery,
     canonical_json,
 )
+from graph.query import Condition
 from graph.schema import Label, RelType
 
 # Daily totals per campaign within each pair: the fit sums them per pair and day, and the
@@ -40,6 +41,7 @@ def fit_curves(
     min_days: int = 30,
     metric: str = "revenue",
     settings: FitSettings = DEFAULT,
+    hints: Mapping[tuple[str, str], Sequence[ChangeHint]] | None = None,
 ) -> list[ResponseCurve]:
     """Fit a Hill curve of ``metric`` against daily spend for every channel × audience pair.
 
@@ -56,7 +58,9 @@ def fit_curves(
     and move only as far as their few days justify. Days without spend are left out (the
     curve is 0 there). ``settings`` say how days are weighed: a recency half-life, and
     whether a pair whose level shifted for good is refitted from the change (the
-    ``[curves]`` section of the policy file, :mod:`agents.curves.settings`).
+    ``[curves]`` section of the policy file, :mod:`agents.curves.settings`). ``hints``
+    are the drift alerts' word on pairs (:func:`change_hints`): where one says a pair's
+    level moved, the shift is measured at its day and needs only ``settings.alert_z``.
 
     Raises:
         ValueError: an unknown metric or a ``min_days`` below 1.
@@ -66,7 +70,7 @@ def fit_curves(
     if min_days < 1:
         raise ValueError(f"min_days must be at least 1, got {min_days}")
     chosen: Metric = "revenue" if metric == "revenue" else "conversions"
-    return fit_all(daily, min_days, chosen, settings)
+    return fit_all(daily, min_days, chosen, settings, hints)
 
 
 def outcome_query(
@@ -116,8 +120,40 @@ def curves_from_graph(
     query = outcome_query(brand_id, start, end)
     source = canonical_json(query.model_dump(mode="json"))
     points = daily_points(store, query)
-    curves = fit_curves(points, min_days=min_days, metric=metric, settings=settings)
+    hints = change_hints(store, brand_id) if settings.change_points else {}
+    curves = fit_curves(points, min_days=min_days, metric=metric, settings=settings, hints=hints)
     return [replace(c, source_query=source) for c in curves]
+
+
+def change_hints(
+    store: GraphStore, brand_id: str | None
+) -> dict[tuple[str, str], list[ChangeHint]]:
+    """The drift alerts raised on the brand's lines (every brand's when None), per pair:
+    the day each said the line's level moved and the ratio it measured. An alert is the
+    validation agent's verdict on a line it watched; the fit takes it as a place to look
+    for a change point, not as one (the days must still show it)."""
+    where: dict[str, Condition] = {"kind": "drift"}
+    if brand_id is not None:
+        where["brand_id"] = brand_id
+    hints: dict[tuple[str, str], list[ChangeHint]] = {}
+    for alert in store.find_all(Label.ALERT, where):
+        props = alert.properties
+        channel, audience, started = (
+            props.get("channel_id"),
+            props.get("audience_id"),
+            props.get("started_on"),
+        )
+        ratio = props.get("ratio")
+        if not (channel and audience and started) or not isinstance(ratio, int | float):
+            continue
+        try:
+            day = date.fromisoformat(str(started)[:10])
+        except ValueError:
+            continue
+        hints.setdefault((str(channel), str(audience)), []).append(
+            ChangeHint(started_on=day, ratio=float(ratio))
+        )
+    return hints
 
 
 def record_curves(

@@ -8,10 +8,15 @@ Set in the ``[curves]`` section of the policy file (``MARKETGRAPH_POLICY_FILE``,
     change_points = true      # find a shift in a pair's level and refit from it
     change_z = 4.0            # how sure (long-run z) a shift must be before it counts
     min_change = 0.4          # and how large (a 40 % rise, or the log-equal fall of 29 %)
+    alert_z = 2.0             # how sure, where a drift alert said the level moved
 
 Why both: the half-life lets slow drift in, but a market that halves overnight is still
 read mostly from the old days by any half-life long enough to keep steady curves steady;
-the change point answers that, and only that (see :mod:`agents.curves._change`).
+the change point answers that, and only that (see :mod:`agents.curves._change`). A drift
+alert of the validation agent on a line says when its level moved; the fit measures the
+shift at that day and needs only ``alert_z`` there (the alert already looked; no search
+over days inflates the z), so a change the agents saw a week ago is planned on now, not
+after the weeks ``change_z`` needs.
 """
 
 from __future__ import annotations
@@ -55,7 +60,14 @@ class FitSettings(BaseModel):
         description="smallest relative level change treated as a change point (0.4: 40 %)",
     )
 
-    @field_validator("half_life_days", "change_z", "min_change")
+    alert_z: float = Field(
+        default=2.0,
+        ge=1.0,
+        le=20.0,
+        description="z a level shift must reach at the day a drift alert said it started",
+    )
+
+    @field_validator("half_life_days", "change_z", "min_change", "alert_z")
     @classmethod
     def _not_nan(cls, value: float) -> float:
         if math.isnan(value):

@@ -16,7 +16,7 @@ from demo.sandbox import (
 )
 from graph.base import GraphStore
 from graph.embedded import EmbeddedGraphStore
-from graph.models import NodeRef, OutcomeQuery
+from graph.models import GraphBatch, Node, NodeRef, OutcomeQuery
 from graph.schema import Label, RelType
 from tests.integration.execution_helpers import demo, load_catalogue
 
@@ -226,3 +226,30 @@ def test_an_experiment_splits_traffic_and_the_better_variant_shows(
     assert by_asset[worst][0] == pytest.approx(by_asset[best][0], rel=0.01)  # a 50/50 split
     roas = {a: rev / spend for a, (spend, rev) in by_asset.items()}
     assert roas[best] / roas[worst] == pytest.approx(conversion[best] / conversion[worst], rel=0.1)
+
+
+def test_an_asset_performs_by_its_copy_not_its_id(embedded: EmbeddedGraphStore) -> None:
+    """The content agents mint a new id for each draft (from the plan's random id); the
+    same copy drafted under two plans performs the same, so the closed loop is the same
+    run to run. Other copy draws its own effect; an asset the graph lacks, by its id."""
+    market, _ = market_on(embedded)
+
+    def asset(asset_id: str, body: str) -> Node:
+        props = {"id": asset_id, "brand_id": "brand-trailhead", "title": "Boots", "body": body}
+        return Node(label=Label.ASSET, id=asset_id, properties=props)
+
+    embedded.write(
+        GraphBatch(
+            nodes=[
+                asset("ast-plan-a", "Waterproof boots for the wet months."),
+                asset("ast-plan-b", "Waterproof boots for the wet months."),
+                asset("ast-other", "Trail shoes, light as a feather."),
+            ]
+        )
+    )
+
+    same = market.asset_effect("ast-plan-a")
+    assert market.asset_effect("ast-plan-b") == same
+    assert market.asset_effect("ast-other") != same
+    assert market.asset_effect("ast-not-in-graph") != same
+    assert market.asset_effect(None) == (1.0, 1.0)

@@ -17,6 +17,7 @@ import pytest
 
 from agents.curves import DailyPoint, ResponseCurve, fit_curves
 from agents.curves._change import MIN_AFTER, find_change
+from agents.curves._pipeline import ChangeHint
 from agents.curves.settings import DEFAULT, FitSettings, FitSettingsError, load_fit_settings
 from agents.orchestrator.policy import PolicyError, load_policy
 from demo import hill
@@ -54,15 +55,21 @@ def brand(
     factor: float = 0.5,
     everyone: bool = False,
     new_campaign: bool = False,
+    moved: int = 0,
+    moved_to: float = 1.0,
 ) -> list[DailyPoint]:
     """A brand's days; ``changed``'s return moves by ``factor`` for its last ``after``
     days (every channel's with ``everyone``); ``drift`` raises the level of ``ch-email``
     linearly by that share over the days. Each channel runs one campaign throughout; with
-    ``new_campaign``, ``changed``'s last days come from a new campaign (its own effect)."""
+    ``new_campaign``, ``changed``'s last days come from a new campaign (its own effect);
+    with ``moved``, ``changed``'s last ``moved`` days spend ``moved_to`` times its usual
+    (a planner that answered the change)."""
     rng = np.random.default_rng(seed)
     points = []
     for channel, (alpha, half, shape, usual) in CHANNELS.items():
         spend = usual * np.exp(rng.normal(0.0, 0.4, DAYS))
+        if moved and channel == changed:
+            spend[DAYS - moved :] = usual * moved_to * np.exp(rng.normal(0.0, 0.1, moved))
         noise = _ar1(rng, DAYS)
         level = 1.0 + (drift if channel == "ch-email" else 0.0) * np.arange(DAYS) / (DAYS - 1)
         if channel == changed or everyone:
@@ -111,6 +118,61 @@ def test_a_line_whose_return_halves_is_refit_within_one_cycle(seed: int) -> None
     # the new level is known from 14 days only, and the curve says so
     steady = by_channel(fit_curves(brand(seed)))
     assert fitted["ch-search"].level_sigma > steady["ch-search"].level_sigma + 0.02
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_change_is_kept_after_the_planner_cut_the_line(seed: int) -> None:
+    """Search halves; 14 days later the planner cuts it to a fifth of anything it spent
+    before. The days at the new spend read the curve where it extrapolates, but the 14
+    between the change and the cut were at the usual spend and show the halving: the
+    change is kept, and the curve stays near half at the usual spend (dropping the change
+    there, as before, planned on the old level again the next cycle)."""
+    points = brand(seed, changed="ch-search", after=28, moved=14, moved_to=0.2)
+    fitted = by_channel(fit_curves(points))
+    assert 0.38 <= at_usual(fitted["ch-search"]) <= 0.62
+    for channel in ("ch-social", "ch-email", "ch-video"):
+        assert 0.8 <= at_usual(fitted[channel]) <= 1.25
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_cut_line_without_change_is_no_change(seed: int) -> None:
+    """The same cut on a search line whose market did not move: no change is found."""
+    _same_as_without(brand(seed, changed="ch-search", after=14, factor=1.0, moved=14, moved_to=0.2))
+
+
+def _hint(after: int, ratio: float = 0.5) -> dict[tuple[str, str], list[ChangeHint]]:
+    """A drift alert on search saying its level moved ``after`` days before the end."""
+    day = START + timedelta(days=DAYS - after)
+    return {("ch-search", "aud-all"): [ChangeHint(started_on=day, ratio=ratio)]}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_change_a_drift_alert_saw_is_planned_on_at_once(seed: int) -> None:
+    """Five days after search fell to 0.6, the search over every split is not sure yet
+    (z 4); the drift alert that saw it names the day, where the shift needs only
+    ``alert_z``: the curve reads the new level a cycle earlier."""
+    points = brand(seed, changed="ch-search", after=5, factor=0.6)
+    plain = by_channel(fit_curves(points))
+    hinted = by_channel(fit_curves(points, hints=_hint(5, 0.6)))
+    assert at_usual(plain["ch-search"]) > 0.9
+    assert 0.45 <= at_usual(hinted["ch-search"]) <= 0.75
+    for channel in ("ch-social", "ch-email", "ch-video"):  # the seasons move a little
+        assert at_usual(hinted[channel]) == pytest.approx(at_usual(plain[channel]), rel=0.03)
+    assert hinted["ch-search"].id != plain["ch-search"].id  # another curve, another id
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_alert_the_days_do_not_bear_out_changes_nothing(seed: int) -> None:
+    """A false alarm on a steady line, or an alert pointing the other way from what the
+    days show, leaves the curve as it was."""
+    steady = brand(seed)
+    plain = by_channel(fit_curves(steady))
+    hinted = by_channel(fit_curves(steady, hints=_hint(7)))
+    assert hinted["ch-search"].alpha == pytest.approx(plain["ch-search"].alpha, rel=1e-9)
+    fallen = brand(seed, changed="ch-search", after=5, factor=0.6)
+    plain = by_channel(fit_curves(fallen))
+    upward = by_channel(fit_curves(fallen, hints=_hint(5, ratio=1.6)))
+    assert upward["ch-search"].alpha == pytest.approx(plain["ch-search"].alpha, rel=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(10, 16))
@@ -219,6 +281,8 @@ def test_settings_are_read_from_the_policy_file(tmp_path: Path) -> None:
     assert load_fit_settings(tmp_path / "absent.toml") == DEFAULT
     path.write_text("[curves]\nhalf_life_days = inf\n", encoding="utf-8")
     assert load_fit_settings(path).half_life_days == math.inf
+    path.write_text("[curves]\nalert_z = 3\n", encoding="utf-8")
+    assert load_fit_settings(path).alert_z == 3.0
 
 
 @pytest.mark.parametrize(
@@ -230,6 +294,8 @@ def test_settings_are_read_from_the_policy_file(tmp_path: Path) -> None:
         ('[curves]\nhalf_life_days = "a month"\n', "curves.half_life_days"),
         ("[curves]\nmin_change = 1.5\n", "curves.min_change"),
         ("[curves]\nchange_z = 0.5\n", "curves.change_z"),
+        ("[curves]\nalert_z = 0\n", "curves.alert_z"),
+        ("[curves]\nalert_z = nan\n", "curves.alert_z"),
         ("[curves]\nhalflife = 30\n", "curves.halflife"),
         ("curves = 3\n", "curves must be a section"),
         ("[curves\n", "cannot read"),
