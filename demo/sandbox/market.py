@@ -77,6 +77,11 @@ class SandboxMarket:
         self.adapter_name = f"sandbox:{self.market_id}"
         self.default_campaign_id = default_campaign_id or f"cmp-sandbox-{self.market_id}"
         self.shocks: list[Shock] = []
+        # an asset's true (click, conversion) multipliers; the seeded draw unless a test
+        # or a scenario sets its own
+        self.asset_effects: Callable[[str | None], tuple[float, float]] = lambda asset_id: (
+            _asset_effect(truth.seed, asset_id)
+        )
         self._salt = int(sha256_hex(self.adapter_name.encode())[:8], 16)
         self._pairs = sorted(truth.pairs)
         self._pair_index = {p: i for i, p in enumerate(self._pairs)}
@@ -180,8 +185,9 @@ class SandboxMarket:
             np.array([getattr(x, f) for x in truths]) for f in ("alpha", "half_saturation", "shape")
         )
         shock = np.array([self._shock(x.channel_id, day) for x in truths])
-        cvr = np.array([_asset_effect(t.seed, c.asset_id)[1] for c in cells])
-        ctr_mult = np.array([_asset_effect(t.seed, c.asset_id)[0] for c in cells])
+        effects = [self.asset_effects(c.asset_id) for c in cells]
+        cvr = np.array([e[1] for e in effects])
+        ctr_mult = np.array([e[0] for e in effects])
         expected = hill(total[pair], alpha, half, shape) * spend / total[pair]
         expected *= season * shock * cvr
         row_noise = np.exp(rng.normal(-0.5 * ROW_SIGMA**2, ROW_SIGMA, len(cells)))
