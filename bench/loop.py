@@ -326,13 +326,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench loop", description=__doc__)
     parser.add_argument("--seeds", default="7,11", help="generator seeds (comma-separated)")
     parser.add_argument("--brands", default="brand-trailhead,brand-emberoak")
+    parser.add_argument(
+        "--markets",
+        choices=("both", "steady", "changed"),
+        default="both",
+        help="run only the unchanged or only the changed markets (default: both)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    kinds = {"both": (False, True), "steady": (False,), "changed": (True,)}[args.markets]
     progress = Progress()
     report = LoopReport(machine=machine())
     for seed in (int(s) for s in args.seeds.split(",") if s.strip()):
         for brand in (b.strip() for b in args.brands.split(",") if b.strip()):
-            for changed in (False, True):
+            for changed in kinds:
                 report.runs.append(run_market(seed, brand, changed, progress))
     print(render(report))
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ Three things, each recorded as a decision with its evidence:
   nothing happens yet. The winner is flagged on its Asset, so the next brief's drafts
   learn from it.
 - **Drift.** Each line's daily revenue is compared with its response curve
-  (:func:`agents.validation.detect_drift`, false alarms ≤ 5 % per plan); a change raises
+  (:func:`agents.validation.detect_drift`, false alarms ≤ 5 % per plan), after what its
+  own A/B winners and the whole brand did that day are taken out; a change raises
   an ``Alert`` and proposes a re-plan for the rest of the plan on refitted curves, which
   waits at the plan gate like any version.
 - **The end.** When the outcomes reach the plan's last day, the plan's KPIs are checked
@@ -39,6 +40,7 @@ from agents.validation import (
     check_kpis,
     detect_drift,
 )
+from agents.validation.assets import AssetDay, remove_asset_mix
 from agents.validation.common_mode import remove_common_mode
 from graph.base import GraphStore
 from graph.models import (
@@ -235,14 +237,17 @@ class ValidationAgent:
                     audience_ids=[line.audience_id],
                     start=plan.start_date,
                     end=last,
-                    group_by=("date",),
+                    group_by=("date", "asset_id"),
                 )
             )
-            observations = [
-                Observation(day=date.fromisoformat(str(t.date)), spend=t.spend, actual=t.revenue)
-                for t in rows
-                if t.date
-            ]
+            # an A/B winner pushed mid-plan moves the line by its own effect, no drift
+            observations = remove_asset_mix(
+                [
+                    AssetDay(date.fromisoformat(str(t.date)), t.asset_id, t.spend, t.revenue)
+                    for t in rows
+                    if t.date
+                ]
+            ).observations
             curves[line.allocation_id] = curve_node
             lines[line.allocation_id] = (ResponseCurve.from_node(curve_node), observations)
         # what moved every channel that day (a sale, a holiday) is not one line's drift
@@ -269,7 +274,8 @@ class ValidationAgent:
                 alert_id,
                 curve_node,
                 f"{report.finding.message} (days on which every channel of the brand moved "
-                "are measured against its other channels)",
+                "are measured against its other channels, and days after an A/B winner "
+                "took over at the level of the line's first assets)",
                 report.finding.started_on,
                 report.finding.detected_on,
                 report.finding.ratio,

@@ -78,6 +78,9 @@ class SandboxMarket:
         self.adapter_name = f"sandbox:{self.market_id}"
         self.default_campaign_id = default_campaign_id or f"cmp-sandbox-{self.market_id}"
         self.shocks: list[Shock] = []
+        # an asset's true (click, conversion) multipliers: drawn from its copy
+        # (:meth:`asset_effect`) unless a test or a scenario sets its own
+        self.asset_effects: Callable[[str | None], tuple[float, float]] = self.asset_effect
         self._salt = int(sha256_hex(self.adapter_name.encode())[:8], 16)
         self._pairs = sorted(truth.pairs)
         self._pair_index = {p: i for i, p in enumerate(self._pairs)}
@@ -182,7 +185,7 @@ class SandboxMarket:
             np.array([getattr(x, f) for x in truths]) for f in ("alpha", "half_saturation", "shape")
         )
         shock = np.array([self._shock(x.channel_id, day) for x in truths])
-        effects = [self.asset_effect(c.asset_id) for c in cells]
+        effects = [self.asset_effects(c.asset_id) for c in cells]
         cvr = np.array([e[1] for e in effects])
         ctr_mult = np.array([e[0] for e in effects])
         expected = hill(total[pair], alpha, half, shape) * spend / total[pair]

@@ -152,6 +152,42 @@ def test_a_cycle_without_the_regime_change_raises_no_alert(
     assert report.alerts == [] and report.replans == 0
 
 
+def test_an_ab_winner_that_converts_at_half_is_no_drift(
+    graph_store: GraphStore, retriever: HybridRetriever
+) -> None:
+    """The validation agent settles meta's A/B tests after the first week on clicks; here
+    the variant that wins on clicks converts at 0.25 where the others convert at 1.4, so
+    each settled meta line falls to a quarter from its eighth day, while every other
+    channel stays (read from the day totals, meta × returning alarmed in the third week).
+    The line's own variants, measured side by side in the first week, say that this is
+    the winner's level, not the market's: no alert."""
+    orch, market = _loop(graph_store, retriever)
+    known: dict[str, tuple[float, float]] = {}
+
+    def effects(asset_id: str | None) -> tuple[float, float]:
+        if asset_id is None:
+            return (1.0, 1.0)
+        if asset_id not in known:
+            known[asset_id] = (1.0, 1.0)
+            for e in graph_store.find_all(Label.EXPERIMENT, {"channel_id": "ch-meta"}):
+                variants = [str(v) for v in e.properties.get("variants", [])]
+                if asset_id in variants:
+                    known[asset_id] = (2.0, 0.25) if asset_id == variants[0] else (1.0, 1.4)
+        return known[asset_id]
+
+    market.asset_effects = effects
+    report = run_cycle(orch, market, cycle=1, start=START, days=21, budget=Decimal("40000"))
+    settled = [
+        e.properties
+        for e in graph_store.find_all(Label.EXPERIMENT, {"channel_id": "ch-meta"})
+        if e.properties.get("status") == "decided"
+    ]
+    won = [e for e in settled if e.get("winner") == e["variants"][0]]
+    assert won, f"a meta A/B test settled on its click winner in the first week: {settled}"
+    alerts = graph_store.find_nodes(Label.ALERT, {"plan_id": report.plan_ids[0]}, limit=100)
+    assert alerts == [] and report.replans == 0, [a.properties["message"] for a in alerts]
+
+
 def test_marketgraph_demo_completes_on_a_fresh_data_dir(tmp_path: Path) -> None:
     result = run(tmp_path, "demo", "--outcome-rows", "4000", "--cycles", "1", "--days", "14")
     assert result.returncode == 0, result.stderr
