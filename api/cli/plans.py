@@ -19,7 +19,7 @@ from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
 from agents.planner.storage import STATUSES
 from api import plan_names
-from api.cli._channels import brand_channels, channel_limits
+from api.cli._channels import LIMIT_FORM, brand_channels, plan_limits
 from api.cli._common import one_line_errors, open_cli_services, out
 from api.cli._format import Names, brand_currency, money
 from api.cli._values import (
@@ -45,6 +45,12 @@ _PLAN_OPTIONS = {
     "constraints": "--min/--max",
     "min_line_budget": "--min-line",
 }
+
+_LIMIT_HELP = (
+    " (CHANNEL is an id, name or kind: email=5k; a kind or name several channels share, or "
+    "names joined by +, limit their total: search=15k, search+social=20k; AMOUNT may be a "
+    "share of the budget: display=40%)"
+)
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
 
@@ -113,11 +119,11 @@ def create(
     brief: Annotated[str | None, typer.Option(help="the brief, in words")] = None,
     minimum: Annotated[
         list[str] | None,
-        typer.Option("--min", help="CHANNEL=AMOUNT (an id, name or kind: email=5k), repeatable"),
+        typer.Option("--min", help=f"least spend: {LIMIT_FORM}, repeatable{_LIMIT_HELP}"),
     ] = None,
     maximum: Annotated[
         list[str] | None,
-        typer.Option("--max", help="CHANNEL=AMOUNT (an id, name or kind), repeatable"),
+        typer.Option("--max", help=f"most spend: {LIMIT_FORM}, repeatable{_LIMIT_HELP}"),
     ] = None,
     min_line: Annotated[
         str | None,
@@ -148,10 +154,7 @@ def create(
             "start_date": first,
             "end_date": last,
             "brief": brief,
-            "constraints": {
-                "min": channel_limits(minimum, channels, "--min"),
-                "max": channel_limits(maximum, channels, "--max"),
-            },
+            "constraints": plan_limits(minimum, maximum, channels, total),
         }
         if objective is not None:
             body["objective"] = objective
