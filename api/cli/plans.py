@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import STATUSES
 from api import plan_names
 from api.cli._channels import LIMIT_FORM, brand_channels, plan_limits
 from api.cli._common import one_line_errors, open_cli_services, out
@@ -173,14 +172,18 @@ def create(
 def list_command(
     brand: Annotated[str | None, typer.Option(help="only this brand's plans")] = None,
     status: Annotated[
-        str | None, typer.Option(help=f"only plans with this status: {', '.join(STATUSES)}")
+        str | None,
+        typer.Option(
+            help=f"only plans with this status: {', '.join(plans.STATUS_FILTERS)} (scheduled, "
+            "running, completed: what a handed-over plan is today, as the list shows it)"
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(help="at most this many (newest first)")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Plan versions, newest first: status, brand, budget, period, brief."""
-    if status is not None and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    if status is not None and status not in plans.STATUS_FILTERS:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(plans.STATUS_FILTERS)}")
     if not 1 <= limit <= 1000:
         raise UsageError(f"--limit {limit} is not between 1 and 1000")
     with open_cli_services() as services:
