@@ -17,7 +17,8 @@ from agents.orchestrator.gates import GateState, Verdict, waiting
 from agents.planner.models import PlanRequest, PlanResult
 from agents.planner.storage import STATUSES, load_plan
 from agents.planner.storage import list_plans as plan_versions
-from graph.models import Node, NodeRef
+from graph.base import GraphStore
+from graph.models import Node, NodeRef, OutcomeQuery
 from graph.query import Range
 from graph.schema import Label
 from graph.scope import visible_nodes
@@ -30,6 +31,14 @@ def create_plan(ctx: Context, request: PlanRequest, actor: str | None) -> PlanRe
     """Research the brief (when there is one), plan from the graph, record the decision;
     the plan waits at its approval gate."""
     return progress(ctx, ctx.orchestrator.create_plan(request, actor))
+
+
+def brand_channels(store: GraphStore, brand_id: str) -> list[Node]:
+    """The channels the brand has outcomes on: the ones a plan can put money on (its
+    response curves are fitted from them), by id."""
+    totals = store.aggregate_outcomes(OutcomeQuery(brand_id=brand_id, group_by=("channel_id",)))
+    ids = sorted({str(t.channel_id) for t in totals if t.channel_id})
+    return sorted(store.get_nodes([NodeRef(Label.CHANNEL, i) for i in ids]), key=lambda n: n.id)
 
 
 def show_plan(ctx: Context, plan_id: str) -> PlanResult:

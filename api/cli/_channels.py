@@ -12,17 +12,11 @@ from typing import Any
 
 from agents.planner._brief_names import KIND_WORDS
 from api.cli._values import AMOUNT_FORMS, OptionError, UsageError, amount
-from graph.base import GraphStore
-from graph.models import Node, NodeRef, OutcomeQuery
-from graph.schema import Label
+from graph.models import Node
 from graph.suggest import did_you_mean
+from workflows.plans import brand_channels
 
-
-def brand_channels(store: GraphStore, brand_id: str) -> list[Node]:
-    """The channels the brand has outcomes on (the ones it has response curves for)."""
-    totals = store.aggregate_outcomes(OutcomeQuery(brand_id=brand_id, group_by=("channel_id",)))
-    ids = sorted({str(t.channel_id) for t in totals if t.channel_id})
-    return store.get_nodes([NodeRef(Label.CHANNEL, i) for i in ids])
+__all__ = ["LIMIT_FORM", "brand_channels", "plan_limits", "resolve_channels"]
 
 
 def _words(text: str) -> str:
