@@ -345,6 +345,18 @@ def replan(
     min_line: Annotated[
         str | None, typer.Option("--min-line", help="a new minimum line budget")
     ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            help=f"least spend: {LIMIT_FORM}, repeatable; --min/--max replace the plan's "
+            f"limits (none given: they are kept){_LIMIT_HELP}",
+        ),
+    ] = None,
+    maximum: Annotated[
+        list[str] | None,
+        typer.Option("--max", help=f"most spend: {LIMIT_FORM}, repeatable (as --min)"),
+    ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
@@ -361,6 +373,12 @@ def replan(
         if value is not None:
             changes[key] = value.isoformat()
     with open_cli_services() as services:
+        if minimum or maximum:  # a share is of the new version's budget
+            base = plans.show_plan(services, plan_id)
+            total = amount(budget, "--budget") if budget is not None else base.budget
+            channels = brand_channels(services.graph, base.brand_id)
+            limits = plan_limits(minimum, maximum, channels, total)
+            changes["constraints"] = json.loads(json.dumps(limits, default=str))
         plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)
 

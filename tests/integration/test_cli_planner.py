@@ -256,6 +256,26 @@ def test_a_kind_several_channels_share_or_channels_joined_by_plus_limit_their_to
     totals = cli_totals(json.loads(both.stdout))
     assert 1_000 <= round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) <= 2_000
 
+    # a re-plan takes limits too: they replace the plan's, a share is of the new budget
+    again = cli("plan", "replan", plan["id"], "--budget", "30k", "--max", "social=2.5k",
+                "--min", "email+sms=10%", "--json")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    newer = json.loads(again.stdout)
+    assert (newer["version"], newer["budget"]) == (2, 30_000)
+    totals = cli_totals(newer)
+    assert round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) <= 2_500
+    assert totals.get("ch-email", 0) + totals.get("ch-sms", 0) >= 3_000
+    decision = demo.get_node(NodeRef(label=Label.DECISION, id=newer["decision_id"]))
+    assert decision is not None
+    effective = json.loads(str(decision.properties["inputs"]))["effective"]["constraints"]
+    assert effective["max"] == {}  # the YouTube maximum of version 1 is replaced
+    assert [(g["channels"], g["min"], g["max"]) for g in effective["groups"]] == [
+        (["ch-email", "ch-sms"], "3000.00", None),
+        (["ch-meta", "ch-tiktok"], None, "2500.00"),
+    ]
+    kept = cli("plan", "replan", newer["id"], "--max", "social+emial=1k")
+    assert_usage_error(kept, "--max 'emial'", "did you mean")
+
 
 def test_group_limits_on_the_cli_are_checked_with_one_error_style(cli: Invoke) -> None:
     base = ("plan", "create", "--brand", "brand-emberoak", "--budget", "40k", "--start",
