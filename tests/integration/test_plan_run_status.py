@@ -243,7 +243,9 @@ def test_the_list_filters_on_the_run_status_and_still_on_the_stored_one(
             422,
             "invalid_request",
         )
-        assert "scheduled" in str(refused) and "pending_approval" in str(refused)
+        said = str(refused["message"])
+        assert said.startswith("query.status:"), said
+        assert "'scheduled'" in said and "'running'" in said and "'pending_approval'" in said
         spec = http.get("/openapi.json").json()["paths"]["/v1/plans"]["get"]["parameters"]
         (param,) = [p for p in spec if p["name"] == "status"]
         assert {"scheduled", "running", "completed", "executing"} <= set(
