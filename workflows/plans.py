@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agents.orchestrator.gates import GateState, Verdict, waiting
 from agents.planner.models import PlanRequest, PlanResult
+from agents.planner.storage import STATUSES, load_plan
 from agents.planner.storage import list_plans as plan_versions
-from agents.planner.storage import load_plan
-from graph.models import Node, NodeRef
+from graph.base import GraphStore
+from graph.models import Node, NodeRef, OutcomeQuery
+from graph.query import Range
 from graph.schema import Label
 from graph.scope import visible_nodes
-from graph.views import PlanView
+from graph.views import RUN_STATUSES, PlanStatus, PlanView
 from reports.plan_runs import PlanRun, plan_runs
 from workflows.context import Context
 
@@ -30,9 +33,27 @@ def create_plan(ctx: Context, request: PlanRequest, actor: str | None) -> PlanRe
     return progress(ctx, ctx.orchestrator.create_plan(request, actor))
 
 
+def brand_channels(store: GraphStore, brand_id: str) -> list[Node]:
+    """The channels the brand has outcomes on: the ones a plan can put money on (its
+    response curves are fitted from them), by id."""
+    totals = store.aggregate_outcomes(OutcomeQuery(brand_id=brand_id, group_by=("channel_id",)))
+    ids = sorted({str(t.channel_id) for t in totals if t.channel_id})
+    return sorted(store.get_nodes([NodeRef(Label.CHANNEL, i) for i in ids]), key=lambda n: n.id)
+
+
 def show_plan(ctx: Context, plan_id: str) -> PlanResult:
     """A plan version with its lines, tasks, versions, approvals and status."""
     return progress(ctx, load_plan(ctx.graph, plan_id))
+
+
+# What ``status`` filters a plan list on: the stored statuses, and what a handed-over plan
+# is on the day (scheduled, running, completed: the run status the list shows).
+RUN_FILTERS = tuple(s.value for s in RUN_STATUSES)
+STATUS_FILTERS = (*STATUSES, *(s for s in RUN_FILTERS if s not in STATUSES))
+# The stored statuses of plans handed over (a completed one may read as running on an
+# earlier day, see reports.plan_runs.stored_as_of).
+HANDED_OVER = (PlanStatus.EXECUTING.value, PlanStatus.COMPLETED.value)
+_PAGE = 200  # plans read at a time while looking for those with a run status
 
 
 def list_plans(
@@ -41,13 +62,53 @@ def list_plans(
     status: str | None = None,
     limit: int = 100,
 ) -> list[tuple[Node, PlanRun | None]]:
-    """Plan versions of ``brands`` (None: every brand) with the stored ``status``, newest
-    first, each with what it is on the clock's day (None for a node without dates); the
-    runs of the whole page are read together (:func:`reports.plan_runs.plan_runs`)."""
-    nodes = plan_versions(ctx.graph, brands, status, limit)
-    views = [PlanView.from_node(n) for n in nodes]
-    runs = plan_runs(ctx.graph, views, ctx.orchestrator.clock.now())
+    """Plan versions of ``brands`` (None: every brand) with ``status``, newest first, each
+    with what it is on the clock's day (None for a node without dates); the runs of a page
+    are read together (:func:`reports.plan_runs.plan_runs`).
+
+    ``status`` is a stored status, or a run status: ``scheduled``, ``running`` or
+    ``completed`` match what the plan is on the clock's day in its brand's time zone, as
+    the list shows it (``completed``: completed by the validation agent, or handed over
+    and past its last day). ``executing`` stays the stored status: every plan handed over
+    and not completed by the validation agent, whatever its day."""
+    if status is not None and status not in STATUS_FILTERS:
+        raise ValueError(
+            f"unknown plan status {status!r}; expected one of {', '.join(STATUS_FILTERS)}"
+        )
+    now = ctx.orchestrator.clock.now()
+    if status not in RUN_FILTERS:
+        return _with_runs(ctx, plan_versions(ctx.graph, brands, status, limit), now)
+    wanted = PlanStatus(status)
+    dates = _candidate_days(wanted, now)
+    found: list[tuple[Node, PlanRun | None]] = []
+    offset = 0
+    while len(found) < limit:
+        nodes = plan_versions(ctx.graph, brands, HANDED_OVER, _PAGE, offset=offset, dates=dates)
+        found += [(n, r) for n, r in _with_runs(ctx, nodes, now) if r and r.status is wanted]
+        if len(nodes) < _PAGE:
+            break
+        offset += _PAGE
+    return found[:limit]
+
+
+def _with_runs(ctx: Context, nodes: list[Node], now: datetime) -> list[tuple[Node, PlanRun | None]]:
+    runs = plan_runs(ctx.graph, [PlanView.from_node(n) for n in nodes], now)
     return [(n, runs.get(n.id)) for n in nodes]
+
+
+def _candidate_days(wanted: PlanStatus, now: datetime) -> dict[str, Range]:
+    """Bounds on the plans' days that every plan ``wanted`` on ``now`` meets, whatever its
+    brand's time zone (a brand's day is within one day of the UTC day): fewer plans to
+    read. A completed plan may be completed early, so its days are not bounded."""
+    today = now.astimezone(UTC).date()
+    if wanted is PlanStatus.SCHEDULED:  # its first day is after the brand's day
+        return {"start_date": Range(gte=today.isoformat())}
+    if wanted is PlanStatus.RUNNING:  # the brand's day is within its days
+        return {
+            "start_date": Range(lte=(today + timedelta(days=1)).isoformat()),
+            "end_date": Range(gte=(today - timedelta(days=1)).isoformat()),
+        }
+    return {}
 
 
 def progress(ctx: Context, plan: PlanResult) -> PlanResult:

@@ -33,7 +33,14 @@ def apply_brief(request: PlanRequest, facts: BriefFacts | None, notes: list[str]
     lows = {ch: money(v, f"minimum of {ch}") for ch, v in effective.constraints.min.items()}
     highs = {ch: money(v, f"maximum of {ch}") for ch, v in effective.constraints.max.items()}
     check_limits(effective.budget, lows, highs, only=only, excluded=excluded)
-    groups = [ChannelGroup(tuple(g.channels), g.min, g.max) for g in effective.constraints.groups]
+    groups = [  # in cents, as the channel limits: a message says 5000.00 however it was sent
+        ChannelGroup(
+            tuple(g.channels),
+            None if g.min is None else money(g.min, "group minimum"),
+            None if g.max is None else money(g.max, "group maximum"),
+        )
+        for g in effective.constraints.groups
+    ]
     named = sorted({*lows, *highs, *(ch for g in groups for ch in g.channels)})
     check_groups(named, effective.budget, lows, highs, groups)
     moot = sorted(ch for ch in highs if ch in excluded or (only is not None and ch not in only))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from agents.planner.models import (
 from graph.base import GraphStore
 from graph.errors import NodeNotFoundError
 from graph.models import Edge, Node, NodeRef, clean_properties
-from graph.query import Condition, In
+from graph.query import Condition, In, Range
 from graph.schema import Label, RelType
 from graph.views import STORED_PLAN_STATUSES, AllocationView
 
@@ -253,16 +253,30 @@ STATUSES = tuple(s.value for s in STORED_PLAN_STATUSES)  # what a Plan node can 
 def list_plans(
     store: GraphStore,
     brands: Sequence[str] | None = None,
-    status: str | None = None,
+    status: str | Sequence[str] | None = None,
     limit: int = 100,
+    *,
+    offset: int = 0,
+    dates: Mapping[str, Range] | None = None,
 ) -> list[Node]:
-    """Plan versions of ``brands`` (None: every brand) with ``status``, newest first; the
-    store orders and limits them."""
-    if status is not None and status not in STATUSES:
-        raise ValueError(f"unknown plan status {status!r}; expected one of {', '.join(STATUSES)}")
+    """Plan versions of ``brands`` (None: every brand) with ``status`` (or one of several),
+    newest first, ``offset`` skipped; ``dates`` bound ``start_date``/``end_date`` (ISO
+    days). The store orders and limits them."""
+    wanted = [status] if isinstance(status, str) else list(status or [])
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown:
+        raise ValueError(
+            f"unknown plan status {unknown[0]!r}; expected one of {', '.join(STATUSES)}"
+        )
     where: dict[str, Condition] = {}
     if brands is not None:
         where["brand_id"] = In(list(dict.fromkeys(brands)))
-    if status:
-        where["status"] = status
-    return store.find(Label.PLAN, where, order_by="created_at", descending=True, limit=limit)
+    if wanted:
+        where["status"] = wanted[0] if len(wanted) == 1 else In(wanted)
+    for name, bounds in (dates or {}).items():
+        if name not in ("start_date", "end_date"):
+            raise ValueError(f"plans are bounded by start_date or end_date, not {name!r}")
+        where[name] = bounds
+    return store.find(
+        Label.PLAN, where, order_by="created_at", descending=True, limit=limit, offset=offset
+    )

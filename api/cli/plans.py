@@ -17,9 +17,8 @@ from pydantic import ValidationError
 
 from agents.orchestrator.gates import Verdict
 from agents.planner.models import PlanRequest, PlanResult
-from agents.planner.storage import STATUSES
 from api import plan_names
-from api.cli._channels import brand_channels, channel_limits
+from api.cli._channels import LIMIT_FORM, brand_channels, plan_limits
 from api.cli._common import one_line_errors, open_cli_services, out
 from api.cli._format import Names, brand_currency, money
 from api.cli._values import (
@@ -45,6 +44,12 @@ _PLAN_OPTIONS = {
     "constraints": "--min/--max",
     "min_line_budget": "--min-line",
 }
+
+_LIMIT_HELP = (
+    " (CHANNEL is an id, name or kind: email=5k; a kind or name several channels share, or "
+    "names joined by +, limit their total: search=15k, search+social=20k; AMOUNT may be a "
+    "share of the budget: display=40%)"
+)
 
 plan_app = typer.Typer(help="Make, approve, execute and roll back plans.", no_args_is_help=True)
 
@@ -113,11 +118,11 @@ def create(
     brief: Annotated[str | None, typer.Option(help="the brief, in words")] = None,
     minimum: Annotated[
         list[str] | None,
-        typer.Option("--min", help="CHANNEL=AMOUNT (an id, name or kind: email=5k), repeatable"),
+        typer.Option("--min", help=f"least spend: {LIMIT_FORM}, repeatable{_LIMIT_HELP}"),
     ] = None,
     maximum: Annotated[
         list[str] | None,
-        typer.Option("--max", help="CHANNEL=AMOUNT (an id, name or kind), repeatable"),
+        typer.Option("--max", help=f"most spend: {LIMIT_FORM}, repeatable{_LIMIT_HELP}"),
     ] = None,
     min_line: Annotated[
         str | None,
@@ -148,10 +153,7 @@ def create(
             "start_date": first,
             "end_date": last,
             "brief": brief,
-            "constraints": {
-                "min": channel_limits(minimum, channels, "--min"),
-                "max": channel_limits(maximum, channels, "--max"),
-            },
+            "constraints": plan_limits(minimum, maximum, channels, total),
         }
         if objective is not None:
             body["objective"] = objective
@@ -170,14 +172,18 @@ def create(
 def list_command(
     brand: Annotated[str | None, typer.Option(help="only this brand's plans")] = None,
     status: Annotated[
-        str | None, typer.Option(help=f"only plans with this status: {', '.join(STATUSES)}")
+        str | None,
+        typer.Option(
+            help=f"only plans with this status: {', '.join(plans.STATUS_FILTERS)} (scheduled, "
+            "running, completed: what a handed-over plan is today, as the list shows it)"
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(help="at most this many (newest first)")] = 50,
     as_json: AsJson = False,
 ) -> None:
     """Plan versions, newest first: status, brand, budget, period, brief."""
-    if status is not None and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
+    if status is not None and status not in plans.STATUS_FILTERS:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(plans.STATUS_FILTERS)}")
     if not 1 <= limit <= 1000:
         raise UsageError(f"--limit {limit} is not between 1 and 1000")
     with open_cli_services() as services:
@@ -339,6 +345,18 @@ def replan(
     min_line: Annotated[
         str | None, typer.Option("--min-line", help="a new minimum line budget")
     ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min",
+            help=f"least spend: {LIMIT_FORM}, repeatable; --min/--max replace the plan's "
+            f"limits (none given: they are kept){_LIMIT_HELP}",
+        ),
+    ] = None,
+    maximum: Annotated[
+        list[str] | None,
+        typer.Option("--max", help=f"most spend: {LIMIT_FORM}, repeatable (as --min)"),
+    ] = None,
     requested_by: Annotated[str, typer.Option("--as", help="who asks for it")] = "cli",
     as_json: AsJson = False,
 ) -> None:
@@ -355,6 +373,12 @@ def replan(
         if value is not None:
             changes[key] = value.isoformat()
     with open_cli_services() as services:
+        if minimum or maximum:  # a share is of the new version's budget
+            base = plans.show_plan(services, plan_id)
+            total = amount(budget, "--budget") if budget is not None else base.budget
+            channels = brand_channels(services.graph, base.brand_id)
+            limits = plan_limits(minimum, maximum, channels, total)
+            changes["constraints"] = json.loads(json.dumps(limits, default=str))
         plan = plans.replan(services, plan_id, changes, requested_by)
     _show(plan, as_json)
 

@@ -12,6 +12,7 @@ from api.deps import GraphDep, Viewer
 from api.errors import ApiError
 from api.schemas.campaigns import (
     TREND_METRICS,
+    BrandChannelPublic,
     BrandPublic,
     CampaignSummary,
     CampaignTotalsPublic,
@@ -21,10 +22,12 @@ from api.schemas.campaigns import (
     TrendPublic,
 )
 from api.scope import ScopeDep
+from graph.errors import NodeNotFoundError
 from graph.models import Node, NodeRef, OutcomeQuery, OutcomeTotals
 from graph.schema import Label
 from workflows import campaign_listing as listing
 from workflows.campaign_listing import CampaignFilter, Order, SortKey
+from workflows.plans import brand_channels as plan_channels
 
 router = APIRouter(prefix="/v1", tags=["campaigns"])
 
@@ -64,6 +67,27 @@ async def list_brands(graph: GraphDep, _: Viewer, scope: ScopeDep) -> list[Brand
         return graph.get_nodes(refs)
 
     return [BrandPublic.of(n) for n in await run_in_threadpool(read)]
+
+
+@router.get(
+    "/brands/{brand_id}/channels",
+    response_model=list[BrandChannelPublic],
+    responses={404: {"description": "no such brand (or not one this key may see)"}},
+)
+async def brand_channels(
+    brand_id: str, graph: GraphDep, _: Viewer, scope: ScopeDep
+) -> list[BrandChannelPublic]:
+    """The channels the brand has outcomes on, by id: the ones a plan can put money on
+    (and limit, alone or in groups), with their names and kinds."""
+
+    def read() -> list[Node]:
+        if not scope.principal.sees_brand(brand_id) or not graph.existing_ids(
+            Label.BRAND, [brand_id]
+        ):  # another brand's is not there either
+            raise NodeNotFoundError(brand_id, "Brand")
+        return plan_channels(graph, brand_id)
+
+    return [BrandChannelPublic.of(n) for n in await run_in_threadpool(read)]
 
 
 @router.get("/campaigns", response_model=list[CampaignSummary], responses=_LIST)

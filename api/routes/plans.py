@@ -15,7 +15,7 @@ from api.plan_names import PlanRef
 from api.schemas.plans import (
     PlanCreate,
     PlanPublic,
-    PlanStatus,
+    PlanStatusFilter,
     PlanSummary,
     ReplanCreate,
     RollbackCreate,
@@ -54,7 +54,14 @@ async def list_plans(
     _: Viewer,
     scope: ScopeDep,
     brand_id: str | None = Query(default=None, description="only this brand's plans"),
-    status: Annotated[PlanStatus | None, Query(description="only plans with this status")] = None,
+    status: Annotated[
+        PlanStatusFilter | None,
+        Query(
+            description="only plans with this stored status, or with this run status today "
+            "(scheduled, running, completed: completed plans and handed-over plans past "
+            "their last day)"
+        ),
+    ] = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[PlanSummary]:
     """Plan versions, newest first (by created_at), each with what it is today."""

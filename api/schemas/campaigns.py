@@ -30,6 +30,25 @@ class MePublic(BaseModel):
     capabilities: list[str] = Field(description="what the role may do: read, plan, approve…")
 
 
+class BrandChannelPublic(BaseModel):
+    """A channel the brand has outcomes on: one a plan can put money on."""
+
+    id: str
+    node_id: str = Field(description="Label:id of the Channel node")
+    name: str
+    kind: str | None = Field(default=None, description="paid_search, paid_social, email…")
+
+    @classmethod
+    def of(cls, node: Node) -> BrandChannelPublic:
+        kind = node.properties.get("kind")
+        return cls(
+            id=node.id,
+            node_id=str(node.ref),
+            name=str(node.properties.get("name") or node.id),
+            kind=str(kind) if kind else None,
+        )
+
+
 class BrandPublic(BaseModel):
     id: str
     node_id: str = Field(description="Label:id of the Brand node")

@@ -29,6 +29,7 @@ __all__ = [
     "PlanCreate",
     "PlanPublic",
     "PlanStatus",
+    "PlanStatusFilter",
     "PlanSummary",
     "PlanWarningPublic",
     "ReplanCreate",
@@ -170,6 +171,20 @@ class ApprovalPublic(BaseModel):
 PlanStatus = Literal[
     "pending_approval", "approved", "rejected", "executing", "completed", "superseded", "stopped"
 ]
+# What GET /v1/plans?status= accepts (workflows.plans.STATUS_FILTERS; a unit test holds
+# them equal): the stored statuses, and the run statuses scheduled and running (completed
+# is both: a plan completed, or handed over and past its last day).
+PlanStatusFilter = Literal[
+    "pending_approval",
+    "approved",
+    "rejected",
+    "executing",
+    "completed",
+    "superseded",
+    "stopped",
+    "scheduled",
+    "running",
+]
 
 
 class PlanSummary(BaseModel):
@@ -178,7 +193,10 @@ class PlanSummary(BaseModel):
     brief_id: str | None = None
     family: str
     version: int
-    status: str = Field(description="the stored status (what the status filter matches)")
+    status: str = Field(
+        description="the stored status (what the status filter matches, but for scheduled, "
+        "running and completed, which match run_status)"
+    )
     run_status: GraphPlanStatus | None = Field(
         default=None,
         description="once handed over, what it is today in its brand's time zone: scheduled, "

@@ -304,3 +304,13 @@ def test_a_plan_handed_over_before_its_first_day_shows_scheduled_for_that_day(
     expect(row).to_contain_text("scheduled")
     expect(row).to_contain_text("2027")
     expect(row).not_to_contain_text("executing")
+    # the list filters on the run status: this plan is scheduled, never running
+    page.select_option("#status-select", "scheduled")
+    expect(page.locator(f"tr[data-plan='{plan['id']}']")).to_have_count(1)
+    assert "status=scheduled" in page.url
+    page.select_option("#status-select", "running")
+    expect(page.locator(f"tr[data-plan='{plan['id']}']")).to_have_count(0)
+    rows = page.locator("tr[data-plan]")
+    for plan_id in rows.evaluate_all("rs => rs.map(r => r.dataset.plan)"):
+        shown = http.get(f"/v1/plans/{plan_id}", headers=ADMIN).json()
+        assert shown["run_status"] == "running", shown["id"]

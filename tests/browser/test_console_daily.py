@@ -142,6 +142,92 @@ def test_a_planner_creates_and_replans_from_the_console(session: Session, consol
     s.shot("plan-refused")
 
 
+def test_group_limits_from_the_plan_form_limit_channels_together(
+    session: Session, console: Console
+) -> None:
+    """A planner limits Meta and TikTok together (picked by their kind, paid social) and
+    email with SMS (ticked) to a share of the budget: the request carries
+    constraints.groups and the plan keeps them; a group the planner cannot keep shows the
+    server's 422 in the form, and a group of one channel is refused before any request."""
+    from playwright.sync_api import expect
+
+    page, s = session.page, session
+    log_in(s, console, "plan-key-123-secret")
+    page.click("#nav a[data-view=plans]")
+    page.click("#new-plan")
+    form = page.locator("#plan-form")
+
+    def fill(budget: str) -> None:
+        page.select_option("#plan-brand", EMBEROAK)
+        expect(form.locator("#add-group")).to_be_visible()
+        page.fill("#plan-budget", budget)
+        page.fill("#plan-start", "2026-07-01")
+        page.fill("#plan-end", "2026-07-30")
+
+    def group(n: int) -> Any:
+        form.locator("#add-group").click()
+        row = form.locator(".group-row").nth(n)
+        expect(row.locator(".group-channels input")).not_to_have_count(0)  # the brand's
+        return row
+
+    fill("40000")
+    social = group(0)
+    social.locator(".group-kind").select_option("paid_social")
+    ticked = social.locator(".group-channels input:checked")
+    assert sorted(ticked.evaluate_all("bs => bs.map(b => b.value)")) == ["ch-meta", "ch-tiktok"]
+    social.locator(".group-max").fill("3000")
+    direct = group(1)
+    direct.locator("input[data-channel='ch-email']").check()
+    direct.locator("input[data-channel='ch-sms']").check()
+    direct.locator(".group-min").fill("25")
+    direct.locator(".group-unit").select_option("percent")
+    s.shot("group-limits-form")
+    form.get_by_role("button", name="Create plan").click()
+
+    expect(page.locator("#plan-name")).to_be_visible()
+    plan_id = page.url.rsplit("/", 1)[1]
+    plan = console.http.get(f"/v1/plans/{plan_id}", headers=ADMIN).json()
+    totals: dict[str, float] = {}
+    for a in plan["allocations"]:
+        totals[a["channel_id"]] = totals.get(a["channel_id"], 0.0) + a["budget"]
+    assert round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) == 3000
+    assert totals.get("ch-email", 0) + totals.get("ch-sms", 0) >= 10_000 - 0.01
+    decision = console.graph.get_node(NodeRef(label=Label.DECISION, id=plan["decision_id"]))
+    assert decision is not None
+    effective = json.loads(str(decision.properties["inputs"]))["effective"]["constraints"]
+    sent = [
+        (g["channels"], *(None if g[k] is None else float(g[k]) for k in ("min", "max")))
+        for g in effective["groups"]
+    ]
+    assert sent == [
+        (["ch-meta", "ch-tiktok"], None, 3000.0),
+        (["ch-email", "ch-sms"], 10000.0, None),
+    ]
+    s.shot("group-limits-plan")
+
+    # a group of one channel is refused in the form, before any request
+    page.click("#nav a[data-view=plans]")
+    page.click("#new-plan")
+    fill("40000")
+    one = group(0)
+    one.locator("input[data-channel='ch-meta']").check()
+    one.locator(".group-max").fill("3000")
+    form.get_by_role("button", name="Create plan").click()
+    expect(form.locator(".error")).to_contain_text("group limit 1: tick two channels or more")
+
+    # limits the planner cannot keep: the server's 422, inline
+    one.locator(".group-kind").select_option("paid_social")
+    one.locator(".group-min").fill("5000")
+    s.expected_statuses = {422}
+    form.get_by_role("button", name="Create plan").click()
+    error = form.locator(".error")
+    expect(error).to_contain_text(
+        "ch-meta + ch-tiktok together have a minimum of 5000.00 above their maximum of 3000.00"
+    )
+    expect(error).to_contain_text("infeasible_constraints")
+    s.shot("group-limits-refused")
+
+
 def _campaigns(console: Console, **params: Any) -> tuple[list[dict[str, Any]], int]:
     r = console.http.get("/v1/campaigns", params=params, headers=VIEWER)
     assert r.status_code == 200, r.text

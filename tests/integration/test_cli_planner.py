@@ -11,7 +11,7 @@ import pytest
 from api.auth import create_key
 from api.cli._format import money
 from graph.base import GraphStore
-from graph.models import OutcomeQuery
+from graph.models import NodeRef, OutcomeQuery
 from graph.schema import Label
 from tests.integration.cli_runner import Invoke, assert_usage_error, cli_for
 
@@ -212,6 +212,91 @@ def test_plan_options_name_the_option_and_the_accepted_form(cli: Invoke) -> None
         cli(*base, "--budget", "1k", "--min-line", "2k"), "--min-line 2k is more than --budget 1k"
     )
     assert_usage_error(cli(*base, "--budget", "1k", "--min-line", "some"), "--min-line 'some'")
+
+
+def cli_totals(plan: dict[str, object]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for line in plan["allocations"]:  # type: ignore[attr-defined]
+        totals[line["channel_id"]] = totals.get(line["channel_id"], 0.0) + line["budget"]
+    return totals
+
+
+def test_a_kind_several_channels_share_or_channels_joined_by_plus_limit_their_total(
+    cli: Invoke, demo: GraphStore
+) -> None:
+    """Ember & Oak runs Meta and TikTok (both paid social): ``--max social=3k`` is 3,000 for
+    the two together, as the brief reader reads "social max 3k"; ``email+sms=25%`` is a
+    minimum of a quarter of the budget on the two together; one channel stays a channel
+    limit."""
+    base = ("plan", "create", "--brand", "brand-emberoak", "--budget", "40k", "--start",
+            "2026-07-01", "--end", "2026-07-30", "--json")  # fmt: skip
+    free = cli_totals(json.loads(cli(*base).stdout))
+    assert free.get("ch-meta", 0) + free.get("ch-tiktok", 0) > 3_000  # the limit binds
+    assert free.get("ch-email", 0) + free.get("ch-sms", 0) < 10_000
+
+    made = cli(*base, "--max", "social=3k", "--min", "email+SMS=25%", "--max", "youtube=1k")
+
+    assert made.exit_code == 0, made.stderr
+    plan = json.loads(made.stdout)
+    totals = cli_totals(plan)
+    assert round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) == 3_000
+    assert totals.get("ch-email", 0) + totals.get("ch-sms", 0) >= 10_000
+    assert totals.get("ch-youtube", 0) <= 1_000
+    decision = demo.get_node(NodeRef(label=Label.DECISION, id=plan["decision_id"]))
+    assert decision is not None
+    effective = json.loads(str(decision.properties["inputs"]))["effective"]["constraints"]
+    assert effective["groups"] == [  # the --min values first, then the --max ones
+        {"channels": ["ch-email", "ch-sms"], "min": "10000.00", "max": None},
+        {"channels": ["ch-meta", "ch-tiktok"], "min": None, "max": "3000.00"},
+    ]
+    assert effective["max"] == {"ch-youtube": "1000.00"}
+
+    both = cli(*base, "--min", "social=1k", "--max", "meta+tiktok=2k")  # one group, two sides
+    assert both.exit_code == 0, both.stderr
+    totals = cli_totals(json.loads(both.stdout))
+    assert 1_000 <= round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) <= 2_000
+
+    # a re-plan takes limits too: they replace the plan's, a share is of the new budget
+    again = cli("plan", "replan", plan["id"], "--budget", "30k", "--max", "social=2.5k",
+                "--min", "email+sms=10%", "--json")  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+    newer = json.loads(again.stdout)
+    assert (newer["version"], newer["budget"]) == (2, 30_000)
+    totals = cli_totals(newer)
+    assert round(totals.get("ch-meta", 0) + totals.get("ch-tiktok", 0), 2) <= 2_500
+    assert totals.get("ch-email", 0) + totals.get("ch-sms", 0) >= 3_000
+    decision = demo.get_node(NodeRef(label=Label.DECISION, id=newer["decision_id"]))
+    assert decision is not None
+    effective = json.loads(str(decision.properties["inputs"]))["effective"]["constraints"]
+    assert effective["max"] == {}  # the YouTube maximum of version 1 is replaced
+    assert [(g["channels"], g["min"], g["max"]) for g in effective["groups"]] == [
+        (["ch-email", "ch-sms"], "3000.00", None),
+        (["ch-meta", "ch-tiktok"], None, "2500.00"),
+    ]
+    kept = cli("plan", "replan", newer["id"], "--max", "social+emial=1k")
+    assert_usage_error(kept, "--max 'emial'", "did you mean")
+
+
+def test_group_limits_on_the_cli_are_checked_with_one_error_style(cli: Invoke) -> None:
+    base = ("plan", "create", "--brand", "brand-emberoak", "--budget", "40k", "--start",
+            "2027-03-01", "--end", "2027-03-31")  # fmt: skip
+    assert_usage_error(cli(*base, "--max", "social+emial=3k"), "--max 'emial'", "did you mean")
+    assert_usage_error(cli(*base, "--max", "social+=3k"), "CHANNEL+CHANNEL=AMOUNT")
+    assert_usage_error(cli(*base, "--min", "social=140%"), "'140%' is not a share")
+    assert_usage_error(
+        cli(*base, "--max", "social=3k", "--max", "meta+email=2k"),
+        "--max 'meta+email=2k' and --max 'social=3k' both limit ch-meta",
+    )
+    assert_usage_error(
+        cli(*base, "--max", "social=3k", "--max", "tiktok+meta=4k"),
+        "ch-meta + ch-tiktok already has a maximum (--max 'social=3k')",
+    )
+    crossed = cli(*base, "--min", "social=5k", "--max", "social=3k")  # the planner's 422
+    assert_usage_error(
+        crossed, "ch-meta + ch-tiktok together have a minimum of 5000.00 above", code=1
+    )
+    assert "Traceback" not in crossed.stdout + crossed.stderr
+    assert_usage_error(cli(*base, "--min", "email+sms=50k"), "more than the budget", code=1)
 
 
 def test_a_plan_from_the_cli_keeps_its_minimum_line_and_shows_channels_and_warnings(

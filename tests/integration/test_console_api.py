@@ -261,6 +261,34 @@ def test_a_campaign_without_outcomes_has_an_empty_trend(
 
 
 # -- brand scoping ----------------------------------------------------------------------------
+def test_a_brands_channels_are_those_it_has_outcomes_on_with_names_and_kinds(
+    client: httpx.Client, demo: GraphStore
+) -> None:
+    """What the plan form offers for group limits: the channels a plan can put money on
+    (the brand's outcome rows name them), by id, with name and kind; another brand's is
+    "not found", like a brand that does not exist."""
+    rows = demo.aggregate_outcomes(OutcomeQuery(brand_id=EMBEROAK, group_by=("channel_id",)))
+    used = sorted({str(r.channel_id) for r in rows})
+    channels = _get(client, f"/v1/brands/{EMBEROAK}/channels", VIEWER)
+    assert [c["id"] for c in channels] == used
+    for c in channels:
+        node = demo.get_node(NodeRef(label=Label.CHANNEL, id=c["id"]))
+        assert node is not None
+        assert (c["node_id"], c["name"], c["kind"]) == (
+            f"Channel:{c['id']}",
+            node.properties["name"],
+            node.properties["kind"],
+        )
+    assert {c["id"] for c in channels if c["kind"] == "paid_social"} == {"ch-meta", "ch-tiktok"}
+    hidden = client.get(f"/v1/brands/{EMBEROAK}/channels", headers=TRAIL)
+    absent = client.get("/v1/brands/brand-nope/channels", headers=TRAIL)
+    hidden, absent = (assert_error(r, 404, "not_found") for r in (hidden, absent))
+    assert str(hidden["message"]).replace(EMBEROAK, "X") == str(absent["message"]).replace(
+        "brand-nope", "X"
+    )
+    assert [c["id"] for c in _get(client, f"/v1/brands/{TRAILHEAD}/channels", TRAIL)]
+
+
 def test_a_key_limited_to_a_brand_sees_nothing_of_another(
     client: httpx.Client, demo: GraphStore
 ) -> None:

@@ -11,8 +11,9 @@ plan_runs`, which reads a page of plans in the same number of store calls as one
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from graph.models import Edge, GraphBatch, Node, NodeRef
 from graph.schema import Label, RelType
 from graph.views import PlanView
 from reports.plan_runs import plan_runs
+from tests.integration.cli_runner import assert_usage_error, cli_for
 from tests.integration.http_server import serve
+from tests.integration.test_api import assert_error
 
 pytestmark = pytest.mark.integration
 
@@ -193,3 +196,78 @@ def _outcome(row: str, brand: str, day: str, spend: float) -> Node:
         "revenue": 0.0,
     }
     return Node(Label.OUTCOME, row, props)
+
+
+def test_the_list_filters_on_the_run_status_and_still_on_the_stored_one(
+    demo: GraphStore, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """``?status=scheduled|running|completed`` (and ``plan list --status``) match what each
+    plan is on the clock's day, as the list shows it; the stored statuses still filter as
+    they did (``executing``: every plan handed over); anything else is a 422 (a usage
+    error) naming the accepted values. Days are counted from today, so the CLI (on the
+    system clock) and the server (on a clock set to now) answer for the same day."""
+    today = datetime.now(UTC).date()
+
+    def day(offset: int) -> str:
+        return (today + timedelta(days=offset)).isoformat()
+
+    clock = ManualClock(datetime.combine(today - timedelta(days=30), time(9), UTC))
+    with serve(demo, tmp_path, KEYS, sandbox=True, clock=clock) as http:
+        ended = _handed_over(http, day(-40), day(-20))
+        now = datetime.now(UTC)
+        clock.set(now - timedelta(minutes=3))  # a minute between plans: newest first is clear
+        running = _handed_over(http, day(-5), day(25))
+        clock.set(now - timedelta(minutes=2))
+        later = _handed_over(http, day(60), day(90))
+        clock.set(now - timedelta(minutes=1))
+        latest = _handed_over(http, day(120), day(150))
+        clock.set(now)
+        body = {"brand_id": BRAND, "budget": 5_000, "start_date": day(60), "end_date": day(90)}
+        pending = http.post("/v1/plans", json=body, headers=PLANNER).json()["id"]
+
+        def ids(status: str, **params: Any) -> list[str]:
+            answer = http.get("/v1/plans", params={"status": status, **params}, headers=PLANNER)
+            assert answer.status_code == 200, answer.text
+            return [r["id"] for r in answer.json()]
+
+        assert ids("scheduled") == [latest, later]  # newest first
+        assert ids("scheduled", limit=1) == [latest]
+        assert ids("running") == [running]
+        assert ids("completed") == [ended]  # handed over, its days over
+        assert ids("executing") == [latest, later, running, ended]  # the stored status
+        assert ids("pending_approval") == [pending]
+        rows = http.get("/v1/plans", params={"status": "running"}, headers=PLANNER).json()
+        assert [(r["status"], r["run_status"]) for r in rows] == [("executing", "running")]
+        refused = assert_error(
+            http.get("/v1/plans", params={"status": "live"}, headers=PLANNER),
+            422,
+            "invalid_request",
+        )
+        said = str(refused["message"])
+        assert said.startswith("query.status:"), said
+        assert "'scheduled'" in said and "'running'" in said and "'pending_approval'" in said
+        spec = http.get("/openapi.json").json()["paths"]["/v1/plans"]["get"]["parameters"]
+        (param,) = [p for p in spec if p["name"] == "status"]
+        assert {"scheduled", "running", "completed", "executing"} <= set(
+            param["schema"]["anyOf"][0]["enum"]
+        )
+
+        cli = cli_for(demo, tmp_path, request)
+        for status, expected in (
+            ("scheduled", [latest, later]),
+            ("running", [running]),
+            ("completed", [ended]),
+            ("executing", [latest, later, running, ended]),
+        ):
+            listed = cli("plan", "list", "--status", status, "--json")
+            assert listed.exit_code == 0, listed.stderr
+            assert [r["id"] for r in json.loads(listed.stdout)] == expected, status
+        text = cli("plan", "list", "--status", "scheduled")
+        assert f"(scheduled for {day(60)})" in text.stdout and running not in text.stdout
+        assert_usage_error(cli("plan", "list", "--status", "live"), "--status 'live'", "running")
+
+        # the day moves, and the filter with it: the later plan starts, the running one ends
+        clock.set(datetime.combine(today + timedelta(days=61), time(9), UTC))
+        assert ids("running") == [later]
+        assert ids("completed") == [running, ended]
+        assert ids("scheduled") == [latest]

@@ -181,6 +181,7 @@ def test_a_key_limited_to_a_brand_never_sees_another(
         "research_id": "nope",
         "entry_id": "nope",
         "asset_id": "nope",
+        "brand_id": OWN,
     }
     other_ids = {
         "plan_id": other_plan["id"],
@@ -190,6 +191,7 @@ def test_a_key_limited_to_a_brand_never_sees_another(
         "research_id": other_research["id"],
         "entry_id": "nope",
         "asset_id": store.find_nodes(Label.ASSET, {"brand_id": OTHER}, limit=1)[0].id,
+        "brand_id": OTHER,
     }
     viewer = "lim-viewer-0001-secret"
     gets = [(m, p) for m, p, _ in _operations(client) if m == "GET"]

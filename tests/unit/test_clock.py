@@ -10,6 +10,7 @@ import pytest
 
 from agents.orchestrator.clock import ManualClock, SystemClock, day_of, start_of, time_zone
 from api.schemas.plans import PlanStatus as ApiPlanStatus
+from api.schemas.plans import PlanStatusFilter
 from graph.views import STORED_PLAN_STATUSES, PlanStatus, plan_phase
 
 START, END = date(2027, 3, 1), date(2027, 3, 31)
@@ -57,3 +58,10 @@ def test_what_a_plan_is_on_a_day(stored: str, today: date, shown: PlanStatus) ->
 def test_the_api_filters_on_the_stored_statuses_of_the_one_enum() -> None:
     assert set(get_args(ApiPlanStatus)) == {s.value for s in STORED_PLAN_STATUSES}
     assert {s.value for s in PlanStatus} - set(get_args(ApiPlanStatus)) == {"scheduled", "running"}
+
+
+def test_the_list_filters_on_every_status_a_plan_shows() -> None:
+    from workflows.plans import STATUS_FILTERS
+
+    assert get_args(PlanStatusFilter) == STATUS_FILTERS
+    assert set(STATUS_FILTERS) == {s.value for s in PlanStatus}

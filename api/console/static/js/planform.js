@@ -60,6 +60,130 @@ function limitsEditor() {
   };
 }
 
+/** A labelled block holding several inputs (a div: a label may hold only one control). */
+function block(label, content, hint) {
+  return h(
+    "div",
+    { class: "form-field" },
+    h("span", { class: "form-label" }, label),
+    content,
+    hint ? h("span", { class: "muted small" }, hint) : null,
+  );
+}
+
+const KIND_NAMES = {
+  paid_search: "search",
+  paid_social: "paid social",
+  organic_social: "organic social",
+  email: "email",
+  sms: "SMS",
+  display: "display",
+  video: "video",
+  web: "web",
+  affiliate: "affiliate",
+};
+
+/** An amount, or a share of the budget ("40%" with the unit "% of budget"), in cents. */
+function toAmount(value, unit, budget, what) {
+  if (value === "") return null;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new Error(`${what}: ${value} is not an amount of 0 or more`);
+  if (unit !== "percent") return value;
+  if (number > 100) throw new Error(`${what}: ${value} % is more than the whole budget`);
+  if (!(Number(budget) > 0)) throw new Error(`${what}: a share of the budget needs the budget first`);
+  return ((Number(budget) * number) / 100).toFixed(2);
+}
+
+/**
+ * Rows of limits on the total of several channels (constraints.groups): pick a kind (its
+ * channels are ticked) or tick channels, then at least / at most, as an amount or a
+ * share of the budget. setChannels() takes the brand's channels ({id, name, kind}).
+ */
+function groupsEditor() {
+  let channels = [];
+  const rows = h("div", { class: "groups" });
+  const kinds = () => {
+    const by = new Map();
+    for (const c of channels) if (c.kind) by.set(c.kind, [...(by.get(c.kind) || []), c.id]);
+    return [...by].filter(([, ids]) => ids.length > 1);
+  };
+  const add = () => {
+    const ticks = h(
+      "div",
+      { class: "checks group-channels" },
+      channels.map((c) =>
+        h("label", { class: "check" }, h("input", { type: "checkbox", value: c.id, dataset: { channel: c.id } }), ` ${c.name}`),
+      ),
+    );
+    const kind = h(
+      "select",
+      {
+        class: "group-kind",
+        "aria-label": "channels of a kind",
+        onchange: () => {
+          const ids = new Set((kinds().find(([k]) => k === kind.value) || [null, []])[1]);
+          for (const box of ticks.querySelectorAll("input")) box.checked = ids.has(box.value);
+        },
+      },
+      h("option", { value: "" }, "tick channels, or all of a kind…"),
+      kinds().map(([k, ids]) => h("option", { value: k }, `${KIND_NAMES[k] || k.replace(/_/g, " ")} (${ids.length} channels)`)),
+    );
+    const row = h(
+      "div",
+      { class: "group-row" },
+      h(
+        "div",
+        { class: "group-limits" },
+        kind,
+        h("input", { type: "number", class: "group-min", min: 0, step: "0.01", placeholder: "at least", "aria-label": "together at least" }),
+        h("input", { type: "number", class: "group-max", min: 0, step: "0.01", placeholder: "at most", "aria-label": "together at most" }),
+        h(
+          "select",
+          { class: "group-unit", "aria-label": "amount or share" },
+          h("option", { value: "amount" }, "amount"),
+          h("option", { value: "percent" }, "% of budget"),
+        ),
+        h("button", { type: "button", class: "btn btn-small btn-ghost", onclick: () => row.remove() }, "×"),
+      ),
+      ticks,
+    );
+    rows.append(row);
+  };
+  const box = h(
+    "div",
+    { class: "groups-box" },
+    rows,
+    h("button", { type: "button", class: "btn btn-small btn-ghost", id: "add-group", onclick: () => add() }, "+ Group limit"),
+  );
+  return {
+    box,
+    add,
+    setChannels(list) {
+      channels = list;
+      rows.replaceChildren(); // rows name the previous brand's channels
+    },
+    /** The groups to send; an Error naming the row when one cannot be sent. */
+    read(budget) {
+      const groups = [];
+      [...rows.querySelectorAll(".group-row")].forEach((row, i) => {
+        const what = `group limit ${i + 1}`;
+        const ids = [...row.querySelectorAll(".group-channels input:checked")].map((b) => b.value);
+        const unit = row.querySelector(".group-unit").value;
+        const min = toAmount(row.querySelector(".group-min").value, unit, budget, `${what}, at least`);
+        const max = toAmount(row.querySelector(".group-max").value, unit, budget, `${what}, at most`);
+        if (!ids.length && min === null && max === null) return; // an untouched row
+        if (ids.length < 2) throw new Error(`${what}: tick two channels or more (one channel: use a channel limit)`);
+        if (min === null && max === null) throw new Error(`${what}: give at least, at most or both`);
+        const group = { channels: ids };
+        if (min !== null) group.min = min;
+        if (max !== null) group.max = max;
+        groups.push(group);
+      });
+      return groups;
+    },
+  };
+}
+
 /** The "new plan" form; on success the hash moves to the new plan. */
 export function newPlanForm(brands, { brand, onCancel }) {
   const start = addDays(iso(new Date()), 1);
@@ -81,6 +205,16 @@ export function newPlanForm(brands, { brand, onCancel }) {
   const minLine = h("input", { type: "number", id: "plan-min-line", min: "0", step: "0.01", placeholder: "default" });
   const limits = limitsEditor();
   const message = h("div", { class: "form-message" });
+  const groups = groupsEditor();
+  const loadChannels = async () => {
+    groups.setChannels([]);
+    try {
+      groups.setChannels(await api(`v1/brands/${encodeURIComponent(brandSelect.value)}/channels`));
+    } catch (err) {
+      message.replaceChildren(errorBox(err, "Channels not loaded:"));
+    }
+  };
+  brandSelect.addEventListener("change", loadChannels);
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Create plan");
   const form = h(
     "form",
@@ -98,8 +232,15 @@ export function newPlanForm(brands, { brand, onCancel }) {
         };
         if (brief.value.trim()) body.brief = brief.value.trim();
         if (minLine.value !== "") body.min_line_budget = minLine.value;
+        let together;
+        try {
+          together = groups.read(budget.value);
+        } catch (err) {
+          message.replaceChildren(errorBox({ code: "group_limit", message: err.message }, "Not sent:"));
+          return;
+        }
         const constraints = limits.read();
-        if (constraints) body.constraints = constraints;
+        if (constraints || together.length) body.constraints = { ...(constraints || {}), groups: together };
         submit.disabled = true;
         message.replaceChildren(h("span", { class: "muted" }, "Planning… (fitting curves can take a few seconds)"));
         try {
@@ -124,9 +265,11 @@ export function newPlanForm(brands, { brand, onCancel }) {
     ),
     field("Brief", brief, "its first sentence names the plan"),
     field("Channel limits", limits.box, "totals over the period"),
+    block("Group limits", groups.box, "a limit on the total of several channels together (search: Google and Bing together, not each); a channel in one group at most"),
     h("div", { class: "form-actions" }, submit, h("button", { type: "button", class: "btn btn-ghost", onclick: onCancel }, "Cancel")),
     message,
   );
+  loadChannels();
   return form;
 }
 

@@ -17,13 +17,18 @@ import {
   table,
 } from "./dom.js";
 
+// What the list filters on (GET /v1/plans?status=): the stored statuses, and what a
+// handed-over plan is today (scheduled, running, completed), as its badge says.
 const STATUSES = [
   "pending_approval",
   "approved",
   "rejected",
+  "scheduled",
+  "running",
   "executing",
   "completed",
   "superseded",
+  "stopped",
 ];
 
 export async function render(host, ctx) {
